@@ -1,0 +1,150 @@
+"""Typed data passed from the parsers to the service.
+
+Everything here is a frozen dataclass: the parsers build these from raw bytes and the
+service only reads them. Field codes are the stable snake_case codes of the regulations
+(REGULATIONS.md §3); kind codes are the public `--json` contract names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Letter kinds as published in `partnerdesk process --json` (service-core issue)."""
+
+    PIN_REQUEST = "pin_request"
+    PIN_CONFIRMATION = "pin_confirmation"
+    PIN_EXTENSION = "pin_extension"
+    ANNUAL_REPORT = "annual_report"
+    LICENSE_REQUEST = "license_request"
+    LICENSE_DOCUMENTS = "license_documents"
+    TICKET = "ticket"
+    FOLLOWUP = "followup"
+    RESOURCE = "resource"
+    SD_ACCOUNT = "sd_account"
+    INQUIRY = "inquiry"
+    HQ_COMMAND = "hq_command"
+    IGNORED = "ignored"
+
+
+# Kinds that open a new case when they arrive outside an existing thread.
+NEW_CASE_KINDS = frozenset(
+    {
+        Kind.PIN_REQUEST,
+        Kind.LICENSE_REQUEST,
+        Kind.TICKET,
+        Kind.RESOURCE,
+        Kind.SD_ACCOUNT,
+        Kind.INQUIRY,
+    }
+)
+
+
+class AttachmentClass(StrEnum):
+    LOG = "log"
+    IMAGE = "image"
+    DOCUMENT = "document"
+    SCAN = "scan"
+    ARCHIVE = "archive"
+    SIGNATURE = "signature"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    cls: AttachmentClass = AttachmentClass.OTHER
+    inline: bool = False
+    # The decoded bytes; excluded from repr/compare so logs and tests stay readable.
+    payload: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLetter:
+    """A decoded letter: headers, the new text (quoted history removed) and attachments."""
+
+    message_id: str | None
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    subject: str
+    from_addr: str
+    from_name: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    date: datetime | None
+    # Header names lower-cased; repeated headers keep every value in order.
+    headers: tuple[tuple[str, str], ...]
+    content_type: str
+    text: str
+    new_text: str
+    html: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    defects: tuple[str, ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, or None."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key == wanted:
+                return value
+        return None
+
+    def header_all(self, name: str) -> list[str]:
+        wanted = name.lower()
+        return [value for key, value in self.headers if key == wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    kind: Kind
+    confidence: float
+    reasons: tuple[str, ...] = ()
+
+
+class FieldStatus(StrEnum):
+    MISSING = "missing"
+    INVALID = "invalid"
+    VALID = "valid"
+    VALID_WITH_WARNING = "valid_with_warning"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a value was found, so a clarification can quote it."""
+
+    source: str  # "body", "subject", "attachment:<filename>"
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """One extracted field: its raw text, normalised value, status and evidence.
+
+    `value` is JSON-serialisable (str, int, list, dict) so it can be stored as is.
+    `reason` explains an invalid or warning status in words a partner understands.
+    """
+
+    code: str
+    status: FieldStatus
+    raw: str = ""
+    value: object = None
+    reason: str = ""
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestData:
+    """The typed result of reading one letter as a request of `kind`."""
+
+    kind: Kind
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+    def present(self) -> dict[str, FieldValue]:
+        return {c: f for c, f in self.fields.items() if f.status != FieldStatus.MISSING}
