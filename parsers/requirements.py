@@ -46,8 +46,7 @@ def check(request: RequestData) -> Findings:
     missing = tuple(
         code
         for code in required_fields(request)
-        if request.fields.get(code) is None
-        or request.fields[code].status == FieldStatus.MISSING
+        if request.fields.get(code) is None or request.fields[code].status == FieldStatus.MISSING
     )
     invalid = tuple(
         Invalid(code, value.reason)

@@ -1,0 +1,406 @@
+"""Write a Decision: case row, history, thread keys, deadlines and replies in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
+from bot.rules.decide import Decision, ReplyIntent
+from bot.store.models import Case, CaseEvent, Deadline, Letter, OutboxMessage, ThreadKey
+from parsers.types import ParsedLetter
+from replies.render import Renderer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplierConfig:
+    number_format: str
+    general_address: str
+    support_address: str
+    domain: str
+    company: str
+    phone: str
+    hq_alerts_to: tuple[str, ...]
+    max_replies_per_hour: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CaseContext:
+    letter: ParsedLetter
+    letter_row: Letter
+    received_at: datetime
+    role: str | None
+    kind: str
+    unknown_tags: tuple[str, ...] = ()
+
+
+class Applier:
+    def __init__(self, config: ApplierConfig, renderer: Renderer, clock: Clock) -> None:
+        self._config = config
+        self._renderer = renderer
+        self._clock = clock
+
+    # -- cases -----------------------------------------------------------------------------
+
+    def open_case(self, session: Session, ctx: CaseContext, decision: Decision) -> Case:
+        now = self._clock.now()
+        case = Case(
+            kind=ctx.kind,
+            state=decision.state,
+            mailbox=ctx.role or "general",
+            requester=ctx.letter.from_addr,
+            subject=ctx.letter.subject[:2000],
+            fields=decision.fields,
+            missing=list(decision.missing),
+            invalid=list(decision.invalid),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        # R-THR-1/R-THR-2: the number comes from the never-reused row id.
+        case.number = self._config.number_format.format(seq=case.id)
+        self._remember(session, case, ctx.letter.message_id)
+        self.event(
+            session,
+            case,
+            decision.event,
+            ctx.letter_row.id,
+            {
+                "rules": list(decision.rule_ids),
+                "missing": list(decision.missing),
+                "invalid": list(decision.invalid),
+            },
+            old_state=None,
+        )
+        self._deadlines(session, case, decision)
+        return case
+
+    def update_case(
+        self, session: Session, ctx: CaseContext, case: Case, decision: Decision
+    ) -> None:
+        old_state = case.state
+        case.state = decision.state
+        case.fields = decision.fields
+        case.missing = list(decision.missing)
+        case.invalid = list(decision.invalid)
+        case.updated_at = self._clock.now()
+        self._remember(session, case, ctx.letter.message_id)
+        self.event(
+            session,
+            case,
+            decision.event,
+            ctx.letter_row.id,
+            {
+                "rules": list(decision.rule_ids),
+                "missing": list(decision.missing),
+                "invalid": list(decision.invalid),
+            },
+            old_state=old_state,
+        )
+        self._deadlines(session, case, decision)
+
+    def attach(
+        self,
+        session: Session,
+        case: Case,
+        row: Letter,
+        letter: ParsedLetter,
+        event: str,
+        details: dict[str, Any],
+    ) -> None:
+        """Record a letter in the case history without changing its state."""
+        self._remember(session, case, letter.message_id)
+        self.event(session, case, event, row.id, details)
+
+    def event(
+        self,
+        session: Session,
+        case: Case,
+        event: str,
+        letter_id: int | None,
+        details: dict[str, Any],
+        *,
+        old_state: str | None = ...,  # type: ignore[assignment]
+        actor: str = "partnerdesk",
+    ) -> None:
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                at=self._clock.now(),
+                actor=actor,
+                event=event,
+                old_state=case.state if old_state is ... else old_state,
+                new_state=case.state,
+                letter_id=letter_id,
+                details=_jsonable(details),
+            )
+        )
+
+    def _remember(self, session: Session, case: Case, message_id: str | None) -> None:
+        if message_id and session.get(ThreadKey, message_id) is None:
+            session.add(ThreadKey(message_id=message_id, case_id=case.id))
+
+    def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:
+        now = self._clock.now()
+        if decision.cancel_deadlines:
+            session.execute(
+                update(Deadline)
+                .where(
+                    Deadline.case_id == case.id,
+                    Deadline.kind.in_(decision.cancel_deadlines),
+                    Deadline.status == "pending",
+                )
+                .values(status="cancelled", done_at=now)
+            )
+        session.flush()
+        for item in decision.deadlines:
+            existing = session.scalar(
+                select(Deadline).where(
+                    Deadline.case_id == case.id,
+                    Deadline.kind == item.kind,
+                    Deadline.due_at == item.due_at,
+                )
+            )
+            if existing is not None:
+                # The same timer asked for again (e.g. a second clarification in the same
+                # minute): revive it rather than add a twin; a done one stays done.
+                if existing.status == "cancelled":
+                    existing.status = "pending"
+                    existing.payload = _jsonable(item.payload)
+                continue
+            session.add(
+                Deadline(
+                    case_id=case.id,
+                    kind=item.kind,
+                    rule_id=item.rule_id,
+                    due_at=item.due_at,
+                    status="pending",
+                    created_at=now,
+                    payload=_jsonable(item.payload),
+                )
+            )
+        session.flush()
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def reply_mailbox(self, case: Case) -> str:
+        # R-NTF-2: From/Reply-To is the mailbox of the case's kind.
+        return (
+            self._config.support_address if case.kind == "ticket" else self._config.general_address
+        )
+
+    def common_context(self, case: Case) -> dict[str, Any]:
+        return {
+            "case_number": case.number,
+            "kind": case.kind,
+            "state": case.state,
+            "topic": case.subject or "(без темы)",
+            "company": self._config.company,
+            "phone": self._config.phone,
+            "reply_mailbox": self.reply_mailbox(case),
+        }
+
+    def flush_replies(
+        self, session: Session, case: Case, ctx: CaseContext, decision: Decision
+    ) -> list[dict[str, Any]]:
+        """Replies to a partner letter: to its sender, in its thread (R-THR-3, R-NTF-3)."""
+        letter = ctx.letter
+        to = _reply_address(letter)
+        out: list[dict[str, Any]] = []
+        for intent in decision.replies:
+            context = {
+                **self.common_context(case),
+                "received_at": ctx.received_at,
+                **intent.context,
+            }
+            references = (
+                (*letter.references, letter.message_id) if letter.message_id else letter.references
+            )
+            out += self._queue_partner(
+                session,
+                case,
+                intent,
+                context,
+                to,
+                dedupe_key=f"letter:{ctx.letter_row.id}:{intent.template}",
+                letter_id=ctx.letter_row.id,
+                in_reply_to=letter.message_id,
+                references=tuple(references),
+                auto_submitted="auto-replied",
+            )
+        return out
+
+    def scheduled_replies(
+        self, session: Session, case: Case, decision: Decision, deadline: Deadline
+    ) -> list[dict[str, Any]]:
+        """Replies caused by a due deadline: to the case's requester, in its thread."""
+        last = (
+            session.query(OutboxMessage.message_id)
+            .filter(OutboxMessage.case_id == case.id)
+            .order_by(OutboxMessage.id.desc())
+            .first()
+        )
+        in_reply_to = last[0] if last else None
+        out: list[dict[str, Any]] = []
+        for intent in decision.replies:
+            context = {
+                **self.common_context(case),
+                "received_at": case.created_at,
+                **intent.context,
+            }
+            out += self._queue_partner(
+                session,
+                case,
+                intent,
+                context,
+                case.requester,
+                dedupe_key=f"deadline:{deadline.id}:{intent.template}",
+                letter_id=None,
+                in_reply_to=in_reply_to,
+                references=(in_reply_to,) if in_reply_to else (),
+                auto_submitted="auto-generated",
+            )
+        return out
+
+    def _queue_partner(
+        self,
+        session: Session,
+        case: Case,
+        intent: ReplyIntent,
+        context: dict[str, Any],
+        to: str,
+        *,
+        dedupe_key: str,
+        letter_id: int | None,
+        in_reply_to: str | None,
+        references: tuple[str, ...],
+        auto_submitted: str,
+    ) -> list[dict[str, Any]]:
+        now = self._clock.now()
+        rendered = self._renderer.render(intent.template, context)
+        status = "queued"
+        # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
+        if replies_in_last_hour(session, to, now) >= self._config.max_replies_per_hour:
+            status = "held"
+        outgoing = OutgoingLetter(
+            reply_kind=intent.reply_kind,
+            template=intent.template,
+            sender=self.reply_mailbox(case),
+            sender_name=self._config.company,
+            to=to,
+            rendered=rendered,
+            dedupe_key=dedupe_key,
+            in_reply_to=in_reply_to,
+            references=references,
+            auto_submitted=auto_submitted,
+            extra_headers={"X-Partnerdesk-Case": case.number or ""},
+        )
+        row = queue(
+            session,
+            outgoing,
+            case_id=case.id,
+            letter_id=letter_id,
+            domain=self._config.domain,
+            now=now,
+            status=status,
+        )
+        if row is None:
+            return []
+        self._remember(session, case, row.message_id)
+        self.event(
+            session,
+            case,
+            f"reply-{intent.reply_kind}",
+            letter_id,
+            {"template": intent.template, "to": to, "status": status, "message_id": row.message_id},
+        )
+        out = [reply_json(row)]
+        if status == "held":
+            out += self.notify_hq(
+                session,
+                "hq_held_replies",
+                f"held:{to}:{now:%Y%m%d%H}",
+                case,
+                {
+                    "address": to,
+                    "count": self._config.max_replies_per_hour,
+                    "limit": self._config.max_replies_per_hour,
+                },
+            )
+        return out
+
+    def notify_hq(
+        self,
+        session: Session,
+        template: str,
+        dedupe_key: str,
+        case: Case | None,
+        context: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """An operational notice to HQ (quarantine, bounce, held replies)."""
+        now = self._clock.now()
+        rendered = self._renderer.render(template, context)
+        alerts = self._config.hq_alerts_to
+        outgoing = OutgoingLetter(
+            reply_kind="notice",
+            template=template,
+            sender=self._config.general_address,
+            sender_name="partnerdesk",
+            to=alerts[0],
+            cc=tuple(alerts[1:]),
+            rendered=rendered,
+            dedupe_key=dedupe_key,
+            auto_submitted="auto-generated",
+        )
+        row = queue(
+            session,
+            outgoing,
+            case_id=case.id if case else None,
+            letter_id=None,
+            domain=self._config.domain,
+            now=now,
+        )
+        return [reply_json(row)] if row is not None else []
+
+
+def _reply_address(letter: ParsedLetter) -> str:
+    reply_to = letter.header("reply-to")
+    if reply_to:
+        from email.utils import getaddresses
+
+        addresses = [addr for _, addr in getaddresses([reply_to]) if "@" in addr]
+        if addresses:
+            return addresses[0].lower()
+    return letter.from_addr
+
+
+def reply_json(row: OutboxMessage) -> dict[str, Any]:
+    return {
+        "to": row.to_addr,
+        "cc": list(row.recipients[1:]),
+        "subject": row.subject,
+        "kind": row.reply_kind,
+        "text": row.text,
+        "message_id": row.message_id,
+        "template": row.template,
+        "status": row.status,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

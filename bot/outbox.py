@@ -1,0 +1,315 @@
+"""Transactional outbox: replies are rows written with the case change; a sender delivers them.
+
+Queuing happens inside the caller's transaction, so a reply exists if and only if the case
+change that caused it was committed. Delivery claims a row with a conditional UPDATE (safe with
+several instances on one database), sends it, then marks it sent; a failure leaves the row
+queued with the error and the time of the next attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, as_utc
+from bot.store.models import OutboxMessage
+from replies.render import RenderedReply
+
+log = logging.getLogger(__name__)
+
+PARTNER_REPLY_KINDS = frozenset(
+    {"acceptance", "clarification", "rejection", "reminder", "warning", "notice"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Who the letter is from and to, as the transport saw it (not the headers)."""
+
+    sender: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingLetter:
+    reply_kind: str  # acceptance | clarification | rejection | reminder | warning | notice
+    template: str
+    sender: str
+    sender_name: str
+    to: str
+    rendered: RenderedReply
+    dedupe_key: str
+    cc: tuple[str, ...] = ()
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    # RFC 3834 §5: auto-replied for answers to a letter, auto-generated for scheduled mail.
+    auto_submitted: str = "auto-replied"
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+def compose(letter: OutgoingLetter, message_id: str, at: datetime) -> bytes:
+    """MIME bytes: text and HTML alternatives, RFC 2047 for Cyrillic subjects and names."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = formataddr((letter.sender_name, letter.sender))
+    msg["To"] = letter.to
+    if letter.cc:
+        msg["Cc"] = ", ".join(letter.cc)
+    msg["Reply-To"] = letter.sender
+    msg["Subject"] = letter.rendered.subject
+    msg["Date"] = format_datetime(as_utc(at))
+    msg["Message-ID"] = message_id
+    if letter.in_reply_to:
+        msg["In-Reply-To"] = letter.in_reply_to
+    if letter.references:
+        msg["References"] = " ".join(letter.references)
+    msg["Auto-Submitted"] = letter.auto_submitted
+    # Outlook/Exchange honour this instead of RFC 3834: no out-of-office back to us.
+    msg["X-Auto-Response-Suppress"] = "All"
+    for name, value in letter.extra_headers.items():
+        msg[name] = value
+    msg.set_content(letter.rendered.text, charset="utf-8")
+    msg.add_alternative(letter.rendered.html, subtype="html", charset="utf-8")
+    return msg.as_bytes()
+
+
+def new_message_id(domain: str) -> str:
+    return make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
+
+
+def queue(
+    session: Session,
+    letter: OutgoingLetter,
+    *,
+    case_id: int | None,
+    letter_id: int | None,
+    domain: str,
+    now: datetime,
+    status: str = "queued",
+) -> OutboxMessage | None:
+    """Add a reply row in the caller's transaction; None if this reply already exists."""
+    existing = session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == letter.dedupe_key)
+    )
+    if existing is not None:
+        return None
+    message_id = new_message_id(domain)
+    row = OutboxMessage(
+        dedupe_key=letter.dedupe_key,
+        case_id=case_id,
+        letter_id=letter_id,
+        reply_kind=letter.reply_kind,
+        template=letter.template,
+        sender=letter.sender,
+        to_addr=letter.to.lower(),
+        recipients=[letter.to, *letter.cc],
+        subject=letter.rendered.subject,
+        message_id=message_id,
+        text=letter.rendered.text,
+        raw=compose(letter, message_id, now),
+        status=status,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:
+    """Auto-replies queued to one address in the last hour (R-MBX-4)."""
+    return (
+        session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.to_addr == address.lower(),
+                OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+                OutboxMessage.created_at > now - timedelta(hours=1),
+            )
+        )
+        or 0
+    )
+
+
+class Transport(Protocol):
+    async def deliver(self, row: OutboxMessage) -> None:
+        """Deliver or raise; the caller records failures."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+class MaildirTransport:
+    """Replies kept in a local Maildir when no relay is configured."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = Path(path)
+
+    def describe(self) -> str:
+        return f"Maildir {self._path.resolve()}"
+
+    async def deliver(self, row: OutboxMessage) -> None:
+        box = mailbox.Maildir(str(self._path), create=True)
+        try:
+            box.add(mailbox.MaildirMessage(row.raw))
+        finally:
+            box.close()
+
+
+class RelayTransport:
+    """Delivery through an SMTP relay with aiosmtplib."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        starttls: bool = False,
+        use_tls: bool = False,
+        timeout: float = 30,
+    ) -> None:
+        self._host, self._port = host, port
+        self._username, self._password = username, password
+        self._starttls, self._use_tls, self._timeout = starttls, use_tls, timeout
+
+    def describe(self) -> str:
+        return f"SMTP relay {self._host}:{self._port}"
+
+    async def deliver(self, row: OutboxMessage) -> None:
+        import aiosmtplib
+
+        await aiosmtplib.send(
+            row.raw,
+            sender=row.sender,
+            recipients=list(row.recipients),
+            hostname=self._host,
+            port=self._port,
+            username=self._username,
+            password=self._password,
+            start_tls=self._starttls,
+            use_tls=self._use_tls,
+            timeout=self._timeout,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 12
+    base_seconds: float = 30
+    max_seconds: float = 3600
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.base_seconds * 2 ** (attempts - 1), self.max_seconds))
+
+
+class Sender:
+    """Delivers due outbox rows exactly once each from this side: claim, send, mark."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        transport: Transport,
+        clock: Clock,
+        retry: RetryPolicy,
+        worker: str = "local",
+    ) -> None:
+        self._sessions = sessions
+        self._transport = transport
+        self._clock = clock
+        self._retry = retry
+        self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
+
+    def _claim(self, now: datetime, limit: int) -> list[int]:
+        with self._sessions.begin() as session:
+            due = session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            ).all()
+            claimed = []
+            for row_id in due:
+                result = session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id, OutboxMessage.status == "queued")
+                    .values(status="sending", claimed_by=self._worker, claimed_at=now)
+                )
+                if result.rowcount == 1:
+                    claimed.append(row_id)
+            return claimed
+
+    async def deliver_due(self, limit: int = 100) -> int:
+        """Send what is due now; returns how many were delivered."""
+        now = self._clock.now()
+        delivered = 0
+        for row_id in self._claim(now, limit):
+            with self._sessions() as session:
+                row = session.get(OutboxMessage, row_id)
+            assert row is not None
+            try:
+                await self._transport.deliver(row)
+            except Exception as exc:  # any transport failure: keep the row, try later
+                self._record_failure(row_id, exc)
+                continue
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id)
+                    .values(
+                        status="sent",
+                        sent_at=self._clock.now(),
+                        attempts=row.attempts + 1,
+                        last_error=None,
+                    )
+                )
+            delivered += 1
+        return delivered
+
+    def _record_failure(self, row_id: int, exc: Exception) -> None:
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            row = session.get(OutboxMessage, row_id)
+            assert row is not None
+            row.attempts += 1
+            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            if row.attempts >= self._retry.max_attempts:
+                row.status = "failed"
+                log.error(
+                    "outbox %s failed for good after %s attempts: %s",
+                    row_id,
+                    row.attempts,
+                    row.last_error,
+                )
+            else:
+                row.status = "queued"
+                row.next_attempt_at = now + self._retry.delay(row.attempts)
+                log.warning(
+                    "outbox %s attempt %s failed (%s); next try at %s",
+                    row_id,
+                    row.attempts,
+                    row.last_error,
+                    row.next_attempt_at.isoformat(),
+                )
+
+    def recover_stale_claims(self, older_than: timedelta = timedelta(minutes=10)) -> int:
+        """Rows left in `sending` by a crashed instance go back to the queue."""
+        cutoff = self._clock.now() - older_than
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                .values(status="queued", claimed_by=None)
+            )
+            return result.rowcount or 0

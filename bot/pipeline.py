@@ -1,0 +1,410 @@
+"""One path for every letter: store raw → parse → guard → thread → classify → decide → apply.
+
+`Pipeline.ingest` serves the SMTP/LMTP endpoint, the IMAP watcher and `partnerdesk process`
+alike. A failure after the raw letter is stored never loses it: the letter (and its case,
+when known) is quarantined with the reason, HQ is told, and the next letter goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+import parsers
+from bot.apply import Applier, CaseContext
+from bot.clock import Clock, as_utc
+from bot.ingest import Arrival, StoredLetter, store_raw
+from bot.rules import decide
+from bot.rules.loop_guard import automatic_reason, is_bounce
+from bot.store.models import Case, Letter, ThreadKey
+from bot.threads import ThreadMatch, match_thread
+from parsers.requirements import check
+from parsers.types import Classification, Kind, ParsedLetter, RequestData
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    own_addresses: dict[str, str]  # address → mailbox role ("general" | "support")
+    hq_staff: frozenset[str]
+    case_prefix: str
+    number_format: str
+    clarification_window_hours: float = 72
+
+
+@dataclass(slots=True)
+class LetterResult:
+    """One line of `partnerdesk process --json` (a public contract: extend, never break)."""
+
+    letter_id: int
+    kind: str
+    case: str | None
+    state: str | None
+    missing: list[str] = field(default_factory=list)
+    invalid: list[dict[str, str]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    status: str = "processed"
+    duplicate: bool = False
+    reason: str | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    confidence: float | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "case": self.case,
+            "state": self.state,
+            "missing": self.missing,
+            "invalid": self.invalid,
+            "replies": self.replies,
+            "letter": self.letter_id,
+            "status": self.status,
+            "duplicate": self.duplicate,
+            "reason": self.reason,
+            "warnings": self.warnings,
+            "confidence": self.confidence,
+            "reasons": self.reasons,
+        }
+
+
+Reader = Callable[[bytes], ParsedLetter]
+Classifier = Callable[[ParsedLetter, str | None, str | None], Classification]
+
+
+def default_classifier(
+    letter: ParsedLetter, role: str | None, thread_kind: str | None
+) -> Classification:
+    if thread_kind is not None:
+        return Classification(Kind.FOLLOWUP, 1.0, (f"in the thread of a {thread_kind} case",))
+    return parsers.classify(letter, role)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        config: PipelineConfig,
+        applier: Applier,
+        reader: Reader = parsers.parse_letter,
+        classifier: Classifier = default_classifier,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._config = config
+        self._applier = applier
+        self._read = reader
+        self._classify = classifier
+
+    def ingest(self, arrival: Arrival) -> LetterResult:
+        """Store, then process. Raises only if the raw letter could not be stored."""
+        stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
+        if stored.duplicate:
+            return self._duplicate_result(stored)
+        return self.process(stored.letter_id)
+
+    def _duplicate_result(self, stored: StoredLetter) -> LetterResult:
+        with self._sessions() as session:
+            letter = session.get(Letter, stored.letter_id)
+            assert letter is not None
+            previous = dict(letter.result or {})
+        result = LetterResult(
+            letter_id=stored.letter_id,
+            kind=previous.get("kind", Kind.IGNORED.value),
+            case=previous.get("case"),
+            state=previous.get("state"),
+            status="duplicate",
+            duplicate=True,
+            reason="the same letter (Message-ID) was already received; nothing done again",
+        )
+        return result
+
+    def process(self, letter_id: int) -> LetterResult:
+        try:
+            return self._process(letter_id)
+        except parsers.UnreadableLetter as exc:
+            return self.quarantine(letter_id, f"cannot read the letter: {exc}")
+        except Exception as exc:  # our bug or a broken dependency: shunt, never drop
+            log.exception("letter %s failed in the pipeline", letter_id)
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            return self.quarantine(letter_id, f"processing failed: {detail}")
+
+    def _process(self, letter_id: int) -> LetterResult:
+        with self._sessions.begin() as session:
+            letter_row = session.get(Letter, letter_id)
+            assert letter_row is not None
+            received_at = as_utc(letter_row.received_at)
+            letter = self._read(letter_row.raw)
+            letter_row.subject = letter.subject[:2000]
+            roles = list(letter_row.mailboxes)
+            role = roles[0] if roles else None
+            match = self._match(session, letter)
+            case = session.get(Case, match.case_id) if match.case_id else None
+
+            reason = automatic_reason(letter, frozenset(self._config.own_addresses))
+            if reason is not None:
+                return self._ignored(session, letter_row, letter, case, reason, received_at)
+            if letter.from_addr in self._config.hq_staff:
+                return self._from_hq(session, letter_row, letter, case, received_at)
+
+            classification = self._classify(letter, role, case.kind if case else None)
+            kind = classification.kind
+            if case is None:
+                request = parsers.extract(letter, kind)
+                findings = check(request)
+                fields = serialise_fields(request)
+                window = self._window()
+                decision = decide.decide_new_case(findings, fields, received_at, window)
+                ctx = CaseContext(
+                    letter=letter,
+                    letter_row=letter_row,
+                    received_at=received_at,
+                    role=role,
+                    kind=kind.value,
+                    unknown_tags=match.unknown_tags,
+                )
+                case = self._applier.open_case(session, ctx, decision)
+            else:
+                request = parsers.extract(letter, Kind(case.kind))
+                merged = {**case.fields, **serialise_fields(request)}
+                findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
+                decision = decide.decide_followup(
+                    view_of(case),
+                    findings,
+                    merged,
+                    received_at,
+                    self._window(),
+                    [a.filename for a in letter.attachments],
+                )
+                ctx = CaseContext(
+                    letter=letter,
+                    letter_row=letter_row,
+                    received_at=received_at,
+                    role=role,
+                    kind=kind.value,
+                    unknown_tags=match.unknown_tags,
+                )
+                self._applier.update_case(session, ctx, case, decision)
+            replies = self._applier.flush_replies(session, case, ctx, decision)
+            result = LetterResult(
+                letter_id=letter_id,
+                kind=kind.value,
+                case=case.number,
+                state=case.state,
+                missing=list(decision.missing),
+                invalid=list(decision.invalid),
+                warnings=list(decision.warnings),
+                replies=replies,
+                confidence=classification.confidence,
+                reasons=list(classification.reasons),
+            )
+            self._finish(letter_row, result, case)
+            return result
+
+    def _window(self):
+        from datetime import timedelta
+
+        return timedelta(hours=self._config.clarification_window_hours)
+
+    def _match(self, session: Session, letter: ParsedLetter) -> ThreadMatch:
+        def by_ids(ids) -> int | None:
+            ids = list(ids)
+            rows = session.execute(
+                select(ThreadKey.message_id, ThreadKey.case_id).where(ThreadKey.message_id.in_(ids))
+            ).all()
+            found = dict(rows)
+            for message_id in ids:  # In-Reply-To first, then the newest reference
+                if message_id in found:
+                    return found[message_id]
+            return None
+
+        def by_number(number: str) -> int | None:
+            return session.scalar(select(Case.id).where(Case.number == number))
+
+        return match_thread(
+            letter, by_ids, by_number, self._config.case_prefix, self._config.number_format
+        )
+
+    def _ignored(
+        self,
+        session: Session,
+        row: Letter,
+        letter: ParsedLetter,
+        case: Case | None,
+        reason: str,
+        received_at: datetime,
+    ) -> LetterResult:
+        """R-MBX-3: stored and attached to its case, never answered; bounces alert HQ."""
+        replies: list[dict[str, Any]] = []
+        if case is not None:
+            self._applier.attach(session, case, row, letter, "automatic-letter", {"reason": reason})
+        if is_bounce(letter):
+            replies = self._applier.notify_hq(
+                session,
+                "hq_bounce",
+                f"bounce:{row.id}",
+                case,
+                {
+                    "letter_id": row.id,
+                    "sender": letter.from_addr,
+                    "received_at": received_at,
+                    "letter_subject": letter.subject,
+                    "case_number": case.number if case else None,
+                },
+            )
+        result = LetterResult(
+            row.id,
+            Kind.IGNORED.value,
+            case.number if case else None,
+            case.state if case else None,
+            replies=replies,
+            status="ignored",
+            reason=reason,
+        )
+        self._finish(row, result, case, status="ignored")
+        return result
+
+    def _from_hq(
+        self,
+        session: Session,
+        row: Letter,
+        letter: ParsedLetter,
+        case: Case | None,
+        received_at: datetime,
+    ) -> LetterResult:
+        """R-MBX-7: HQ staff never get partner auto-replies; their letters join the case."""
+        if case is not None:
+            self._applier.attach(session, case, row, letter, "hq-letter", {})
+        result = LetterResult(
+            row.id,
+            Kind.HQ_COMMAND.value,
+            case.number if case else None,
+            case.state if case else None,
+            status="processed",
+            reason="letter from HQ staff: recorded, no auto-reply",
+        )
+        self._finish(row, result, case)
+        return result
+
+    def _finish(
+        self, row: Letter, result: LetterResult, case: Case | None, status: str = "processed"
+    ) -> None:
+        row.status = status
+        row.kind = result.kind
+        row.case_id = case.id if case else None
+        row.processed_at = self._clock.now()
+        row.reason = result.reason
+        row.result = result.as_json()
+
+    def quarantine(self, letter_id: int, reason: str) -> LetterResult:
+        """Keep the letter, mark it (and its case) quarantined, tell HQ (architecture §3)."""
+        with self._sessions.begin() as session:
+            row = session.get(Letter, letter_id)
+            assert row is not None
+            case = None
+            try:
+                case = self._case_from_headers(session, row.raw)
+            except Exception:  # the headers may be what broke; the case is then unknown
+                log.warning("letter %s: case unknown for quarantine", letter_id)
+            if case is not None:
+                case.quarantine_reason = reason
+                self._applier.event(session, case, "quarantined", row.id, {"reason": reason})
+            replies = self._applier.notify_hq(
+                session,
+                "hq_quarantine",
+                f"quarantine:{row.id}",
+                case,
+                {
+                    "letter_id": row.id,
+                    "sha256": row.sha256,
+                    "sender": row.from_addr,
+                    "received_at": as_utc(row.received_at),
+                    "reason": reason,
+                    "letter_subject": row.subject or "(без темы)",
+                    "case_number": case.number if case else None,
+                },
+            )
+            result = LetterResult(
+                row.id,
+                Kind.IGNORED.value,
+                case.number if case else None,
+                "quarantined",
+                replies=replies,
+                status="quarantined",
+                reason=reason,
+            )
+            self._finish(row, result, case, status="quarantined")
+            return result
+
+    def _case_from_headers(self, session: Session, raw: bytes) -> Case | None:
+        from email.parser import BytesHeaderParser
+        from email.policy import compat32
+
+        from bot.threads import find_case_numbers
+        from parsers.letter import _ids
+
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
+        ids = [
+            *_ids(str(headers.get("In-Reply-To", ""))),
+            *_ids(str(headers.get("References", ""))),
+        ]
+        if ids:
+            case_id = session.scalar(select(ThreadKey.case_id).where(ThreadKey.message_id.in_(ids)))
+            if case_id is not None:
+                return session.get(Case, case_id)
+        for number in find_case_numbers(
+            str(headers.get("Subject", "")), self._config.case_prefix, self._config.number_format
+        ):
+            found = session.scalar(select(Case).where(Case.number == number))
+            if found is not None:
+                return found
+        return None
+
+
+def serialise_fields(request: RequestData) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for code, value in request.fields.items():
+        out[code] = {
+            "status": value.status.value,
+            "raw": value.raw,
+            "value": value.value,
+            "reason": value.reason,
+            "evidence": (
+                {"source": value.evidence.source, "excerpt": value.evidence.excerpt}
+                if value.evidence
+                else None
+            ),
+        }
+    return out
+
+
+def deserialise_fields(stored: dict[str, Any]):
+    from parsers.types import Evidence, FieldStatus, FieldValue
+
+    fields = {}
+    for code, item in stored.items():
+        evidence = item.get("evidence")
+        fields[code] = FieldValue(
+            code=code,
+            status=FieldStatus(item["status"]),
+            raw=item.get("raw", ""),
+            value=item.get("value"),
+            reason=item.get("reason", ""),
+            evidence=Evidence(evidence["source"], evidence["excerpt"]) if evidence else None,
+        )
+    return fields
+
+
+def view_of(case: Case) -> decide.CaseView:
+    return decide.CaseView(
+        case.id, case.number or "", case.kind, case.state, case.requester, dict(case.fields)
+    )

@@ -1,0 +1,171 @@
+"""What a letter or a due deadline does to a case: pure functions returning a Decision.
+
+No database, no clock, no mail: the shell (bot/apply.py) writes the Decision in one
+transaction. This is the service core's first rule set; the regulations engine refines the
+states and replies per kind on the same Decision shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from parsers.requirements import Findings
+
+NEEDS_INFO = "needs_info"
+OPEN = "open"
+REJECTED = "rejected"
+
+CLARIFICATION_REMINDER = "clarification_reminder"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    id: int
+    number: str
+    kind: str
+    state: str
+    requester: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyIntent:
+    reply_kind: str  # acceptance | clarification | rejection | reminder | warning | notice
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineIntent:
+    kind: str
+    due_at: datetime
+    rule_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    state: str
+    event: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    invalid: tuple[dict[str, str], ...] = ()
+    warnings: tuple[dict[str, str], ...] = ()
+    replies: tuple[ReplyIntent, ...] = ()
+    deadlines: tuple[DeadlineIntent, ...] = ()
+    cancel_deadlines: tuple[str, ...] = ()
+    rule_ids: tuple[str, ...] = ()
+
+
+def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str], ...]]:
+    invalid = tuple({"field": i.field, "reason": i.reason} for i in findings.invalid)
+    warnings = tuple({"field": w.field, "reason": w.reason} for w in findings.warnings)
+    return invalid, warnings
+
+
+def _completion(
+    findings: Findings, fields: dict[str, Any], received_at: datetime, window: timedelta, event: str
+) -> Decision:
+    """Complete → accepted; otherwise one clarification naming each problem once (R-VAL-7)."""
+    invalid, warnings = _listed(findings)
+    if findings.complete:
+        return Decision(
+            state=OPEN,
+            event=event,
+            fields=fields,
+            warnings=warnings,
+            replies=(ReplyIntent("acceptance", "acceptance", {"warnings": list(warnings)}),),
+            cancel_deadlines=(CLARIFICATION_REMINDER,),
+            rule_ids=("R-VAL-1", "R-VAL-2"),
+        )
+    window_ends_at = received_at + window
+    raw_of = {code: (fields.get(code) or {}).get("raw", "") for code in fields}
+    return Decision(
+        state=NEEDS_INFO,
+        event=event,
+        fields=fields,
+        missing=findings.missing,
+        invalid=invalid,
+        warnings=warnings,
+        replies=(
+            ReplyIntent(
+                "clarification",
+                "clarification",
+                {
+                    "missing": list(findings.missing),
+                    "invalid": [{**item, "raw": raw_of.get(item["field"], "")} for item in invalid],
+                    "window_ends_at": window_ends_at,
+                },
+            ),
+        ),
+        # The reminder replaces any earlier one: it counts from the latest request.
+        cancel_deadlines=(CLARIFICATION_REMINDER,),
+        deadlines=(
+            DeadlineIntent(
+                CLARIFICATION_REMINDER,
+                window_ends_at,
+                "R-TKT-15",
+                {"requested_at": received_at.isoformat()},
+            ),
+        ),
+        rule_ids=("R-VAL-1", "R-VAL-7", "R-SLA-1"),
+    )
+
+
+def decide_new_case(
+    findings: Findings, fields: dict[str, Any], received_at: datetime, window: timedelta
+) -> Decision:
+    return _completion(findings, fields, received_at, window, "created")
+
+
+def decide_followup(
+    case: CaseView,
+    findings: Findings,
+    merged_fields: dict[str, Any],
+    received_at: datetime,
+    window: timedelta,
+    attachments: list[str],
+) -> Decision:
+    """A letter in an existing thread: an answer completes a clarification (R-VAL-6)."""
+    if case.state == NEEDS_INFO:
+        return _completion(findings, merged_fields, received_at, window, "clarification-answer")
+    return Decision(
+        state=case.state,
+        event="followup",
+        fields=merged_fields,
+        replies=(ReplyIntent("notice", "followup_received", {"attachments": attachments}),),
+        rule_ids=("R-MBX-8",),
+    )
+
+
+def decide_deadline(
+    case: CaseView,
+    kind: str,
+    payload: dict[str, Any],
+    missing: list[str],
+    invalid: list[dict[str, str]],
+) -> Decision | None:
+    """A due deadline: a reminder only if the case still waits for the partner."""
+    if kind == CLARIFICATION_REMINDER and case.state == NEEDS_INFO:
+        return Decision(
+            state=case.state,
+            event="clarification-reminder",
+            fields=case.fields,
+            missing=tuple(missing),
+            invalid=tuple(invalid),
+            replies=(
+                ReplyIntent(
+                    "reminder",
+                    "clarification_reminder",
+                    {
+                        "missing": missing,
+                        "invalid": invalid,
+                        "requested_at": datetime.fromisoformat(payload["requested_at"]),
+                    },
+                ),
+            ),
+            rule_ids=("R-TKT-15", "D-25"),
+        )
+    return None

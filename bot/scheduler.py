@@ -1,0 +1,123 @@
+"""Deadlines are rows; `tick(now)` performs each due one exactly once, even across instances.
+
+APScheduler only calls tick on an interval (and once at start, to catch up after downtime):
+it holds no business state, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.apply import Applier
+from bot.clock import Clock, as_utc
+from bot.rules.decide import decide_deadline
+from bot.store.models import Case, Deadline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class TickResult:
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    done: int = 0
+    failed: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "replies": self.replies,
+            "deadlines_done": self.done,
+            "deadlines_failed": self.failed,
+        }
+
+
+class Ticker:
+    def __init__(
+        self, sessions: sessionmaker[Session], applier: Applier, clock: Clock, worker: str = "local"
+    ) -> None:
+        self._sessions = sessions
+        self._applier = applier
+        self._clock = clock
+        self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
+
+    def _claim(self, now: datetime, limit: int) -> list[int]:
+        # A conditional UPDATE claims a row: of two instances, exactly one sees rowcount 1.
+        with self._sessions.begin() as session:
+            due = session.scalars(
+                select(Deadline.id)
+                .where(Deadline.status == "pending", Deadline.due_at <= now)
+                .order_by(Deadline.due_at, Deadline.id)
+                .limit(limit)
+            ).all()
+            claimed = []
+            for deadline_id in due:
+                result = session.execute(
+                    update(Deadline)
+                    .where(Deadline.id == deadline_id, Deadline.status == "pending")
+                    .values(status="running", claimed_by=self._worker, claimed_at=now)
+                )
+                if result.rowcount == 1:
+                    claimed.append(deadline_id)
+            return claimed
+
+    def tick(self, now: datetime | None = None, limit: int = 500) -> TickResult:
+        """Run every deadline due by `now`, oldest first (R-CAL-11 catch-up)."""
+        now = as_utc(now) if now else self._clock.now()
+        result = TickResult()
+        for deadline_id in self._claim(now, limit):
+            try:
+                result.replies += self._run(deadline_id, now)
+                result.done += 1
+            except Exception:
+                log.exception("deadline %s failed; it stays visible as failed", deadline_id)
+                with self._sessions.begin() as session:
+                    session.execute(
+                        update(Deadline)
+                        .where(Deadline.id == deadline_id)
+                        .values(status="failed", done_at=now)
+                    )
+                result.failed += 1
+        return result
+
+    def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]]:
+        from bot.pipeline import view_of
+
+        with self._sessions.begin() as session:
+            deadline = session.get(Deadline, deadline_id)
+            assert deadline is not None
+            case = session.get(Case, deadline.case_id)
+            assert case is not None
+            decision = decide_deadline(
+                view_of(case),
+                deadline.kind,
+                deadline.payload,
+                list(case.missing),
+                list(case.invalid),
+            )
+            replies: list[dict[str, Any]] = []
+            if decision is not None:
+                old_state = case.state
+                case.state = decision.state
+                case.updated_at = now
+                self._applier.event(
+                    session,
+                    case,
+                    decision.event,
+                    None,
+                    {
+                        "deadline": deadline.id,
+                        "rule": deadline.rule_id,
+                        "due_at": as_utc(deadline.due_at),
+                    },
+                    old_state=old_state,
+                )
+                replies = self._applier.scheduled_replies(session, case, decision, deadline)
+            deadline.status = "done"
+            deadline.done_at = now
+            return replies

@@ -1,0 +1,201 @@
+"""Configuration: embedded defaults, then a TOML file, then PARTNERDESK_* variables.
+
+Only `bot/app.py` and the CLI read Settings; every other object gets plain values in its
+constructor, so tests build what they need without touching files or the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+CONFIG_ENV = "PARTNERDESK_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and what is expected."""
+
+
+class MailboxSettings(BaseModel):
+    domain: str = "technocom.tech"
+    # Local parts of the watched mailboxes (R-MBX-1); the domain is appended.
+    general: str = "mail"
+    support: str = "support"
+
+    @property
+    def general_address(self) -> str:
+        return f"{self.general}@{self.domain}".lower()
+
+    @property
+    def support_address(self) -> str:
+        return f"{self.support}@{self.domain}".lower()
+
+    def role_of(self, address: str) -> str | None:
+        address = address.lower()
+        if address == self.general_address:
+            return "general"
+        if address == self.support_address:
+            return "support"
+        return None
+
+
+class CaseSettings(BaseModel):
+    number_format: str = "TCM-{seq:06d}"
+
+    @field_validator("number_format")
+    @classmethod
+    def _has_seq(cls, value: str) -> str:
+        try:
+            value.format(seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError("must contain {seq}, e.g. 'TCM-{seq:06d}'") from exc
+        if "{seq" not in value:
+            raise ValueError("must contain {seq}, e.g. 'TCM-{seq:06d}'")
+        return value
+
+    @property
+    def prefix(self) -> str:
+        return self.number_format.split("{", 1)[0]
+
+
+class SmtpEndpointSettings(BaseModel):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(2525, ge=0, le=65535)
+    lmtp: bool = False
+    max_message_size: int = Field(64 * 1024 * 1024, gt=0)
+
+
+class RelaySettings(BaseModel):
+    """Outgoing mail. With no host, replies go to the local Maildir outbox."""
+
+    host: str | None = None
+    port: int = Field(25, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    use_tls: bool = False
+    timeout_seconds: float = Field(30, gt=0)
+
+
+class OutboxSettings(BaseModel):
+    maildir: Path = Path("var/outbox")
+    max_attempts: int = Field(12, ge=1)
+    retry_base_seconds: float = Field(30, gt=0)
+    retry_max_seconds: float = Field(3600, gt=0)
+    poll_seconds: float = Field(5, gt=0)
+
+
+class MailSettings(BaseModel):
+    # R-MBX-4: auto-replies to one address per hour; above it replies are held for HQ.
+    max_auto_replies_per_sender_per_hour: int = Field(10, ge=1)
+    # R-MBX-8 / D-36: unidentified general mail that matches no kind gets no reply.
+    ack_unidentified_general_mail: bool = False
+
+
+class HqSettings(BaseModel):
+    # Addresses of HQ staff: their letters never get partner auto-replies (R-MBX-7).
+    staff: list[str] = Field(default_factory=lambda: ["hq@technocom.tech"])
+    # Where operational notices (quarantine, held replies, bounces) go.
+    alerts_to: list[str] = Field(default_factory=lambda: ["hq@technocom.tech"])
+    phone: str = "(3452) 39-31-33"
+    company: str = "ООО «ТЕХНОКОМ»"
+
+    @field_validator("staff", "alerts_to")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if "@" not in address:
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return [address.lower() for address in value]
+
+
+class TicketSettings(BaseModel):
+    # R-SLA-1: the clarification window, 3 days = 72 hours from receipt.
+    clarification_window_hours: float = Field(72, gt=0)
+
+
+class SchedulerSettings(BaseModel):
+    tick_seconds: float = Field(60, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PARTNERDESK_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    database_url: str = "sqlite:///var/partnerdesk.sqlite3"
+    instance_name: str = "partnerdesk"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    mailboxes: MailboxSettings = MailboxSettings()
+    case: CaseSettings = CaseSettings()
+    smtp: SmtpEndpointSettings = SmtpEndpointSettings()
+    relay: RelaySettings = RelaySettings()
+    outbox: OutboxSettings = OutboxSettings()
+    mail: MailSettings = MailSettings()
+    hq: HqSettings = HqSettings()
+    ticket: TicketSettings = TicketSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+
+    @model_validator(mode="after")
+    def _mailboxes_differ(self) -> Settings:
+        if self.mailboxes.general_address == self.mailboxes.support_address:
+            raise ValueError("mailboxes.general and mailboxes.support must be different")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file (passed as init kwargs), which beats the defaults.
+        return (env_settings, init_settings)
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        return frozenset({self.mailboxes.general_address, self.mailboxes.support_address})
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"  {key}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Read the TOML file (if any), apply overrides, then the environment; name bad keys."""
+    data: dict[str, Any] = {}
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if chosen:
+        file = Path(chosen)
+        if not file.is_file():
+            raise ConfigError(
+                f"configuration file {file} not found: pass an existing file with --config "
+                f"or unset {CONFIG_ENV} to run on the embedded defaults"
+            )
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"configuration file {file} is not valid TOML: {exc}") from exc
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        where = f" in {chosen}" if chosen else ""
+        raise ConfigError(
+            f"invalid configuration{where}:\n{_describe(exc)}\n"
+            "Fix these keys (see config/partnerdesk.toml for every key with its default)."
+        ) from exc

@@ -1,0 +1,155 @@
+"""SQLAlchemy models. Portable SQL only: the same schema runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Letter(Base):
+    """An incoming letter, stored raw before anything else happens to it."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # R-MBX-1: processed at most once per Message-ID (or content hash without one).
+    dedupe_key: Mapped[str] = mapped_column(String(512), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    mailboxes: Mapped[list[Any]] = mapped_column(default=list)
+    envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime]
+    stored_at: Mapped[datetime]
+    # received → processed | ignored | quarantined
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    kind: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+    from_addr: Mapped[str | None] = mapped_column(String(320))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    processed_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Case(Base):
+    """One thread, one question, one number (seed 001 items 9–10)."""
+
+    __tablename__ = "cases"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - numbers never reused
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(40), index=True)
+    mailbox: Mapped[str] = mapped_column(String(20))
+    requester: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    invalid: Mapped[list[Any]] = mapped_column(default=list)
+    quarantine_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ThreadKey(Base):
+    """Every Message-ID a case has seen, the partner's and ours, for threading (R-THR-4)."""
+
+    __tablename__ = "thread_keys"
+
+    message_id: Mapped[str] = mapped_column(String(998), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class CaseEvent(Base):
+    """Append-only case history (R-HQ-6): who or what, when, old and new state, details."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(320))
+    event: Mapped[str] = mapped_column(String(60))
+    old_state: Mapped[str | None] = mapped_column(String(40))
+    new_state: Mapped[str | None] = mapped_column(String(40))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutboxMessage(Base):
+    """A reply written in the same transaction as the case change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One reply per (letter, kind) or per deadline: a unique key makes a second one impossible.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    reply_kind: Mapped[str] = mapped_column(String(30))
+    template: Mapped[str] = mapped_column(String(60))
+    sender: Mapped[str] = mapped_column(String(320))
+    # The main recipient, indexed for the per-sender reply limit (R-MBX-4).
+    to_addr: Mapped[str] = mapped_column(String(320), index=True)
+    recipients: Mapped[list[Any]] = mapped_column()
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    # queued → sending → sent | failed; held = over the per-sender limit (R-MBX-4)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Deadline(Base):
+    """A timer as a row: restart-safe, and claimable by one of several instances."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_due", "status", "due_at"),
+        UniqueConstraint("case_id", "kind", "due_at", name="uq_deadline_case_kind_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    rule_id: Mapped[str] = mapped_column(String(30))
+    due_at: Mapped[datetime]
+    # pending → running → done | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,80 @@
+"""Thread matching (R-THR-4, R-THR-5): references first, then the case tag in the subject."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from parsers.types import ParsedLetter
+
+# Latin letters of a case prefix and the Cyrillic look-alikes partners' keyboards produce.
+_LOOKALIKES = {
+    "A": "AА",
+    "B": "BВ",
+    "C": "CС",
+    "E": "EЕ",
+    "H": "HН",
+    "K": "KК",
+    "M": "MМ",
+    "O": "OО",
+    "P": "PР",
+    "T": "TТ",
+    "X": "XХ",
+    "Y": "YУ",
+}
+
+
+def tag_pattern(prefix: str) -> re.Pattern[str]:
+    """A case tag such as TCM-000123, tolerant of Cyrillic look-alikes, spaces, «№», case."""
+    letters = prefix.rstrip("-_ ")
+    parts = []
+    for char in letters:
+        upper = char.upper()
+        variants = _LOOKALIKES.get(upper, upper) + _LOOKALIKES.get(upper, upper).lower()
+        parts.append(f"[{re.escape(variants)}]")
+    body = "".join(parts)
+    return re.compile(rf"(?<![\w]){body}\s*[-–—_]?\s*(?:№\s*)?(\d{{1,9}})(?!\d)")
+
+
+def find_case_numbers(text: str, prefix: str, number_format: str) -> list[str]:
+    """Canonical case numbers tagged in `text`, in order of appearance, without repeats."""
+    found: list[str] = []
+    for match in tag_pattern(prefix).finditer(text):
+        number = number_format.format(seq=int(match.group(1)))
+        if number not in found:
+            found.append(number)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMatch:
+    case_id: int | None
+    via: str  # "references", "subject-tag" or "none"
+    unknown_tags: tuple[str, ...] = ()
+
+
+def match_thread(
+    letter: ParsedLetter,
+    case_by_message_ids: Callable[[Iterable[str]], int | None],
+    case_by_number: Callable[[str], int | None],
+    prefix: str,
+    number_format: str,
+) -> ThreadMatch:
+    """In-Reply-To/References against every Message-ID a case has seen, then the subject tag.
+
+    A changed subject with intact References stays in its thread; a letter with neither
+    is a new case, even from the same sender.
+    """
+    referenced = [*letter.in_reply_to, *reversed(letter.references)]
+    if referenced:
+        case_id = case_by_message_ids(referenced)
+        if case_id is not None:
+            return ThreadMatch(case_id, "references")
+    unknown: list[str] = []
+    for number in find_case_numbers(letter.subject, prefix, number_format):
+        case_id = case_by_number(number)
+        if case_id is not None:
+            return ThreadMatch(case_id, "subject-tag", tuple(unknown))
+        unknown.append(number)  # R-THR-6: a tag of a number that does not exist is ignored
+    return ThreadMatch(None, "none", tuple(unknown))

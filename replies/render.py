@@ -1,0 +1,60 @@
+"""Render replies from Jinja2 templates: one text template per reply, HTML derived from it.
+
+A template sets `subject` with `{% set subject %}` and renders the body as plain text. The
+HTML alternative is the same text laid out by `_layout.html.j2`, so the wording lives in one
+place. StrictUndefined makes a missing variable fail loudly in tests instead of leaving a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from replies.labels import field_help, kind_title, state_title
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedReply:
+    subject: str
+    text: str
+    html: str
+
+
+class Renderer:
+    def __init__(self, timezone: str = "Asia/Yekaterinburg", lang: str = "ru") -> None:
+        self._tz = ZoneInfo(timezone)
+        self._lang = lang
+        self._env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._env.filters["local"] = self.format_local
+        self._env.globals.update(field_help=field_help, kind_title=kind_title)
+        self._env.globals["state_title"] = state_title
+
+    def format_local(self, instant: datetime) -> str:
+        """R-CAL-1 / R-NTF-4: absolute local time with the zone, e.g. 30.04.2025 23:59 (GMT+5)."""
+        local = instant.astimezone(self._tz)
+        offset = local.utcoffset()
+        hours = int(offset.total_seconds() // 3600) if offset else 0
+        return f"{local:%d.%m.%Y %H:%M} (GMT{hours:+d})"
+
+    def render(self, name: str, context: dict) -> RenderedReply:
+        template = self._env.get_template(f"{self._lang}/{name}.txt.j2")
+        module = template.make_module(context)
+        subject = " ".join(str(getattr(module, "subject", "")).split())
+        if not subject:
+            raise ValueError(f"template {name} sets no subject")
+        text = str(module).strip() + "\n"
+        html = self._env.get_template("_layout.html.j2").render(subject=subject, text=text)
+        return RenderedReply(subject=subject, text=text, html=html)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a frozen clock, a service on a temporary SQLite database, mail helpers."""
+
+from __future__ import annotations
+
+import mailbox
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import Service, build
+from bot.clock import FrozenClock
+from bot.ingest import Arrival
+from bot.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+T0 = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Mon 02.03.2026 10:00 GMT+5
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("PARTNERDESK_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture
+def frozen_clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key in list(os.environ):
+        if key.startswith("PARTNERDESK_") and key != "PARTNERDESK_SHARED":
+            monkeypatch.delenv(key)
+    return load_settings(
+        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        outbox={"maildir": str(tmp_path / "outbox")},
+        smtp={"port": 0},
+    )
+
+
+@pytest.fixture
+def service(settings: Settings, frozen_clock: FrozenClock) -> Service:
+    svc = build(settings, clock=frozen_clock)
+    yield svc
+    svc.engine.dispose()
+
+
+def deliver(service: Service, raw: bytes, to: tuple[str, ...] = ()):
+    """Ingest a letter as if it arrived now on the service's clock."""
+    return service.pipeline.ingest(
+        Arrival(raw=raw, received_at=service.clock.now(), rcpt_tos=to, source="test")
+    )
+
+
+def maildir_messages(path: Path) -> list[mailbox.MaildirMessage]:
+    if not path.exists():
+        return []
+    box = mailbox.Maildir(str(path), create=False)
+    return [box.get_message(key) for key in box.keys()]

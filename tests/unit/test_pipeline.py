@@ -1,0 +1,240 @@
+"""The letter path through `Pipeline.ingest` with a frozen clock (service-core issue)."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+
+from sqlalchemy import func, select
+
+from bot.store.models import Case, Deadline, Letter, OutboxMessage
+from parsers.types import ParsedLetter
+from tests.conftest import deliver
+from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, dsn, letter
+
+
+def _count(service, model, *where) -> int:
+    with service.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _outbox(service) -> list[OutboxMessage]:
+    with service.sessions() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_new_letter_gets_case_number_and_tagged_reply(service) -> None:
+    result = deliver(service, letter(subject="Ошибка при сохранении", body=COMPLETE_TICKET))
+    assert result.case == "TCM-000001"
+    assert result.kind == "ticket"
+    assert result.state == "open"
+    [reply] = result.replies
+    assert reply["kind"] == "acceptance"
+    assert reply["subject"].startswith("[TCM-000001] ")
+    assert reply["to"] == "ivan@partner.ru"
+    assert "TCM-000001" in reply["text"].splitlines()[0]  # number on the first line (§6)
+
+
+def test_r_thr_3_reply_threads_and_is_marked_auto_replied(service) -> None:
+    deliver(service, letter(message_id="<first@partner.ru>", body=COMPLETE_TICKET))
+    [row] = _outbox(service)
+    msg = message_from_bytes(row.raw, policy=default)
+    assert msg["In-Reply-To"] == "<first@partner.ru>"
+    assert "<first@partner.ru>" in msg["References"]
+    assert msg["Auto-Submitted"] == "auto-replied"
+    assert msg["Message-ID"].endswith("@technocom.tech>")
+    assert msg["From"].addresses[0].addr_spec == "support@technocom.tech"
+    # RFC 2047: the Cyrillic subject is encoded on the wire and decodes back intact.
+    assert b"=?utf-8?" in row.raw.split(b"\r\n\r\n", 1)[0]
+    assert msg["Subject"] == row.subject
+    assert msg.get_body("plain") is not None and msg.get_body("html") is not None
+
+
+def test_followup_by_references_stays_in_case(service) -> None:
+    first = deliver(service, letter(message_id="<t1@partner.ru>", body=INCOMPLETE_TICKET))
+    [reply] = first.replies
+    second = deliver(
+        service,
+        letter(
+            subject="Совсем другая тема",
+            body="Вот данные",
+            in_reply_to=reply["message_id"],
+            references=["<t1@partner.ru>", reply["message_id"]],
+        ),
+    )
+    assert second.case == first.case
+    assert second.kind == "followup"
+    assert _count(service, Case) == 1
+
+
+def test_followup_by_subject_tag_only(service) -> None:
+    first = deliver(service, letter(body=INCOMPLETE_TICKET))
+    second = deliver(service, letter(subject=f"Re: [{first.case}] Вопрос", body="Дополняю"))
+    assert second.case == first.case
+
+
+def test_new_thread_from_same_sender_is_new_case(service) -> None:
+    first = deliver(service, letter(subject="Вопрос", body=COMPLETE_TICKET))
+    second = deliver(service, letter(subject="Вопрос", body=COMPLETE_TICKET))
+    assert (first.case, second.case) == ("TCM-000001", "TCM-000002")
+
+
+def test_r_val_6_clarification_answer_completes_case(service, frozen_clock) -> None:
+    first = deliver(service, letter(message_id="<q1@partner.ru>", body=INCOMPLETE_TICKET))
+    assert first.state == "needs_info"
+    assert {"legal_entity", "license_contract", "software_name"} <= set(first.missing)
+    frozen_clock.advance(hours=2)
+    answer = deliver(
+        service,
+        letter(
+            subject="Re: ответ", body=COMPLETE_TICKET, in_reply_to=first.replies[0]["message_id"]
+        ),
+    )
+    assert (answer.case, answer.state, answer.missing) == (first.case, "open", [])
+    assert [r["kind"] for r in answer.replies] == ["acceptance"]
+    # The clarification reminder is no longer due once the data are complete.
+    assert _count(service, Deadline, Deadline.status == "pending") == 0
+
+
+def test_invalid_inn_is_reported_as_invalid_not_missing(service) -> None:
+    result = deliver(service, letter(body="ИНН: 7204196796\nОшибка при сохранении"))
+    assert {"field": "client_inn", "reason": "контрольная сумма ИНН не сходится"} in result.invalid
+    assert "client_inn" not in result.missing
+    assert "контрольная сумма ИНН не сходится" in result.replies[0]["text"]
+
+
+def test_same_letter_twice_is_one_case_one_reply(service) -> None:
+    raw = letter(message_id="<dup@partner.ru>", body=COMPLETE_TICKET)
+    first = deliver(service, raw)
+    second = deliver(service, raw)
+    assert second.duplicate and second.case == first.case and second.replies == []
+    assert _count(service, Case) == 1
+    assert _count(service, OutboxMessage) == 1
+    assert _count(service, Letter) == 1
+
+
+def test_r_mbx_1_letter_to_both_mailboxes_is_one_case_recording_both(service) -> None:
+    raw = letter(to="mail@technocom.tech, support@technocom.tech", body=COMPLETE_TICKET)
+    deliver(service, raw, to=("support@technocom.tech",))
+    deliver(service, raw, to=("mail@technocom.tech",))
+    with service.sessions() as session:
+        row = session.scalar(select(Letter))
+        assert set(row.mailboxes) == {"general", "support"}
+    assert _count(service, Case) == 1
+
+
+def test_r_mbx_3_auto_reply_is_stored_and_attached_without_reply(service) -> None:
+    first = deliver(service, letter(message_id="<o1@partner.ru>", body=INCOMPLETE_TICKET))
+    ooo = deliver(
+        service,
+        letter(
+            subject="Автоответ: Re: вопрос",
+            headers={"Auto-Submitted": "auto-replied"},
+            in_reply_to=first.replies[0]["message_id"],
+        ),
+    )
+    assert (ooo.kind, ooo.status, ooo.replies) == ("ignored", "ignored", [])
+    assert ooo.case == first.case  # attached to its case history
+    assert _count(service, OutboxMessage) == 1
+
+
+def test_r_mbx_3_list_letter_is_stored_without_reply(service) -> None:
+    result = deliver(service, letter(headers={"List-Id": "<news.partner.ru>"}))
+    assert (result.kind, result.case, result.replies) == ("ignored", None, [])
+    assert _count(service, Letter, Letter.status == "ignored") == 1
+
+
+def test_r_mbx_3_bounce_of_our_reply_alerts_hq_not_partner(service) -> None:
+    first = deliver(service, letter(body=COMPLETE_TICKET))
+    bounce = deliver(service, dsn(first.replies[0]["message_id"]))
+    assert bounce.kind == "ignored"
+    assert [(r["to"], r["template"]) for r in bounce.replies] == [
+        ("hq@technocom.tech", "hq_bounce")
+    ]
+
+
+def test_r_mbx_7_hq_staff_letter_gets_no_auto_reply(service) -> None:
+    first = deliver(service, letter(body=INCOMPLETE_TICKET))
+    hq = deliver(
+        service,
+        letter(
+            sender="hq@technocom.tech", subject=f"Re: [{first.case}]", body="Коллеги, посмотрите"
+        ),
+    )
+    assert (hq.kind, hq.case, hq.replies) == ("hq_command", first.case, [])
+
+
+def test_r_mbx_4_replies_over_hourly_limit_are_held_and_hq_told(service) -> None:
+    limit = service.settings.mail.max_auto_replies_per_sender_per_hour
+    results = [deliver(service, letter(body=COMPLETE_TICKET)) for _ in range(limit + 1)]
+    assert all(r.replies[0]["status"] == "queued" for r in results[:limit])
+    last = results[-1]
+    assert last.case is not None  # still processed
+    assert [(r["template"], r["status"]) for r in last.replies] == [
+        ("acceptance", "held"),
+        ("hq_held_replies", "queued"),
+    ]
+
+
+def test_parser_crash_quarantines_and_next_letter_is_processed(service) -> None:
+    from bot.pipeline import Pipeline
+
+    real = service.pipeline
+
+    def exploding(raw: bytes) -> ParsedLetter:
+        if b"BOOM" in raw:
+            raise RuntimeError("parser exploded")
+        from parsers import parse_letter
+
+        return parse_letter(raw)
+
+    service.pipeline = Pipeline(
+        real._sessions, real._clock, real._config, real._applier, reader=exploding
+    )
+    bad = deliver(service, letter(subject="BOOM", body="BOOM"))
+    assert bad.status == "quarantined" and "parser exploded" in bad.reason
+    assert [(r["to"], r["template"]) for r in bad.replies] == [
+        ("hq@technocom.tech", "hq_quarantine")
+    ]
+    with service.sessions() as session:
+        stored = session.get(Letter, bad.letter_id)
+        assert stored.status == "quarantined" and b"BOOM" in stored.raw
+    good = deliver(service, letter(body=COMPLETE_TICKET))
+    assert good.status == "processed" and good.case == "TCM-000001"
+
+
+def test_crash_in_a_thread_marks_the_case_quarantined(service) -> None:
+    from bot.pipeline import Pipeline
+
+    first = deliver(service, letter(body=INCOMPLETE_TICKET))
+    real = service.pipeline
+
+    def exploding(raw: bytes) -> ParsedLetter:
+        raise ValueError("cannot cope")
+
+    service.pipeline = Pipeline(
+        real._sessions, real._clock, real._config, real._applier, reader=exploding
+    )
+    bad = deliver(service, letter(subject=f"Re: [{first.case}] дополнение"))
+    assert bad.case == first.case
+    with service.sessions() as session:
+        case = session.scalar(select(Case).where(Case.number == first.case))
+        assert "cannot cope" in case.quarantine_reason
+
+
+def test_reprocess_after_quarantine(service) -> None:
+    from bot.pipeline import Pipeline
+
+    real = service.pipeline
+    broken = Pipeline(
+        real._sessions,
+        real._clock,
+        real._config,
+        real._applier,
+        reader=lambda raw: (_ for _ in ()).throw(RuntimeError("bug")),
+    )
+    service.pipeline = broken
+    bad = deliver(service, letter(body=COMPLETE_TICKET))
+    assert bad.status == "quarantined"
+    again = real.process(bad.letter_id)
+    assert again.status == "processed" and again.case == "TCM-000001"
