@@ -57,4 +57,4 @@ def maildir_messages(path: Path) -> list[mailbox.MaildirMessage]:
     if not path.exists():
         return []
     box = mailbox.Maildir(str(path), create=False)
-    return [box.get_message(key) for key in box.keys()]
+    return [box.get_message(key) for key in box]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
-from datetime import UTC, datetime
 
 _counter = itertools.count(1)
 
