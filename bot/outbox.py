@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Protocol
 
@@ -84,7 +84,8 @@ def compose(letter: OutgoingLetter, message_id: str, at: datetime) -> bytes:
 
 
 def new_message_id(domain: str) -> str:
-    return make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
+    # Short enough never to be folded: some clients compare folded IDs with the blank kept.
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 def queue(

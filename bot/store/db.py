@@ -67,6 +67,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ImportError as exc:
+        raise DatabaseError(
+            f"no driver for the database URL {url.split('@')[-1]}: {exc}. "
+            "Install the driver (e.g. pip install 'psycopg[binary]') or fix database_url."
+        ) from exc
+    except (SQLAlchemyError, ValueError) as exc:
+        raise DatabaseError(
+            f"database_url is not usable: {exc}. Use e.g. sqlite:///var/partnerdesk.sqlite3"
+        ) from exc
     migrate(engine)
     return engine, session_factory(engine)
