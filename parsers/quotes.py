@@ -7,7 +7,8 @@ import re
 # A line that starts quoted history: separators and attribution lines in Russian and English.
 _HISTORY_START = re.compile(
     r"^\s*(?:"
-    r"-{2,}\s*(?:Original Message|Исходное сообщение|Пересылаемое сообщение|Forwarded message)\s*-{2,}"
+    r"-{2,}\s*(?:Original Message|Исходное сообщение|Пересылаемое сообщение"
+    r"|Forwarded message)\s*-{2,}"
     r"|.{0,200}\b(?:пишет|wrote)\s*:\s*$"
     r"|(?:От|From)\s*:\s.+"
     r")",

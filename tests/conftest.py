@@ -5,6 +5,9 @@ from __future__ import annotations
 import mailbox
 import os
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -53,8 +56,9 @@ def deliver(service: Service, raw: bytes, to: tuple[str, ...] = ()):
     )
 
 
-def maildir_messages(path: Path) -> list[mailbox.MaildirMessage]:
+def maildir_messages(path: Path) -> list[EmailMessage]:
+    """Every letter in a Maildir, parsed with the modern policy (decoded headers)."""
     if not path.exists():
         return []
-    box = mailbox.Maildir(str(path), create=False)
-    return [box.get_message(key) for key in box]
+    box = mailbox.Maildir(str(path), factory=None, create=False)
+    return [message_from_bytes(box.get_bytes(key), policy=default) for key in box.iterkeys()]
