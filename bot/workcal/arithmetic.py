@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.workcal.calendar import WorkCalendar, Window
+    from bot.workcal.calendar import Window, WorkCalendar
 
 # A calendar with no working day for ten years is broken data, not a long holiday.
 SEARCH_LIMIT_DAYS = 3660
