@@ -51,7 +51,8 @@ class YearData:
     holidays: frozenset[date] = frozenset()
     working_weekends: frozenset[date] = frozenset()
     short_days: frozenset[date] = frozenset()
-    source: str = ""
+    source: str = ""  # provenance, e.g. "holidays 0.109"
+    origin: str = field(default="", compare=False)  # where it was loaded from
     names: Mapping[date, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -145,6 +146,7 @@ def year_file_name(year: int) -> str:
 
 
 def parse_year_file(text: str, *, source: str = "") -> YearData:
+    """Parse a year file; `source` names where it came from, for messages and `origin`."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -166,7 +168,8 @@ def parse_year_file(text: str, *, source: str = "") -> YearData:
         holidays=dates("holidays"),
         working_weekends=dates("working_weekends"),
         short_days=dates("short_days"),
-        source=source or str(doc.get("source", "")),
+        source=str(doc.get("source", "")),
+        origin=source,
     )
 
 
