@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -118,7 +119,7 @@ class WorkCalendar:
     # -- construction helpers -------------------------------------------------------------
 
     @classmethod
-    def default(cls, data_dir: str | None = None, **options: Any) -> WorkCalendar:
+    def default(cls, data_dir: str | Path | None = None, **options: Any) -> WorkCalendar:
         """TECHNOCOM: HQ Tyumen 08:30–17:30 GMT+5 with the shipped production calendar."""
         return cls((HQ_TYUMEN,), FileDaysSource(data_dir), **options)
 
@@ -141,6 +142,17 @@ class WorkCalendar:
                 loaded = fallback_year(year)
             data = self._years[year] = loaded
         return data
+
+    def reload(self) -> None:
+        """Forget loaded year data, e.g. after new files arrive in `data_dir` (R-CAL-4).
+
+        The caller then recomputes the open deadlines derived from working time (R-SLA-14).
+        """
+        clear = getattr(self.days_source, "clear", None)
+        if callable(clear):
+            clear()
+        self._years.clear()
+        self._missing.clear()
 
     def missing_years(self) -> tuple[int, ...]:
         """Years asked for so far that had no data and used the fallback (R-CAL-4)."""

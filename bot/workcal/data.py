@@ -126,6 +126,10 @@ class FileDaysSource:
             self._cache[year] = self._load(year)
         return self._cache[year]
 
+    def clear(self) -> None:
+        """Drop cached files so the next lookup reads them again."""
+        self._cache.clear()
+
     def _load(self, year: int) -> YearData | None:
         name = year_file_name(year)
         if self._data_dir is not None:

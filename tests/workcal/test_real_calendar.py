@@ -142,3 +142,14 @@ def test_r_cal_4_round_trip_of_a_year_file() -> None:
 def test_r_cal_4_malformed_year_file_is_rejected(text: str) -> None:
     with pytest.raises(CalendarDataError):
         parse_year_file(text, source="test")
+
+
+def test_r_cal_4_reload_picks_up_a_new_year_file(tmp_path: Path) -> None:
+    cal = WorkCalendar.default(tmp_path)
+    assert cal.is_working_day(date(2030, 1, 9))  # fallback: Mon–Fri + art. 112
+    assert cal.missing_years() == (2030,)
+    new = YearData(year=2030, holidays=frozenset({date(2030, 1, 9)}), source="decree")
+    (tmp_path / "ru-2030.toml").write_text(dump_year_file(new), encoding="utf-8")
+    cal.reload()
+    assert not cal.is_working_day(date(2030, 1, 9))
+    assert cal.missing_years() == ()
