@@ -38,15 +38,18 @@ def union_windows(cal: WorkCalendar, after: datetime) -> Iterator[Window]:
     window is released only once no later local date can yield an earlier one.
     """
     after = _utc(after)
-    # Two days back covers any zone offset (≤ 14 h) plus a window of the previous local date.
-    day = after.date() - timedelta(days=2)
+    # Windows of earlier local dates end by `after`; not asking for them also keeps a
+    # deadline from 1 January from reporting the previous year as missing (R-CAL-4).
+    first_dates = [after.astimezone(office.zone).date() for office in cal.offices]
+    day = min(first_dates)
     heap: list[tuple[datetime, datetime]] = []
     current: tuple[datetime, datetime] | None = None
     last_yield = day
     while True:
-        for office in cal.offices:
-            for window in cal.windows(day, office):
-                heapq.heappush(heap, window)
+        for office, first_date in zip(cal.offices, first_dates, strict=True):
+            if day >= first_date:
+                for window in cal.windows(day, office):
+                    heapq.heappush(heap, window)
         day += timedelta(days=1)
         # No window of a later local date starts before this moment.
         threshold = min(

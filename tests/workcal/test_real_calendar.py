@@ -153,3 +153,15 @@ def test_r_cal_4_reload_picks_up_a_new_year_file(tmp_path: Path) -> None:
     cal.reload()
     assert not cal.is_working_day(date(2030, 1, 9))
     assert cal.missing_years() == ()
+
+
+def test_r_cal_4_only_years_actually_touched_are_reported_missing(tmp_path: Path) -> None:
+    only_2024 = tmp_path / "ru-2024.toml"
+    only_2024.write_text(dump_year_file(fallback_year(2024)), encoding="utf-8")
+    cal = WorkCalendar((HQ_TYUMEN,), FileDaysSource(tmp_path, packaged=False))
+    assert cal.add_working_hours(local(2024, 1, 1, 0, 30), 1) == local(2024, 1, 9, 9, 30)
+    assert cal.working_time_between(local(2024, 1, 1), local(2024, 1, 11)) == timedelta(hours=18)
+    assert cal.add_working_days(local(2024, 1, 1), 1) == local(2024, 1, 9, 17, 30)
+    assert cal.missing_years() == ()
+    cal.add_working_days(local(2024, 12, 28, 10), 3)
+    assert cal.missing_years() == (2025,)
