@@ -110,6 +110,8 @@ class WorkCalendar:
         if primary is None:
             return self.offices[0]
         if isinstance(primary, Office):
+            if primary not in self.offices:
+                raise ValueError(f"primary office {primary.name!r} is not among the offices")
             return primary
         for office in self.offices:
             if office.name == primary:

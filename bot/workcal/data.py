@@ -132,17 +132,18 @@ class FileDaysSource:
 
     def _load(self, year: int) -> YearData | None:
         name = year_file_name(year)
-        if self._data_dir is not None:
-            path = self._data_dir / name
-            if path.is_file():
-                return parse_year_file(path.read_text(encoding="utf-8"), source=str(path))
-        if self._packaged:
+        data: YearData | None = None
+        if self._data_dir is not None and (path := self._data_dir / name).is_file():
+            data = parse_year_file(path.read_text(encoding="utf-8"), source=str(path))
+        elif self._packaged:
             packaged = resources.files("bot.workcal").joinpath("data", name)
             if packaged.is_file():
-                return parse_year_file(
+                data = parse_year_file(
                     packaged.read_text(encoding="utf-8"), source=f"package:{name}"
                 )
-        return None
+        if data is not None and data.year != year:
+            raise CalendarDataError(f"{data.origin}: says year {data.year}")
+        return data
 
 
 def year_file_name(year: int) -> str:

@@ -116,3 +116,12 @@ def test_r_cal_3_short_day_cuts_into_a_late_break() -> None:
     office = Office("X", "Asia/Yekaterinburg", time(9), time(18), ((time(16, 30), time(17, 30)),))
     cal = WorkCalendar.for_fixture_f(offices=(office,))
     assert cal.windows(date(2025, 6, 11)) == ((local(2025, 6, 11, 9), local(2025, 6, 11, 16, 30)),)
+
+
+def test_r_cal_1_primary_office_must_be_one_of_the_offices() -> None:
+    cal = WorkCalendar(TECHNOKAD_OFFICES, MemoryDaysSource(), primary="Novosibirsk branch")
+    assert cal.primary is TECHNOKAD_OFFICES[1]
+    with pytest.raises(ValueError):
+        WorkCalendar(TECHNOKAD_OFFICES, MemoryDaysSource(), primary=HQ_TYUMEN)
+    with pytest.raises(ValueError):
+        WorkCalendar(TECHNOKAD_OFFICES, MemoryDaysSource(), primary="Tyumen")

@@ -165,3 +165,9 @@ def test_r_cal_4_only_years_actually_touched_are_reported_missing(tmp_path: Path
     assert cal.missing_years() == ()
     cal.add_working_days(local(2024, 12, 28, 10), 3)
     assert cal.missing_years() == (2025,)
+
+
+def test_r_cal_4_file_for_the_wrong_year_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "ru-2031.toml").write_text("year = 2030\n", encoding="utf-8")
+    with pytest.raises(CalendarDataError):
+        FileDaysSource(tmp_path).year_data(2031)
