@@ -136,7 +136,7 @@ class FileDaysSource:
         if self._data_dir is not None and (path := self._data_dir / name).is_file():
             data = parse_year_file(path.read_text(encoding="utf-8"), source=str(path))
         elif self._packaged:
-            packaged = resources.files("bot.workcal").joinpath("data", name)
+            packaged = resources.files("bot.workcal").joinpath("years", name)
             if packaged.is_file():
                 data = parse_year_file(
                     packaged.read_text(encoding="utf-8"), source=f"package:{name}"

@@ -28,7 +28,7 @@ import holidays
 
 from bot.workcal.data import YearData, dump_year_file, is_art_112_holiday, year_file_name
 
-PACKAGE_DATA_DIR = Path(__file__).parent / "data"
+PACKAGE_DATA_DIR = Path(__file__).parent / "years"
 
 
 class GenerationError(RuntimeError):
