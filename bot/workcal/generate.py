@@ -1,6 +1,6 @@
 """Generate the yearly production-calendar files from the `holidays` package (R-CAL-4, D-10).
 
-    python -m bot.workcal.generate 2024 2027          # years 2024…2027 into bot/workcal/data
+    python -m bot.workcal.generate 2024 2027          # years 2024…2027 into bot/workcal/years
     python -m bot.workcal.generate 2028 --out DIR     # one year into a config data_dir
 
 What the package gives for Russia (category `public`, the only one it has for RU):
