@@ -135,6 +135,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     logging.getLogger().setLevel(settings.log_level)
+    if settings.log_level != "DEBUG":
+        # aiosmtpd logs every SMTP command at INFO; that is debugging detail here.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
     service = build(settings)
     try:
         asyncio.run(run_service(service))

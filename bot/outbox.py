@@ -160,6 +160,8 @@ class MaildirTransport:
         return f"Maildir {self._path.resolve()}"
 
     async def deliver(self, row: OutboxMessage) -> None:
+        # Maildir(create=True) makes only the last directory; the parents may be gone too.
+        self._path.parent.mkdir(parents=True, exist_ok=True)
         box = mailbox.Maildir(str(self._path), create=True)
         try:
             box.add(mailbox.MaildirMessage(row.raw))

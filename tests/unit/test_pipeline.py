@@ -238,3 +238,17 @@ def test_reprocess_after_quarantine(service) -> None:
     assert bad.status == "quarantined"
     again = real.process(bad.letter_id)
     assert again.status == "processed" and again.case == "TCM-000001"
+
+
+async def test_maildir_outbox_recreates_missing_parent_directories(service, tmp_path) -> None:
+    import shutil
+
+    from bot.outbox import MaildirTransport, RetryPolicy, Sender
+    from tests.conftest import maildir_messages
+
+    target = tmp_path / "gone" / "var" / "outbox"
+    deliver(service, letter(body=COMPLETE_TICKET))
+    shutil.rmtree(tmp_path / "gone", ignore_errors=True)
+    sender = Sender(service.sessions, MaildirTransport(target), service.clock, RetryPolicy())
+    assert await sender.deliver_due() == 1
+    assert len(maildir_messages(target)) == 1
