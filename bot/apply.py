@@ -220,6 +220,8 @@ class Applier:
             context = {
                 **self.common_context(case),
                 "received_at": ctx.received_at,
+                # R-THR-6: a quoted number that does not exist is named in the reply.
+                "unknown_tags": list(ctx.unknown_tags),
                 **intent.context,
             }
             references = (
@@ -255,6 +257,7 @@ class Applier:
             context = {
                 **self.common_context(case),
                 "received_at": case.created_at,
+                "unknown_tags": [],
                 **intent.context,
             }
             out += self._queue_partner(

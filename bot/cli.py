@@ -203,6 +203,13 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         letter = session.get(Letter, args.letter_id)
         if letter is None:
             raise CliError(f"no letter {args.letter_id}; list cases with 'partnerdesk cases'")
+        if letter.status not in {"quarantined", "received"}:
+            # Running a processed letter again would open a second case for it.
+            raise CliError(
+                f"letter {args.letter_id} was {letter.status}, not quarantined; only "
+                "quarantined letters are re-run (see 'partnerdesk show-letter "
+                f"{args.letter_id}')"
+            )
         letter.status = "received"
     result = service.pipeline.process(args.letter_id)
     _print_result(result.as_json(), args.json)

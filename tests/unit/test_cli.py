@@ -138,3 +138,21 @@ def test_help_on_every_command(capsys) -> None:
             main([command, "--help"])
         assert done.value.code == 0
         assert "usage: partnerdesk" in capsys.readouterr().out
+
+
+def test_reprocess_and_release_commands(workdir: Path, capsys) -> None:
+    (workdir / "a.eml").write_bytes(letter(body=COMPLETE_TICKET))
+    main(["process", "a.eml", "--json", "--no-send"])
+    capsys.readouterr()
+    assert main(["reprocess", "1", "--json"]) == 1
+    assert "letter 1 was processed, not quarantined" in capsys.readouterr().err
+    (workdir / "empty.eml").write_bytes(b"   \r\n")
+    main(["process", "empty.eml", "--json"])
+    assert _json_lines(capsys)[0]["status"] == "quarantined"
+    assert main(["reprocess", "2", "--json"]) == 0
+    [again] = _json_lines(capsys)
+    assert again["status"] == "quarantined"  # still unreadable, and said so again
+    assert main(["reprocess", "99"]) == 1
+    assert "no letter 99" in capsys.readouterr().err
+    assert main(["outbox", "--release", "1"]) == 1
+    assert "is not held" in capsys.readouterr().err

@@ -252,3 +252,9 @@ async def test_maildir_outbox_recreates_missing_parent_directories(service, tmp_
     sender = Sender(service.sessions, MaildirTransport(target), service.clock, RetryPolicy())
     assert await sender.deliver_due() == 1
     assert len(maildir_messages(target)) == 1
+
+
+def test_r_thr_6_unknown_tag_gives_new_case_and_the_reply_says_so(service) -> None:
+    result = deliver(service, letter(subject="Re: [TCM-000777] вопрос", body=COMPLETE_TICKET))
+    assert result.case == "TCM-000001"
+    assert "TCM-000777, указанный в теме письма, не найден" in result.replies[0]["text"]

@@ -19,6 +19,7 @@ COMMON = {
     "phone": "(3452) 39-31-33",
     "reply_mailbox": "support@technocom.tech",
     "received_at": AT,
+    "unknown_tags": [],
 }
 PARTNER = {
     "acceptance": {"warnings": []},
