@@ -68,20 +68,7 @@ class Applier:
         session.flush()
         # R-THR-1/R-THR-2: the number comes from the never-reused row id.
         case.number = self._config.number_format.format(seq=case.id)
-        self._remember(session, case, ctx.letter.message_id)
-        self.event(
-            session,
-            case,
-            decision.event,
-            ctx.letter_row.id,
-            {
-                "rules": list(decision.rule_ids),
-                "missing": list(decision.missing),
-                "invalid": list(decision.invalid),
-            },
-            old_state=None,
-        )
-        self._deadlines(session, case, decision)
+        self._record(session, ctx, case, decision, old_state=None)
         return case
 
     def update_case(
@@ -93,19 +80,25 @@ class Applier:
         case.missing = list(decision.missing)
         case.invalid = list(decision.invalid)
         case.updated_at = self._clock.now()
+        self._record(session, ctx, case, decision, old_state=old_state)
+
+    def _record(
+        self,
+        session: Session,
+        ctx: CaseContext,
+        case: Case,
+        decision: Decision,
+        *,
+        old_state: str | None,
+    ) -> None:
+        """Thread key, history entry (R-HQ-6) and timers of one decision."""
         self._remember(session, case, ctx.letter.message_id)
-        self.event(
-            session,
-            case,
-            decision.event,
-            ctx.letter_row.id,
-            {
-                "rules": list(decision.rule_ids),
-                "missing": list(decision.missing),
-                "invalid": list(decision.invalid),
-            },
-            old_state=old_state,
-        )
+        details = {
+            "rules": list(decision.rule_ids),
+            "missing": list(decision.missing),
+            "invalid": list(decision.invalid),
+        }
+        self.event(session, case, decision.event, ctx.letter_row.id, details, old_state=old_state)
         self._deadlines(session, case, decision)
 
     def attach(

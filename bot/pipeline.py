@@ -11,7 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -158,22 +158,22 @@ class Pipeline:
 
             classification = self._classify(letter, role, case.kind if case else None)
             kind = classification.kind
+            ctx = CaseContext(
+                letter=letter,
+                letter_row=letter_row,
+                received_at=received_at,
+                role=role,
+                kind=kind.value,
+                unknown_tags=match.unknown_tags,
+            )
             if case is None:
                 request = parsers.extract(letter, kind)
-                findings = check(request)
-                fields = serialise_fields(request)
-                window = self._window()
-                decision = decide.decide_new_case(findings, fields, received_at, window)
-                ctx = CaseContext(
-                    letter=letter,
-                    letter_row=letter_row,
-                    received_at=received_at,
-                    role=role,
-                    kind=kind.value,
-                    unknown_tags=match.unknown_tags,
+                decision = decide.decide_new_case(
+                    check(request), serialise_fields(request), received_at, self._window()
                 )
                 case = self._applier.open_case(session, ctx, decision)
             else:
+                # R-VAL-6: later values override the same fields; the rest are kept.
                 request = parsers.extract(letter, Kind(case.kind))
                 merged = {**case.fields, **serialise_fields(request)}
                 findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
@@ -184,14 +184,6 @@ class Pipeline:
                     received_at,
                     self._window(),
                     [a.filename for a in letter.attachments],
-                )
-                ctx = CaseContext(
-                    letter=letter,
-                    letter_row=letter_row,
-                    received_at=received_at,
-                    role=role,
-                    kind=kind.value,
-                    unknown_tags=match.unknown_tags,
                 )
                 self._applier.update_case(session, ctx, case, decision)
             replies = self._applier.flush_replies(session, case, ctx, decision)
@@ -210,9 +202,7 @@ class Pipeline:
             self._finish(letter_row, result, case)
             return result
 
-    def _window(self):
-        from datetime import timedelta
-
+    def _window(self) -> timedelta:
         return timedelta(hours=self._config.clarification_window_hours)
 
     def _match(self, session: Session, letter: ParsedLetter) -> ThreadMatch:

@@ -31,10 +31,15 @@ def frozen_clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PARTNERDESK_* variable of the developer's shell leaks into a test."""
     for key in list(os.environ):
         if key.startswith("PARTNERDESK_") and key != "PARTNERDESK_SHARED":
             monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, clean_env: None) -> Settings:
     return load_settings(
         database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox")},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import smtplib
 import time
 from pathlib import Path
@@ -19,27 +20,30 @@ from tests.support.ports import free_port
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+@contextlib.asynccontextmanager
+async def running_service(tmp_path: Path, **smtp):
     """The real service (endpoint, sender, scheduler) on a free port, replies to a Maildir."""
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("PARTNERDESK_") and key != "PARTNERDESK_SHARED":
-            monkeypatch.delenv(key)
     port = free_port()
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.2},
-        smtp={"port": port},
+        smtp={"port": port, **smtp},
     )
     service = build(settings, clock=SystemClock())
     stop = asyncio.Event()
     task = asyncio.create_task(run_service(service, stop))
-    await _wait_listening(port)
-    yield service, port, tmp_path / "outbox"
-    stop.set()
-    await task
+    try:
+        await _wait_listening(port)
+        yield service, port, tmp_path / "outbox"
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture
+async def endpoint(tmp_path: Path, clean_env: None):
+    async with running_service(tmp_path) as running:
+        yield running
 
 
 async def _wait_listening(port: int) -> None:
@@ -156,24 +160,8 @@ async def test_unknown_recipient_is_refused_at_rcpt(endpoint) -> None:
     assert code == 550 and b"5.1.1" in message
 
 
-async def test_lmtp_mode_accepts_and_answers(tmp_path: Path, monkeypatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("PARTNERDESK_") and key != "PARTNERDESK_SHARED":
-            monkeypatch.delenv(key)
-    port = free_port()
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.2},
-        smtp={"port": port, "lmtp": True},
-    )
-    service = build(settings, clock=SystemClock())
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_service(service, stop))
-    await _wait_listening(port)
-
-    def send_lmtp() -> list[int]:
+async def test_lmtp_mode_accepts_and_answers(tmp_path: Path, clean_env: None) -> None:
+    def send_lmtp(port: int) -> list[int]:
         # smtplib reads one reply after DATA; RFC 2033 gives one per recipient, so the
         # dialogue is driven by hand to read them all.
         client = smtplib.LMTP("127.0.0.1", port, timeout=10)
@@ -188,11 +176,8 @@ async def test_lmtp_mode_accepts_and_answers(tmp_path: Path, monkeypatch) -> Non
         finally:
             client.close()
 
-    codes = await asyncio.to_thread(send_lmtp)
-    try:
+    async with running_service(tmp_path, lmtp=True) as (_service, port, outbox):
+        codes = await asyncio.to_thread(send_lmtp, port)
         assert codes == [250, 250]
-        [reply] = await _replies(tmp_path / "outbox", 1)
+        [reply] = await _replies(outbox, 1)
         assert reply["Subject"].startswith("[TCM-000001]")
-    finally:
-        stop.set()
-        await task

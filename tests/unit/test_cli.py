@@ -30,12 +30,7 @@ REPLY_KINDS = {"acceptance", "clarification", "rejection", "reminder", "warning"
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("PARTNERDESK_") and key != "PARTNERDESK_SHARED":
-            monkeypatch.delenv(key)
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -12,12 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("PARTNERDESK_"):
-            monkeypatch.delenv(key)
+def _no_env(clean_env: None) -> None:
+    """Settings tests see only what they set."""
 
 
 def test_embedded_defaults_match_the_shipped_example_config() -> None:
