@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, as_utc
+from bot.store.claims import claim_due
 from bot.store.models import OutboxMessage
 from replies.render import RenderedReply
 
@@ -235,23 +236,16 @@ class Sender:
         self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
 
     def _claim(self, now: datetime, limit: int) -> list[int]:
-        with self._sessions.begin() as session:
-            due = session.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(limit)
-            ).all()
-            claimed = []
-            for row_id in due:
-                result = session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id, OutboxMessage.status == "queued")
-                    .values(status="sending", claimed_by=self._worker, claimed_at=now)
-                )
-                if result.rowcount == 1:
-                    claimed.append(row_id)
-            return claimed
+        return claim_due(
+            self._sessions,
+            OutboxMessage,
+            OutboxMessage.next_attempt_at,
+            ready="queued",
+            claimed="sending",
+            worker=self._worker,
+            now=now,
+            limit=limit,
+        )
 
     async def deliver_due(self, limit: int = 100) -> int:
         """Send what is due now; returns how many were delivered."""

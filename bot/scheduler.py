@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
 from bot.rules.decide import decide_deadline
+from bot.store.claims import claim_due
 from bot.store.models import Case, Deadline
 
 log = logging.getLogger(__name__)
@@ -47,24 +48,16 @@ class Ticker:
         self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
 
     def _claim(self, now: datetime, limit: int) -> list[int]:
-        # A conditional UPDATE claims a row: of two instances, exactly one sees rowcount 1.
-        with self._sessions.begin() as session:
-            due = session.scalars(
-                select(Deadline.id)
-                .where(Deadline.status == "pending", Deadline.due_at <= now)
-                .order_by(Deadline.due_at, Deadline.id)
-                .limit(limit)
-            ).all()
-            claimed = []
-            for deadline_id in due:
-                result = session.execute(
-                    update(Deadline)
-                    .where(Deadline.id == deadline_id, Deadline.status == "pending")
-                    .values(status="running", claimed_by=self._worker, claimed_at=now)
-                )
-                if result.rowcount == 1:
-                    claimed.append(deadline_id)
-            return claimed
+        return claim_due(
+            self._sessions,
+            Deadline,
+            Deadline.due_at,
+            ready="pending",
+            claimed="running",
+            worker=self._worker,
+            now=now,
+            limit=limit,
+        )
 
     def tick(self, now: datetime | None = None, limit: int = 500) -> TickResult:
         """Run every deadline due by `now`, oldest first (R-CAL-11 catch-up)."""
