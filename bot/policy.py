@@ -1,0 +1,185 @@
+"""The regulations' numbers as data (R-CFG-1): windows, SLA targets, tiers, calendar.
+
+The embedded defaults are TECHNOCOM's regulations; `config/policy/technocom.toml` spells the
+same values out as a starting point for another vendor. A policy is validated when loaded
+(R-CFG-2) and errors name the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from bot.workcal import FileDaysSource, Office, WorkCalendar
+
+TRACKERS = ("bug", "feature", "support")
+PRIORITIES = ("urgent", "high", "normal", "low")
+
+
+class PolicyError(Exception):
+    """The policy file cannot be used; the message names the key."""
+
+
+class OfficePolicy(BaseModel):
+    name: str
+    tz: str
+    start: str
+    end: str
+    breaks: list[tuple[str, str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _valid_office(self) -> OfficePolicy:
+        try:
+            self.office()
+        except (ValueError, KeyError) as exc:
+            raise ValueError(str(exc)) from exc
+        return self
+
+    def office(self) -> Office:
+        return Office.from_mapping(self.model_dump())
+
+
+class CalendarPolicy(BaseModel):
+    # R-CAL-2: 8:30–17:30 GMT+5, no breaks (D-9, D-48).
+    offices: list[OfficePolicy] = Field(
+        default_factory=lambda: [
+            OfficePolicy(name="HQ Tyumen", tz="Asia/Yekaterinburg", start="08:30", end="17:30")
+        ],
+        min_length=1,
+    )
+    shorten_pre_holiday: bool = True
+    short_day_minutes: int = Field(60, ge=0, le=240)
+    # Production-calendar year files overriding the packaged ones (R-CAL-4).
+    data_dir: Path | None = None
+    rollover_non_working: bool = False
+
+    def build(self) -> WorkCalendar:
+        return WorkCalendar(
+            tuple(o.office() for o in self.offices),
+            FileDaysSource(self.data_dir),
+            shorten_pre_holiday=self.shorten_pre_holiday,
+            short_day_minutes=self.short_day_minutes,
+        )
+
+
+class Target(BaseModel):
+    """A resolution target: breach after N working days (or hours), optional soft reminder."""
+
+    breach_wd: int | None = Field(None, ge=1)
+    breach_wh: float | None = Field(None, gt=0)
+    soft_wd: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Target:
+        if (self.breach_wd is None) == (self.breach_wh is None):
+            raise ValueError("give exactly one of breach_wd or breach_wh")
+        if (
+            self.soft_wd is not None
+            and self.breach_wd is not None
+            and self.soft_wd >= self.breach_wd
+        ):
+            raise ValueError("soft_wd must be earlier than breach_wd")
+        return self
+
+
+def _technocom_targets() -> dict[str, dict[str, Target]]:
+    # R-SLA-3 (000 §4.3): bug urgent 1 WD, high 3 WD, normal 5–21 WD (D-7), low next release
+    # (D-8); support up to 5 WD; feature not guaranteed.
+    return {
+        "bug": {
+            "urgent": Target(breach_wd=1),
+            "high": Target(breach_wd=3),
+            "normal": Target(breach_wd=21, soft_wd=5),
+        },
+        "support": {"*": Target(breach_wd=5)},
+        "feature": {},
+    }
+
+
+class SlaPolicy(BaseModel):
+    # An absent tracker/priority has no target (TOML has no null): "not regulated".
+    targets: dict[str, dict[str, Target]] = Field(default_factory=_technocom_targets)
+    at_risk_ratio: float = Field(0.75, gt=0, lt=1)
+    deadline_change_notice: bool = True
+    pause_while_waiting_partner: bool = False
+
+    @field_validator("targets")
+    @classmethod
+    def _known_names(cls, targets: dict[str, dict[str, Target]]) -> dict[str, dict[str, Target]]:
+        for tracker, by_priority in targets.items():
+            if tracker not in TRACKERS:
+                raise ValueError(f"unknown tracker {tracker!r}; use one of {', '.join(TRACKERS)}")
+            for priority in by_priority:
+                if priority != "*" and priority not in PRIORITIES:
+                    raise ValueError(
+                        f"unknown priority {priority!r} under {tracker}; use "
+                        f"{', '.join(PRIORITIES)} or '*'"
+                    )
+        return targets
+
+    def target(self, tracker: str, priority: str | None) -> Target | None:
+        by_priority = self.targets.get(tracker, {})
+        if priority in by_priority:
+            return by_priority[priority]
+        return by_priority.get("*")
+
+
+class TicketPolicy(BaseModel):
+    clarification_window_hours: float = Field(72, gt=0)  # R-SLA-1, D-4
+    clarification_timeout_wd: int = Field(10, ge=1)  # R-TKT-15, D-25
+    resolved_autoclose_wd: int = Field(5, ge=1)  # R-TKT-10, D-26
+    reopen_window_days: int = Field(14, ge=0)  # R-TKT-12, D-26
+    self_diagnosis_failed_policy: Literal["clarify", "accept_no_sla", "reject"] = "clarify"
+    logs_strict_split: bool = False  # D-24
+
+
+class SupportTier(BaseModel):
+    name: str
+    # R-SLA-12: first human answer due N working hours after receipt; None = no target.
+    first_response_wh: float | None = Field(None, gt=0)
+
+
+class IdentificationPolicy(BaseModel):
+    required: bool = True  # R-ID-2
+
+
+class Policy(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    version: str = "technocom-2026.1"
+    calendar: CalendarPolicy = CalendarPolicy()
+    sla: SlaPolicy = SlaPolicy()
+    ticket: TicketPolicy = TicketPolicy()
+    support_tiers: list[SupportTier] = Field(
+        default_factory=lambda: [SupportTier(name="partner")], min_length=1
+    )
+    identification: IdentificationPolicy = IdentificationPolicy()
+
+    def tier(self, name: str | None) -> SupportTier:
+        for tier in self.support_tiers:
+            if tier.name == name:
+                return tier
+        return self.support_tiers[0]
+
+
+def load_policy(path: str | Path | None) -> Policy:
+    """The TECHNOCOM defaults, or the policy file with every bad key named."""
+    if path is None:
+        return Policy()
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"policy file {file} cannot be read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy file {file} is not valid TOML: {exc}") from exc
+    try:
+        return Policy(**data)
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  {'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in exc.errors()
+        )
+        raise PolicyError(f"invalid policy in {file}:\n{problems}") from exc
