@@ -73,6 +73,12 @@ class Case(Base):
     quarantine_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The sender's partner (R-ID-1); None for unidentified senders.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    # Kind-specific attributes (tracker, priority, clock start, deadline …, spec §5).
+    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # R-CFG-3: the policy version in force when the case was created.
+    policy_version: Mapped[str | None] = mapped_column(String(60))
 
 
 class ThreadKey(Base):
@@ -153,3 +159,37 @@ class Deadline(Base):
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Partner(Base):
+    """A partner of the registry (000 §1, §3): company requisites, role, mail domains."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    inn: Mapped[str | None] = mapped_column(String(12), unique=True)
+    kpp: Mapped[str | None] = mapped_column(String(9))
+    ogrn: Mapped[str | None] = mapped_column(String(15))
+    # authorized | gold (alias official, D-1); None until HQ sets it (R-ID-6)
+    role: Mapped[str | None] = mapped_column(String(20))
+    # active | suspended | terminated: only active partners' requests are accepted (R-ID-3)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    domains: Mapped[list[Any]] = mapped_column(default=list)
+    official_email: Mapped[str | None] = mapped_column(String(320))
+    curator: Mapped[str | None] = mapped_column(String(320))
+    support_tier: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PartnerAddress(Base):
+    """A registered e-mail of a partner employee: a Service Desk account or a contact (R-ID-1)."""
+
+    __tablename__ = "partner_addresses"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="sd_account")  # sd_account | contact
+    full_name: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]

@@ -1,0 +1,183 @@
+"""The partner registry and sender identification (R-ID-1 … R-ID-3, R-ID-6)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.ru import inn as stdnum_inn
+
+from bot.store.models import Partner, PartnerAddress
+
+ROLES = {"authorized": "authorized", "gold": "gold", "official": "gold"}  # D-1 alias
+STATUSES = ("active", "suspended", "terminated")
+
+
+class RegistryError(Exception):
+    """A partner record cannot be accepted; the message names the field and what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who wrote: a partner found by exact address or, for mail@ kinds, by domain."""
+
+    partner_id: int
+    partner_name: str
+    role: str | None
+    active: bool
+    via: str  # "address" | "domain"
+    curator: str | None = None
+    support_tier: str | None = None
+
+
+def _list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.replace(",", ";").split(";") if item.strip()]
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+def _clean(record: dict[str, Any]) -> dict[str, Any]:
+    name = str(record.get("name") or "").strip()
+    if not name:
+        raise RegistryError("name is required (the partner's company name)")
+    inn = str(record.get("inn") or "").strip() or None
+    if inn is not None:
+        try:
+            inn = stdnum_inn.validate(inn)
+        except StdnumError as exc:
+            raise RegistryError(f"inn {inn!r} of {name} is not a valid INN: {exc}") from exc
+    role = str(record.get("role") or "").strip().lower() or None
+    if role is not None and role not in ROLES:
+        raise RegistryError(f"role {role!r} of {name}: use authorized, gold or official")
+    status = str(record.get("status") or "active").strip().lower()
+    if status not in STATUSES:
+        raise RegistryError(f"status {status!r} of {name}: use {', '.join(STATUSES)}")
+    addresses = [a.lower() for a in _list(record.get("addresses"))]
+    for address in addresses:
+        if "@" not in address:
+            raise RegistryError(f"address {address!r} of {name} is not an e-mail address")
+    return {
+        "name": name,
+        "inn": inn,
+        "kpp": str(record.get("kpp") or "").strip() or None,
+        "ogrn": str(record.get("ogrn") or "").strip() or None,
+        "role": ROLES.get(role) if role else None,
+        "status": status,
+        "domains": [d.lower().lstrip("@") for d in _list(record.get("domains"))],
+        "official_email": (str(record.get("official_email") or "").strip().lower() or None),
+        "curator": str(record.get("curator") or "").strip().lower() or None,
+        "support_tier": str(record.get("support_tier") or "").strip() or None,
+        "addresses": addresses,
+    }
+
+
+def upsert_partner(session: Session, record: dict[str, Any], now: datetime) -> Partner:
+    """Add a partner or update the one with the same INN (or name); addresses accumulate."""
+    data = _clean(record)
+    addresses = data.pop("addresses")
+    partner = None
+    if data["inn"]:
+        partner = session.scalar(select(Partner).where(Partner.inn == data["inn"]))
+    if partner is None:
+        partner = session.scalar(select(Partner).where(Partner.name == data["name"]))
+    if partner is None:
+        partner = Partner(created_at=now, updated_at=now, **data)
+        session.add(partner)
+    else:
+        for key, value in data.items():
+            setattr(partner, key, value)
+        partner.updated_at = now
+    session.flush()
+    for address in addresses:
+        existing = session.get(PartnerAddress, address)
+        if existing is not None and existing.partner_id != partner.id:
+            raise RegistryError(
+                f"address {address} already belongs to another partner (id "
+                f"{existing.partner_id}); remove it there first"
+            )
+        if existing is None:
+            session.add(PartnerAddress(email=address, partner_id=partner.id, created_at=now))
+    session.flush()
+    return partner
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """Partner records from CSV (header row) or JSON (a list of objects)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RegistryError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RegistryError(f"{path} is not valid JSON: {exc}") from exc
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise RegistryError(f"{path} must hold a JSON list of partner objects")
+        return data
+    return list(csv.DictReader(text.splitlines()))
+
+
+def identify(session: Session, address: str, mailbox_role: str | None) -> Identity | None:
+    """R-ID-1: an exact registered address first; the domain only for mail@ kinds."""
+    address = address.lower()
+    registered = session.get(PartnerAddress, address)
+    if registered is not None:
+        partner = session.get(Partner, registered.partner_id)
+        assert partner is not None
+        return _identity(partner, "address")
+    if mailbox_role != "general" or "@" not in address:
+        return None
+    domain = address.rsplit("@", 1)[1]
+    for partner in session.scalars(select(Partner).order_by(Partner.id)):
+        if domain in partner.domains:
+            return _identity(partner, "domain")
+    return None
+
+
+def _identity(partner: Partner, via: str) -> Identity:
+    return Identity(
+        partner_id=partner.id,
+        partner_name=partner.name,
+        role=partner.role,
+        active=partner.status == "active",
+        via=via,
+        curator=partner.curator,
+        support_tier=partner.support_tier,
+    )
+
+
+def partner_json(session: Session, partner: Partner) -> dict[str, Any]:
+    addresses = session.scalars(
+        select(PartnerAddress.email).where(PartnerAddress.partner_id == partner.id)
+    ).all()
+    return {
+        "id": partner.id,
+        "name": partner.name,
+        "inn": partner.inn,
+        "kpp": partner.kpp,
+        "ogrn": partner.ogrn,
+        "role": partner.role,
+        "status": partner.status,
+        "domains": partner.domains,
+        "official_email": partner.official_email,
+        "curator": partner.curator,
+        "support_tier": partner.support_tier,
+        "addresses": sorted(addresses),
+    }
+
+
+def find_partner(session: Session, key: str) -> Partner | None:
+    """By id, INN or exact name."""
+    if key.isdigit() and len(key) < 10:
+        return session.get(Partner, int(key))
+    return session.scalar(select(Partner).where((Partner.inn == key) | (Partner.name == key)))
