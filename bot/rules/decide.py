@@ -28,6 +28,8 @@ class CaseView:
     state: str
     requester: str
     fields: dict[str, Any]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    partner_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,14 @@ class DeadlineIntent:
 
 
 @dataclass(frozen=True, slots=True)
+class HqAlert:
+    role: str  # service_desk | dir_software_dev | deputy_science | admin …
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    key: str = ""  # dedupe suffix: one alert per case, template and key
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     state: str
     event: str
@@ -57,6 +67,13 @@ class Decision:
     deadlines: tuple[DeadlineIntent, ...] = ()
     cancel_deadlines: tuple[str, ...] = ()
     rule_ids: tuple[str, ...] = ()
+    # Kind-specific attributes to merge into the case (tracker, clock start, deadline …).
+    attrs: dict[str, Any] = field(default_factory=dict)
+    # Messages to HQ roles (H-ALERT-*): template and context; `role` picks the recipients.
+    hq_alerts: tuple[HqAlert, ...] = ()
+    # A letter that must not join this case (R-THR-7, R-TKT-12 after the window): open a
+    # new case instead, noting the old one.
+    split_from: str | None = None
 
 
 def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str], ...]]:
