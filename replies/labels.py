@@ -100,8 +100,12 @@ _KINDS = {
 
 _STATES = {
     "needs_info": "ожидает уточнения данных от вас",
-    "open": "принято в работу",
+    "open": "в работе",
+    "resolved": "решение предоставлено, ожидается ваше подтверждение",
+    "deferred": "отложено до выхода обновления",
+    "closed": "закрыто",
     "rejected": "отклонено",
+    "merged": "объединено с другим обращением",
 }
 
 
@@ -111,3 +115,40 @@ def kind_title(kind: str) -> str:
 
 def state_title(state: str) -> str:
     return _STATES.get(state, state)
+
+
+TRACKERS = {
+    "bug": "Неисправность (ошибка, сбой)",
+    "feature": "Разработка (новый функционал)",
+    "support": "Консультация (поддержка)",
+}
+PRIORITIES = {"urgent": "Срочный", "high": "Высокий", "normal": "Нормальный", "low": "Низкий"}
+
+# R-TKT-17 refusal reasons and closing reasons in plain Russian (A-TKT-REJ, A-TKT-CLOSED).
+REASONS = {
+    "unidentified": "адрес отправителя не зарегистрирован в Service Desk",
+    "license_violation": "нарушение условий лицензионного договора",
+    "insufficient_info": "недостаточно информации для решения",
+    "incomprehensible": "обращение сформулировано непонятно",
+    "offensive_language": "обращение содержит некорректные выражения",
+    "out_of_scope": "вопрос не входит в предмет технической поддержки",
+    "self_diagnosis_failed": "самостоятельная диагностика выявила неисправность базового ПО, "
+    "СУБД, сети или прав доступа",
+    "confirmed": "вы подтвердили, что вопрос решен",
+    "auto": "подтверждение решения не поступило в установленный срок",
+    "hq": "решение головного офиса",
+    "feature_declined": "доработка не будет выполнена",
+    "not_partner": "у отправителя нет действующего дистрибьюторского соглашения",
+}
+
+
+def tracker_title(code: str | None) -> str:
+    return TRACKERS.get(code or "", "не указан")
+
+
+def priority_title(code: str | None) -> str:
+    return PRIORITIES.get(code or "", "не указан")
+
+
+def reason_title(code: str | None) -> str:
+    return REASONS.get(code or "", code or "")

@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from replies.labels import field_help, kind_title, state_title
+from replies.labels import (
+    field_help,
+    kind_title,
+    priority_title,
+    reason_title,
+    state_title,
+    tracker_title,
+)
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -24,6 +31,25 @@ class RenderedReply:
     subject: str
     text: str
     html: str
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for n: 1 день, 3 дня, 5 дней, 21 день, 11 дней."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def working_units(amount: float | None, unit: str | None) -> str:
+    """R-NTF-4: the unit of a working-time deadline, e.g. «5 рабочих дней»."""
+    if amount is None:
+        return ""
+    n = int(amount)
+    if unit == "wh":
+        return f"{n} {plural(n, 'рабочий час', 'рабочих часа', 'рабочих часов')}"
+    return f"{n} {plural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
 
 
 class Renderer:
@@ -39,8 +65,14 @@ class Renderer:
             lstrip_blocks=True,
         )
         self._env.filters["local"] = self.format_local
+        self._env.filters["working_units"] = working_units
         self._env.globals.update(field_help=field_help, kind_title=kind_title)
-        self._env.globals["state_title"] = state_title
+        self._env.globals.update(
+            state_title=state_title,
+            tracker_title=tracker_title,
+            priority_title=priority_title,
+            reason_title=reason_title,
+        )
 
     def format_local(self, instant: datetime) -> str:
         """R-CAL-1 / R-NTF-4: absolute local time with the zone, e.g. 30.04.2025 23:59 (GMT+5)."""
