@@ -24,6 +24,7 @@ from bot.rules.tickets import (
     SLA_TIMERS,
     WAITING_TIMERS,
     TicketContext,
+    closing_attrs,
     iso,
     schedule_sla,
     when,
@@ -304,7 +305,7 @@ def _close(case: CaseView, request: ActionRequest, ctx: TicketContext) -> Decisi
     code = "feature_declined" if request.name == "decline_feature" else "hq"
     if code == "feature_declined" and case.attrs.get("tracker") != "feature":
         raise ActionRefused(f"{case.number} is not a feature request; use close")
-    attrs = {**case.attrs, "closed_at": iso(ctx.now), "close_reason": code}
+    attrs = closing_attrs(case, ctx.now, code, ctx)
     return Decision(
         state=CLOSED,
         event=f"closed-{code}",

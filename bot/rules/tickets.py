@@ -245,7 +245,7 @@ def on_ticket_letter(case: CaseView, letter: TicketLetter, ctx: TicketContext) -
         if feedback.not_solved:
             return _reopen(case, letter, ctx, "not-solved", ("R-TKT-10", "R-SLA-10"))
         if feedback.solved or feedback.thanks_only:
-            return _close(case, letter.received_at, "confirmed", letter.fields, ("R-TKT-10",))
+            return _close(case, letter.received_at, "confirmed", letter.fields, ("R-TKT-10",), ctx)
     if case.state in {CLOSED, REJECTED}:
         return _letter_after_close(case, letter, ctx)
     alerts: tuple[HqAlert, ...] = ()
@@ -325,15 +325,22 @@ def _reopen(
     )
 
 
+def closing_attrs(case: CaseView, at: datetime, reason: str, ctx: TicketContext) -> dict[str, Any]:
+    """Closed at, why, and until when a reply reopens it (R-TKT-12)."""
+    until = ctx.calendar.add_calendar_days(at, ctx.policy.ticket.reopen_window_days)
+    return {**case.attrs, "closed_at": iso(at), "close_reason": reason, "reopen_until": iso(until)}
+
+
 def _close(
     case: CaseView,
     at: datetime,
     reason: str,
     fields: dict[str, Any],
     rules: tuple[str, ...],
+    ctx: TicketContext,
     text: str = "",
 ) -> Decision:
-    attrs = {**case.attrs, "closed_at": iso(at), "close_reason": reason}
+    attrs = closing_attrs(case, at, reason, ctx)
     return Decision(
         state=CLOSED,
         event=f"closed-{reason}",
@@ -378,7 +385,7 @@ def on_ticket_deadline(
         )
     if kind == INFO_TIMEOUT and case.state == NEEDS_INFO:
         # State changes take effect at the due moment, whenever the tick runs (R-CAL-11).
-        return _close(case, due_at, "insufficient_info", case.fields, ("R-TKT-15", "D-25"))
+        return _close(case, due_at, "insufficient_info", case.fields, ("R-TKT-15", "D-25"), ctx)
     if kind in SLA_TIMERS and case.state == OPEN and attrs.get("deadline_at"):
         if kind == SLA_BREACH:
             attrs["first_breach_at"] = attrs.get("first_breach_at") or iso(due_at)
@@ -400,5 +407,5 @@ def on_ticket_deadline(
             rule_ids=("R-SLA-7",) if kind != SLA_SOFT else ("D-7",),
         )
     if kind == AUTOCLOSE and case.state == RESOLVED:
-        return _close(case, due_at, "auto", case.fields, ("R-TKT-10",))
+        return _close(case, due_at, "auto", case.fields, ("R-TKT-10",), ctx)
     return None
