@@ -276,7 +276,7 @@ class MailboxWatcher:
                     await asyncio.wait_for(stop.wait(), timeout=delay)
             finally:
                 if client is not None:
-                    await self._close(client)
+                    await self.close(client)
         await self._health("stopped")
 
     async def _watch(self, client: _Client, progress: imap_state.Progress, stop: asyncio.Event):
@@ -361,7 +361,7 @@ class MailboxWatcher:
             # RFC 3501 §6.2.3: capabilities may change after login; ask again.
             await asyncio.wait_for(client.protocol.capability(), cfg.command_timeout_seconds)
         except BaseException:
-            await self._close(client)
+            await self.close(client)
             raise
         return client
 
@@ -382,7 +382,7 @@ class MailboxWatcher:
         # RFC 3501 §6.2.1: forget what the server said before TLS.
         await asyncio.wait_for(proto.capability(), self.config.command_timeout_seconds)
 
-    async def _close(self, client: _Client) -> None:
+    async def close(self, client: _Client) -> None:
         with contextlib.suppress(Exception):
             if client.protocol.transport is not None and not self._lost.is_set():
                 if client.has_pending_idle():
