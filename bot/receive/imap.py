@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aioimaplib import aioimaplib
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -31,6 +32,9 @@ from bot.receive import imap_state
 from bot.store.models import Letter
 
 log = logging.getLogger(__name__)
+# aioimaplib logs every received chunk (whole letters) at DEBUG and routine untagged lines at
+# INFO; neither belongs in the service log, and letters hold partners' personal data.
+logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
@@ -534,9 +538,28 @@ class MailboxWatcher:
             source=f"imap:{self.config.name}",
         )
         async with self._lock:
-            result = await asyncio.to_thread(self._pipeline.ingest, arrival, hold_replies=hold)
+            result = await asyncio.to_thread(self._ingest_sync, arrival, hold)
         if self._on_ingested is not None:
             self._on_ingested(result)
+        return result
+
+    def _ingest_sync(self, arrival: Arrival, hold: bool) -> LetterResult:
+        result = self._pipeline.ingest(arrival, hold_replies=hold)
+        if result.duplicate:
+            # The pipeline stores and processes in two commits. A crash between them leaves
+            # the letter `received` but unprocessed; the copy fetched again after the restart
+            # is then a "duplicate" that must finish the job, not be skipped (lost letter).
+            # Safe here: ingestion is serialised by the lock, and replies are unique per
+            # letter in the outbox.
+            with self._sessions() as session:
+                status = session.scalar(select(Letter.status).where(Letter.id == result.letter_id))
+            if status == "received":
+                log.warning(
+                    "imap %s: letter %s was stored but never processed; processing it now",
+                    self.config.name,
+                    result.letter_id,
+                )
+                result = self._pipeline.process(result.letter_id, hold_replies=hold)
         return result
 
     async def _skip_known(
@@ -575,8 +598,6 @@ class MailboxWatcher:
         return [uid for uid in batch if uid not in known]
 
     def _known_states(self, message_ids: set[str]) -> dict[str, str]:
-        from sqlalchemy import select
-
         if not message_ids:
             return {}
         keys = [f"mid:{mid[:500]}" for mid in message_ids]

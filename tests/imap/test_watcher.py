@@ -208,10 +208,12 @@ async def test_both_mailboxes_are_watched_at_once(
     mail.append(folder, both)
     await until(lambda: letters(service) == 3, 10, "three letters")
     await until(
-        lambda: all(f for f in [*mail.flags(folder).values(), *support.flags(folder).values()])
-        and len(mail.flags(folder)) == 2
-        and all("$Partnerdesk" in f for f in [*mail.flags(folder).values()])
-        and all("$Partnerdesk" in f for f in [*support.flags(folder).values()]),
+        lambda: (
+            all(f for f in [*mail.flags(folder).values(), *support.flags(folder).values()])
+            and len(mail.flags(folder)) == 2
+            and all("$Partnerdesk" in f for f in [*mail.flags(folder).values()])
+            and all("$Partnerdesk" in f for f in [*support.flags(folder).values()])
+        ),
         10,
         "every letter flagged in both folders",
     )
