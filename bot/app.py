@@ -132,6 +132,7 @@ def imap_watchers(
             quarantine_folder=box.quarantine_folder,
             keyword=box.keyword,
             existing_letters=box.existing_letters,
+            idle=box.idle,
             poll_seconds=box.poll_seconds,
             idle_timeout_seconds=box.idle_timeout_seconds,
             command_timeout_seconds=box.command_timeout_seconds,

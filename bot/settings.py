@@ -156,6 +156,7 @@ class ImapMailboxSettings(BaseModel):
     quarantine_folder: str = "Quarantine"  # empty: quarantined letters are only flagged
     keyword: str = "$Partnerdesk"
     existing_letters: Literal["hold", "reply"] = "hold"
+    idle: bool = True  # False: always poll (for servers with a broken IDLE)
     poll_seconds: float = Field(60, gt=0)
     idle_timeout_seconds: float = Field(1500, gt=0)
     command_timeout_seconds: float = Field(60, gt=0)

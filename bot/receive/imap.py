@@ -65,6 +65,7 @@ class WatcherConfig:
     quarantine_folder: str = "Quarantine"
     keyword: str = "$Partnerdesk"
     existing_letters: str = "hold"  # hold | reply
+    idle: bool = True  # use IDLE when the server has it
     poll_seconds: float = 60
     idle_timeout_seconds: float = 1500
     command_timeout_seconds: float = 60
@@ -284,9 +285,9 @@ class MailboxWatcher:
         await self._health("stopped")
 
     async def _watch(self, client: _Client, progress: imap_state.Progress, stop: asyncio.Event):
-        idle = client.has_capability("IDLE")
+        idle = self.config.idle and client.has_capability("IDLE")
         while not stop.is_set():
-            progress = await self.sync(client, progress)
+            progress = await self.sync(client, progress, stop=stop)
             await self._health("idle" if idle else "polling", success=True)
             if idle:
                 await self._idle(client, stop)
@@ -299,10 +300,12 @@ class MailboxWatcher:
             return
         timeout = self.config.idle_timeout_seconds
         idle = await client.idle_start(timeout=timeout)
+        push = asyncio.ensure_future(client.wait_server_push(timeout=timeout))
         waiters = [
             asyncio.ensure_future(proto.new_mail.wait()),
             asyncio.ensure_future(self._lost.wait()),
             asyncio.ensure_future(stop.wait()),
+            push,
         ]
         try:
             # RFC 2177: re-issue IDLE before the server's inactivity timeout (≥ 29 min).
@@ -313,11 +316,16 @@ class MailboxWatcher:
         if self._lost.is_set():
             idle.cancel()
             raise ImapError("connection lost while idling")
+        # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
+        # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
+        trouble = _server_trouble(push)
         client.idle_done()
         await asyncio.wait_for(idle, self.config.command_timeout_seconds)
         # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
         while not proto.idle_queue.empty():
             proto.idle_queue.get_nowait()
+        if trouble:
+            raise ImapError(f"server says: {trouble}")
 
     async def _poll(self, client: _Client, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
@@ -440,6 +448,7 @@ class MailboxWatcher:
         hold: bool | None = None,
         stats: SyncStats | None = None,
         report: Callable[[SyncStats], None] | None = None,
+        stop: asyncio.Event | None = None,
     ) -> imap_state.Progress:
         """Ingest every letter above the high-water mark; repeat while new mail is announced.
 
@@ -460,13 +469,16 @@ class MailboxWatcher:
             todo.sort()
             stats.total += len(todo)
             for batch in batches(todo, cfg.batch_size, cfg.batch_bytes):
+                if stop is not None and stop.is_set():
+                    break  # between batches: everything so far is committed
+                upto = batch[-1]
                 if resync:
                     batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
-                    if not batch:
-                        continue
-                last_uid = await self._ingest_batch(client, progress, batch, hold, stats)
+                last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
                 if report is not None:
                     report(stats)
+            if stop is not None and stop.is_set():
+                break
             if not todo and not client.protocol.new_mail.is_set():
                 break
         return imap_state.Progress(
@@ -478,19 +490,23 @@ class MailboxWatcher:
         client: _Client,
         progress: imap_state.Progress,
         batch: list[int],
+        upto: int,
         hold: bool | None,
         stats: SyncStats,
     ) -> int:
+        """Fetch and ingest `batch`; then every UID up to `upto` is done (the rest were known)."""
         cfg = self.config
-        response = _ok(
-            await client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])"),
-            "UID FETCH",
-        )
-        # Only the parsed letters stay referenced: the response's copies go now, and each
-        # letter is dropped once ingested, so a batch never holds a letter twice for long.
-        letters = deque(sorted(parse_fetch(response.lines), key=lambda item: item.uid))
-        response.lines.clear()
-        del response
+        letters: deque[Fetched] = deque()
+        if batch:
+            response = _ok(
+                await client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])"),
+                "UID FETCH",
+            )
+            # Only the parsed letters stay referenced: the response's copies go now, and each
+            # letter is dropped once ingested, so a batch never holds a letter twice for long.
+            letters.extend(sorted(parse_fetch(response.lines), key=lambda item: item.uid))
+            response.lines.clear()
+            del response
         processed: list[int] = []
         quarantined: list[int] = []
         high = progress.last_uid
@@ -511,7 +527,7 @@ class MailboxWatcher:
                 stats.ingested += not result.duplicate
                 stats.held_replies += sum(1 for r in result.replies if r.get("status") == "held")
             # UIDs asked for but not returned were expunged meanwhile: nothing to keep.
-            high = max(high, *batch)
+            high = max(high, upto)
         finally:
             # Record what was committed even when a later letter of the batch failed.
             if processed or quarantined or high > progress.last_uid:
@@ -691,6 +707,16 @@ class MailboxWatcher:
             await asyncio.to_thread(
                 imap_state.mark_alerted, self._sessions, self.config.name, self._clock.now()
             )
+
+
+def _server_trouble(push: asyncio.Future) -> str | None:
+    """An untagged NO/BAD/BYE pushed during IDLE, as text; None when all is well."""
+    if not push.done() or push.cancelled() or push.exception() is not None:
+        return None
+    for line in push.result():
+        if isinstance(line, bytes) and line.split(b" ", 1)[0] in (b"NO", b"BAD", b"BYE"):
+            return line.decode("utf-8", "replace")[:300]
+    return None
 
 
 def _utc(value: datetime) -> datetime:

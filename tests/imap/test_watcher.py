@@ -138,21 +138,49 @@ async def test_uidvalidity_change_resyncs_without_duplicates(
     before = state(service, "support").uidvalidity
     await running.stop()
 
-    # Recreate the folder: a new UIDVALIDITY, the same five letters under new UIDs, one new.
+    # Recreate the folder: a new UIDVALIDITY, the same five letters under new UIDs above a
+    # new one (so the known letters are the highest UIDs, the case a resync must get past).
     client.imap.select("INBOX")
     assert client.imap.rename(folder, f"{folder}-old")[0] == "OK"
     client.create(folder)
-    client.append_many(folder, [*old, ticket(99)])
+    client.append_many(folder, [ticket(99), *old])
     running = await start_service(settings)
     service = running.service
     await until(lambda: len(delivered(running.outbox)) == 6, 20, "the new letter's reply")
     await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
 
-    assert state(service, "support").uidvalidity != before
+    row = state(service, "support")
+    assert row.uidvalidity != before and row.last_uid == 6
     assert letters(service) == 6 and cases(service) == 6
     assert len(partner_replies(service)) == 6
     flags = client.flags(folder)
     assert len(flags) == 6 and all("$Partnerdesk" in f for f in flags.values()), flags
+
+
+async def test_folder_recreated_while_idling_is_found_again_without_duplicates(
+    dovecot, clients, folder, tmp_path, start_service
+) -> None:
+    client = clients("support")
+    client.create(folder)
+    running = await start_service(
+        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
+    )
+    service = running.service
+    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
+    old = [ticket(n) for n in range(3)]
+    client.append_many(folder, old)
+    await until(lambda: len(delivered(running.outbox)) == 3, 10, "three replies")
+    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle again")
+    before = state(service, "support").uidvalidity
+
+    client.imap.select("INBOX")
+    assert client.imap.rename(folder, f"{folder}-old")[0] == "OK"
+    client.create(folder)
+    client.append_many(folder, [*old, ticket(7)])
+    await until(lambda: len(delivered(running.outbox)) == 4, 15, "the new letter's reply")
+    await until(lambda: state(service, "support").uidvalidity != before, 10, "the new epoch")
+    assert letters(service) == 4 and cases(service) == 4
+    assert len(partner_replies(service)) == 4
 
 
 async def test_unreadable_letter_goes_to_quarantine_and_the_watcher_carries_on(
