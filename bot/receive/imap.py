@@ -17,9 +17,10 @@ import random
 import re
 import ssl
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from aioimaplib import aioimaplib
 from sqlalchemy import select
@@ -41,6 +42,9 @@ _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
 _FETCH_START = re.compile(rb"\d+ FETCH \(")
 _MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
+
+
+T = TypeVar("T")
 
 
 class ImapError(Exception):
@@ -327,6 +331,23 @@ class MailboxWatcher:
         if trouble:
             raise ImapError(f"server says: {trouble}")
 
+    async def _call(self, command: Awaitable[T]) -> T:
+        """Await an IMAP command, or fail at once when the connection drops.
+
+        aioimaplib leaves a command pending forever when the socket closes under it (only
+        the command timeout would end it); a restarted server must not cost us that long.
+        """
+        task = asyncio.ensure_future(command)
+        lost = asyncio.ensure_future(self._lost.wait())
+        try:
+            await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+        if not task.done():
+            task.cancel()
+            raise ImapError("connection lost")
+        return task.result()
+
     async def _poll(self, client: _Client, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
         try:
@@ -339,7 +360,7 @@ class MailboxWatcher:
         if self._lost.is_set():
             raise ImapError("connection lost")
         if not stop.is_set():
-            _ok(await client.noop(), "NOOP")
+            _ok(await self._call(client.noop()), "NOOP")
 
     # -- connection ------------------------------------------------------------------------
 
@@ -412,8 +433,8 @@ class MailboxWatcher:
             targets.append(cfg.processed_folder)
         for folder in targets:
             # NO [ALREADYEXISTS] is the usual answer and fine.
-            await client.create(_quote(folder))
-        response = _ok(await client.select(_quote(cfg.folder)), f"SELECT {cfg.folder}")
+            await self._call(client.create(_quote(folder)))
+        response = _ok(await self._call(client.select(_quote(cfg.folder))), f"SELECT {cfg.folder}")
         text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
         validity = re.search(rb"UIDVALIDITY (\d+)", text)
         uidnext = re.search(rb"UIDNEXT (\d+)", text)
@@ -462,7 +483,8 @@ class MailboxWatcher:
         while True:
             client.protocol.new_mail.clear()
             response = _ok(
-                await client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)"), "UID FETCH"
+                await self._call(client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)")),
+                "UID FETCH",
             )
             # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
             todo = [(uid, size) for uid, size in parse_sizes(response.lines) if uid > last_uid]
@@ -499,7 +521,9 @@ class MailboxWatcher:
         letters: deque[Fetched] = deque()
         if batch:
             response = _ok(
-                await client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])"),
+                await self._call(
+                    client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])")
+                ),
                 "UID FETCH",
             )
             # Only the parsed letters stay referenced: the response's copies go now, and each
@@ -583,8 +607,8 @@ class MailboxWatcher:
     ) -> list[int]:
         """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
         response = _ok(
-            await client.uid(
-                "fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+            await self._call(
+                client.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
             ),
             "UID FETCH",
         )
@@ -637,13 +661,16 @@ class MailboxWatcher:
         processed, quarantine = list(processed), list(quarantine)
         if quarantine:
             uids = uid_set(quarantine)
-            await client.uid("store", uids, "+FLAGS.SILENT", f"({cfg.keyword}Quarantine)")
+            flags = f"({cfg.keyword}Quarantine)"
+            await self._call(client.uid("store", uids, "+FLAGS.SILENT", flags))
             if cfg.quarantine_folder:
                 await self._move(client, uids, cfg.quarantine_folder)
         if processed:
             uids = uid_set(processed)
             _ok(
-                await client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})"),
+                await self._call(
+                    client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})")
+                ),
                 "UID STORE",
             )
             if cfg.processed_action == "move":
@@ -655,13 +682,16 @@ class MailboxWatcher:
 
     async def _move(self, client: _Client, uids: str, folder: str) -> None:
         if client.has_capability("MOVE"):
-            _ok(await client.uid("move", uids, _quote(folder)), f"UID MOVE to {folder}")
+            _ok(await self._call(client.uid("move", uids, _quote(folder))), f"UID MOVE to {folder}")
             return
         # RFC 6851 fallback: copy, mark deleted, expunge just these UIDs (needs UIDPLUS).
-        _ok(await client.uid("copy", uids, _quote(folder)), f"UID COPY to {folder}")
-        _ok(await client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)"), "UID STORE")
+        _ok(await self._call(client.uid("copy", uids, _quote(folder))), f"UID COPY to {folder}")
+        _ok(
+            await self._call(client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)")),
+            "UID STORE",
+        )
         if client.has_capability("UIDPLUS"):
-            _ok(await client.uid("expunge", uids), "UID EXPUNGE")
+            _ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
 
     # -- health ----------------------------------------------------------------------------
 
