@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +22,10 @@ from bot.scheduler import Ticker
 from bot.settings import Settings
 from bot.store.db import open_database
 from replies.render import Renderer
+
+if TYPE_CHECKING:
+    from bot.pipeline import LetterResult
+    from bot.receive.imap import MailboxWatcher
 
 log = logging.getLogger("partnerdesk")
 
@@ -96,6 +103,79 @@ def build(
     return Service(settings, clock, engine, sessions, pipeline, applier, ticker, sender, transport)
 
 
+def imap_watchers(
+    service: Service,
+    lock: asyncio.Lock,
+    on_ingested: Callable[[LetterResult], None] | None = None,
+    only: Sequence[str] = (),
+) -> list[MailboxWatcher]:
+    """One watcher per configured IMAP mailbox (`only`: just these names)."""
+    from bot.receive.imap import MailboxWatcher, WatcherConfig
+
+    settings = service.settings
+    watchers = []
+    for box in settings.imap.mailboxes:
+        if only and box.name not in only:
+            continue
+        config = WatcherConfig(
+            name=box.name,
+            address=settings.imap_address(box),
+            host=box.host,
+            port=box.effective_port,
+            tls=box.tls,
+            user=box.user,
+            password=box.secret(),
+            folder=box.folder,
+            tls_verify=box.tls_verify,
+            processed_action=box.processed_action,
+            processed_folder=box.processed_folder,
+            quarantine_folder=box.quarantine_folder,
+            keyword=box.keyword,
+            existing_letters=box.existing_letters,
+            idle=box.idle,
+            poll_seconds=box.poll_seconds,
+            idle_timeout_seconds=box.idle_timeout_seconds,
+            command_timeout_seconds=box.command_timeout_seconds,
+            backoff_initial_seconds=box.backoff_initial_seconds,
+            backoff_max_seconds=box.backoff_max_seconds,
+            batch_size=box.batch_size,
+            batch_bytes=box.batch_bytes,
+        )
+        watchers.append(
+            MailboxWatcher(
+                config,
+                service.pipeline,
+                service.sessions,
+                service.clock,
+                lock,
+                on_ingested=on_ingested,
+                on_outage=lambda name, since, error, _box=box: _alert_outage(
+                    service, name, f"{_box.host}:{_box.effective_port}", since, error
+                ),
+                outage_minutes=settings.imap.outage_alert_minutes,
+            )
+        )
+    return watchers
+
+
+def _alert_outage(service: Service, name: str, server: str, since: datetime, error: str) -> None:
+    """R-HQ-8: one HQ notice per outage of a watched mailbox."""
+    with service.sessions.begin() as session:
+        service.applier.notify_hq(
+            session,
+            "hq_mailbox_outage",
+            f"mailbox-outage:{name}:{since:%Y%m%d%H%M%S}",
+            None,
+            {
+                "mailbox": name,
+                "server": server,
+                "down_since": since,
+                "minutes": int(service.settings.imap.outage_alert_minutes),
+                "error": error,
+            },
+        )
+
+
 async def run_service(service: Service, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -106,6 +186,8 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     stop = stop or asyncio.Event()
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
+    # SQLite has one writer: SMTP and IMAP letters are ingested one at a time.
+    ingest_lock = asyncio.Lock()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
@@ -118,6 +200,7 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
             settings.own_addresses,
             on_ingested=lambda _result: loop.call_soon_threadsafe(wake.set),
             lmtp=settings.smtp.lmtp,
+            lock=ingest_lock,
         )
         controller = make_controller(
             handler,
@@ -166,6 +249,15 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
                 await asyncio.wait_for(wake.wait(), timeout=settings.outbox.poll_seconds)
 
     sender_task = asyncio.create_task(sender_loop())
+    watchers = imap_watchers(service, ingest_lock, on_ingested=lambda _result: wake.set())
+    watcher_tasks = [asyncio.create_task(w.run(stop), name=w.config.name) for w in watchers]
+    for watcher in watchers:
+        cfg = watcher.config
+        print(
+            f"partnerdesk: watching IMAP {cfg.user}@{cfg.host}:{cfg.port}/{cfg.folder} "
+            f"as {cfg.name} ({cfg.address})",
+            flush=True,
+        )
     try:
         await stop.wait()
     finally:
@@ -173,6 +265,12 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
         sender_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sender_task
+        if watcher_tasks:
+            # Watchers see `stop` and log out; a letter being ingested finishes first.
+            _done, slow = await asyncio.wait(watcher_tasks, timeout=10)
+            for task in slow:
+                task.cancel()
+            await asyncio.gather(*watcher_tasks, return_exceptions=True)
         scheduler.shutdown(wait=False)
         if controller is not None:
             controller.stop()

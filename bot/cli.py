@@ -99,6 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--release", type=int, metavar="ID", help="queue a held reply")
     outbox.add_argument("--limit", type=int, default=50)
     outbox.add_argument("--json", action="store_true")
+
+    backfill = sub.add_parser(
+        "import", help="ingest the letters already in the IMAP mailboxes (no replies by default)"
+    )
+    _common(backfill)
+    backfill.add_argument(
+        "--mailbox", action="append", default=[], metavar="NAME", help="only this mailbox"
+    )
+    backfill.add_argument(
+        "--reply", action="store_true", help="answer old letters too (default: replies held)"
+    )
+
+    status = sub.add_parser("status", help="health of every watched IMAP mailbox")
+    _common(status)
+    status.add_argument("--json", action="store_true")
     return parser
 
 
@@ -290,6 +305,68 @@ def cmd_show_letter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.app import imap_watchers
+    from bot.receive.backfill import backfill_all, summary
+
+    service = _service(args)
+    known = [box.name for box in service.settings.imap.mailboxes]
+    unknown = [name for name in args.mailbox if name not in known]
+    if unknown or not known:
+        raise CliError(
+            f"no IMAP mailbox named {', '.join(unknown)}; configured: {', '.join(known) or '-'}"
+            if unknown
+            else "no IMAP mailboxes configured; add [[imap.mailboxes]] to the configuration"
+        )
+
+    async def work() -> None:
+        watchers = imap_watchers(service, asyncio.Lock(), only=args.mailbox)
+        for name, stats, seconds in await backfill_all(watchers, reply=args.reply):
+            print(summary(name, stats, seconds), flush=True)
+        if args.reply:
+            await service.sender.deliver_due(limit=100_000)
+
+    try:
+        asyncio.run(work())
+    except OSError as exc:
+        raise CliError(f"cannot reach the IMAP server: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        print("import interrupted; run it again to resume", file=sys.stderr)
+        return 130
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.receive.imap_state import all_states
+
+    service = _service(args)
+    states = {row["name"]: row for row in all_states(service.sessions)}
+    rows = []
+    for box in service.settings.imap.mailboxes:
+        row = states.pop(box.name, None) or {"name": box.name, "status": "never connected"}
+        rows.append({**row, "server": f"{box.user}@{box.host}:{box.effective_port}/{box.folder}"})
+    # Mailboxes no longer configured keep their rows; show them as such.
+    rows += [{**row, "server": "(not configured)"} for row in states.values()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+        return 0
+    if not rows:
+        print("no IMAP mailboxes configured")
+    for row in rows:
+        print(
+            f"{row['name']:<12} {row['status']:<16} {row['server']}\n"
+            f"    last success {row.get('last_success_at') or '-'}; "
+            f"uidvalidity {row.get('uidvalidity') or '-'}, last uid {row.get('last_uid', 0)}, "
+            f"{row.get('letters_ingested', 0)} letters, "
+            f"{row.get('pending_actions', 0)} flag/move owed"
+        )
+        if row.get("down_since"):
+            print(f"    unreachable since {row['down_since']}")
+        if row.get("last_error"):
+            print(f"    last error at {row['last_error_at']}: {row['last_error']}")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "process": cmd_process,
@@ -299,6 +376,8 @@ COMMANDS = {
     "show-letter": cmd_show_letter,
     "reprocess": cmd_reprocess,
     "outbox": cmd_outbox,
+    "import": cmd_import,
+    "status": cmd_status,
 }
 
 

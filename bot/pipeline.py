@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 import parsers
 from bot.apply import Applier, CaseContext
@@ -23,7 +23,7 @@ from bot.clock import Clock, as_utc
 from bot.ingest import Arrival, StoredLetter, store_raw
 from bot.rules import decide
 from bot.rules.loop_guard import automatic_reason, is_bounce
-from bot.store.models import Case, Letter, ThreadKey
+from bot.store.models import Case, Letter, OutboxMessage, ThreadKey
 from bot.threads import ThreadMatch, match_thread
 from parsers.requirements import check
 from parsers.types import Classification, Kind, ParsedLetter, RequestData
@@ -105,12 +105,17 @@ class Pipeline:
         self._read = reader
         self._classify = classifier
 
-    def ingest(self, arrival: Arrival) -> LetterResult:
-        """Store, then process. Raises only if the raw letter could not be stored."""
+    def ingest(self, arrival: Arrival, *, hold_replies: bool = False) -> LetterResult:
+        """Store, then process. Raises only if the raw letter could not be stored.
+
+        `hold_replies` (IMAP backfill of old letters, issue 6): every reply this letter
+        causes is written as `held` in the same transaction, so none goes out unless HQ
+        releases it (`partnerdesk outbox --release`).
+        """
         stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
         if stored.duplicate:
             return self._duplicate_result(stored)
-        return self.process(stored.letter_id)
+        return self.process(stored.letter_id, hold_replies=hold_replies)
 
     def _duplicate_result(self, stored: StoredLetter) -> LetterResult:
         with self._sessions() as session:
@@ -128,17 +133,19 @@ class Pipeline:
         )
         return result
 
-    def process(self, letter_id: int) -> LetterResult:
+    def process(self, letter_id: int, *, hold_replies: bool = False) -> LetterResult:
         try:
-            return self._process(letter_id)
+            return self._process(letter_id, hold_replies)
         except parsers.UnreadableLetter as exc:
-            return self.quarantine(letter_id, f"cannot read the letter: {exc}")
+            reason = f"cannot read the letter: {exc}"
+            return self.quarantine(letter_id, reason, hold_replies=hold_replies)
         except Exception as exc:  # our bug or a broken dependency: shunt, never drop
             log.exception("letter %s failed in the pipeline", letter_id)
             detail = "".join(traceback.format_exception_only(exc)).strip()
-            return self.quarantine(letter_id, f"processing failed: {detail}")
+            reason = f"processing failed: {detail}"
+            return self.quarantine(letter_id, reason, hold_replies=hold_replies)
 
-    def _process(self, letter_id: int) -> LetterResult:
+    def _process(self, letter_id: int, hold_replies: bool = False) -> LetterResult:
         with self._sessions.begin() as session:
             letter_row = session.get(Letter, letter_id)
             assert letter_row is not None
@@ -152,7 +159,9 @@ class Pipeline:
 
             reason = automatic_reason(letter, frozenset(self._config.own_addresses))
             if reason is not None:
-                return self._ignored(session, letter_row, letter, case, reason, received_at)
+                return self._ignored(
+                    session, letter_row, letter, case, reason, received_at, hold_replies
+                )
             if letter.from_addr in self._config.hq_staff:
                 return self._from_hq(session, letter_row, letter, case, received_at)
 
@@ -199,7 +208,7 @@ class Pipeline:
                 confidence=classification.confidence,
                 reasons=list(classification.reasons),
             )
-            self._finish(letter_row, result, case)
+            self._finish(letter_row, result, case, hold_replies=hold_replies)
             return result
 
     def _window(self) -> timedelta:
@@ -232,6 +241,7 @@ class Pipeline:
         case: Case | None,
         reason: str,
         received_at: datetime,
+        hold_replies: bool = False,
     ) -> LetterResult:
         """R-MBX-3: stored and attached to its case, never answered; bounces alert HQ."""
         replies: list[dict[str, Any]] = []
@@ -260,7 +270,7 @@ class Pipeline:
             status="ignored",
             reason=reason,
         )
-        self._finish(row, result, case, status="ignored")
+        self._finish(row, result, case, status="ignored", hold_replies=hold_replies)
         return result
 
     def _from_hq(
@@ -286,8 +296,15 @@ class Pipeline:
         return result
 
     def _finish(
-        self, row: Letter, result: LetterResult, case: Case | None, status: str = "processed"
+        self,
+        row: Letter,
+        result: LetterResult,
+        case: Case | None,
+        status: str = "processed",
+        hold_replies: bool = False,
     ) -> None:
+        if hold_replies:
+            _hold(row, result)
         row.status = status
         row.kind = result.kind
         row.case_id = case.id if case else None
@@ -295,7 +312,9 @@ class Pipeline:
         row.reason = result.reason
         row.result = result.as_json()
 
-    def quarantine(self, letter_id: int, reason: str) -> LetterResult:
+    def quarantine(
+        self, letter_id: int, reason: str, *, hold_replies: bool = False
+    ) -> LetterResult:
         """Keep the letter, mark it (and its case) quarantined, tell HQ (architecture §3)."""
         with self._sessions.begin() as session:
             row = session.get(Letter, letter_id)
@@ -332,7 +351,7 @@ class Pipeline:
                 status="quarantined",
                 reason=reason,
             )
-            self._finish(row, result, case, status="quarantined")
+            self._finish(row, result, case, status="quarantined", hold_replies=hold_replies)
             return result
 
     def _case_from_headers(self, session: Session, raw: bytes) -> Case | None:
@@ -358,6 +377,23 @@ class Pipeline:
             if found is not None:
                 return found
         return None
+
+
+def _hold(row: Letter, result: LetterResult) -> None:
+    """Turn this letter's queued replies into held ones, inside the caller's transaction."""
+    queued = [r["message_id"] for r in result.replies if r.get("status") == "queued"]
+    if not queued:
+        return
+    session = object_session(row)
+    assert session is not None
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.message_id.in_(queued), OutboxMessage.status == "queued")
+        .values(status="held")
+    )
+    for reply in result.replies:
+        if reply.get("status") == "queued":
+            reply["status"] = "held"
 
 
 def serialise_fields(request: RequestData) -> dict[str, Any]:

@@ -7,11 +7,20 @@ constructor, so tests build what they need without touching files or the environ
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONFIG_ENV = "PARTNERDESK_CONFIG"
@@ -124,6 +133,70 @@ class SchedulerSettings(BaseModel):
     tick_seconds: float = Field(60, gt=0)
 
 
+class ImapMailboxSettings(BaseModel):
+    """One watched IMAP folder (issue 6). The password is a SecretStr: never printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    role: Literal["general", "support"]
+    # The watched address; empty means the role's address from [mailboxes].
+    address: str = ""
+    host: str = "127.0.0.1"
+    port: int | None = Field(None, ge=1, le=65535)  # default: 993 for tls, else 143
+    tls: Literal["none", "starttls", "tls"] = "tls"
+    tls_verify: bool = True
+    user: str
+    password: SecretStr | None = None
+    # Environment variable with the password; default PARTNERDESK_IMAP_<NAME>_PASSWORD.
+    password_env: str = ""
+    folder: str = "INBOX"
+    processed_action: Literal["flag", "move"] = "flag"
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"  # empty: quarantined letters are only flagged
+    keyword: str = "$Partnerdesk"
+    existing_letters: Literal["hold", "reply"] = "hold"
+    idle: bool = True  # False: always poll (for servers with a broken IDLE)
+    poll_seconds: float = Field(60, gt=0)
+    idle_timeout_seconds: float = Field(1500, gt=0)
+    command_timeout_seconds: float = Field(60, gt=0)
+    backoff_initial_seconds: float = Field(1, gt=0)
+    backoff_max_seconds: float = Field(300, gt=0)
+    batch_size: int = Field(100, ge=1, le=1000)
+    batch_bytes: int = Field(16 * 1024 * 1024, ge=1)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.tls == "tls" else 143)
+
+    def secret(self) -> str:
+        if self.password is not None:
+            return self.password.get_secret_value()
+        token = re.sub(r"[^A-Z0-9]", "_", self.name.upper())
+        default = f"PARTNERDESK_IMAP_{token}_PASSWORD"
+        env = self.password_env or default
+        value = os.environ.get(env)
+        if value is None:
+            raise ConfigError(
+                f"imap mailbox {self.name!r}: no password; set imap.mailboxes.password or {env}"
+            )
+        return value
+
+
+class ImapSettings(BaseModel):
+    mailboxes: list[ImapMailboxSettings] = Field(default_factory=list)
+    # R-HQ-8: HQ is alerted when a mailbox stays unreachable longer than this.
+    outage_alert_minutes: float = Field(60, gt=0)
+
+    @field_validator("mailboxes")
+    @classmethod
+    def _unique(cls, value: list[ImapMailboxSettings]) -> list[ImapMailboxSettings]:
+        names = [box.name for box in value]
+        if len(names) != len(set(names)):
+            raise ValueError("imap mailbox names must be unique")
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PARTNERDESK_",
@@ -143,6 +216,7 @@ class Settings(BaseSettings):
     hq: HqSettings = HqSettings()
     ticket: TicketSettings = TicketSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    imap: ImapSettings = ImapSettings()
 
     @model_validator(mode="after")
     def _mailboxes_differ(self) -> Settings:
@@ -161,6 +235,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment beats the file (passed as init kwargs), which beats the defaults.
         return (env_settings, init_settings)
+
+    def imap_address(self, box: ImapMailboxSettings) -> str:
+        """The address letters in this IMAP folder were sent to (for the mailbox role)."""
+        if box.address:
+            return box.address.lower()
+        boxes = self.mailboxes
+        return boxes.general_address if box.role == "general" else boxes.support_address
 
     @property
     def own_addresses(self) -> frozenset[str]:

@@ -30,14 +30,16 @@ class IngestHandler:
         mailboxes: frozenset[str],
         on_ingested: Callable[[LetterResult], None] | None = None,
         lmtp: bool = False,
+        lock: asyncio.Lock | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._clock = clock
         self._mailboxes = mailboxes
         self._on_ingested = on_ingested
         self._lmtp = lmtp
-        # SQLite has one writer; letters are ingested one at a time per process.
-        self._lock = asyncio.Lock()
+        # SQLite has one writer; letters are ingested one at a time per process (the lock
+        # is shared with the IMAP watchers).
+        self._lock = lock or asyncio.Lock()
 
     async def handle_RCPT(
         self,

@@ -1,0 +1,385 @@
+"""IMAP watcher benchmark against a real Dovecot on 127.0.0.1 (issue 6).
+
+    .venv/bin/python bench/bench_imap.py [--letters 1000] [--latency 200] [--big-mb 50]
+    .venv/bin/python bench/bench_imap.py --profile 300     # where the time goes, in-process
+
+The service runs as a real `partnerdesk run` subprocess (SQLite, Maildir outbox), so its
+peak memory (VmHWM) is its own. Figures printed:
+
+1. throughput: N letters already in the folder; from process start until every letter is
+   stored and every reply is in the outbox (letters/s), plus the steady-state ingest rate;
+2. latency: letters APPENDed one by one (10 per second) while the watcher idles; APPEND to
+   reply-in-outbox, median and p99;
+3. peak RSS of the service for the N letters, and for one big letter alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests.imap.dovecot import Dovecot  # noqa: E402
+from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, letter  # noqa: E402
+
+_IN_REPLY_TO = re.compile(rb"^In-Reply-To:\s*(<[^>]+>)", re.MULTILINE | re.IGNORECASE)
+_HISTORY = (
+    "\n\n-----Original Message-----\nFrom: support@technocom.tech\n"
+    + "> Добрый день! Уточните, пожалуйста, номер лицензионного договора.\n" * 40
+)
+
+
+def realistic(n: int, rng: random.Random) -> bytes:
+    """A partner's letter: mostly text with quoted history, some with a log or a scan."""
+    kind = n % 10
+    body = (COMPLETE_TICKET if n % 3 else INCOMPLETE_TICKET) + _HISTORY * rng.randint(1, 3)
+    attachments = []
+    if kind in (6, 7, 8):
+        line = "2026-03-02 10:00:00 ERROR TechnoCad: access denied to C:\\Docs\\plan.dwg\n"
+        attachments.append(("app.log", (line * 600).encode(), "text/plain"))
+    elif kind == 9:
+        attachments.append(("scan.pdf", rng.randbytes(120_000), "application/pdf"))
+    return letter(
+        subject=f"Ошибка при сохранении документа №{n}",
+        body=body,
+        sender=f"engineer{n}@partner{n % 97}.ru",
+        sender_name="Иван Петров",
+        message_id=f"<bench-{n}-{rng.getrandbits(32)}@partner.ru>",
+        attachments=attachments,
+    )
+
+
+def big_letter(megabytes: int) -> bytes:
+    payload = os.urandom(megabytes * 1024 * 1024 * 3 // 4)  # base64 makes it ~megabytes
+    return letter(
+        subject="Архив с логами",
+        body=COMPLETE_TICKET,
+        sender="big@partner.ru",
+        message_id="<bench-big@partner.ru>",
+        attachments=[("logs.zip", payload, "application/zip")],
+    )
+
+
+def multiappend(server: Dovecot, user: str, folder: str, raws: list[bytes]) -> None:
+    import imaplib
+
+    imap = imaplib.IMAP4(server.host, server.port)
+    imap.login(user, server.password)
+    imap.create(folder)
+    for start in range(0, len(raws), 200):
+        parts = [b"MA APPEND " + folder.encode()]
+        parts += [b" {%d+}\r\n" % len(raw) + raw for raw in raws[start : start + 200]]
+        imap.send(b"".join(parts) + b"\r\n")
+        while not (line := imap.readline()).startswith(b"MA "):
+            pass
+        assert b" OK " in line, line
+    imap.logout()
+
+
+class Service:
+    """`partnerdesk run` in a subprocess, watching one folder of the `support` user."""
+
+    def __init__(self, server: Dovecot, folder: str, workdir: Path) -> None:
+        self.workdir = workdir
+        workdir.mkdir(parents=True)
+        self.outbox = workdir / "outbox"
+        self.db_url = f"sqlite:///{workdir / 'pd.sqlite3'}"
+        config = workdir / "partnerdesk.toml"
+        config.write_text(
+            f'database_url = "{self.db_url}"\nlog_level = "WARNING"\n'
+            "[smtp]\nenabled = false\n"
+            f'[outbox]\nmaildir = "{self.outbox}"\npoll_seconds = 1\n'
+            "[[imap.mailboxes]]\n"
+            'name = "support"\nrole = "support"\ntls = "none"\nuser = "support"\n'
+            f'host = "{server.host}"\nport = {server.port}\nfolder = "{folder}"\n'
+            # Letters put there before the start count as new mail: all of them are answered.
+            'existing_letters = "reply"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PARTNERDESK_IMAP_SUPPORT_PASSWORD": server.password}
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._engine = None
+
+    def scalar(self, sql: str) -> int:
+        if self._engine is None:
+            if not (self.workdir / "pd.sqlite3").exists():
+                return 0
+            self._engine = create_engine(self.db_url)
+        try:
+            with self._engine.connect() as connection:
+                return connection.execute(text(sql)).scalar() or 0
+        except Exception:  # the schema is still being created
+            return 0
+
+    def replies(self) -> int:
+        new = self.outbox / "new"
+        return len(os.listdir(new)) if new.exists() else 0
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+    def wait(self, predicate, timeout: float, what: str) -> float:
+        deadline = time.perf_counter() + timeout
+        while not predicate():
+            if self.process.poll() is not None:
+                raise SystemExit(f"service died: {self.process.stderr.read().decode()[-2000:]}")
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"timed out waiting for {what}")
+            time.sleep(0.005)
+        return time.perf_counter()
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(30)
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def throughput(server: Dovecot, count: int, root: Path) -> None:
+    rng = random.Random(6)
+    raws = [realistic(n, rng) for n in range(count)]
+    size = sum(map(len, raws))
+    multiappend(server, "support", "through", raws)
+    del raws
+    service = Service(server, "through", root / "through")
+    try:
+        stored = service.wait(
+            lambda: service.scalar("select count(*) from letters") >= count, 600, "letters"
+        )
+        done = service.wait(lambda: service.replies() >= count, 600, "replies")
+        first, last = (
+            service.scalar(f"select strftime('%s', {f}(stored_at)) from letters")
+            for f in ("min", "max")
+        )
+        rss = service.peak_rss_mb()
+    finally:
+        service.stop()
+    total = done - service.started
+    print(f"letters: {count}, {size / count / 1024:.0f} KB on average, {size / 2**20:.0f} MB")
+    print(
+        f"end to end (process start → all stored and replied): {total:.1f} s, "
+        f"{count / total:.0f} letters/s"
+    )
+    print(
+        f"  all stored after {stored - service.started:.1f} s; steady ingest "
+        f"{count / max(int(last) - int(first), 1):.0f} letters/s (1 s resolution)"
+    )
+    print(f"peak RSS of the service for {count} letters: {rss:.0f} MB")
+
+
+def latency(server: Dovecot, count: int, root: Path) -> None:
+    import imaplib
+
+    service = Service(server, "latency", root / "latency")
+    imap = imaplib.IMAP4(server.host, server.port)
+    imap.login("support", server.password)
+    imap.create("latency")
+    try:
+        service.wait(
+            lambda: service.scalar("select count(*) from mailbox_state where status = 'idle'"),
+            60,
+            "the watcher to idle",
+        )
+        rng = random.Random(7)
+        sent: dict[bytes, float] = {}
+        seen: dict[bytes, float] = {}
+        known: set[str] = set()
+        new = service.outbox / "new"
+        for n in range(count):
+            raw = realistic(n, rng)
+            mid = re.search(rb"Message-ID: (<[^>]+>)", raw).group(1)
+            sent[mid] = time.perf_counter()
+            imap.append("latency", None, None, raw)
+            # Scan the outbox while pacing at ~10 letters per second.
+            pace = time.perf_counter() + 0.1
+            while time.perf_counter() < pace:
+                _scan(new, known, seen)
+                time.sleep(0.002)
+        deadline = time.perf_counter() + 30
+        while len(seen) < count and time.perf_counter() < deadline:
+            _scan(new, known, seen)
+            time.sleep(0.002)
+    finally:
+        imap.logout()
+        service.stop()
+    waits = sorted(seen[m] - sent[m] for m in sent if m in seen)
+    p99 = waits[min(len(waits) - 1, int(len(waits) * 0.99))]
+    print(
+        f"latency APPEND → reply in outbox over {len(waits)}/{count} letters with IDLE: "
+        f"median {statistics.median(waits) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+        f"max {waits[-1] * 1000:.0f} ms"
+    )
+
+
+def _scan(new: Path, known: set[str], seen: dict[bytes, float]) -> None:
+    if not new.exists():
+        return
+    now = time.perf_counter()
+    for name in os.listdir(new):
+        if name in known:
+            continue
+        known.add(name)
+        with open(new / name, "rb") as file:
+            found = _IN_REPLY_TO.search(file.read(8192))
+        if found:
+            seen[found.group(1)] = now
+
+
+def big(server: Dovecot, megabytes: int, root: Path) -> None:
+    raw = big_letter(megabytes)
+    size = len(raw)
+    multiappend(server, "support", "big", [raw])
+    del raw
+    service = Service(server, "big", root / "big")
+    try:
+        service.wait(
+            lambda: service.scalar("select count(*) from letters where status != 'received'"),
+            600,
+            "the big letter",
+        )
+        took = time.perf_counter() - service.started
+        status = service.scalar("select count(*) from letters where status = 'processed'")
+        rss = service.peak_rss_mb()
+    finally:
+        service.stop()
+    print(
+        f"one {size / 2**20:.0f} MB letter: {'processed' if status else 'NOT processed'} "
+        f"{took:.1f} s after start, peak RSS of the service {rss:.0f} MB"
+    )
+
+
+def idle_rss(server: Dovecot, root: Path) -> None:
+    service = Service(server, "INBOX", root / "idle")
+    try:
+        service.wait(
+            lambda: service.scalar("select count(*) from mailbox_state where status = 'idle'"),
+            60,
+            "the watcher to idle",
+        )
+        print(f"peak RSS of an idle service (baseline): {service.peak_rss_mb():.0f} MB")
+    finally:
+        service.stop()
+
+
+def profile(server: Dovecot, count: int, root: Path) -> None:
+    """The same work in-process and single-threaded, under cProfile."""
+    import asyncio
+
+    from bot.app import build, run_service
+    from bot.settings import load_settings
+
+    rng = random.Random(6)
+    multiappend(server, "support", "profile", [realistic(n, rng) for n in range(count)])
+    settings = load_settings(
+        database_url=f"sqlite:///{root / 'profile.sqlite3'}",
+        outbox={"maildir": str(root / "profile-outbox")},
+        smtp={"enabled": False},
+        imap={
+            "mailboxes": [
+                {
+                    "name": "support",
+                    "role": "support",
+                    "tls": "none",
+                    "host": server.host,
+                    "port": server.port,
+                    "user": "support",
+                    "password": server.password,
+                    "folder": "profile",
+                    "existing_letters": "reply",
+                }
+            ]
+        },
+    )
+
+    async def inline(func, /, *args, **kwargs):  # cProfile sees one thread only
+        return func(*args, **kwargs)
+
+    async def main() -> None:
+        asyncio.to_thread = inline
+        service = build(settings)
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_service(service, stop))
+        new = root / "profile-outbox" / "new"
+        while not new.exists() or len(os.listdir(new)) < count:
+            await asyncio.sleep(0.01)
+        stop.set()
+        await task
+
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    asyncio.run(main())
+    profiler.disable()
+    print(f"{count} letters in-process under cProfile: {time.perf_counter() - start:.1f} s")
+    stats = pstats.Stats(profiler)
+    areas = {
+        "IMAP (aioimaplib + watcher)": ("aioimaplib", "bot/receive/imap"),
+        "parse (mail-parser, email)": ("mailparser", "parsers/letter", "email/"),
+        "SQL (SQLAlchemy + sqlite3)": ("sqlalchemy", "sqlite3"),
+        "replies (Jinja2 render)": ("jinja2", "replies/"),
+    }
+    totals = dict.fromkeys(areas, 0.0)
+    for (file, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        for area, needles in areas.items():
+            if any(needle in file for needle in needles):
+                totals[area] += tottime
+                break
+    whole = sum(entry[2] for entry in stats.stats.values())
+    for area, seconds in totals.items():
+        print(f"  {area:<30} {seconds:6.2f} s ({100 * seconds / whole:.0f}% of own time)")
+    stats.sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--letters", type=int, default=1000)
+    parser.add_argument("--latency", type=int, default=200)
+    parser.add_argument("--big-mb", type=int, default=50)
+    parser.add_argument("--profile", type=int, metavar="N", help="only profile N letters")
+    args = parser.parse_args()
+    server = Dovecot(users=("support",))
+    server.start()
+    root = Path(tempfile.mkdtemp(prefix="partnerdesk-bench-"))
+    try:
+        print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}, SQLite, Maildir outbox")
+        if args.profile:
+            profile(server, args.profile, root)
+            return
+        idle_rss(server, root)
+        if args.letters:
+            throughput(server, args.letters, root)
+        if args.latency:
+            latency(server, args.latency, root)
+        if args.big_mb:
+            big(server, args.big_mb, root)
+    finally:
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

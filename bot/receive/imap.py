@@ -1,0 +1,762 @@
+"""IMAP mailbox watcher (aioimaplib): IDLE or poll, fetch new letters by UID, ingest, then flag.
+
+Exactly once, by UID (issue 6): a letter is fetched, handed to the same `Pipeline.ingest` as
+the SMTP endpoint (which commits the raw bytes first), and only after that is the UID
+high-water mark advanced and the letter flagged or moved on the server. A crash between
+any two of these steps is safe: a letter fetched again is a duplicate the pipeline refuses
+(no second case, no second reply), and actions owed to the server are recorded with the
+high-water mark and replayed on the next connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import re
+import ssl
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from aioimaplib import aioimaplib
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.ingest import Arrival
+from bot.pipeline import LetterResult, Pipeline
+from bot.receive import imap_state
+from bot.store.models import Letter
+
+log = logging.getLogger(__name__)
+# aioimaplib logs every received chunk (whole letters) at DEBUG and routine untagged lines at
+# INFO; neither belongs in the service log, and letters hold partners' personal data.
+logging.getLogger("aioimaplib").setLevel(logging.WARNING)
+
+_UID = re.compile(rb"\bUID (\d+)")
+_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+_INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
+_FETCH_START = re.compile(rb"\d+ FETCH \(")
+_MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
+
+
+T = TypeVar("T")
+
+
+class ImapError(Exception):
+    """The server refused something we need; the watcher reconnects after a backoff."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatcherConfig:
+    """Plain values for one watched folder (built from `ImapMailboxSettings` in bot/app.py)."""
+
+    name: str
+    address: str  # the watched address: gives the letter its mailbox role
+    host: str
+    port: int
+    tls: str  # none | starttls | tls
+    user: str
+    password: str
+    folder: str = "INBOX"
+    tls_verify: bool = True
+    processed_action: str = "flag"  # flag | move
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
+    keyword: str = "$Partnerdesk"
+    existing_letters: str = "hold"  # hold | reply
+    idle: bool = True  # use IDLE when the server has it
+    poll_seconds: float = 60
+    idle_timeout_seconds: float = 1500
+    command_timeout_seconds: float = 60
+    backoff_initial_seconds: float = 1
+    backoff_max_seconds: float = 300
+    batch_size: int = 100
+    batch_bytes: int = 16 * 1024 * 1024
+
+    def __repr__(self) -> str:  # never show the password, not even in a traceback
+        return f"WatcherConfig(name={self.name!r}, {self.user}@{self.host}:{self.port})"
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    uid: int
+    internaldate: datetime | None
+    raw: bytes
+
+
+@dataclass(slots=True)
+class SyncStats:
+    ingested: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    held_replies: int = 0
+    total: int = 0  # letters found to do in this run (for progress)
+
+
+class _Protocol(aioimaplib.IMAP4ClientProtocol):
+    """aioimaplib's protocol, plus a flag raised by every untagged EXISTS.
+
+    aioimaplib drops untagged responses that arrive while an unrelated command runs (an
+    EXISTS during a UID FETCH, say). A letter delivered at that moment would then wait for
+    the next IDLE timeout; watching EXISTS here closes that gap.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, conn_lost_cb=None) -> None:
+        super().__init__(loop, conn_lost_cb)
+        self.new_mail = asyncio.Event()
+
+    def _untagged_response(self, line: bytes):
+        if line.endswith(b" EXISTS"):
+            self.new_mail.set()
+        return super()._untagged_response(line)
+
+
+class _Client(aioimaplib.IMAP4):
+    protocol: _Protocol
+
+    def create_client(self, host, port, loop, conn_lost_cb=None, ssl_context=None) -> None:
+        local_loop = loop if loop is not None else asyncio.get_running_loop()
+        self.protocol = _Protocol(local_loop, conn_lost_cb)
+        self._client_task = local_loop.create_task(
+            local_loop.create_connection(lambda: self.protocol, host, port, ssl=ssl_context)
+        )
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """1,2,3,5,7,8 → "1:3,5,7:8" (short commands for big batches)."""
+    ordered = sorted(set(uids))
+    parts: list[str] = []
+    start = prev = ordered[0]
+    for uid in ordered[1:]:
+        if uid != prev + 1:
+            parts.append(f"{start}:{prev}" if start != prev else str(start))
+            start = uid
+        prev = uid
+    parts.append(f"{start}:{prev}" if start != prev else str(start))
+    return ",".join(parts)
+
+
+def parse_internaldate(value: bytes) -> datetime | None:
+    try:
+        return datetime.strptime(value.decode("ascii").strip(), "%d-%b-%Y %H:%M:%S %z").astimezone(
+            UTC
+        )
+    except ValueError:
+        return None
+
+
+def parse_fetch(lines: list) -> list[Fetched]:
+    """FETCH items carrying a body literal; unsolicited FETCHes (flag changes) are skipped.
+
+    aioimaplib returns `[b'1 FETCH (UID 7 INTERNALDATE "…" BODY[] {n}', bytearray(literal),
+    b')', …, b'Fetch completed']`: the literal is the one bytearray in each item.
+    """
+    found: list[Fetched] = []
+    meta = b""
+    literal: bytearray | None = None
+
+    def flush() -> None:
+        uid = _UID.search(meta)
+        if literal is not None and uid:
+            date = _INTERNALDATE.search(meta)
+            found.append(
+                Fetched(
+                    int(uid.group(1)),
+                    parse_internaldate(date.group(1)) if date else None,
+                    bytes(literal),
+                )
+            )
+
+    for line in lines[:-1]:  # the last line is the tagged status text
+        if isinstance(line, bytearray):
+            literal = line
+        elif _FETCH_START.match(line):
+            flush()
+            meta, literal = line, None
+        else:
+            meta += line
+    flush()
+    return found
+
+
+def parse_sizes(lines: list) -> list[tuple[int, int]]:
+    out = []
+    for line in lines[:-1]:
+        if isinstance(line, bytes):
+            uid, size = _UID.search(line), _SIZE.search(line)
+            if uid and size:
+                out.append((int(uid.group(1)), int(size.group(1))))
+    return out
+
+
+def batches(items: list[tuple[int, int]], count: int, size: int) -> Iterable[list[int]]:
+    """UIDs grouped so a batch holds at most `count` letters and about `size` bytes."""
+    batch: list[int] = []
+    total = 0
+    for uid, length in items:
+        if batch and (len(batch) >= count or total + length > size):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += length
+    if batch:
+        yield batch
+
+
+def backoff_delay(attempt: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with equal jitter, so many watchers do not reconnect in step."""
+    ceiling = min(maximum, initial * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _quote(name: str) -> str:
+    return aioimaplib.quoted(name)
+
+
+def _ok(response: aioimaplib.Response, what: str) -> aioimaplib.Response:
+    if response.result != "OK":
+        text = b" ".join(x for x in response.lines if isinstance(x, bytes))[:300]
+        raise ImapError(f"{what}: {response.result} {text.decode(errors='replace')}")
+    return response
+
+
+class MailboxWatcher:
+    """One folder on one server; `run` lives as long as the service, `sync_once` for import."""
+
+    def __init__(
+        self,
+        config: WatcherConfig,
+        pipeline: Pipeline,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        lock: asyncio.Lock,
+        on_ingested: Callable[[LetterResult], None] | None = None,
+        on_outage: Callable[[str, datetime, str], None] | None = None,
+        outage_minutes: float = 60,
+    ) -> None:
+        self.config = config
+        self._pipeline = pipeline
+        self._sessions = sessions
+        self._clock = clock
+        self._lock = lock
+        self._on_ingested = on_ingested
+        self._on_outage = on_outage
+        self._outage_minutes = outage_minutes
+        self._lost = asyncio.Event()
+        self._status = ""
+        self._status_at = 0.0
+
+    # -- the long-running loop -------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Watch until `stop` is set; every failure is logged, recorded and retried later."""
+        attempt = 0
+        while not stop.is_set():
+            client: _Client | None = None
+            try:
+                await self._health("connecting")
+                client = await self.connect()
+                progress = await self.open_folder(client)
+                await self._health("syncing", connected=True)
+                attempt = 0
+                await self._watch(client, progress, stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                attempt += 1
+                delay = backoff_delay(
+                    attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
+                )
+                error = _describe(exc)
+                log.warning(
+                    "imap %s: %s; reconnecting in %.1f s (attempt %d)",
+                    self.config.name,
+                    error,
+                    delay,
+                    attempt,
+                )
+                await self._record_failure(error)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+            finally:
+                if client is not None:
+                    await self.close(client)
+        await self._health("stopped")
+
+    async def _watch(self, client: _Client, progress: imap_state.Progress, stop: asyncio.Event):
+        idle = self.config.idle and client.has_capability("IDLE")
+        while not stop.is_set():
+            progress = await self.sync(client, progress, stop=stop)
+            await self._health("idle" if idle else "polling", success=True)
+            if idle:
+                await self._idle(client, stop)
+            else:
+                await self._poll(client, stop)
+
+    async def _idle(self, client: _Client, stop: asyncio.Event) -> None:
+        proto = client.protocol
+        if proto.new_mail.is_set():
+            return
+        timeout = self.config.idle_timeout_seconds
+        idle = await client.idle_start(timeout=timeout)
+        push = asyncio.ensure_future(client.wait_server_push(timeout=timeout))
+        waiters = [
+            asyncio.ensure_future(proto.new_mail.wait()),
+            asyncio.ensure_future(self._lost.wait()),
+            asyncio.ensure_future(stop.wait()),
+            push,
+        ]
+        try:
+            # RFC 2177: re-issue IDLE before the server's inactivity timeout (≥ 29 min).
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        if self._lost.is_set():
+            idle.cancel()
+            raise ImapError("connection lost while idling")
+        # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
+        # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
+        trouble = _server_trouble(push)
+        client.idle_done()
+        await asyncio.wait_for(idle, self.config.command_timeout_seconds)
+        # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
+        while not proto.idle_queue.empty():
+            proto.idle_queue.get_nowait()
+        if trouble:
+            raise ImapError(f"server says: {trouble}")
+
+    async def _call(self, command: Awaitable[T]) -> T:
+        """Await an IMAP command, or fail at once when the connection drops.
+
+        aioimaplib leaves a command pending forever when the socket closes under it (only
+        the command timeout would end it); a restarted server must not cost us that long.
+        """
+        task = asyncio.ensure_future(command)
+        lost = asyncio.ensure_future(self._lost.wait())
+        try:
+            await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+        if not task.done():
+            task.cancel()
+            raise ImapError("connection lost")
+        return task.result()
+
+    async def _poll(self, client: _Client, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
+        try:
+            await asyncio.wait(
+                waiters, timeout=self.config.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        if self._lost.is_set():
+            raise ImapError("connection lost")
+        if not stop.is_set():
+            _ok(await self._call(client.noop()), "NOOP")
+
+    # -- connection ------------------------------------------------------------------------
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        if not self.config.tls_verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+    async def connect(self) -> _Client:
+        """Connect, (STARTTLS,) log in and read the capabilities."""
+        cfg = self.config
+        self._lost = asyncio.Event()
+        lost = self._lost
+        client = _Client(
+            cfg.host,
+            cfg.port,
+            timeout=cfg.command_timeout_seconds,
+            conn_lost_cb=lambda _exc: lost.set(),
+            ssl_context=self._ssl_context() if cfg.tls == "tls" else None,
+        )
+        try:
+            await client.wait_hello_from_server()
+            if cfg.tls == "starttls":
+                await self._starttls(client)
+            response = await client.login(cfg.user, cfg.password)
+            if response.result != "OK":
+                # The server's words only: the password is never part of a message.
+                raise ImapError(f"login as {cfg.user} refused by {cfg.host}")
+            # RFC 3501 §6.2.3: capabilities may change after login; ask again.
+            await asyncio.wait_for(client.protocol.capability(), cfg.command_timeout_seconds)
+        except BaseException:
+            await self.close(client)
+            raise
+        return client
+
+    async def _starttls(self, client: _Client) -> None:
+        proto = client.protocol
+        if "STARTTLS" not in proto.capabilities:
+            raise ImapError(f"{self.config.host} does not offer STARTTLS")
+        command = aioimaplib.Command("STARTTLS", proto.new_tag(), loop=proto.loop)
+        _ok(
+            await asyncio.wait_for(proto.execute(command), self.config.command_timeout_seconds),
+            "STARTTLS",
+        )
+        loop = asyncio.get_running_loop()
+        transport = await loop.start_tls(
+            proto.transport, proto, self._ssl_context(), server_hostname=self.config.host
+        )
+        proto.transport = transport
+        # RFC 3501 §6.2.1: forget what the server said before TLS.
+        await asyncio.wait_for(proto.capability(), self.config.command_timeout_seconds)
+
+    async def close(self, client: _Client) -> None:
+        with contextlib.suppress(Exception):
+            if client.protocol.transport is not None and not self._lost.is_set():
+                if client.has_pending_idle():
+                    client.idle_done()
+                await asyncio.wait_for(client.logout(), 2)
+        with contextlib.suppress(Exception):
+            if client.protocol.transport is not None:
+                client.protocol.transport.close()
+
+    async def open_folder(self, client: _Client) -> imap_state.Progress:
+        """Create the target folders if needed, SELECT, match UIDVALIDITY, replay owed actions."""
+        cfg = self.config
+        targets = [cfg.quarantine_folder] if cfg.quarantine_folder else []
+        if cfg.processed_action == "move":
+            targets.append(cfg.processed_folder)
+        for folder in targets:
+            # NO [ALREADYEXISTS] is the usual answer and fine.
+            await self._call(client.create(_quote(folder)))
+        response = _ok(await self._call(client.select(_quote(cfg.folder))), f"SELECT {cfg.folder}")
+        text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
+        validity = re.search(rb"UIDVALIDITY (\d+)", text)
+        uidnext = re.search(rb"UIDNEXT (\d+)", text)
+        if validity is None:
+            raise ImapError(f"SELECT {cfg.folder}: no UIDVALIDITY in the answer")
+        progress = await asyncio.to_thread(
+            imap_state.begin,
+            self._sessions,
+            cfg.name,
+            cfg.folder,
+            int(validity.group(1)),
+            int(uidnext.group(1)) if uidnext else 1,
+        )
+        if progress.resync:
+            log.warning(
+                "imap %s: UIDVALIDITY of %s changed to %s; resynchronising by Message-ID",
+                cfg.name,
+                cfg.folder,
+                progress.uidvalidity,
+            )
+        if progress.processed or progress.quarantine:
+            await self._apply(client, progress.uidvalidity, progress.processed, progress.quarantine)
+        return progress
+
+    # -- fetching and ingesting ------------------------------------------------------------
+
+    async def sync(
+        self,
+        client: _Client,
+        progress: imap_state.Progress,
+        *,
+        hold: bool | None = None,
+        stats: SyncStats | None = None,
+        report: Callable[[SyncStats], None] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> imap_state.Progress:
+        """Ingest every letter above the high-water mark; repeat while new mail is announced.
+
+        `hold`: None follows `existing_letters` (old letters hold their replies), True/False
+        forces it (`partnerdesk import` / `--reply`).
+        """
+        cfg = self.config
+        stats = stats if stats is not None else SyncStats()
+        last_uid = progress.last_uid
+        resync = progress.resync
+        while True:
+            client.protocol.new_mail.clear()
+            response = _ok(
+                await self._call(client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)")),
+                "UID FETCH",
+            )
+            # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
+            todo = [(uid, size) for uid, size in parse_sizes(response.lines) if uid > last_uid]
+            todo.sort()
+            stats.total += len(todo)
+            for batch in batches(todo, cfg.batch_size, cfg.batch_bytes):
+                if stop is not None and stop.is_set():
+                    break  # between batches: everything so far is committed
+                upto = batch[-1]
+                if resync:
+                    batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
+                last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
+                if report is not None:
+                    report(stats)
+            if stop is not None and stop.is_set():
+                break
+            if not todo and not client.protocol.new_mail.is_set():
+                break
+        return imap_state.Progress(
+            progress.uidvalidity, last_uid, progress.backfill_below_uid, (), (), resync
+        )
+
+    async def _ingest_batch(
+        self,
+        client: _Client,
+        progress: imap_state.Progress,
+        batch: list[int],
+        upto: int,
+        hold: bool | None,
+        stats: SyncStats,
+    ) -> int:
+        """Fetch and ingest `batch`; then every UID up to `upto` is done (the rest were known)."""
+        cfg = self.config
+        letters: deque[Fetched] = deque()
+        if batch:
+            response = _ok(
+                await self._call(
+                    client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])")
+                ),
+                "UID FETCH",
+            )
+            # Only the parsed letters stay referenced: the response's copies go now, and each
+            # letter is dropped once ingested, so a batch never holds a letter twice for long.
+            letters.extend(sorted(parse_fetch(response.lines), key=lambda item: item.uid))
+            response.lines.clear()
+            del response
+        processed: list[int] = []
+        quarantined: list[int] = []
+        high = progress.last_uid
+        try:
+            while letters:
+                item = letters.popleft()
+                held = hold
+                if held is None:
+                    held = cfg.existing_letters == "hold" and item.uid < progress.backfill_below_uid
+                result = await self._ingest(item, held)
+                high = item.uid
+                bad = result.status == "quarantined" or (
+                    result.duplicate and result.state == "quarantined"
+                )
+                (quarantined if bad else processed).append(item.uid)
+                stats.duplicates += result.duplicate
+                stats.quarantined += result.status == "quarantined"
+                stats.ingested += not result.duplicate
+                stats.held_replies += sum(1 for r in result.replies if r.get("status") == "held")
+            # UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+            high = max(high, upto)
+        finally:
+            # Record what was committed even when a later letter of the batch failed.
+            if processed or quarantined or high > progress.last_uid:
+                await asyncio.to_thread(
+                    imap_state.commit,
+                    self._sessions,
+                    cfg.name,
+                    progress.uidvalidity,
+                    high,
+                    processed,
+                    quarantined,
+                    len(processed) + len(quarantined),
+                    self._clock.now(),
+                )
+        await self._apply(client, progress.uidvalidity, processed, quarantined)
+        return high
+
+    async def _ingest(self, item: Fetched, hold: bool) -> LetterResult:
+        # R-MBX-2: the receipt time is the server's INTERNALDATE, not our clock.
+        arrival = Arrival(
+            raw=item.raw,
+            received_at=item.internaldate or self._clock.now(),
+            rcpt_tos=(self.config.address,),
+            source=f"imap:{self.config.name}",
+        )
+        async with self._lock:
+            result = await asyncio.to_thread(self._ingest_sync, arrival, hold)
+        if self._on_ingested is not None:
+            self._on_ingested(result)
+        return result
+
+    def _ingest_sync(self, arrival: Arrival, hold: bool) -> LetterResult:
+        result = self._pipeline.ingest(arrival, hold_replies=hold)
+        if result.duplicate:
+            # The pipeline stores and processes in two commits. A crash between them leaves
+            # the letter `received` but unprocessed; the copy fetched again after the restart
+            # is then a "duplicate" that must finish the job, not be skipped (lost letter).
+            # Safe here: ingestion is serialised by the lock, and replies are unique per
+            # letter in the outbox.
+            with self._sessions() as session:
+                status = session.scalar(select(Letter.status).where(Letter.id == result.letter_id))
+            if status == "received":
+                log.warning(
+                    "imap %s: letter %s was stored but never processed; processing it now",
+                    self.config.name,
+                    result.letter_id,
+                )
+                result = self._pipeline.process(result.letter_id, hold_replies=hold)
+        return result
+
+    async def _skip_known(
+        self, client: _Client, uidvalidity: int, batch: list[int], stats: SyncStats
+    ) -> list[int]:
+        """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
+        response = _ok(
+            await self._call(
+                client.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            ),
+            "UID FETCH",
+        )
+        ids: dict[int, str] = {}
+        for item in parse_fetch(response.lines):
+            found = _MESSAGE_ID.search(item.raw)
+            if found:
+                ids[item.uid] = found.group(0).decode("ascii", "replace")
+        states = await asyncio.to_thread(self._known_states, set(ids.values()))
+        known = {uid for uid, mid in ids.items() if mid in states}
+        if known:
+            bad = [uid for uid in known if states[ids[uid]] == "quarantined"]
+            good = [uid for uid in known if uid not in bad]
+            await asyncio.to_thread(
+                imap_state.commit,
+                self._sessions,
+                self.config.name,
+                uidvalidity,
+                0,  # the high-water mark moves only with the letters actually ingested
+                good,
+                bad,
+                0,
+                self._clock.now(),
+            )
+            await self._apply(client, uidvalidity, good, bad)
+            stats.duplicates += len(known)
+        return [uid for uid in batch if uid not in known]
+
+    def _known_states(self, message_ids: set[str]) -> dict[str, str]:
+        if not message_ids:
+            return {}
+        keys = [f"mid:{mid[:500]}" for mid in message_ids]
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Letter.dedupe_key, Letter.status).where(Letter.dedupe_key.in_(keys))
+            ).all()
+        return {key.removeprefix("mid:"): status for key, status in rows}
+
+    # -- server-side actions ---------------------------------------------------------------
+
+    async def _apply(
+        self,
+        client: _Client,
+        uidvalidity: int,
+        processed: Iterable[int],
+        quarantine: Iterable[int],
+    ) -> None:
+        """Flag or move stored letters, then forget the owed actions."""
+        cfg = self.config
+        processed, quarantine = list(processed), list(quarantine)
+        if quarantine:
+            uids = uid_set(quarantine)
+            flags = f"({cfg.keyword}Quarantine)"
+            await self._call(client.uid("store", uids, "+FLAGS.SILENT", flags))
+            if cfg.quarantine_folder:
+                await self._move(client, uids, cfg.quarantine_folder)
+        if processed:
+            uids = uid_set(processed)
+            _ok(
+                await self._call(
+                    client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})")
+                ),
+                "UID STORE",
+            )
+            if cfg.processed_action == "move":
+                await self._move(client, uids, cfg.processed_folder)
+        if processed or quarantine:
+            await asyncio.to_thread(
+                imap_state.done, self._sessions, cfg.name, uidvalidity, {*processed, *quarantine}
+            )
+
+    async def _move(self, client: _Client, uids: str, folder: str) -> None:
+        if client.has_capability("MOVE"):
+            _ok(await self._call(client.uid("move", uids, _quote(folder))), f"UID MOVE to {folder}")
+            return
+        # RFC 6851 fallback: copy, mark deleted, expunge just these UIDs (needs UIDPLUS).
+        _ok(await self._call(client.uid("copy", uids, _quote(folder))), f"UID COPY to {folder}")
+        _ok(
+            await self._call(client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)")),
+            "UID STORE",
+        )
+        if client.has_capability("UIDPLUS"):
+            _ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
+
+    # -- health ----------------------------------------------------------------------------
+
+    async def _health(self, status: str, *, success: bool = False, connected: bool = False):
+        # A busy mailbox goes idle → syncing many times a second; the row needs no such detail.
+        now = asyncio.get_running_loop().time()
+        if status == self._status and not connected and now - self._status_at < 10:
+            return
+        self._status, self._status_at = status, now
+        log.info("imap %s: %s", self.config.name, status)
+        await asyncio.to_thread(
+            imap_state.health,
+            self._sessions,
+            self.config.name,
+            self.config.folder,
+            status,
+            self._clock.now(),
+            success=success,
+            connected=connected,
+        )
+
+    async def _record_failure(self, error: str) -> None:
+        self._status = "backoff"
+        try:
+            row = await asyncio.to_thread(
+                imap_state.health,
+                self._sessions,
+                self.config.name,
+                self.config.folder,
+                "backoff",
+                self._clock.now(),
+                error=error,
+            )
+        except Exception:  # the database may be what failed; the log line has the error
+            log.exception("imap %s: cannot record the failure", self.config.name)
+            return
+        # R-HQ-8: tell HQ once when the mailbox has been unreachable for too long.
+        if row.down_since is None or row.outage_alerted_at is not None:
+            return
+        minutes = (self._clock.now() - _utc(row.down_since)).total_seconds() / 60
+        if minutes >= self._outage_minutes and self._on_outage is not None:
+            await asyncio.to_thread(self._on_outage, self.config.name, _utc(row.down_since), error)
+            await asyncio.to_thread(
+                imap_state.mark_alerted, self._sessions, self.config.name, self._clock.now()
+            )
+
+
+def _server_trouble(push: asyncio.Future) -> str | None:
+    """An untagged NO/BAD/BYE pushed during IDLE, as text; None when all is well."""
+    if not push.done() or push.cancelled() or push.exception() is not None:
+        return None
+    for line in push.result():
+        if isinstance(line, bytes) and line.split(b" ", 1)[0] in (b"NO", b"BAD", b"BYE"):
+            return line.decode("utf-8", "replace")[:300]
+    return None
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        return "timed out waiting for the server"
+    if isinstance(exc, aioimaplib.CommandTimeout):
+        return "command timed out"
+    text = str(exc) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"[:500]
