@@ -18,9 +18,12 @@ from bot.apply import Applier, ApplierConfig
 from bot.clock import Clock, SystemClock
 from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.pipeline import Pipeline, PipelineConfig
+from bot.policy import Policy, load_policy
+from bot.rules.dispatch import Rules
 from bot.scheduler import Ticker
 from bot.settings import Settings
 from bot.store.db import open_database
+from bot.workcal import WorkCalendar
 from replies.render import Renderer
 
 if TYPE_CHECKING:
@@ -41,6 +44,9 @@ class Service:
     ticker: Ticker
     sender: Sender
     transport: Transport
+    policy: Policy
+    calendar: WorkCalendar
+    rules: Rules
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -62,8 +68,11 @@ def build(
     settings: Settings, clock: Clock | None = None, transport: Transport | None = None
 ) -> Service:
     clock = clock or SystemClock()
+    policy = load_policy(settings.policy_file)
+    calendar = policy.calendar.build()
     engine, sessions = open_database(settings.database_url)
     boxes = settings.mailboxes
+    rules = Rules(policy, calendar)
     applier = Applier(
         ApplierConfig(
             number_format=settings.case.number_format,
@@ -74,8 +83,10 @@ def build(
             phone=settings.hq.phone,
             hq_alerts_to=tuple(settings.hq.alerts_to),
             max_replies_per_hour=settings.mail.max_auto_replies_per_sender_per_hour,
+            hq_roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
+            at_risk_ratio=policy.sla.at_risk_ratio,
         ),
-        Renderer(),
+        Renderer(timezone=calendar.primary.tz),
         clock,
     )
     pipeline = Pipeline(
@@ -86,9 +97,9 @@ def build(
             hq_staff=frozenset(settings.hq.staff),
             case_prefix=settings.case.prefix,
             number_format=settings.case.number_format,
-            clarification_window_hours=settings.ticket.clarification_window_hours,
         ),
         applier,
+        rules,
     )
     transport = transport or make_transport(settings)
     outbox = settings.outbox
@@ -99,8 +110,21 @@ def build(
         RetryPolicy(outbox.max_attempts, outbox.retry_base_seconds, outbox.retry_max_seconds),
         worker=settings.instance_name,
     )
-    ticker = Ticker(sessions, applier, clock, worker=settings.instance_name)
-    return Service(settings, clock, engine, sessions, pipeline, applier, ticker, sender, transport)
+    ticker = Ticker(sessions, applier, rules, clock, worker=settings.instance_name)
+    return Service(
+        settings,
+        clock,
+        engine,
+        sessions,
+        pipeline,
+        applier,
+        ticker,
+        sender,
+        transport,
+        policy=policy,
+        calendar=calendar,
+        rules=rules,
+    )
 
 
 def imap_watchers(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
+from bot.partners import Identity
 from bot.rules.decide import Decision, ReplyIntent
-from bot.store.models import Case, CaseEvent, Deadline, Letter, OutboxMessage, ThreadKey
+from bot.store.models import (
+    Case,
+    CaseEvent,
+    Deadline,
+    Letter,
+    OutboxMessage,
+    Partner,
+    ThreadKey,
+)
 from parsers.types import ParsedLetter
 from replies.render import Renderer
 
@@ -30,6 +39,9 @@ class ApplierConfig:
     phone: str
     hq_alerts_to: tuple[str, ...]
     max_replies_per_hour: int = 10
+    # R-HQ-1: role → addresses; a role nobody holds falls back to hq_alerts_to.
+    hq_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    at_risk_ratio: float = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,13 @@ class CaseContext:
     role: str | None
     kind: str
     unknown_tags: tuple[str, ...] = ()
+    identity: Identity | None = None
+    flags: tuple[str, ...] = ()
+    # The earlier case a new one continues (R-TKT-12 after the reopen window).
+    previous_case: str | None = None
+
+    def with_note(self, previous_case: str) -> CaseContext:
+        return replace(self, previous_case=previous_case)
 
 
 class Applier:
@@ -63,6 +82,15 @@ class Applier:
             invalid=list(decision.invalid),
             created_at=now,
             updated_at=now,
+            partner_id=ctx.identity.partner_id if ctx.identity else None,
+            policy_version=decision.attrs.get("policy_version"),
+            attrs=_jsonable(
+                {
+                    **decision.attrs,
+                    "flags": [*decision.attrs.get("flags", []), *ctx.flags],
+                    "previous_case": ctx.previous_case,
+                }
+            ),
         )
         session.add(case)
         session.flush()
@@ -74,13 +102,34 @@ class Applier:
     def update_case(
         self, session: Session, ctx: CaseContext, case: Case, decision: Decision
     ) -> None:
+        self._remember(session, case, ctx.letter.message_id)
+        self.transition(session, case, decision, letter_id=ctx.letter_row.id)
+
+    def transition(
+        self,
+        session: Session,
+        case: Case,
+        decision: Decision,
+        *,
+        letter_id: int | None = None,
+        actor: str = "partnerdesk",
+        details: dict[str, Any] | None = None,
+        keep_findings: bool = False,
+    ) -> None:
+        """Apply a decision to an existing case: state, data, history (R-HQ-6), timers.
+
+        Timers and HQ actions do not re-read the letter data (`keep_findings`): what is
+        missing stays recorded while the case still waits for it.
+        """
         old_state = case.state
         case.state = decision.state
-        case.fields = decision.fields
-        case.missing = list(decision.missing)
-        case.invalid = list(decision.invalid)
+        case.fields = decision.fields or case.fields
+        if not keep_findings or decision.state != "needs_info":
+            case.missing = list(decision.missing)
+            case.invalid = list(decision.invalid)
+        case.attrs = _jsonable({**(case.attrs or {}), **decision.attrs})
         case.updated_at = self._clock.now()
-        self._record(session, ctx, case, decision, old_state=old_state)
+        self._history(session, case, decision, letter_id, old_state, actor, details or {})
 
     def _record(
         self,
@@ -91,14 +140,29 @@ class Applier:
         *,
         old_state: str | None,
     ) -> None:
-        """Thread key, history entry (R-HQ-6) and timers of one decision."""
+        """Thread key, history entry and timers of a new case's first decision."""
         self._remember(session, case, ctx.letter.message_id)
+        self._history(session, case, decision, ctx.letter_row.id, old_state, "partnerdesk", {})
+
+    def _history(
+        self,
+        session: Session,
+        case: Case,
+        decision: Decision,
+        letter_id: int | None,
+        old_state: str | None,
+        actor: str,
+        details: dict[str, Any],
+    ) -> None:
         details = {
             "rules": list(decision.rule_ids),
             "missing": list(decision.missing),
             "invalid": list(decision.invalid),
+            **details,
         }
-        self.event(session, case, decision.event, ctx.letter_row.id, details, old_state=old_state)
+        self.event(
+            session, case, decision.event, letter_id, details, old_state=old_state, actor=actor
+        )
         self._deadlines(session, case, decision)
 
     def attach(
@@ -191,7 +255,14 @@ class Applier:
             self._config.support_address if case.kind == "ticket" else self._config.general_address
         )
 
-    def common_context(self, case: Case) -> dict[str, Any]:
+    def common_context(self, session: Session, case: Case) -> dict[str, Any]:
+        partner = session.get(Partner, case.partner_id) if case.partner_id else None
+        fields = dict(case.fields or {})
+
+        def field_value(code: str) -> str:
+            item = fields.get(code) or {}
+            return str(item.get("raw") or item.get("value") or "—")
+
         return {
             "case_number": case.number,
             "kind": case.kind,
@@ -200,6 +271,15 @@ class Applier:
             "company": self._config.company,
             "phone": self._config.phone,
             "reply_mailbox": self.reply_mailbox(case),
+            "general_mailbox": self._config.general_address,
+            "attrs": _instants(case.attrs or {}),
+            "missing": list(case.missing or []),
+            "invalid": list(case.invalid or []),
+            "now": self._clock.now(),
+            "partner_name": partner.name if partner else None,
+            "field_value": field_value,
+            "at_risk_ratio": self._config.at_risk_ratio,
+            "previous_case": (case.attrs or {}).get("previous_case"),
         }
 
     def flush_replies(
@@ -211,7 +291,7 @@ class Applier:
         out: list[dict[str, Any]] = []
         for intent in decision.replies:
             context = {
-                **self.common_context(case),
+                **self.common_context(session, case),
                 "received_at": ctx.received_at,
                 # R-THR-6: a quoted number that does not exist is named in the reply.
                 "unknown_tags": list(ctx.unknown_tags),
@@ -232,15 +312,55 @@ class Applier:
                 references=tuple(references),
                 auto_submitted="auto-replied",
             )
+        out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}")
+        for flag in ctx.flags:
+            out += self.notify_hq(
+                session,
+                "hq_flag",
+                f"flag:{ctx.letter_row.id}:{flag}",
+                case,
+                {**self.common_context(session, case), "flag": flag},
+                role="admin",
+            )
+        return out
+
+    def alerts(
+        self, session: Session, case: Case, decision: Decision, origin: str
+    ) -> list[dict[str, Any]]:
+        """H-ALERT-* of a decision, to the holders of each role (R-HQ-8)."""
+        out: list[dict[str, Any]] = []
+        for alert in decision.hq_alerts:
+            context = {**self.common_context(session, case), **alert.context}
+            key = f"alert:{case.id}:{alert.template}:{alert.role}:{alert.key or origin}"
+            out += self.notify_hq(session, alert.template, key, case, context, role=alert.role)
         return out
 
     def scheduled_replies(
         self, session: Session, case: Case, decision: Decision, deadline: Deadline
     ) -> list[dict[str, Any]]:
-        """Replies caused by a due deadline: to the case's requester, in its thread."""
+        """Letters caused by a due deadline: auto-generated (RFC 3834), in the case thread."""
+        return self.case_letters(
+            session,
+            case,
+            decision,
+            origin=f"deadline:{deadline.id}",
+            auto_submitted="auto-generated",
+        )
+
+    def case_letters(
+        self,
+        session: Session,
+        case: Case,
+        decision: Decision,
+        *,
+        origin: str,
+        auto_submitted: str,
+    ) -> list[dict[str, Any]]:
+        """Letters not answering a letter (timers, HQ actions): to the case's requester, in
+        its thread (R-NTF-3), then the decision's HQ alerts."""
         last = (
             session.query(OutboxMessage.message_id)
-            .filter(OutboxMessage.case_id == case.id)
+            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == case.requester)
             .order_by(OutboxMessage.id.desc())
             .first()
         )
@@ -248,7 +368,7 @@ class Applier:
         out: list[dict[str, Any]] = []
         for intent in decision.replies:
             context = {
-                **self.common_context(case),
+                **self.common_context(session, case),
                 "received_at": case.created_at,
                 "unknown_tags": [],
                 **intent.context,
@@ -259,13 +379,13 @@ class Applier:
                 intent,
                 context,
                 case.requester,
-                dedupe_key=f"deadline:{deadline.id}:{intent.template}",
+                dedupe_key=f"{origin}:{intent.template}",
                 letter_id=None,
                 in_reply_to=in_reply_to,
                 references=(in_reply_to,) if in_reply_to else (),
-                auto_submitted="auto-generated",
+                auto_submitted=auto_submitted,
             )
-        return out
+        return out + self.alerts(session, case, decision, origin)
 
     def _queue_partner(
         self,
@@ -341,11 +461,13 @@ class Applier:
         dedupe_key: str,
         case: Case | None,
         context: dict[str, Any],
+        *,
+        role: str | None = None,
     ) -> list[dict[str, Any]]:
-        """An operational notice to HQ (quarantine, bounce, held replies)."""
+        """A notice to HQ: to the holders of `role`, else to the operational alert list."""
         now = self._clock.now()
         rendered = self._renderer.render(template, context)
-        alerts = self._config.hq_alerts_to
+        alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
         outgoing = OutgoingLetter(
             reply_kind="notice",
             template=template,
@@ -390,6 +512,18 @@ def reply_json(row: OutboxMessage) -> dict[str, Any]:
         "template": row.template,
         "status": row.status,
     }
+
+
+def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Attributes for templates: ISO strings of `*_at`/`*_until` keys become datetimes."""
+    out = dict(attrs)
+    for key, value in attrs.items():
+        if isinstance(value, str) and key.endswith(("_at", "_until")):
+            try:
+                out[key] = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return out
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bot.cli_hq import register as register_hq
 from bot.clock import Clock, FrozenClock, SystemClock, as_utc
+from bot.policy import PolicyError
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.db import DatabaseError
 
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="health of every watched IMAP mailbox")
     _common(status)
     status.add_argument("--json", action="store_true")
+    COMMANDS.update(register_hq(sub, _common))
     return parser
 
 
@@ -138,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, DatabaseError, CliError) as exc:
+    except (ConfigError, PolicyError, DatabaseError, CliError) as exc:
         print(f"partnerdesk: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

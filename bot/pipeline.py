@@ -11,7 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,11 +21,13 @@ import parsers
 from bot.apply import Applier, CaseContext
 from bot.clock import Clock, as_utc
 from bot.ingest import Arrival, StoredLetter, store_raw
+from bot.partners import Identity, identify
 from bot.rules import decide
+from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
 from bot.store.models import Case, Letter, OutboxMessage, ThreadKey
 from bot.threads import ThreadMatch, match_thread
-from parsers.requirements import check
+from parsers.requirements import Findings, check
 from parsers.types import Classification, Kind, ParsedLetter, RequestData
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,6 @@ class PipelineConfig:
     hq_staff: frozenset[str]
     case_prefix: str
     number_format: str
-    clarification_window_hours: float = 72
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class Pipeline:
         clock: Clock,
         config: PipelineConfig,
         applier: Applier,
+        rules: Rules,
         reader: Reader = parsers.parse_letter,
         classifier: Classifier = default_classifier,
     ) -> None:
@@ -102,6 +104,7 @@ class Pipeline:
         self._clock = clock
         self._config = config
         self._applier = applier
+        self._rules = rules
         self._read = reader
         self._classify = classifier
 
@@ -156,6 +159,9 @@ class Pipeline:
             role = roles[0] if roles else None
             match = self._match(session, letter)
             case = session.get(Case, match.case_id) if match.case_id else None
+            while case is not None and (case.attrs or {}).get("merged_into"):
+                # R-THR-13: a merged number is an alias of the case it was merged into.
+                case = session.scalar(select(Case).where(Case.number == case.attrs["merged_into"]))
 
             reason = automatic_reason(letter, frozenset(self._config.own_addresses))
             if reason is not None:
@@ -165,6 +171,12 @@ class Pipeline:
             if letter.from_addr in self._config.hq_staff:
                 return self._from_hq(session, letter_row, letter, case, received_at)
 
+            identity = identify(session, letter.from_addr, role)
+            flags: list[str] = []
+            if case is not None and not _same_owner(case, identity, letter.from_addr):
+                # R-THR-7: never attach a letter to another partner's case; HQ is told.
+                flags.append(f"cross_partner_reference:{case.number}")
+                case = None
             classification = self._classify(letter, role, case.kind if case else None)
             kind = classification.kind
             ctx = CaseContext(
@@ -174,27 +186,33 @@ class Pipeline:
                 role=role,
                 kind=kind.value,
                 unknown_tags=match.unknown_tags,
+                identity=identity,
+                flags=tuple(flags),
             )
-            if case is None:
-                request = parsers.extract(letter, kind)
-                decision = decide.decide_new_case(
-                    check(request), serialise_fields(request), received_at, self._window()
-                )
-                case = self._applier.open_case(session, ctx, decision)
-            else:
+            if case is not None:
                 # R-VAL-6: later values override the same fields; the rest are kept.
                 request = parsers.extract(letter, Kind(case.kind))
                 merged = {**case.fields, **serialise_fields(request)}
                 findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
-                decision = decide.decide_followup(
-                    view_of(case),
-                    findings,
-                    merged,
-                    received_at,
-                    self._window(),
-                    [a.filename for a in letter.attachments],
+                decision = self._rules.followup(
+                    view_of(case), self._facts(case.kind, findings, merged, ctx)
                 )
-                self._applier.update_case(session, ctx, case, decision)
+                if decision.split_from is None:
+                    self._applier.update_case(session, ctx, case, decision)
+                else:
+                    # R-TKT-12 after the reopen window: a new case that names the old one.
+                    self._applier.attach(
+                        session, case, letter_row, letter, "letter-after-close", {}
+                    )
+                    ctx = ctx.with_note(decision.split_from)
+                    case = None
+            if case is None:
+                request = parsers.extract(letter, kind)
+                fields = serialise_fields(request)
+                decision = self._rules.new_case(
+                    self._facts(kind.value, check(request), fields, ctx)
+                )
+                case = self._applier.open_case(session, ctx, decision)
             replies = self._applier.flush_replies(session, case, ctx, decision)
             result = LetterResult(
                 letter_id=letter_id,
@@ -211,8 +229,19 @@ class Pipeline:
             self._finish(letter_row, result, case, hold_replies=hold_replies)
             return result
 
-    def _window(self) -> timedelta:
-        return timedelta(hours=self._config.clarification_window_hours)
+    @staticmethod
+    def _facts(
+        kind: str, findings: Findings, fields: dict[str, Any], ctx: CaseContext
+    ) -> LetterFacts:
+        return LetterFacts(
+            kind=kind,
+            findings=findings,
+            fields=fields,
+            received_at=ctx.received_at,
+            identity=ctx.identity,
+            new_text=ctx.letter.new_text,
+            attachments=tuple(a.filename for a in ctx.letter.attachments if not a.inline),
+        )
 
     def _match(self, session: Session, letter: ParsedLetter) -> ThreadMatch:
         def by_ids(ids) -> int | None:
@@ -430,7 +459,23 @@ def deserialise_fields(stored: dict[str, Any]):
     return fields
 
 
+def _same_owner(case: Case, identity: Identity | None, sender: str) -> bool:
+    """The case belongs to the writer: same partner, or the same unidentified address."""
+    if case.partner_id is not None:
+        return identity is not None and identity.partner_id == case.partner_id
+    return sender == case.requester
+
+
 def view_of(case: Case) -> decide.CaseView:
     return decide.CaseView(
-        case.id, case.number or "", case.kind, case.state, case.requester, dict(case.fields)
+        id=case.id,
+        number=case.number or "",
+        kind=case.kind,
+        state=case.state,
+        requester=case.requester,
+        fields=dict(case.fields),
+        attrs=dict(case.attrs or {}),
+        partner_id=case.partner_id,
+        missing=tuple(case.missing or ()),
+        invalid=tuple(case.invalid or ()),
     )

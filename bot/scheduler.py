@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
-from bot.rules.decide import decide_deadline
+from bot.rules.dispatch import Rules
 from bot.store.claims import claim_due
 from bot.store.models import Case, Deadline
 
@@ -40,10 +40,16 @@ class TickResult:
 
 class Ticker:
     def __init__(
-        self, sessions: sessionmaker[Session], applier: Applier, clock: Clock, worker: str = "local"
+        self,
+        sessions: sessionmaker[Session],
+        applier: Applier,
+        rules: Rules,
+        clock: Clock,
+        worker: str = "local",
     ) -> None:
         self._sessions = sessions
         self._applier = applier
+        self._rules = rules
         self._clock = clock
         self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
 
@@ -86,29 +92,16 @@ class Ticker:
             assert deadline is not None
             case = session.get(Case, deadline.case_id)
             assert case is not None
-            decision = decide_deadline(
-                view_of(case),
-                deadline.kind,
-                deadline.payload,
-                list(case.missing),
-                list(case.invalid),
+            due_at = as_utc(deadline.due_at)
+            # R-CAL-11: the effect is computed as of the due moment, not the run moment.
+            decision = self._rules.deadline(
+                view_of(case), deadline.kind, due_at, dict(deadline.payload), now
             )
             replies: list[dict[str, Any]] = []
             if decision is not None:
-                old_state = case.state
-                case.state = decision.state
-                case.updated_at = now
-                self._applier.event(
-                    session,
-                    case,
-                    decision.event,
-                    None,
-                    {
-                        "deadline": deadline.id,
-                        "rule": deadline.rule_id,
-                        "due_at": as_utc(deadline.due_at),
-                    },
-                    old_state=old_state,
+                details = {"deadline": deadline.id, "rule": deadline.rule_id, "due_at": due_at}
+                self._applier.transition(
+                    session, case, decision, details=details, keep_findings=True
                 )
                 replies = self._applier.scheduled_replies(session, case, decision, deadline)
             deadline.status = "done"

@@ -114,6 +114,8 @@ class HqSettings(BaseModel):
     alerts_to: list[str] = Field(default_factory=lambda: ["hq@technocom.tech"])
     phone: str = "(3452) 39-31-33"
     company: str = "ООО «ТЕХНОКОМ»"
+    # R-HQ-1: who holds each HQ role; alerts for a role nobody holds go to alerts_to.
+    roles: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("staff", "alerts_to")
     @classmethod
@@ -123,10 +125,32 @@ class HqSettings(BaseModel):
                 raise ValueError(f"{address!r} is not an e-mail address")
         return [address.lower() for address in value]
 
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for role, addresses in value.items():
+            if role not in HQ_ROLES:
+                raise ValueError(f"unknown role {role!r}; roles: {', '.join(HQ_ROLES)}")
+            for address in addresses:
+                if "@" not in address:
+                    raise ValueError(f"{address!r} under {role} is not an e-mail address")
+        return {role: [a.lower() for a in addresses] for role, addresses in value.items()}
 
-class TicketSettings(BaseModel):
-    # R-SLA-1: the clarification window, 3 days = 72 hours from receipt.
-    clarification_window_hours: float = Field(72, gt=0)
+    def recipients(self, role: str) -> list[str]:
+        return self.roles.get(role) or self.alerts_to
+
+
+HQ_ROLES = (
+    "ceo",
+    "deputy_ceo",
+    "deputy_science",
+    "dir_methodology",
+    "dir_software_dev",
+    "curator",
+    "service_desk",
+    "accounting",
+    "admin",
+)
 
 
 class SchedulerSettings(BaseModel):
@@ -214,7 +238,9 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     mail: MailSettings = MailSettings()
     hq: HqSettings = HqSettings()
-    ticket: TicketSettings = TicketSettings()
+    # The regulations' numbers (bot/policy.py); unset = TECHNOCOM's, as in
+    # config/policy/technocom.toml.
+    policy_file: Path | None = None
     scheduler: SchedulerSettings = SchedulerSettings()
     imap: ImapSettings = ImapSettings()
 

@@ -47,9 +47,27 @@ def settings(tmp_path: Path, clean_env: None) -> Settings:
     )
 
 
+# The partner whose employees write in most tests (R-ID-1: registered addresses).
+PARTNER = {
+    "name": "ООО «Партнер»",
+    "inn": "7204196795",
+    "role": "gold",
+    "domains": ["partner.ru"],
+    "addresses": ["ivan@partner.ru", "petr@partner.ru"],
+}
+
+
+def register_partner(service: Service, record: dict | None = None) -> None:
+    from bot.partners import upsert_partner
+
+    with service.sessions.begin() as session:
+        upsert_partner(session, record or PARTNER, service.clock.now())
+
+
 @pytest.fixture
 def service(settings: Settings, frozen_clock: FrozenClock) -> Service:
     svc = build(settings, clock=frozen_clock)
+    register_partner(svc)
     yield svc
     svc.engine.dispose()
 

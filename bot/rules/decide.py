@@ -30,6 +30,8 @@ class CaseView:
     fields: dict[str, Any]
     attrs: dict[str, Any] = field(default_factory=dict)
     partner_id: int | None = None
+    missing: tuple[str, ...] = ()
+    invalid: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

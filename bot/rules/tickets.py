@@ -75,6 +75,11 @@ def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[
     return invalid, warnings
 
 
+def _quoted(invalid: tuple[dict[str, str], ...], fields: dict[str, Any]) -> list[dict[str, str]]:
+    """Invalid items with the text the partner wrote, for the clarification (R-VAL-7)."""
+    return [{**item, "raw": (fields.get(item["field"]) or {}).get("raw", "")} for item in invalid]
+
+
 # -- letters ---------------------------------------------------------------------------------
 
 
@@ -146,7 +151,7 @@ def _complete_or_clarify(
                 "tkt_clarify",
                 {
                     "missing": list(findings.missing),
-                    "invalid": list(invalid),
+                    "invalid": _quoted(invalid, letter.fields),
                     "w_ends_at": w_ends_at,
                     "timeout_at": timeout,
                 },

@@ -13,7 +13,7 @@ import pytest
 from bot.app import build, run_service
 from bot.clock import SystemClock
 from bot.settings import load_settings
-from tests.conftest import maildir_messages
+from tests.conftest import maildir_messages, register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, dsn, letter
 from tests.support.ports import free_port
 
@@ -30,6 +30,7 @@ async def running_service(tmp_path: Path, **smtp):
         smtp={"port": port, **smtp},
     )
     service = build(settings, clock=SystemClock())
+    register_partner(service)
     stop = asyncio.Event()
     task = asyncio.create_task(run_service(service, stop))
     try:

@@ -30,8 +30,28 @@ REPLY_KINDS = {"acceptance", "clarification", "rejection", "reminder", "warning"
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> Path:
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None, capsys) -> Path:
     monkeypatch.chdir(tmp_path)
+    # R-ID-2: tickets come from registered addresses; register the test partner.
+    assert (
+        main(
+            [
+                "partners",
+                "add",
+                "ООО «Партнер»",
+                "--inn",
+                "7204196795",
+                "--role",
+                "gold",
+                "--domain",
+                "partner.ru",
+                "--address",
+                "ivan@partner.ru",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
     return tmp_path
 
 

@@ -92,8 +92,10 @@ def test_r_val_6_clarification_answer_completes_case(service, frozen_clock) -> N
     )
     assert (answer.case, answer.state, answer.missing) == (first.case, "open", [])
     assert [r["kind"] for r in answer.replies] == ["acceptance"]
-    # The clarification reminder is no longer due once the data are complete.
-    assert _count(service, Deadline, Deadline.status == "pending") == 0
+    # The clarification timers are cancelled once the data are complete; the SLA ones run.
+    with service.sessions() as session:
+        pending = set(session.scalars(select(Deadline.kind).where(Deadline.status == "pending")))
+    assert pending == {"sla_at_risk", "sla_breach"}
 
 
 def test_invalid_inn_is_reported_as_invalid_not_missing(service) -> None:
@@ -170,8 +172,8 @@ def test_r_mbx_4_replies_over_hourly_limit_are_held_and_hq_told(service) -> None
     assert all(r.replies[0]["status"] == "queued" for r in results[:limit])
     last = results[-1]
     assert last.case is not None  # still processed
-    assert [(r["template"], r["status"]) for r in last.replies] == [
-        ("acceptance", "held"),
+    assert [(r["kind"], r["status"]) for r in last.replies][:1] == [("acceptance", "held")]
+    assert [(r["template"], r["status"]) for r in last.replies][1:] == [
         ("hq_held_replies", "queued"),
     ]
 
@@ -189,7 +191,7 @@ def test_parser_crash_quarantines_and_next_letter_is_processed(service) -> None:
         return parse_letter(raw)
 
     service.pipeline = Pipeline(
-        real._sessions, real._clock, real._config, real._applier, reader=exploding
+        real._sessions, real._clock, real._config, real._applier, real._rules, reader=exploding
     )
     bad = deliver(service, letter(subject="BOOM", body="BOOM"))
     assert bad.status == "quarantined" and "parser exploded" in bad.reason
@@ -213,7 +215,7 @@ def test_crash_in_a_thread_marks_the_case_quarantined(service) -> None:
         raise ValueError("cannot cope")
 
     service.pipeline = Pipeline(
-        real._sessions, real._clock, real._config, real._applier, reader=exploding
+        real._sessions, real._clock, real._config, real._applier, real._rules, reader=exploding
     )
     bad = deliver(service, letter(subject=f"Re: [{first.case}] дополнение"))
     assert bad.case == first.case
@@ -231,6 +233,7 @@ def test_reprocess_after_quarantine(service) -> None:
         real._clock,
         real._config,
         real._applier,
+        real._rules,
         reader=lambda raw: (_ for _ in ()).throw(RuntimeError("bug")),
     )
     service.pipeline = broken

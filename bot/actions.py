@@ -1,0 +1,149 @@
+"""HQ actions on cases (R-HQ-5, R-HQ-6): authorised, checked against the state, recorded.
+
+A thin shell over the pure rules: the CLI calls it today; a reply-to-digest command channel
+is another adapter over the same `perform`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.apply import Applier
+from bot.clock import Clock
+from bot.pipeline import view_of
+from bot.rules.decide import Decision, ReplyIntent
+from bot.rules.dispatch import Rules
+from bot.rules.ticket_actions import TICKET_ACTIONS, ActionRefused, ActionRequest
+from bot.store.models import Case, ThreadKey
+
+GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")
+KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    case: str
+    state: str
+    replies: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"case": self.case, "state": self.state, "replies": self.replies}
+
+
+class Actions:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        applier: Applier,
+        rules: Rules,
+        clock: Clock,
+        hq_staff: frozenset[str],
+    ) -> None:
+        self._sessions = sessions
+        self._applier = applier
+        self._rules = rules
+        self._clock = clock
+        self._hq_staff = hq_staff
+
+    def perform(self, number: str, name: str, params: dict[str, Any], actor: str) -> ActionResult:
+        actor = actor.lower()
+        if actor not in self._hq_staff:
+            # R-HQ-1: only configured HQ staff addresses may act on cases.
+            raise ActionRefused(f"{actor} is not HQ staff (hq.staff); nothing was changed")
+        with self._sessions.begin() as session:
+            case = session.scalar(select(Case).where(Case.number == number.upper()))
+            if case is None:
+                raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
+            request = ActionRequest(name, actor, params)
+            decision = self._decide(session, case, request)
+            now = self._clock.now()
+            self._applier.transition(
+                session,
+                case,
+                decision,
+                actor=actor,
+                details={"action": name, "params": params},
+                keep_findings=True,
+            )
+            case.attrs = {**case.attrs, "last_hq_action_at": now.isoformat()}
+            # Letters caused by a person are not auto-submitted (RFC 3834 §5).
+            origin = f"action:{case.id}:{now.isoformat()}:{name}"
+            replies = self._applier.case_letters(
+                session, case, decision, origin=origin, auto_submitted="no"
+            )
+            return ActionResult(case.number or "", case.state, replies)
+
+    def _decide(self, session: Session, case: Case, request: ActionRequest) -> Decision:
+        view = view_of(case)
+        if request.name == "merge":
+            return self._merge(session, case, request)
+        if request.name == "reclassify":
+            kind = request.params.get("kind")
+            if kind not in KINDS:
+                raise ActionRefused(f"reclassify needs --kind, one of {', '.join(KINDS)}")
+            # R-MBX-9: the number stays; the kind changes.
+            case.kind = kind
+            return Decision(
+                state=case.state,
+                event="reclassified",
+                fields=case.fields,
+                attrs={"reclassified_from": view.kind},
+                rule_ids=("R-MBX-9",),
+            )
+        if view.kind == "ticket" or request.name not in GENERIC_ACTIONS:
+            if view.kind != "ticket":
+                raise ActionRefused(
+                    f"{request.name} applies to tickets; {case.number} is a {view.kind}. "
+                    f"Possible here: {', '.join(GENERIC_ACTIONS)}"
+                )
+            return self._rules.action(view, request, self._clock.now())
+        if request.name == "comment":
+            return Decision(
+                state=case.state, event="comment", fields=case.fields, rule_ids=("R-HQ-6",)
+            )
+        text = request.params.get("text")
+        if not text:
+            raise ActionRefused("reply needs --text")
+        return Decision(
+            state=case.state,
+            event="hq-reply",
+            fields=case.fields,
+            replies=(ReplyIntent("notice", "hq_reply", {"text": text}),),
+            rule_ids=("R-HQ-10",),
+        )
+
+    def _merge(self, session: Session, case: Case, request: ActionRequest) -> Decision:
+        """R-THR-13: the merged number stays an alias that routes later letters to the target."""
+        target_number = str(request.params.get("into") or "").upper()
+        target = session.scalar(select(Case).where(Case.number == target_number))
+        if target is None or target.id == case.id:
+            raise ActionRefused("merge needs --into with another existing case number")
+        if target.partner_id != case.partner_id:
+            raise ActionRefused("cases of different partners cannot be merged (R-THR-7)")
+        for key in session.scalars(select(ThreadKey).where(ThreadKey.case_id == case.id)):
+            key.case_id = target.id
+        return Decision(
+            state="merged",
+            event="merged",
+            fields=case.fields,
+            attrs={"merged_into": target.number},
+            replies=(ReplyIntent("notice", "merged", {"target": target.number}),),
+            cancel_deadlines=tuple(_ALL_TIMERS),
+            rule_ids=("R-THR-13",),
+        )
+
+
+_ALL_TIMERS = (
+    "tkt_w_end",
+    "tkt_info_timeout",
+    "sla_at_risk",
+    "sla_breach",
+    "sla_soft",
+    "tkt_autoclose",
+    "clarification_reminder",
+)
+ALL_ACTIONS = tuple(sorted({*TICKET_ACTIONS, *GENERIC_ACTIONS}))

@@ -1,0 +1,172 @@
+"""HQ commands: the partner registry (`partners …`) and actions on cases (`case …`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.actions import ALL_ACTIONS, Actions
+from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
+from bot.rules.ticket_actions import ActionRefused
+from bot.store.models import Partner
+
+# Options of `partnerdesk case`, passed to the action as parameters.
+ACTION_OPTIONS = (
+    ("text", "the question, answer, comment or reply text"),
+    ("reason", "why (close, reject, decline_feature, extend_deadline)"),
+    ("priority", "urgent, high, normal or low (set_priority)"),
+    ("tracker", "bug, feature or support (set_tracker)"),
+    ("deadline", "new deadline, ISO 8601 (extend_deadline)"),
+    ("release", "release name (defer, release_published)"),
+    ("into", "target case number (merge)"),
+    ("kind", "new kind (reclassify)"),
+)
+
+
+def register(
+    sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> dict:
+    partners = sub.add_parser("partners", help="the partner registry: add, import, list, show")
+    common(partners)
+    psub = partners.add_subparsers(dest="partners_command", required=True, metavar="ACTION")
+    add = psub.add_parser("add", help="add or update a partner (matched by INN, else name)")
+    add.add_argument("name")
+    add.add_argument("--inn")
+    add.add_argument("--kpp")
+    add.add_argument("--ogrn")
+    add.add_argument("--role", help="authorized, gold or official (= gold)")
+    add.add_argument("--status", default="active", help="active, suspended or terminated")
+    add.add_argument(
+        "--domain",
+        action="append",
+        default=[],
+        dest="domains",
+        help="mail domain of the partner (repeatable)",
+    )
+    add.add_argument(
+        "--address",
+        action="append",
+        default=[],
+        dest="addresses",
+        help="registered Service Desk address (repeatable)",
+    )
+    add.add_argument("--official-email")
+    add.add_argument("--curator", help="the HQ curator's address")
+    add.add_argument("--support-tier")
+    imp = psub.add_parser("import", help="import partners from a CSV (header row) or JSON file")
+    imp.add_argument("file", type=Path)
+    psub.add_parser("list", help="list partners").add_argument("--json", action="store_true")
+    show = psub.add_parser("show", help="one partner by id, INN or name")
+    show.add_argument("key")
+
+    case = sub.add_parser("case", help="act on a case as HQ: " + ", ".join(ALL_ACTIONS))
+    common(case)
+    case.add_argument("case", help="case number, e.g. TCM-000123")
+    case.add_argument(
+        "action", choices=ALL_ACTIONS, metavar="ACTION", help="one of: " + ", ".join(ALL_ACTIONS)
+    )
+    case.add_argument(
+        "--as",
+        dest="actor",
+        required=True,
+        metavar="EMAIL",
+        help="the HQ staff member acting (must be in hq.staff)",
+    )
+    for name, text in ACTION_OPTIONS:
+        case.add_argument(f"--{name}", help=text)
+    case.add_argument("--json", action="store_true")
+    return {"partners": cmd_partners, "case": cmd_case}
+
+
+def _service(args: argparse.Namespace):
+    from bot.cli import _service
+
+    return _service(args)
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+
+    service = _service(args)
+    now = service.clock.now()
+    try:
+        with service.sessions.begin() as session:
+            if args.partners_command == "add":
+                record = {
+                    k: getattr(args, k)
+                    for k in (
+                        "name",
+                        "inn",
+                        "kpp",
+                        "ogrn",
+                        "role",
+                        "status",
+                        "domains",
+                        "addresses",
+                        "official_email",
+                        "curator",
+                        "support_tier",
+                    )
+                }
+                partner = upsert_partner(session, record, now)
+                print(json.dumps(partner_json(session, partner), ensure_ascii=False))
+            elif args.partners_command == "import":
+                records = read_records(args.file)
+                for number, record in enumerate(records, start=1):
+                    try:
+                        upsert_partner(session, record, now)
+                    except RegistryError as exc:
+                        raise RegistryError(f"{args.file} record {number}: {exc}") from exc
+                print(f"{len(records)} partner(s) imported from {args.file}")
+            elif args.partners_command == "list":
+                rows = [
+                    partner_json(session, p) for p in session.query(Partner).order_by(Partner.id)
+                ]
+                if args.json:
+                    print(json.dumps(rows, ensure_ascii=False))
+                for row in rows if not args.json else []:
+                    print(
+                        f"{row['id']:>4} {row['name']:<40} INN {row['inn'] or '-':<12} "
+                        f"{row['role'] or 'role?':<10} {row['status']:<10} "
+                        f"{len(row['addresses'])} address(es)"
+                    )
+            else:
+                partner = find_partner(session, args.key)
+                if partner is None:
+                    raise CliError(f"no partner {args.key!r}; see 'partnerdesk partners list'")
+                print(json.dumps(partner_json(session, partner), ensure_ascii=False, indent=2))
+    except RegistryError as exc:
+        raise CliError(f"{exc}; nothing was saved") from exc
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+
+    service = _service(args)
+    actions = Actions(
+        service.sessions,
+        service.applier,
+        service.rules,
+        service.clock,
+        frozenset(service.settings.hq.staff),
+    )
+    params: dict[str, Any] = {
+        name: getattr(args, name) for name, _ in ACTION_OPTIONS if getattr(args, name)
+    }
+    try:
+        result = actions.perform(args.case, args.action, params, args.actor)
+    except ActionRefused as exc:
+        raise CliError(f"{exc}") from exc
+    import asyncio
+
+    asyncio.run(service.sender.deliver_due())
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+    else:
+        letters = ", ".join(f"{r['kind']}→{r['to']}" for r in result.replies) or "no letter"
+        print(f"{result.case}: {args.action} done, state {result.state}; {letters}")
+    return 0
