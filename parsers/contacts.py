@@ -122,5 +122,9 @@ def check_contacts(lines: list[str]) -> Check:
         )
     means = [c.get("phone") or c.get("email") for c in contacts]
     if len(set(means)) < 2:
-        return bad("у контактных лиц одинаковые телефон и e-mail: нужны два разных человека", "format", contacts)
+        return bad(
+            "у контактных лиц одинаковые телефон и e-mail: нужны два разных человека",
+            "format",
+            contacts,
+        )
     return ok(contacts)

@@ -82,7 +82,7 @@ _TRANSLIT = {
     "Ю": "YU", "Я": "YA", "Ё": "E", "Ь": "", "Ъ": "",
 }  # fmt: skip
 
-_CONTRACT = re.compile(
+CONTRACT_RE = re.compile(
     r"(?P<kind>государственн\w*\s+контракт\w*|муниципальн\w*\s+контракт\w*|контракт\w*"
     r"|договор\w*|соглашени\w*|закупк\w*|извещени\w*)"
     r"(?:\s+[а-яё\-]+){0,3}?\s*(?:№|N|No\.?|#|номер)\s*(?P<number>[^\s,;()]+(?:\s[^\s,;()от]+)?)"
@@ -104,7 +104,7 @@ def check_contract(raw: str, received: date | None = None) -> Check:
     """T-CONTRACT: kind, number and date, the date not after the letter (R-VAL-8, D-43)."""
     if is_placeholder(raw):
         return MISSING
-    match = _CONTRACT.search(raw)
+    match = CONTRACT_RE.search(raw)
     if not match:
         # A bare «№ 15-ЛД от 01.03.2025» after a label is enough too.
         match = re.search(
@@ -113,7 +113,9 @@ def check_contract(raw: str, received: date | None = None) -> Check:
             re.I,
         )
     if not match:
-        return bad("укажите номер и дату договора, например «Договор № 12/34 от 01.02.2024»", "format")
+        return bad(
+            "укажите номер и дату договора, например «Договор № 12/34 от 01.02.2024»", "format"
+        )
     word = match.group("kind").lower()
     kind = "contract"
     if "контракт" in word:

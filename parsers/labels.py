@@ -199,8 +199,10 @@ def block_after(source_text: str, line: int, max_lines: int = 20) -> list[str]:
             if block:
                 break
             continue
-        if re.match(r"^\s*[А-ЯЁA-Z][^:|]{2,40}:\s*\S", text) and block and not re.match(
-            r"^\s*(?:\d+[.)]|[-•*–—])", text
+        if (
+            re.match(r"^\s*[А-ЯЁA-Z][^:|]{2,40}:\s*\S", text)
+            and block
+            and not re.match(r"^\s*(?:\d+[.)]|[-•*–—])", text)
         ):
             break
         block.append(text.strip())

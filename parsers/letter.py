@@ -136,9 +136,10 @@ def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None
         walk.attachments.extend(inner)
         walk.kept_bytes += sum(a.size for a in inner)
         return
-    inline = bool(_raw(part, "Content-ID")) and "attachment" not in (
-        _raw(part, "Content-Disposition") or ""
-    ).lower()
+    inline = (
+        bool(_raw(part, "Content-ID"))
+        and "attachment" not in (_raw(part, "Content-Disposition") or "").lower()
+    )
     walk.kept_bytes += len(payload)
     walk.attachments.append(
         build_attachment(

@@ -161,6 +161,8 @@ class FieldValue:
     value: object = None
     reason: str = ""
     evidence: Evidence | None = None
+    # Machine reason for invalid/warning: length, checksum, format, type_mismatch, cross_check.
+    reason_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,9 @@ class RequestData:
 
     kind: Kind
     fields: dict[str, FieldValue] = field(default_factory=dict)
+    # Facts for the rules that are not fields: "multiple_subjects" (R-THR-9), "urgent_requested"
+    # (R-TKT-19), "description_incomplete" (R-TKT-5), "all_purposes_marked" (D-18) …
+    flags: tuple[str, ...] = ()
 
     def present(self) -> dict[str, FieldValue]:
         return {c: f for c, f in self.fields.items() if f.status != FieldStatus.MISSING}

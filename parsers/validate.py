@@ -71,9 +71,7 @@ def check_inn(raw: str) -> Check:
     try:
         return ok(stdnum_inn.validate(value))
     except InvalidLength:
-        return bad(
-            f"ИНН должен содержать 10 или 12 цифр, а указано {len(value)}", "length", value
-        )
+        return bad(f"ИНН должен содержать 10 или 12 цифр, а указано {len(value)}", "length", value)
     except InvalidChecksum:
         return bad("контрольная сумма ИНН не сходится: проверьте цифры", "checksum", value)
     except ValidationError:
@@ -137,7 +135,9 @@ def check_account(raw: str, bik: str | None) -> Check:
     if not bik or len(bik) != 9 or not bik.isdigit():
         return warn(value, "расчетный счет не проверен: нет правильного БИК")
     if not _account_key_ok(bik[-3:], value):
-        return bad("расчетный счет не соответствует БИК (не сходится ключ счета)", "cross_check", value)
+        return bad(
+            "расчетный счет не соответствует БИК (не сходится ключ счета)", "cross_check", value
+        )
     return ok(value)
 
 
@@ -168,7 +168,9 @@ def check_regnum(raw: str, max_year: int | None = None) -> Check:
         "10 цифр, например 2019612345)"
     )
     if registry_hint or (value.isdigit() and 1 <= len(value) <= 6):
-        return bad(f"это похоже на номер записи в реестре российского ПО, а {explain}", "format", value)
+        return bad(
+            f"это похоже на номер записи в реестре российского ПО, а {explain}", "format", value
+        )
     if not value.isdigit() or len(value) != 10:
         return bad(f"неверный формат номера: {explain}", "format", value)
     year = int(value[:4])
