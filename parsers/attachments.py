@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import contextlib
 import hashlib
 import io
 import mimetypes
@@ -62,10 +63,8 @@ def list_archive(data: bytes, limits: ParseLimits) -> tuple[str, ...]:
             for info in archive.infolist()[: limits.max_archive_entries]:
                 name = info.filename
                 if not info.flag_bits & 0x800:  # no UTF-8 flag: Russian Windows zips use cp866
-                    try:
+                    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                         name = name.encode("cp437").decode("cp866")
-                    except (UnicodeEncodeError, UnicodeDecodeError):
-                        pass
                 names.append(name)
             return tuple(names)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):

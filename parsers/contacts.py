@@ -28,7 +28,8 @@ PERSON_RE = re.compile(
 # Words that start with a capital but are not names in a contact line.
 _NOT_NAMES = re.compile(
     r"^(?:Тел|Телефон|Моб|Email|E-mail|Почта|Контакт|Главный|Директор|Начальник|Инженер|Руководитель|"
-    r"Заместитель|Менеджер|Специалист|Ведущий|Отдел|ООО|АО|ПАО|ЗАО|ИП|Генеральный|Технический)\b",
+    r"Заместитель|Менеджер|Специалист|Ведущий|Отдел|ООО|АО|ПАО|ЗАО|ИП|Генеральный|Технический|"
+    r"Service|Desk|Tracker|Priority|Добрый|Здравствуйте|Коллеги|Прошу|Просим|Нужна|Сотрудники)\b",
     re.I,
 )
 
@@ -72,11 +73,16 @@ def check_email(raw: str) -> Check:
 
 
 def find_person(text: str) -> str | None:
+    """The most name-like span: a full ФИО or initials beat two capitalised words."""
+    best: tuple[int, str] | None = None
     for match in PERSON_RE.finditer(text):
         name = " ".join(match.group(0).split())
-        if not _NOT_NAMES.match(name):
-            return name
-    return None
+        if any(_NOT_NAMES.match(word) for word in name.split()):
+            continue
+        rank = 2 if ("." in name or len(name.split()) == 3) else 1
+        if best is None or rank > best[0]:
+            best = (rank, name)
+    return best[1] if best else None
 
 
 def parse_contact(line: str) -> dict[str, str] | None:

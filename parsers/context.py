@@ -24,7 +24,7 @@ from parsers.validate import Check, check_inn
 _TEXT_CLASSES = (AttachmentClass.DOCUMENT, AttachmentClass.EMAIL)
 # R-THR-5: the case tag with Cyrillic look-alikes, spaces and «№» tolerated.
 CASE_TAG = re.compile(r"[TТ]\s*[CС]\s*[MМ]\s*[-–—]?\s*№?\s*(\d{1,9})", re.I)
-INN_IN_TEXT = re.compile(r"ИНН(?:\s+\w+){0,2}\s*[:№]?\s*(\d[\d\s]{8,13}\d)(?!\d)", re.I)
+INN_IN_TEXT = re.compile(r"ИНН(?:\s+[^\W\d]+){0,2}\s*[:№]?\s*(\d[\d \u00a0]{8,13}\d)(?!\d)", re.I)
 
 
 @dataclass

@@ -40,7 +40,7 @@ def _month(word: str) -> int | None:
     return None
 
 
-def parse_date(raw: str) -> date | None | str:
+def parse_date(raw: str) -> date | str | None:
     """A date, None when there is none, or "ambiguous" for mm/dd-style forms."""
     text = raw.strip()
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", text):
@@ -85,7 +85,7 @@ _TRANSLIT = {
 CONTRACT_RE = re.compile(
     r"(?P<kind>государственн\w*\s+контракт\w*|муниципальн\w*\s+контракт\w*|контракт\w*"
     r"|договор\w*|соглашени\w*|закупк\w*|извещени\w*)"
-    r"(?:\s+[а-яё\-]+){0,3}?\s*(?:№|N|No\.?|#|номер)\s*(?P<number>[^\s,;()]+(?:\s[^\s,;()от]+)?)"
+    r"(?:\s+[а-яё\-]+){0,3}?\s*:?\s*(?:№|N|No\.?|#|номер)\s*(?P<number>[^\s,;()]+(?:\s[^\s,;()от]+)?)"
     rf"(?:\s*,?\s*(?:от|дата:?)\s*(?P<date>{DATE_PATTERN}))?",
     re.I,
 )
@@ -100,8 +100,12 @@ def contract_key(number: str, iso_date: str | None) -> str:
     return f"{key}|{iso_date or ''}"
 
 
-def check_contract(raw: str, received: date | None = None) -> Check:
-    """T-CONTRACT: kind, number and date, the date not after the letter (R-VAL-8, D-43)."""
+def check_contract(raw: str, received: date | None = None, hint: str = "") -> Check:
+    """T-CONTRACT: kind, number and date, the date not after the letter (R-VAL-8, D-43).
+
+    `hint` is the label line («Государственный контракт: № …»): it names the kind when the
+    value itself does not.
+    """
     if is_placeholder(raw):
         return MISSING
     match = CONTRACT_RE.search(raw)
@@ -116,7 +120,7 @@ def check_contract(raw: str, received: date | None = None) -> Check:
         return bad(
             "укажите номер и дату договора, например «Договор № 12/34 от 01.02.2024»", "format"
         )
-    word = match.group("kind").lower()
+    word = (match.group("kind") or hint).lower()
     kind = "contract"
     if "контракт" in word:
         kind = "state_contract"

@@ -28,6 +28,8 @@ _HEADER = re.compile(r"наименование|назначение|номер\
 
 def _item(cells: list[str], max_year: int | None) -> dict[str, object]:
     cells = [re.sub(r"^\s*\d{1,3}[.)]\s*", "", c).strip() for c in cells if c.strip()]
+    if len(cells) > 3 and re.fullmatch(r"\d{1,3}", cells[0]):
+        cells = cells[1:]  # a «№» column of a table
     number_index = next(
         (i for i in range(len(cells) - 1, 0, -1) if re.search(r"\d{5,}|реестр", cells[i], re.I)),
         None,
@@ -62,7 +64,7 @@ def software_items(source: Source, max_year: int | None) -> list[dict[str, objec
     items = []
     for line in source.text.splitlines():
         cells = [c for c in _SPLIT.split(line.strip(" |")) if c.strip()]
-        if len(cells) < 2 or _HEADER.search(line) and not re.search(r"\d{10}", line):
+        if len(cells) < 2 or (_HEADER.search(line) and not re.search(r"\d{10}", line)):
             continue
         if not re.search(r"\d{5,}|реестр", line, re.I):
             continue
@@ -211,7 +213,7 @@ def extract_resource(ctx: Context) -> None:
         )
         ctx.put("tasks", check if tasks else MISSING, hit, "\n".join(lines))
     hours_hit = hits.get("estimated_hours")
-    found = _HOURS.search(hours_hit.raw) if hours_hit else None
+    found = re.match(r"\s*(\d+(?:[.,]\d+)?)", hours_hit.raw) if hours_hit else None
     if not found:
         for source in sources:
             if found := _HOURS.search(source.text):

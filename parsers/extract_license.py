@@ -99,7 +99,7 @@ def _project_rows(ctx: Context, hits: dict[str, Hit]) -> None:
         values = [c.value for c in checks]
         ctx.put(
             "end_customer_inn",
-            failed and Check(failed.status, values, failed.reason, failed.code) or ok(values),
+            (failed and Check(failed.status, values, failed.reason, failed.code)) or ok(values),
             hit,
         )
     elif (inn_hit := hits.get("end_customer_inn")) is not None:
@@ -153,7 +153,8 @@ def _purpose(ctx: Context) -> None:
                         "purpose",
                         warn(
                             chosen,
-                            "отмечены все пять целей приобретения: проверьте, что это не незаполненный шаблон",
+                            "отмечены все пять целей приобретения: "
+                            "проверьте, что это не незаполненный шаблон",
                         ),
                         hit,
                     )

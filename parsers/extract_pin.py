@@ -103,7 +103,7 @@ def extract_pin(ctx: Context) -> None:
         elif code == "client_address":
             ctx.put(code, check_address(hit.raw), hit)
         elif code == "contract_ref":
-            ctx.put(code, check_contract(hit.raw, ctx.received), hit)
+            ctx.put(code, check_contract(hit.raw, ctx.received, hit.excerpt), hit)
         elif code in ("interest_reason", "extra_info"):
             text = hit.raw or " ".join(block_after(ctx.source_text(hit.source), hit.line, 6))
             ctx.put(code, check_text(text, 10 if code == "interest_reason" else 1), hit, text)

@@ -42,7 +42,7 @@ _PASSED = re.compile(
     re.I,
 )
 _NO_PROBLEMS = re.compile(
-    r"(?:проблем|ошибок|сбоев|замечаний|потерь)\w*\s+(?:не\s+(?:выявлено|обнаружено)|нет)"
+    r"(?:проблем|ошибок|сбоев|замечаний|потерь)\w*(?:\s+[а-яё]+){0,3}?\s+(?:не\s+(?:выявлено|обнаружено)|нет)"
     r"|нет\s+(?:проблем|ошибок|сбоев|замечаний|потерь)|без\s+(?:проблем|ошибок|замечаний)",
     re.I,
 )
@@ -81,6 +81,8 @@ def answer(text: str, is_privileges: bool) -> tuple[str, str]:
 def self_diagnosis(lines: list[str]) -> Check:
     """§3.4 `self_diagnosis`: the four checks; unanswered ones are `not_checked`."""
     result: dict[str, dict[str, str]] = {}
+    # One line may answer several checks: «базовое ПО работает; СУБД без ошибок; …».
+    lines = [part for line in lines for part in re.split(r";\s*", line) if part.strip()]
     for line in lines:
         for code, pattern in CHECKS:
             if code not in result and re.search(pattern, line, re.I):
@@ -92,6 +94,20 @@ def self_diagnosis(lines: list[str]) -> Check:
     for code, _ in CHECKS:
         result.setdefault(code, {"status": "not_checked", "comment": ""})
     return ok(result)
+
+
+def _diagnosis_lines(text: str, line: int) -> list[str]:
+    """Lines after the self-diagnosis label while each one answers one of the four checks."""
+    block = []
+    for candidate in text.splitlines()[line : line + 8]:
+        if not candidate.strip():
+            if block:
+                break
+            continue
+        if not any(re.search(pattern, candidate, re.I) for _, pattern in CHECKS):
+            break
+        block.append(candidate.strip())
+    return block
 
 
 def _attachment_field(
@@ -178,9 +194,8 @@ def extract_ticket(ctx: Context) -> None:
     if hit := hits.get("priority"):
         ctx.put("priority", _enum(hit.raw, PRIORITIES, "приоритет (Priority)"), hit)
     if hit := hits.get("self_diagnosis"):
-        lines = ([hit.raw] if hit.raw else []) + block_after(
-            ctx.source_text(hit.source), hit.line, 8
-        )
+        lines = [hit.raw] if hit.raw else []
+        lines += _diagnosis_lines(ctx.source_text(hit.source), hit.line)
         ctx.put("self_diagnosis", self_diagnosis(lines), hit, "\n".join(lines))
     if hit := hits.get("legal_entity"):
         _legal_entity(ctx, hit)
@@ -189,7 +204,7 @@ def extract_ticket(ctx: Context) -> None:
         if status == "demo" and _NA.match(hit.raw):
             ctx.put("license_contract", Check(FieldStatus.NOT_APPLICABLE, None, "демо-проект"), hit)
         else:
-            ctx.put("license_contract", check_contract(hit.raw, ctx.received), hit)
+            ctx.put("license_contract", check_contract(hit.raw, ctx.received, hit.excerpt), hit)
     for code, minimum in (("software_name", 2), ("component", 3)):
         if hit := hits.get(code):
             ctx.put(code, check_text(hit.raw, minimum), hit)

@@ -204,10 +204,8 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
 
 
 def _body_text(walk: _Walk) -> str:
-    if walk.plain:
-        text = "\n".join(walk.plain)
-    else:
-        text = "\n".join(html_to_text(h) for h in walk.html)
+    parts = walk.plain or [html_to_text(h) for h in walk.html]
+    text = "\n".join(parts)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
 
 

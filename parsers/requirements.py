@@ -102,6 +102,10 @@ def required_fields(
             required += ("kpp",)
         if require_signed_form:  # cfg:license.require_signed_form
             required += ("signed_form",)
+    if kind == Kind.LICENSE_DOCUMENTS and any(
+        f.startswith("event:") and f != "event:signed_scans" for f in request.flags
+    ):
+        required = ()  # §3.6: payment orders and originals carry optional fields only
     if kind in _PIN_FOLLOWUPS and not in_thread:
         required = ("pin_ref", *required)
     return required

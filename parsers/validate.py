@@ -54,10 +54,15 @@ def digits_of(raw: str) -> str:
     return _NUMERIC_JUNK.sub("", raw)
 
 
+# «7204196795, договор № 1 …»: the number ends where a comma, a bracket or a word starts.
+_NUMERIC_HEAD = re.compile(r"^\s*(\d[\d\s\u00a0\-./_]*?)\s*(?:[,;()]|\s+[^\d\s])")
+
+
 def _numeric(raw: str, label: str) -> tuple[str | None, Check | None]:
     if is_placeholder(raw):
         return None, MISSING
-    value = digits_of(raw)
+    head = _NUMERIC_HEAD.match(raw)
+    value = digits_of(head.group(1) if head else raw)
     if not value.isdigit():
         return None, bad(f"{label} должен состоять только из цифр", "format", raw.strip())
     return value, None
