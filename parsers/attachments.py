@@ -37,7 +37,7 @@ def sanitize_filename(name: str | None, content_type: str = "") -> str:
     """A file name safe to store and show: no path, no control or reserved characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[\\/]", name)[-1]  # drop any directory part, Windows or POSIX
-    name = _UNSAFE.sub("_", name).strip(" .")
+    name = _UNSAFE.sub("_", name).strip(" ._")
     if len(name) > 150:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 150 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:150]
