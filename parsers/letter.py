@@ -16,6 +16,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
+from parsers.blobs import blob_of, cut_blobs, decode_blob
 from parsers.charsets import decode_bytes, decode_header_value
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
@@ -40,6 +41,8 @@ class _Walk:
     defects: list[str] = field(default_factory=list)
     parts: int = 0
     kept_bytes: int = 0
+    # Long base64 runs cut out of the raw letter before parsing (parsers/blobs.py).
+    blobs: list[memoryview] = field(default_factory=list)
 
 
 def _raw(part: Message, name: str) -> str | None:
@@ -103,24 +106,39 @@ def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
     return True
 
 
-def _decoded_payload(part: Message) -> bytes:
+def _decoded_payload(part: Message, walk: _Walk) -> bytes:
+    blob = blob_of(part.get_payload(), walk.blobs)
+    if blob is not None:
+        if _cte(part) == "base64":
+            return decode_blob(blob, keep=True)[0]
+        return bytes(blob)
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
+
+
+def _cte(part: Message) -> str:
+    return (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
 
 
 def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None:
     filename = _filename(part)
     limits = walk.limits
     raw_payload = part.get_payload()
-    encoding = (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
+    encoding = _cte(part)
+    blob = blob_of(raw_payload, walk.blobs)
     # Estimate before decoding so that a huge part is hashed while streaming, not held.
-    estimate = len(raw_payload) if isinstance(raw_payload, str) else 0
+    estimate = (
+        len(blob) if blob is not None else len(raw_payload) if isinstance(raw_payload, str) else 0
+    )
     if encoding == "base64":
         estimate = estimate * 3 // 4
     over = estimate > limits.max_attachment_bytes
     over = over or walk.kept_bytes + estimate > limits.max_total_bytes
     if over and encoding == "base64" and isinstance(raw_payload, str):
-        size, digest = streamed_digest(raw_payload)
+        if blob is not None:
+            _, size, digest = decode_blob(blob, keep=False)
+        else:
+            size, digest = streamed_digest(raw_payload)
         walk.attachments.append(
             oversize_attachment(
                 filename=filename, content_type=ctype, size=size, sha256=digest, origin=origin
@@ -128,7 +146,7 @@ def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None
         )
         walk.defects.append(f"attachment over the size limit: {filename or ctype}")
         return
-    payload = _decoded_payload(part)
+    payload = _decoded_payload(part, walk)
     if ctype == "application/ms-tnef" or (filename or "").lower() == "winmail.dat":
         body, inner = unpack_tnef(payload, limits)
         if body:
@@ -160,7 +178,7 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     inner_msg = inner[0] if isinstance(inner, list) and inner else None
     if not isinstance(inner_msg, Message):
         return
-    sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes)
+    sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes, blobs=walk.blobs)
     _walk(inner_msg, sub, depth + 1, origin="forwarded")
     walk.parts, walk.kept_bytes = sub.parts, sub.kept_bytes
     subject = decode_header_value(_raw(inner_msg, "Subject"))
@@ -186,7 +204,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         if ctype == "multipart/alternative" and isinstance(children, list):
             # Prefer the plain alternative; HTML only when the plain one is empty (R-MBX-5).
             plain = [c for c in children if c.get_content_type() == "text/plain"]
-            if plain and _decoded_payload(plain[0]).strip():
+            if plain and _decoded_payload(plain[0], walk).strip():
                 children = [c for c in children if c.get_content_type() != "text/html"]
         for child in children if isinstance(children, list) else []:
             if isinstance(child, Message):
@@ -194,7 +212,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         return
     filename = _filename(part)
     if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
-        text = decode_bytes(_decoded_payload(part), part.get_content_charset())
+        text = decode_bytes(_decoded_payload(part, walk), part.get_content_charset())
         text = text[: walk.limits.max_text_chars]
         (walk.plain if ctype == "text/plain" else walk.html).append(text)
         return
@@ -210,8 +228,10 @@ def _body_text(walk: _Walk) -> str:
 
 
 def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
+    raw, blobs = cut_blobs(raw)
     message = message_from_bytes(raw)
-    walk = _Walk(limits)
+    del raw  # the parsed message holds what is needed; the blobs are views of the caller's bytes
+    walk = _Walk(limits, blobs=blobs)
     _walk(message, walk, 0)
     text = _body_text(walk)
     if not message.keys() and not text.strip() and not walk.attachments:

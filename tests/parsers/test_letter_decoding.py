@@ -13,6 +13,7 @@ import pytest
 from parsers import ParseLimits, UnreadableLetter, parse_letter, parse_report, split_quoted
 from parsers.attachments import classify_attachment, list_archive, sanitize_filename
 from parsers.charsets import decode_bytes, decode_header_value
+from parsers.limits import MIB
 from parsers.types import AttachmentClass
 
 RUSSIAN = "Прошу закрепить клиента, ИНН 7204196795"
@@ -227,3 +228,42 @@ def test_report_is_json_ready() -> None:
         "warnings",
         "attachments",
     }
+
+
+def _big_letter(payload: bytes, cte: str = "base64", ctype: str = "application/pdf") -> bytes:
+    body = base64.encodebytes(payload) if cte == "base64" else payload
+    return (
+        b"From: a@b.ru\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + "Скан договора во вложении\r\n".encode()
+        + b"--b\r\nContent-Type: " + ctype.encode() + b"\r\nContent-Transfer-Encoding: "
+        + cte.encode() + b'\r\nContent-Disposition: attachment; filename="scan.pdf"\r\n\r\n'
+        + body + b"\r\n--b--\r\n"
+    )  # fmt: skip
+
+
+def test_large_base64_attachment_is_decoded_from_the_raw_bytes() -> None:
+    payload = bytes(range(256)) * 12_000 + b"tail"  # ≈ 3 MB: the blob path is taken
+    letter = parse_letter(_big_letter(payload))
+    (attachment,) = letter.attachments
+    assert attachment.payload == payload
+    assert attachment.sha256 == hashlib.sha256(payload).hexdigest()
+    assert letter.new_text == "Скан договора во вложении"
+
+
+def test_large_attachment_over_the_limit_is_hashed_without_keeping_it() -> None:
+    payload = bytes(range(256)) * 12_000
+    letter = parse_letter(_big_letter(payload), limits=ParseLimits(max_attachment_bytes=MIB))
+    (attachment,) = letter.attachments
+    assert attachment.oversize and attachment.payload == b""
+    assert (attachment.size, attachment.sha256) == (
+        len(payload),
+        hashlib.sha256(payload).hexdigest(),
+    )
+
+
+def test_large_plain_alphanumeric_body_is_kept_verbatim() -> None:
+    lines = b"".join(b"%076d\r\n" % i for i in range(40_000))  # 3 MB of digits, 8bit
+    letter = parse_letter(_big_letter(lines, cte="8bit", ctype="text/csv"))
+    (attachment,) = letter.attachments
+    assert attachment.payload.rstrip(b"\r\n") == lines.rstrip(b"\r\n")
