@@ -9,7 +9,7 @@ letter becomes `inquiry` with `ambiguous=True` so that the service asks the part
 
 from __future__ import annotations
 
-from parsers.signals import FORM_MARKERS, SIGNALS, SUBJECT_MARKERS
+from parsers.signals import EVENTS, FORM_MARKERS, SIGNALS, SUBJECT_MARKERS
 from parsers.types import AttachmentClass, Classification, Kind, ParsedLetter
 
 NEW_REQUEST_KINDS = (
@@ -39,10 +39,12 @@ SPLIT_SCORE = 6  # a new request inside another thread must be this clear (R-THR
 
 
 def _haystack(letter: ParsedLetter) -> str:
+    """Subject, new text, text attachments and attached letters; never quoted history."""
     texts = [letter.subject, letter.new_text]
     texts += [
         a.text[:20000] for a in letter.attachments if a.text and a.cls == AttachmentClass.DOCUMENT
     ]
+    texts.append(letter.forwarded_text[:20000])
     return "\n".join(texts)
 
 
@@ -82,6 +84,11 @@ def _wrong_mailbox(kind: Kind, mailbox_role: str | None) -> str | None:
     return None
 
 
+def _event(text: str) -> str | None:
+    """What a reply in a thread says, by the §2.2 wording (status query, withdrawal …)."""
+    return next((event for event, pattern in EVENTS if pattern.search(text)), None)
+
+
 def _family(thread_kind: str) -> str:
     """The case family of a thread; the service may name it by kind or by case type."""
     try:
@@ -91,7 +98,11 @@ def _family(thread_kind: str) -> str:
 
 
 def _in_thread(
-    scores: dict[Kind, int], reasons: list[str], thread_kind: str, mailbox_role: str | None
+    scores: dict[Kind, int],
+    reasons: list[str],
+    thread_kind: str,
+    mailbox_role: str | None,
+    new_text: str,
 ) -> Classification:
     family = _family(thread_kind)
     others = [(s, k) for k, s in scores.items() if k in NEW_REQUEST_KINDS and FAMILY[k] != family]
@@ -116,7 +127,8 @@ def _in_thread(
             (*reasons, f"follow-up in a {thread_kind} thread"),
             _wrong_mailbox(kind, mailbox_role),
         )
-    return Classification(Kind.FOLLOWUP, 0.9, (*reasons, f"reply in a {thread_kind} thread"))
+    why = (*reasons, f"reply in a {thread_kind} thread")
+    return Classification(Kind.FOLLOWUP, 0.9, why, event=_event(new_text))
 
 
 def classify(
@@ -125,7 +137,7 @@ def classify(
     """Kind, confidence and reasons; `thread_kind` is the kind of the case thread, if any."""
     scores, reasons = score(letter, mailbox_role)
     if thread_kind:
-        return _in_thread(scores, reasons, thread_kind, mailbox_role)
+        return _in_thread(scores, reasons, thread_kind, mailbox_role, letter.new_text)
     if not scores:
         return Classification(Kind.INQUIRY, 0.3, ("no kind signals",))
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)

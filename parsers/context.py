@@ -45,7 +45,7 @@ class Context:
         """Store a field once; an earlier (higher precedence) value wins."""
         if code in self.fields and self.fields[code].status != FieldStatus.MISSING:
             return
-        evidence = Evidence(hit.source, hit.excerpt[:300], hit.line) if hit else None
+        evidence = Evidence(hit.source, hit.excerpt[:300], hit.line or None) if hit else None
         self.fields[code] = FieldValue(
             code=code,
             status=check.status,

@@ -37,6 +37,7 @@ class _Walk:
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
     forwarded: list[str] = field(default_factory=list)
+    forwarded_raw: list[bytes] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     parts: int = 0
@@ -186,6 +187,10 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     text = _body_text(sub)
     walk.forwarded.append(f"From: {sender}\nSubject: {subject}\n\n{text}".strip())
     walk.forwarded.extend(sub.forwarded)
+    try:
+        walk.forwarded_raw.append(inner_msg.as_bytes())
+    except Exception:  # a broken inner letter cannot always be serialised again
+        walk.defects.append("forwarded letter could not be kept as bytes")
     walk.attachments.extend(sub.attachments)
     walk.defects.extend(sub.defects)
 
@@ -259,6 +264,7 @@ def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
         defects=tuple(dict.fromkeys(defects + walk.defects)),
         quoted_text=quoted,
         forwarded_text="\n\n".join(walk.forwarded),
+        forwarded=tuple(walk.forwarded_raw),
     )
 
 

@@ -71,6 +71,7 @@ def parse_report(
         "ambiguous": verdict.ambiguous,
         "candidates": [k.value for k in verdict.candidates],
         "wrong_mailbox": verdict.wrong_mailbox,
+        "event": verdict.event,
         "automatic": is_automatic(letter),
         "fields": {code: _field(value) for code, value in request.fields.items()},
         "flags": list(request.flags),

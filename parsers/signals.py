@@ -74,3 +74,26 @@ FORM_MARKERS = tuple(
         r"расшифровк\w*\s+подписи",
     )
 )
+
+# Follow-up events of §2.2 inside a case thread; the first match wins.
+EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (event, re.compile(pattern, re.I))
+    for event, pattern in (
+        (
+            "withdrawal",
+            r"отказываемся|снять\s+закреплени|отзываем\s+(?:заявк|запрос)|отменяем\s+(?:заявк|запрос)",
+        ),
+        (
+            "problem_persists",
+            r"проблема\s+не\s+решена|ошибка\s+повторяется|не\s+помогло|снова\s+возникает|still\s+(?:fails|broken)",
+        ),
+        (
+            "resolution_confirmed",
+            r"вопрос\s+решен|проблема\s+решена|можно\s+закрывать|заявку\s+можно\s+закрыть|issue\s+is\s+(?:solved|resolved)|can\s+close",
+        ),
+        (
+            "status_query",
+            r"какой\s+срок|когда\s+(?:будет|ожидать|планируется)|статус\s+(?:заявки|обращения|запроса)|есть\s+новости",
+        ),
+    )
+)

@@ -103,6 +103,9 @@ class ParsedLetter:
     quoted_text: str = ""
     # Text of letters forwarded as message/rfc822 parts (R-MBX-7), new text first.
     forwarded_text: str = ""
+    # The forwarded letters themselves, so that an HQ forward can be parsed as the
+    # original sender's letter (R-MBX-7): parse_letter(letter.forwarded[0]).
+    forwarded: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, or None."""
@@ -128,6 +131,9 @@ class Classification:
     ambiguous: bool = False
     # The kinds that tied or came close, best first, for the clarification text.
     candidates: tuple[Kind, ...] = ()
+    # For a follow-up, what it says (§2.2): "status_query", "withdrawal",
+    # "resolution_confirmed", "problem_persists"; None when nothing specific.
+    event: str | None = None
 
 
 class FieldStatus(StrEnum):

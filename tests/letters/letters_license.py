@@ -438,6 +438,7 @@ D04_EXPECTED = {
     "mailbox": "general",
     "thread_kind": "license_request",
     "kind": "followup",
+    "event": "status_query",
     "fields": {},
     "missing": [],
     "invalid": [],

@@ -199,6 +199,7 @@ I03_EXPECTED = {
         "contacts": {"status": V},
     },
     "evidence_sources": {"client_inn": "forwarded"},
+    "forwarded_subjects": ["Предварительное закрепление клиента"],
     "missing": [],
     "invalid": [],
 }

@@ -63,6 +63,8 @@ def _check_letter_level(expected: dict, letter, verdict, request, findings, o: O
             o.problems.append(f"{name}: got {got!r}, expected {want!r}")
 
     expect("wrong_mailbox", verdict.wrong_mailbox, expected.get("wrong_mailbox"))
+    if expected["kind"] == "followup":
+        expect("event", verdict.event, expected.get("event"))
     expect("ambiguous", verdict.ambiguous, expected.get("ambiguous", False))
     if "candidates" in expected:
         expect("candidates", [k.value for k in verdict.candidates], expected["candidates"])
@@ -87,6 +89,9 @@ def _check_letter_level(expected: dict, letter, verdict, request, findings, o: O
     if "software_count" in expected:
         items = request.fields["software_list"].value if "software_list" in request.fields else None
         expect("software_count", len(items or []), expected["software_count"])
+    if "forwarded_subjects" in expected:
+        inner = [parse_letter(raw).subject for raw in letter.forwarded]
+        expect("forwarded letters", inner, expected["forwarded_subjects"])
     for text in expected.get("new_text_contains", []):
         if text not in letter.new_text:
             o.problems.append(f"new text lacks {text!r}")
