@@ -113,3 +113,18 @@ def test_many_parts_are_bounded() -> None:
     )
     letter = parse_letter(raw)
     assert any("too large or too deep" in d for d in letter.defects)
+
+
+def test_pathological_text_is_read_in_bounded_time() -> None:
+    from parsers import check, classify, extract
+    from parsers.types import Kind
+
+    soup = "ИНН: ИНН ИНН/КПП адрес по адресу договор № контракт № Tracker: +7 (3452) 39-31-33 "
+    for body in (soup * 2000, soup.replace(" ", "\n") * 2000):
+        raw = b"From: a@b.ru\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode()
+        started = time.process_time()
+        letter = parse_letter(raw)
+        classify(letter, "general")
+        for kind in Kind:
+            check(extract(letter, kind))
+        assert time.process_time() - started < 5.0

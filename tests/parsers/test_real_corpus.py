@@ -145,3 +145,16 @@ def test_bounces_in_the_corpus_are_automatic(corpus_root: Path) -> None:
     ):
         letter = parse_letter((corpus_root / name).read_bytes())
         assert is_automatic(letter), name
+
+
+def test_every_kind_can_be_extracted_from_every_corpus_letter(corpus_root: Path) -> None:
+    """Extractors never raise, whatever kind the service asks for (R-THR-8 splits, reclassify)."""
+    from parsers.types import Kind
+
+    for name, _ in ROWS:
+        try:
+            letter = parse_letter((corpus_root / name).read_bytes())
+        except UnreadableLetter:
+            continue
+        for kind in Kind:
+            check(extract(letter, kind))
