@@ -95,3 +95,15 @@ def decode_blob(blob: memoryview, keep: bool) -> tuple[bytes, int, str]:
         if keep:
             kept.append(tail)
     return b"".join(kept), size, digest.hexdigest()
+
+
+def restore_blobs(data: bytes, blobs: list[memoryview]) -> bytes:
+    """Put the cut-out runs back into a re-serialised part (a forwarded letter)."""
+    if not blobs or TOKEN.encode() not in data:
+        return data
+
+    def back(match: re.Match[bytes]) -> bytes:
+        index = int(match.group(1))
+        return bytes(blobs[index]) if index < len(blobs) else match.group(0)
+
+    return re.sub(rb"%s(\d+)\r?\n" % TOKEN.encode(), back, data)

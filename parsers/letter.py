@@ -8,6 +8,7 @@ memory and hides the charset fallbacks Russian mail needs (R-MBX-5), so it is no
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
-from parsers.blobs import blob_of, cut_blobs, decode_blob
+from parsers.blobs import blob_of, cut_blobs, decode_blob, restore_blobs
 from parsers.charsets import decode_bytes, decode_header_value
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
@@ -135,11 +136,14 @@ def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None
         estimate = estimate * 3 // 4
     over = estimate > limits.max_attachment_bytes
     over = over or walk.kept_bytes + estimate > limits.max_total_bytes
-    if over and encoding == "base64" and isinstance(raw_payload, str):
-        if blob is not None:
+    if over:
+        if blob is not None and encoding == "base64":
             _, size, digest = decode_blob(blob, keep=False)
-        else:
+        elif encoding == "base64" and isinstance(raw_payload, str):
             size, digest = streamed_digest(raw_payload)
+        else:  # rare: a huge 8-bit or quoted-printable part; hashed, then dropped
+            data = _decoded_payload(part, walk)
+            size, digest = len(data), hashlib.sha256(data).hexdigest()
         walk.attachments.append(
             oversize_attachment(
                 filename=filename, content_type=ctype, size=size, sha256=digest, origin=origin
@@ -188,7 +192,7 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     walk.forwarded.append(f"From: {sender}\nSubject: {subject}\n\n{text}".strip())
     walk.forwarded.extend(sub.forwarded)
     try:
-        walk.forwarded_raw.append(inner_msg.as_bytes())
+        walk.forwarded_raw.append(restore_blobs(inner_msg.as_bytes(), walk.blobs))
     except Exception:  # a broken inner letter cannot always be serialised again
         walk.defects.append("forwarded letter could not be kept as bytes")
     walk.attachments.extend(sub.attachments)

@@ -267,3 +267,18 @@ def test_large_plain_alphanumeric_body_is_kept_verbatim() -> None:
     letter = parse_letter(_big_letter(lines, cte="8bit", ctype="text/csv"))
     (attachment,) = letter.attachments
     assert attachment.payload.rstrip(b"\r\n") == lines.rstrip(b"\r\n")
+
+
+def test_large_forwarded_letter_keeps_its_attachment_bytes() -> None:
+    payload = bytes(range(256)) * 12_000
+    inner = _big_letter(payload)
+    raw = (
+        b"From: hq@technocom.tech\r\nSubject: Fwd: scan\r\n"
+        b"Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+        b"--outer\r\nContent-Type: text/plain\r\n\r\nFYI\r\n"
+        b"--outer\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--outer--\r\n"
+    )
+    letter = parse_letter(raw)
+    assert [a.payload == payload for a in letter.attachments] == [True]
+    (forwarded,) = letter.forwarded
+    assert parse_letter(forwarded).attachments[0].sha256 == hashlib.sha256(payload).hexdigest()
