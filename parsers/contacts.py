@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import phonenumbers
@@ -111,10 +112,28 @@ def parse_contact(line: str) -> dict[str, str] | None:
     return contact
 
 
+def _people_in(line: str) -> list[str]:
+    """One line may list several people: «Иванов И.И. +7 …; Петров П.П. p@x.ru»."""
+    chunks: list[str] = []
+    for segment in line.split(";"):
+        means = len(EMAIL_RE.findall(segment)) + len(PHONE_RE.findall(EMAIL_RE.sub(" ", segment)))
+        starts = [
+            m.start()
+            for m in PERSON_RE.finditer(EMAIL_RE.sub(lambda e: " " * len(e.group(0)), segment))
+            if not any(_NOT_NAMES.match(word) for word in m.group(0).split())
+        ]
+        if len(starts) >= 2 and means >= 2:
+            bounds = [0, *starts[1:], len(segment)]
+            chunks += [segment[a:b] for a, b in itertools.pairwise(bounds)]
+        else:
+            chunks.append(segment)
+    return [c for c in chunks if c.strip()]
+
+
 def check_contacts(lines: list[str]) -> Check:
     """≥ 2 different client-side people, each with a phone or an e-mail (§3.2, D-15)."""
     contacts: list[dict[str, str]] = []
-    for line in lines:
+    for line in [chunk for raw in lines for chunk in _people_in(raw)]:
         contact = parse_contact(line)
         if contact and all(c["name"] != contact["name"] for c in contacts):
             contacts.append(contact)

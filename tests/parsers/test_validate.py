@@ -184,3 +184,12 @@ def test_text_minimum_length() -> None:
     assert check_text("коротко", 10).status == INVALID
     assert check_text("____", 10).status == MISSING
     assert check_text("достаточно длинный текст", 10).status == VALID
+
+
+def test_several_contacts_on_one_line_are_split() -> None:
+    result = check_contacts(["Иванов И.И. +7 912 111-22-33; Петров П.П., инженер, petrov@x.ru"])
+    assert result.status == VALID
+    assert result.value == [
+        {"name": "Иванов И.И.", "phone": "+79121112233"},
+        {"name": "Петров П.П.", "position": "инженер", "email": "petrov@x.ru"},
+    ]
