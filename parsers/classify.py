@@ -9,7 +9,14 @@ letter becomes `inquiry` with `ambiguous=True` so that the service asks the part
 
 from __future__ import annotations
 
-from parsers.signals import EVENTS, FORM_MARKERS, SIGNALS, SUBJECT_MARKERS
+from parsers.signals import (
+    EVENTS,
+    FORM_MARKERS,
+    PIN_INTENT,
+    SIGNALS,
+    STATUS_QUERY,
+    SUBJECT_MARKERS,
+)
 from parsers.types import AttachmentClass, Classification, Kind, ParsedLetter
 
 NEW_REQUEST_KINDS = (
@@ -89,6 +96,14 @@ def _event(text: str) -> str | None:
     return next((event for event, pattern in EVENTS if pattern.search(text)), None)
 
 
+def _pin_event(letter: ParsedLetter) -> str | None:
+    """§2.3 sub-kind: a letter that only asks whether a client is free (R-PIN-27)."""
+    text = _haystack(letter)
+    if not STATUS_QUERY.search(text):
+        return None
+    return None if PIN_INTENT.search(STATUS_QUERY.sub("", text)) else "pin_status_query"
+
+
 def _family(thread_kind: str) -> str:
     """The case family of a thread; the service may name it by kind or by case type."""
     try:
@@ -152,4 +167,7 @@ def classify(
         return Classification(Kind.INQUIRY, 0.4, why, None, True, tied)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     confidence = round(min(0.99, 0.5 + (best_score - runner_up) / (2 * best_score)), 2)
-    return Classification(best, confidence, tuple(reasons), _wrong_mailbox(best, mailbox_role))
+    event = _pin_event(letter) if best == Kind.PIN_REQUEST else None
+    return Classification(
+        best, confidence, tuple(reasons), _wrong_mailbox(best, mailbox_role), event=event
+    )

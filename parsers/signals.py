@@ -8,6 +8,10 @@ import re
 from parsers.types import Kind
 
 _F = re.I | re.S
+# §2.3 sub-kind pin_status_query: is this client free? (no intent to pin)
+STATUS_QUERY_PATTERN = r"провер\w+\s+статус\w*\s+клиента|свобод\w+\s+ли\s+(?:клиент|заказчик|организаци)|закреплен\w*\s+ли\s+(?:клиент|заказчик|организаци|за\s+кем)"
+STATUS_QUERY = re.compile(STATUS_QUERY_PATTERN, re.I)
+PIN_INTENT = re.compile(r"закрепить|закреплени|прошу\s+закреп|просим\s+закреп", re.I)
 # (kind, weight, pattern). Word stems keep Russian forms together: «закреп» matches
 # закрепить / закрепление / закреплении; «лицензи» matches лицензия / лицензий.
 SIGNALS: tuple[tuple[Kind, int, re.Pattern[str]], ...] = tuple(
@@ -16,6 +20,7 @@ SIGNALS: tuple[tuple[Kind, int, re.Pattern[str]], ...] = tuple(
         (Kind.PIN_REQUEST, 4, r"предварительн\w*\s+закреп"),
         (Kind.PIN_REQUEST, 3, r"(?:прошу|просим)\s+(?:\w+\s+){0,2}закрепить|закреплени\w+\s+(?:клиента|заказчика|организации)"),
         (Kind.PIN_REQUEST, 2, r"реестр\w*\s+клиент"),
+        (Kind.PIN_REQUEST, 3, STATUS_QUERY_PATTERN),
         (Kind.PIN_REQUEST, 2, r"причин\w+\s+интереса"),
         (Kind.PIN_REQUEST, 1, r"контактн\w+\s+лиц"),
         (Kind.LICENSE_REQUEST, 4, r"запрос\w*\s+(?:на\s+)?лицензи|заявк\w+\s+на\s+приобретение\s+лицензи"),

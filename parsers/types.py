@@ -132,7 +132,8 @@ class Classification:
     # The kinds that tied or came close, best first, for the clarification text.
     candidates: tuple[Kind, ...] = ()
     # For a follow-up, what it says (§2.2): "status_query", "withdrawal",
-    # "resolution_confirmed", "problem_persists"; None when nothing specific.
+    # "resolution_confirmed", "problem_persists"; for a pin_request that only asks
+    # whether a client is free, "pin_status_query" (§2.3); None when nothing specific.
     event: str | None = None
 
 

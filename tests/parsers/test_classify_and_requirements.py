@@ -168,3 +168,28 @@ def test_missing_and_invalid_are_distinct_and_reported_once() -> None:
     assert [i.field for i in findings.invalid] == ["client_inn"]
     assert "client_address" in findings.missing and "client_inn" not in findings.missing
     assert len(findings.missing) == len(set(findings.missing))
+
+
+def test_pin_status_query_is_a_sub_kind_without_pinning_intent() -> None:
+    query = classify(
+        letter("Подскажите, свободен ли клиент ООО «Альфа», ИНН 7204196795?"), "general"
+    )
+    assert (query.kind, query.event) == (Kind.PIN_REQUEST, "pin_status_query")
+    request = classify(
+        letter("Свободен ли клиент ИНН 7204196795? Если да, просим закрепить."), "general"
+    )
+    assert (request.kind, request.event) == (Kind.PIN_REQUEST, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "event"),
+    [
+        ("Какой срок решения по заявке?", "status_query"),
+        ("Отзываем заявку, клиент отказался", "withdrawal"),
+        ("Спасибо, вопрос решен, можно закрывать", "resolution_confirmed"),
+        ("Ошибка повторяется после обновления", "problem_persists"),
+        ("Спасибо!", None),
+    ],
+)
+def test_followup_events(body: str, event: str | None) -> None:
+    assert classify(letter(body), "support", thread_kind="ticket").event == event
