@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import check, classify, extract, is_automatic, parse_letter
+from parsers import check, classify, extract, is_automatic, parse_letter, parse_report
 from parsers.types import Kind
 
 LETTERS = Path(__file__).resolve().parents[1] / "letters"
@@ -153,3 +153,18 @@ def test_corpus_covers_every_kind_and_reaches_100_percent(capsys: pytest.Capture
     assert expected_kinds <= set(actual), f"kinds without letters: {expected_kinds - set(actual)}"
     assert all(o.kind == o.expected_kind for o in outcomes)
     assert all(all(r) for r in per_field.values())
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_parse_report_is_json_and_agrees_with_the_parts(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    report = parse_report(
+        path.read_bytes(), expected["mailbox"], thread_kind=expected.get("thread_kind")
+    )
+    again = json.loads(json.dumps(report, ensure_ascii=False))
+    assert again["kind"] == expected["kind"]
+    for code, field_report in again["fields"].items():
+        assert set(field_report) == {"value", "raw", "status", "reason", "evidence"}, code
+        if field_report["status"] in ("invalid", "valid_with_warning"):
+            assert field_report["reason"], f"{code} has no reason"
+    assert all({"filename", "class", "size", "sha256"} <= set(a) for a in again["attachments"])
