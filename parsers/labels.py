@@ -156,9 +156,10 @@ def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
         for i, pattern in enumerate(patterns)
     ]
     label = "|".join(alternatives)
-    # Line start, or inline after « / », «, », « | » or two spaces; then a separator.
+    # At a line start, or after a space, « / », « | » or a comma (find_labelled keeps the
+    # latter only for the _INLINE_OK requisites); then a separator or the value's digits.
     return re.compile(
-        rf"(?:{_LINE_PREFIX}|(?<=[ \t]/)|(?<=/)|(?<=,\s)|(?<=\|\s)|(?<=\s\s)|(?<=\S\s))"
+        rf"(?:{_LINE_PREFIX}|(?<=[\s/|,]))"
         rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*)?(?::|\||—|–|-(?=\s)|(?=\s*[\d_]))[ \t]*",
         re.I | re.M,
     )
