@@ -44,16 +44,30 @@ def _docx_text(data: bytes) -> str:
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}p":
-            lines.append(Paragraph(child, document).text)
+            lines.append(_paragraph_text(Paragraph(child, document)))
         elif child.tag == f"{_W}tbl":
             for row in Table(child, document).rows:
-                cells: list[str] = []
+                cells, seen = [], []
                 for cell in row.cells:
-                    value = " ".join(cell.text.split())
-                    if not cells or cells[-1] != value:  # merged cells repeat their text
-                        cells.append(value)
+                    if any(cell._tc is other for other in seen):  # a merged cell, repeated
+                        continue
+                    seen.append(cell._tc)
+                    text = "\n".join(_paragraph_text(p) for p in cell.paragraphs)
+                    cells.append(" ".join(text.split()))
                 lines.append(" | ".join(cells))
     return "\n".join(lines)
+
+
+def _paragraph_text(paragraph: object) -> str:
+    """Paragraph text without struck-through runs: partners strike out unwanted purposes."""
+    from docx.text.hyperlink import Hyperlink
+
+    parts = []
+    for item in paragraph.iter_inner_content():  # type: ignore[attr-defined]
+        for run in item.runs if isinstance(item, Hyperlink) else [item]:
+            if not (run.font.strike or run.font.double_strike):
+                parts.append(run.text)
+    return "".join(parts)
 
 
 def _odt_text(data: bytes) -> str:
