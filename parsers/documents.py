@@ -10,10 +10,14 @@ import io
 import logging
 import re
 import zipfile
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from parsers.charsets import decode_bytes
 from parsers.limits import ParseLimits
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -58,12 +62,12 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _paragraph_text(paragraph: object) -> str:
+def _paragraph_text(paragraph: Paragraph) -> str:
     """Paragraph text without struck-through runs: partners strike out unwanted purposes."""
     from docx.text.hyperlink import Hyperlink
 
     parts = []
-    for item in paragraph.iter_inner_content():  # type: ignore[attr-defined]
+    for item in paragraph.iter_inner_content():
         for run in item.runs if isinstance(item, Hyperlink) else [item]:
             if not (run.font.strike or run.font.double_strike):
                 parts.append(run.text)
