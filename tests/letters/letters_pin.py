@@ -696,6 +696,58 @@ A03_EXPECTED = {
     "invalid": [],
 }
 
+P14_HTML = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+    '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head><body lang=RU>'
+    "<div class=WordSection1><p class=MsoNormal>Добрый день!<o:p></o:p></p>"
+    "<p class=MsoNormal>Просим предварительно закрепить клиента:<o:p></o:p></p>"
+    "<table class=MsoTableGrid border=1>"
+    "<tr><td><p class=MsoNormal>Наименование клиента</p></td><td><p class=MsoNormal>ООО «Ишимские сети»</p></td></tr>"
+    "<tr><td><p class=MsoNormal>ИНН/КПП</p></td><td><p class=MsoNormal>7204196795/720501001</p></td></tr>"
+    "<tr><td><p class=MsoNormal>Адрес клиента</p></td><td><p class=MsoNormal>627750, Тюменская обл., г. Ишим, ул. Ленина, 40</p></td></tr>"
+    "<tr><td><p class=MsoNormal>Номер и дата договора</p></td><td><p class=MsoNormal>Договор № ИС-07 от 18.02.2026</p></td></tr>"
+    "<tr><td><p class=MsoNormal>Причина интереса</p></td><td><p class=MsoNormal>развитие геоинформационной системы сетей</p></td></tr>"
+    "<tr><td><p class=MsoNormal>Контактные лица</p></td><td><p class=MsoNormal>Андреев Олег Петрович, +7 (34551) 2-22-33</p>"
+    "<p class=MsoNormal>Громова Юлия Сергеевна, gromova@ishim-seti.ru</p></td></tr></table>"
+    "<p class=MsoNormal>С уважением,<br>Ольга Сидорова</p>"
+    '<div id="divRplyFwdMsg"><p><b>От:</b> partnerdesk &lt;mail@technocom.tech&gt;<br>'
+    "<b>Отправлено:</b> 27 февраля 2026 г. 10:00<br><b>Тема:</b> Порядок закрепления</p></div>"
+    "<p>Для закрепления укажите ИНН 7700000009 и договор № 1 от 01.01.2020</p></div></body></html>"
+)
+P14 = Mail(
+    client="outlook",
+    charset="windows-1251",
+    cte="base64",
+    subject="RE: Порядок закрепления",
+    sender="Ольга Сидорова <o.sidorova@ural-gis.ru>",
+    html=P14_HTML,
+    html_only=True,
+)
+P14_EXPECTED = {
+    "mailbox": "general",
+    "kind": "pin_request",
+    "fields": {
+        "client_name": {"status": V, "value": "ООО «Ишимские сети»"},
+        "client_inn": {"status": V, "value": "7204196795"},
+        "client_kpp": {"status": V, "value": "720501001"},
+        "contract_ref": {
+            "status": V,
+            "value": {
+                "kind": "contract",
+                "number": "ИС-07",
+                "date": "2026-02-18",
+                "key": "IC-07|2026-02-18",
+            },
+        },
+        "client_address": {"status": V},
+        "interest_reason": {"status": V},
+        "contacts": {"status": V},
+    },
+    "missing": [],
+    "invalid": [],
+    "new_text_excludes": ["7700000009"],
+}
+
 PIN_LETTERS = [
     ("pin_complete_thunderbird", P01, P01_EXPECTED),
     ("pin_outlook_cp1251_bad_inn", P02, P02_EXPECTED),
@@ -710,6 +762,7 @@ PIN_LETTERS = [
     ("pin_docx_attachment", P11, P11_EXPECTED),
     ("pin_two_clients", P12, P12_EXPECTED),
     ("pin_clarification_answer", P13, P13_EXPECTED),
+    ("pin_outlook_html_word_table_reply", P14, P14_EXPECTED),
     ("software_list_lines", C01, C01_EXPECTED),
     ("software_list_xlsx_outlook", C02, C02_EXPECTED),
     ("software_list_html_registry_entry", C03, C03_EXPECTED),

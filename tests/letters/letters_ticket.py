@@ -484,6 +484,32 @@ T15_EXPECTED = {
     "invalid": [],
 }
 
+T16 = Mail(
+    client="gmail",
+    to="support@technocom.tech",
+    subject="Re: [TCM-000305] Ошибка экспорта",
+    in_reply_to="<tcm-000305-2@technocom.tech>",
+    html_only=True,
+    html=(
+        '<div dir="ltr">Какой срок исправления? Заказчик ждет выгрузку к пятнице.</div><br>'
+        '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">пн, 2 мар. 2026 г. в 09:00, '
+        "partnerdesk &lt;support@technocom.tech&gt;:<br></div>"
+        '<blockquote class="gmail_quote">Tracker: Неисправность<br>Priority: Срочный<br>'
+        "ИНН 7700000009</blockquote></div>"
+    ),
+)
+T16_EXPECTED = {
+    "mailbox": "support",
+    "thread_kind": "ticket",
+    "kind": "followup",
+    "event": "status_query",
+    "fields": {},
+    "missing": [],
+    "invalid": [],
+    "new_text_contains": ["Какой срок исправления?"],
+    "new_text_excludes": ["Срочный", "7700000009"],
+}
+
 TICKET_LETTERS = [
     ("ticket_bug_complete_outlook", T01, T01_EXPECTED),
     ("ticket_bug_no_diagnosis_no_screenshot", T02, T02_EXPECTED),
@@ -500,4 +526,5 @@ TICKET_LETTERS = [
     ("ticket_reply_english_quote", T13, T13_EXPECTED),
     ("ticket_reply_android_quote", T14, T14_EXPECTED),
     ("ticket_thread_new_pin_request", T15, T15_EXPECTED),
+    ("ticket_reply_gmail_html_quote", T16, T16_EXPECTED),
 ]
