@@ -52,6 +52,10 @@ def extract_license(ctx: Context) -> None:
         )
     else:
         ctx.put("signed_form", MISSING)
+    requisites = ("inn", "bik", "bank_account", "ogrn")
+    if scans and all(ctx.fields[c].status == FieldStatus.MISSING for c in requisites):
+        # D-19: a scanned form without a text copy: the reply asks for the text (no OCR).
+        ctx.flags.append("scan_without_text")
 
 
 def _requisites(ctx: Context, hits: dict[str, Hit]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from parsers.context import INN_IN_TEXT, Context
+from parsers.context import INN_IN_TEXT, Context, find_in_sources
 from parsers.dates import check_contract
-from parsers.extract_pin import without_signature
+from parsers.extract_pin import ORG, without_signature
 from parsers.labels import TICKET_LABELS, Hit, Source, block_after, find_labelled
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, warn
@@ -52,6 +52,14 @@ _NA = re.compile(
 _DEMO = re.compile(r"демо|пилот|demo", re.I)
 _URGENT_ASK = re.compile(r"срочно|срочное\s+решение|как\s+можно\s+скорее|горит", re.I)
 _GREETING = re.compile(r"^\s*(?:добрый\s+\w+|здравствуйте|коллеги|уважаем\w+)[^\n]{0,40}$", re.I)
+
+
+# An organisation named in a ticket's text, with its INN when it follows closely.
+_ORG_IN_TICKET = re.compile(rf"(?:{ORG})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{10,12}})?")
+
+
+def _body_only(ctx: Context, sources: list[Source]) -> Context:
+    return Context(ctx.letter, [s for s in sources if s.name == "body"], ctx.received)
 
 
 def _enum(raw: str, table: tuple[tuple[str, str], ...], label: str) -> Check:
@@ -199,6 +207,10 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put("self_diagnosis", self_diagnosis(lines), hit, "\n".join(lines))
     if hit := hits.get("legal_entity"):
         _legal_entity(ctx, hit)
+    elif found := find_in_sources(_body_only(ctx, sources), _ORG_IN_TICKET):
+        # «у клиента ООО «Ромашка» не работает…»: the organisation named in the text.
+        match, hit = found
+        _legal_entity(ctx, Hit("legal_entity", match.group(0), hit.source, hit.line, hit.excerpt))
     status = _project_status(ctx, hits.get("project_status"))
     if hit := hits.get("license_contract"):
         if status == "demo" and _NA.match(hit.raw):

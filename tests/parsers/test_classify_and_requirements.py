@@ -193,3 +193,29 @@ def test_pin_status_query_is_a_sub_kind_without_pinning_intent() -> None:
 )
 def test_followup_events(body: str, event: str | None) -> None:
     assert classify(letter(body), "support", thread_kind="ticket").event == event
+
+
+def test_ticket_legal_entity_from_the_text_when_not_labelled() -> None:
+    body = (
+        "У клиента ООО «Ромашка» (ИНН 7204196795) не работает печать.\n\n"
+        "С уважением,\nООО «Партнер»"
+    )
+    value = extract(letter(body), Kind.TICKET).fields["legal_entity"]
+    assert value.status == FieldStatus.VALID
+    assert value.value == {"name": "ООО «Ромашка»", "inn": "7204196795"}
+
+
+def test_scan_only_license_request_asks_for_a_text_copy() -> None:
+    raw = (
+        b"From: p@partner.ru\r\nSubject: =?utf-8?B?0JfQsNC/0YDQvtGBINC70LjRhtC10L3Qt9C40Lk=?=\r\n"
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+        b"See attached\r\n--b\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n"
+        b'Content-Disposition: attachment; filename="scan.jpg"\r\n\r\n'
+        b"/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==\r\n"
+        b"--b--\r\n"
+    )
+    parsed = parse_letter(raw)
+    assert classify(parsed, "general").kind == Kind.LICENSE_REQUEST
+    request = extract(parsed, Kind.LICENSE_REQUEST)
+    assert request.fields["signed_form"].status == FieldStatus.VALID
+    assert "scan_without_text" in request.flags
