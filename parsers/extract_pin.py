@@ -8,8 +8,17 @@ from parsers.contacts import check_contacts, parse_contact
 from parsers.context import INN_IN_TEXT, Context, find_in_sources
 from parsers.dates import CONTRACT_RE, check_contract
 from parsers.labels import PIN_LABELS, Hit, Source, block_after, find_labelled
-from parsers.types import FieldStatus
-from parsers.validate import MISSING, Check, check_inn, check_kpp, check_ogrn, check_text, warn
+from parsers.types import AttachmentClass, FieldStatus
+from parsers.validate import (
+    MISSING,
+    Check,
+    check_inn,
+    check_kpp,
+    check_ogrn,
+    check_text,
+    ok,
+    warn,
+)
 
 # An organisation name: legal form + quoted name, or a sole trader.
 ORG = (
@@ -115,6 +124,10 @@ def extract_pin(ctx: Context) -> None:
     _contacts(ctx, sources, hits.get("contacts"))
     for code in ("client_name", "client_inn", "client_address", "contract_ref", "interest_reason"):
         ctx.put(code, MISSING)
+    scans = [a.filename for a in ctx.letter.attachments if a.cls == AttachmentClass.SCAN]
+    if scans:  # §3.2 optional official letter on letterhead (required only by cfg, D-27)
+        names = ", ".join(scans)
+        ctx.put_evidence("official_letter_scan", ok(scans), "attachments", names, names)
     # R-THR-9: a pin request naming clients with different INNs is several requests.
     if len(_distinct_inns(sources)) > 1:
         ctx.flags.append("multiple_subjects")
