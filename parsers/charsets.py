@@ -50,6 +50,17 @@ def codec_name(charset: str | None) -> str | None:
         return None
 
 
+_LATIN = ("iso8859-1", "cp1252", "iso8859-15")
+_UPPER_LATIN1 = re.compile(r"[\u00c0-\u00ff]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _looks_like_misread_cyrillic(text: str) -> bool:
+    """Mostly À-ÿ letters: Cyrillic bytes read as Latin-1 (Western text has few of them)."""
+    accented = len(_UPPER_LATIN1.findall(text))
+    return accented >= 8 and accented > 0.5 * len(_LETTERS.findall(text))
+
+
 def _lowercase_ratio(text: str) -> float:
     cyr = len(_CYRILLIC.findall(text))
     return len(_CYRILLIC_LOWER.findall(text)) / cyr if cyr else 0.0
@@ -74,6 +85,9 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             text = None
+        if text is not None and codec in _LATIN and _looks_like_misread_cyrillic(text):
+            # Old Russian clients label cp1251/koi8-r text as Latin-1: «Ïðèâåò».
+            return guess_cyrillic(data)
         if text is not None:
             # A koi8-r / cp1251 label is sometimes simply wrong: trust the letter case.
             if codec in ("koi8-r", "cp1251") and _CYRILLIC.search(text):

@@ -282,3 +282,13 @@ def test_large_forwarded_letter_keeps_its_attachment_bytes() -> None:
     assert [a.payload == payload for a in letter.attachments] == [True]
     (forwarded,) = letter.forwarded
     assert parse_letter(forwarded).attachments[0].sha256 == hashlib.sha256(payload).hexdigest()
+
+
+@pytest.mark.parametrize("charset", ["windows-1251", "koi8-r"])
+def test_cyrillic_mislabelled_as_latin1_is_recovered(charset: str) -> None:
+    assert decode_bytes(RUSSIAN.encode(charset), "iso-8859-1") == RUSSIAN
+
+
+def test_western_latin1_text_is_left_alone() -> None:
+    text = "Grüße aus München, schöne Grüße und à bientôt"
+    assert decode_bytes(text.encode("latin-1"), "iso-8859-1") == text
