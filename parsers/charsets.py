@@ -44,10 +44,12 @@ def codec_name(charset: str | None) -> str | None:
     name = _ALIASES.get(name, name)
     if not name:
         return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
+    for candidate in (name, re.sub(r"-[ie]$", "", name)):  # iso-8859-8-i → iso-8859-8
+        try:
+            return codecs.lookup(candidate).name
+        except LookupError:
+            continue
+    return None
 
 
 _LATIN = ("iso8859-1", "cp1252", "iso8859-15")
@@ -77,6 +79,32 @@ def guess_cyrillic(data: bytes) -> str:
     return koi if _lowercase_ratio(koi) > _lowercase_ratio(cp) else cp
 
 
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def best_guess(data: bytes) -> str:
+    """Undeclared 8-bit text: UTF-8 with a cut tail, Western Latin or Cyrillic.
+
+    A truncated UTF-8 header still decodes with one or two bad characters; Western text
+    has isolated accented letters; Russian words are runs of 8-bit bytes.
+    """
+    utf = data.decode("utf-8", "replace")
+    bad = utf.count("\ufffd")
+    non_ascii = sum(1 for ch in utf if ord(ch) > 127) - bad
+    if bad <= 2 and non_ascii >= 4 * bad:
+        return utf
+    runs = list(_HIGH_RUN.finditer(data))
+    inside_words = sum(
+        1
+        for run in runs
+        if data[run.start() - 1 : run.start()].isalpha()
+        or data[run.end() : run.end() + 1].isalpha()
+    )
+    if runs and inside_words > 0.5 * len(runs):  # «Forma\xe7\xe3o»: accents inside Latin words
+        return data.decode("cp1252", "replace")
+    return guess_cyrillic(data)
+
+
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Decode a text body: declared charset, then UTF-8, then a Cyrillic guess."""
     codec = codec_name(charset)
@@ -103,7 +131,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         pass
     if codec and codec not in ("ascii", "us-ascii"):
         return data.decode(codec, "replace")
-    return guess_cyrillic(data)
+    return best_guess(data)
 
 
 def _unescape_8bit(value: str) -> str:

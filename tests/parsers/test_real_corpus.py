@@ -158,3 +158,31 @@ def test_every_kind_can_be_extracted_from_every_corpus_letter(corpus_root: Path)
             continue
         for kind in Kind:
             check(extract(letter, kind))
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute", "expected"),
+    [
+        # Raw 8-bit Latin-1 headers must not be taken for Cyrillic.
+        ("flanker/from-encoding.eml", "from_name", "Ingo Lütkebohle"),
+        (
+            "mikel-mail/error_emails/invalid_subject_characters.eml",
+            "subject",
+            "Formação FrenetikPolis",
+        ),
+        # UTF-8 cut in the middle of the last character is still UTF-8.
+        ("flanker/mailformed-headers.eml", "from_name", "Юникод запрещен"),
+        # An RFC 1556 charset name (iso-8859-8-i).
+        ("php-mime-mail-parser/issue149.eml", "subject", "מענה"),
+    ],
+)
+def test_undeclared_and_odd_charsets_in_headers(
+    corpus_root: Path, name: str, attribute: str, expected: str
+) -> None:
+    letter = parse_letter((corpus_root / name).read_bytes())
+    assert expected in getattr(letter, attribute)
+
+
+def test_truncated_utf8_attachment_name(corpus_root: Path) -> None:
+    letter = parse_letter((corpus_root / "flanker/russian-attachment-yahoo.eml").read_bytes())
+    assert letter.attachments[0].filename.startswith("Картинка с очень, очень длинным")
