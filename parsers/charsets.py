@@ -134,11 +134,19 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     return best_guess(data)
 
 
-def _unescape_8bit(value: str) -> str:
-    """compat32 keeps raw 8-bit header bytes as surrogates; decode them properly."""
+def _unescape_8bit(value: str, hint: str | None) -> str:
+    """compat32 keeps raw 8-bit header bytes as surrogates; decode them properly.
+
+    UTF-8 is tried first (its validity is a strong signal), then `hint`, the charset the
+    letter declares for its text, then the guesses of decode_bytes().
+    """
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
-    return decode_bytes(value.encode("ascii", "surrogateescape"), None)
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(data, hint)
 
 
 def _lenient_word(charset: str, encoding: str, payload: str) -> bytes:
@@ -181,11 +189,14 @@ def _lenient_decode(value: str) -> str:
     return "".join(out)
 
 
-def decode_header_value(value: object) -> str:
-    """Decode a header value (RFC 2047, also broken, or raw 8-bit) to one clean line."""
+def decode_header_value(value: object, hint: str | None = None) -> str:
+    """Decode a header value (RFC 2047, also broken, or raw 8-bit) to one clean line.
+
+    `hint` is the charset declared for the letter's text, used for raw 8-bit headers.
+    """
     if value is None:
         return ""
-    text = _unescape_8bit(str(value))
+    text = _unescape_8bit(str(value), hint)
     if "=?" in text:
         try:
             parts = decode_header(text)

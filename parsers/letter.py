@@ -61,12 +61,21 @@ def _raw_all(part: Message, name: str) -> list[str]:
     return [str(v) for k, v in part.raw_items() if k.lower() == wanted]
 
 
+def _hint(message: Message) -> str | None:
+    """The first non-ASCII charset the message declares: raw 8-bit headers often share it."""
+    try:
+        charsets = message.get_charsets()
+    except Exception:  # malformed Content-Type parameters
+        return None
+    return next((c for c in charsets if c and c.lower() not in ("us-ascii", "ascii")), None)
+
+
 def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(_MSGID.findall(value)) if value else ()
 
 
-def _addresses(values: list[str]) -> tuple[str, ...]:
-    pairs = getaddresses([decode_header_value(v) for v in values])
+def _addresses(values: list[str], hint: str | None) -> tuple[str, ...]:
+    pairs = getaddresses([decode_header_value(v, hint) for v in values])
     return tuple(addr.lower() for _, addr in pairs if "@" in addr)
 
 
@@ -96,7 +105,7 @@ def _filename(part: Message) -> str | None:
             if match:
                 name = match.group(1) or match.group(2)
                 break
-    return decode_header_value(name) if name else None
+    return decode_header_value(name, _hint(part)) if name else None
 
 
 def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
@@ -186,8 +195,9 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes, blobs=walk.blobs)
     _walk(inner_msg, sub, depth + 1, origin="forwarded")
     walk.parts, walk.kept_bytes = sub.parts, sub.kept_bytes
-    subject = decode_header_value(_raw(inner_msg, "Subject"))
-    sender = decode_header_value(_raw(inner_msg, "From"))
+    hint = _hint(inner_msg)
+    subject = decode_header_value(_raw(inner_msg, "Subject"), hint)
+    sender = decode_header_value(_raw(inner_msg, "From"), hint)
     text = _body_text(sub)
     walk.forwarded.append(f"From: {sender}\nSubject: {subject}\n\n{text}".strip())
     walk.forwarded.extend(sub.forwarded)
@@ -246,18 +256,19 @@ def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
     if not message.keys() and not text.strip() and not walk.attachments:
         raise UnreadableLetter("no headers and no readable text: this is not an e-mail letter")
     new_text, quoted = split_quoted(text)
-    from_name, from_addr = parseaddr(decode_header_value(_raw(message, "From")))
-    headers = tuple((k.lower(), decode_header_value(v)) for k, v in message.raw_items())
+    hint = _hint(message)
+    from_name, from_addr = parseaddr(decode_header_value(_raw(message, "From"), hint))
+    headers = tuple((k.lower(), decode_header_value(v, hint)) for k, v in message.raw_items())
     defects = [type(d).__name__ for p in message.walk() for d in getattr(p, "defects", [])]
     return ParsedLetter(
         message_id=(_ids(_raw(message, "Message-ID")) or (None,))[0],
         in_reply_to=_ids(_raw(message, "In-Reply-To")),
         references=_ids(_raw(message, "References")),
-        subject=decode_header_value(_raw(message, "Subject")),
+        subject=decode_header_value(_raw(message, "Subject"), hint),
         from_addr=from_addr.lower(),
         from_name=from_name,
-        to=_addresses(_raw_all(message, "To")),
-        cc=_addresses(_raw_all(message, "Cc")),
+        to=_addresses(_raw_all(message, "To"), hint),
+        cc=_addresses(_raw_all(message, "Cc"), hint),
         date=_date(_raw(message, "Date")),
         headers=headers,
         content_type=message.get_content_type(),

@@ -292,3 +292,22 @@ def test_cyrillic_mislabelled_as_latin1_is_recovered(charset: str) -> None:
 def test_western_latin1_text_is_left_alone() -> None:
     text = "Grüße aus München, schöne Grüße und à bientôt"
     assert decode_bytes(text.encode("latin-1"), "iso-8859-1") == text
+
+
+def test_raw_8bit_header_uses_the_body_charset_as_hint() -> None:
+    subject = "Žluťoučký kůň"
+    raw = (
+        b"From: a@b.ru\r\nSubject: " + subject.encode("iso-8859-2") + b"\r\n"
+        b"Content-Type: text/plain; charset=iso-8859-2\r\n\r\n" + "úpěl".encode("iso-8859-2")
+    )
+    letter = parse_letter(raw)
+    assert (letter.subject, letter.new_text) == (subject, "úpěl")
+
+
+def test_raw_utf8_header_wins_over_a_cp1251_body() -> None:
+    raw = (
+        "From: a@b.ru\r\nSubject: Запрос лицензий\r\n".encode()
+        + b"Content-Type: text/plain; charset=windows-1251\r\n\r\n"
+        + "текст".encode("cp1251")
+    )
+    assert parse_letter(raw).subject == "Запрос лицензий"
