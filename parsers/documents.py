@@ -43,7 +43,10 @@ def _docx_text(data: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        _read_member(archive, "word/document.xml")  # size guard before python-docx loads it
+        # python-docx reads every part: refuse a package that would inflate too far.
+        infos = archive.infolist()
+        if len(infos) > 2000 or sum(i.file_size for i in infos) > 3 * _MAX_XML_BYTES:
+            raise ValueError("DOCX package too large when unpacked")
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     for child in document.element.body.iterchildren():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -57,3 +58,12 @@ def test_broken_documents_give_no_text_and_no_error() -> None:
 def test_documents_over_the_limit_are_not_opened() -> None:
     small = ParseLimits(max_document_bytes=100)
     assert document_text(pdf(["ИНН: 7204196795"]), ".pdf", None, small) == ""
+
+
+def test_docx_that_would_inflate_too_far_is_not_opened() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/bomb.bin", b"\0" * 70_000_000)
+    assert document_text(buffer.getvalue(), ".docx", None, LIMITS) == ""
