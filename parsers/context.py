@@ -105,3 +105,17 @@ def put_pin_ref(ctx: Context) -> None:
         ctx.put("pin_ref", check, hit)
         return
     ctx.put("pin_ref", Check(FieldStatus.MISSING))
+
+
+def put_pin_refs(ctx: Context) -> None:
+    """All client INNs of a combined annual report, one per client (R-PIN-21, D-30)."""
+    inns: list[str] = []
+    for source in ctx.sources:
+        for match in INN_IN_TEXT.finditer(source.text):
+            check = check_inn(match.group(1))
+            if check.status == FieldStatus.VALID and check.value not in inns:
+                inns.append(str(check.value))
+    if len(inns) > 1:
+        excerpt = ", ".join(inns)
+        value = [{"inn": inn} for inn in inns]
+        ctx.put_evidence("pin_refs", Check(FieldStatus.VALID, value), "body", excerpt, excerpt)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from parsers.contacts import EMAIL_RE, check_email, find_person
-from parsers.context import Context, put_pin_ref
+from parsers.context import Context, put_pin_ref, put_pin_refs
 from parsers.dates import DATE_PATTERN, check_date
 from parsers.extract_pin import without_signature
 from parsers.labels import (
@@ -128,6 +128,7 @@ _PLANNED = re.compile(r"((?:планиру\w+|в\s+планах|запланир
 
 def extract_annual_report(ctx: Context) -> None:
     put_pin_ref(ctx)
+    put_pin_refs(ctx)
     sources = [
         Source(s.name, without_signature(s.text)) for s in ctx.sources if s.name != "subject"
     ]

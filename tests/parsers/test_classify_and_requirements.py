@@ -219,3 +219,15 @@ def test_scan_only_license_request_asks_for_a_text_copy() -> None:
     request = extract(parsed, Kind.LICENSE_REQUEST)
     assert request.fields["signed_form"].status == FieldStatus.VALID
     assert "scan_without_text" in request.flags
+
+
+def test_combined_annual_report_lists_every_client() -> None:
+    body = (
+        "Ежегодный отчет по клиентам.\n"
+        "1) ООО «Альфа», ИНН 7204196795: проведенные поставки — 3 лицензии ГеоКадастр\n"
+        "2) ИП Кузьмин А.А., ИНН 500100000015: планируемые поставки — 2 лицензии в 2026 году\n"
+    )
+    request = extract(letter(body), Kind.ANNUAL_REPORT)
+    assert request.fields["pin_ref"].value == {"inn": "7204196795"}
+    assert request.fields["pin_refs"].value == [{"inn": "7204196795"}, {"inn": "500100000015"}]
+    assert check(request).complete
