@@ -133,17 +133,34 @@ def extract_pin(ctx: Context) -> None:
         ctx.flags.append("multiple_subjects")
 
 
+def _partner_side(check: Check, sender_domain: str) -> Check:
+    """D-15: the contacts are the client's; people at the sender's own domain are not."""
+    if check.status != FieldStatus.VALID or not sender_domain:
+        return check
+    own = [c["name"] for c in check.value if c.get("email", "").endswith("@" + sender_domain)]
+    if not own:
+        return check
+    reason = f"похоже, это сотрудники партнера ({', '.join(own)}): нужны контактные лица клиента"
+    return warn(check.value, reason)
+
+
 def _contacts(ctx: Context, sources: list[Source], hit: Hit | None) -> None:
+    domain = ctx.letter.from_addr.rpartition("@")[2]
     if hit is not None:
         text = next(s.text for s in sources if s.name == hit.source)
         lines = ([hit.raw] if hit.raw else []) + block_after(text, hit.line, 12)
         check = check_contacts(lines)
         if check.status != FieldStatus.MISSING:
-            ctx.put("contacts", check, hit, "\n".join(lines))
+            ctx.put("contacts", _partner_side(check, domain), hit, "\n".join(lines))
             return
-    # No «Контактные лица» section: any line naming a person with a phone or an e-mail.
+    # No «Контактные лица» section: any line naming a person with a phone or an e-mail,
+    # except the partner's own people (their e-mail is at the sender's domain, D-15).
     for source in sources:
-        lines = [line for line in source.text.splitlines() if parse_contact(line)]
+        lines = [
+            line
+            for line in source.text.splitlines()
+            if parse_contact(line) and not (domain and "@" + domain in line.lower())
+        ]
         if lines:
             excerpt = "\n".join(lines)
             ctx.put_evidence("contacts", check_contacts(lines), source.name, excerpt, excerpt)

@@ -231,3 +231,16 @@ def test_combined_annual_report_lists_every_client() -> None:
     assert request.fields["pin_ref"].value == {"inn": "7204196795"}
     assert request.fields["pin_refs"].value == [{"inn": "7204196795"}, {"inn": "500100000015"}]
     assert check(request).complete
+
+
+def test_partner_staff_are_not_client_contacts() -> None:
+    body = (
+        "Прошу закрепить клиента ООО «Альфа».\n"
+        "Контактные лица:\nИванов Иван Иванович, +7 912 111-22-33\n"
+        "Петров Петр Петрович, petrov@partner.ru\n"
+    )
+    contacts = extract(letter(body), Kind.PIN_REQUEST).fields["contacts"]
+    assert contacts.status == FieldStatus.VALID_WITH_WARNING
+    assert "Петров Петр Петрович" in contacts.reason
+    prose = "Прошу закрепить клиента ООО «Альфа».\nСидоров Олег Ильич, sidorov@partner.ru\n"
+    assert extract(letter(prose), Kind.PIN_REQUEST).fields["contacts"].status == FieldStatus.MISSING
