@@ -1,46 +1,173 @@
-"""Letter kind from the mailbox, the thread and key words (R-MBX-9)."""
+"""Letter kind from the thread, the subject, the words and the attachments (R-MBX-9, §2.3–§2.4).
+
+Order: (1) inside a case thread, a follow-up of that case unless the letter is clearly a
+new request of another kind (R-THR-8); (2) an explicit kind marker in the subject; (3) a
+score over the §2.3 signals of the subject, the new text and text attachments, with the
+mailbox as a prior. Quoted history never counts (R-MBX-11). A tie is not guessed: the
+letter becomes `inquiry` with `ambiguous=True` so that the service asks the partner.
+"""
 
 from __future__ import annotations
 
-import re
-
-from parsers.types import Classification, Kind, ParsedLetter
-
-# Word stems, matched case-insensitively against subject + new text. Stems keep Russian
-# word forms together: «закреп» covers закрепить / закрепление / закреплении.
-_SIGNALS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    (Kind.PIN_REQUEST, re.compile(r"закреп|реестр\w* клиент", re.I)),
-    (
-        Kind.LICENSE_REQUEST,
-        re.compile(r"лицензи|приложени\w* 1|партнерск\w* программ|форм\w* запрос", re.I),
-    ),
-    (
-        Kind.TICKET,
-        re.compile(r"ошибк|сбо[йея]|не работает|зависа|лог[иов]?\b|скриншот|service desk", re.I),
-    ),
-    (Kind.RESOURCE, re.compile(r"настройк|конфигурир|ресурс\w* (?:сотрудник|разработчик)", re.I)),
-    (Kind.SD_ACCOUNT, re.compile(r"учетн\w* запис|доступ к service desk", re.I)),
+from parsers.signals import (
+    EVENTS,
+    FORM_MARKERS,
+    PIN_INTENT,
+    SIGNALS,
+    STATUS_QUERY,
+    SUBJECT_MARKERS,
 )
+from parsers.types import AttachmentClass, Classification, Kind, ParsedLetter
+
+NEW_REQUEST_KINDS = (
+    Kind.PIN_REQUEST,
+    Kind.LICENSE_REQUEST,
+    Kind.TICKET,
+    Kind.RESOURCE,
+    Kind.SD_ACCOUNT,
+)
+FAMILY = {
+    Kind.PIN_REQUEST: "pin",
+    Kind.PIN_CONFIRMATION: "pin",
+    Kind.PIN_EXTENSION: "pin",
+    Kind.ANNUAL_REPORT: "pin",
+    Kind.LICENSE_REQUEST: "license",
+    Kind.LICENSE_DOCUMENTS: "license",
+    Kind.TICKET: "ticket",
+    Kind.RESOURCE: "resource",
+    Kind.SD_ACCOUNT: "sd_account",
+    Kind.INQUIRY: "inquiry",
+}
+GENERAL_KINDS = frozenset(
+    k for k, f in FAMILY.items() if f in ("pin", "license", "resource", "sd_account")
+)
+MIN_SCORE = 3  # cfg:classify.min_score
+SPLIT_SCORE = 6  # a new request inside another thread must be this clear (R-THR-8)
 
 
-def classify(letter: ParsedLetter, mailbox_role: str | None) -> Classification:
-    """Score the letter against each kind's signals; the mailbox is a prior only."""
-    haystack = f"{letter.subject}\n{letter.new_text}"
+def _haystack(letter: ParsedLetter) -> str:
+    """Subject, new text, text attachments and attached letters; never quoted history."""
+    texts = [letter.subject, letter.new_text]
+    texts += [
+        a.text[:20000] for a in letter.attachments if a.text and a.cls == AttachmentClass.DOCUMENT
+    ]
+    texts.append(letter.forwarded_text[:20000])
+    return "\n".join(texts)
+
+
+def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, int], list[str]]:
+    """Points per kind and the reasons, in words HQ can read in `parse --json`."""
+    text = _haystack(letter)
     scores: dict[Kind, int] = {}
     reasons: list[str] = []
-    for kind, pattern in _SIGNALS:
-        hits = pattern.findall(haystack)
-        if hits:
-            scores[kind] = len(hits)
-            reasons.append(f"{kind.value}: {', '.join(sorted(set(h.lower() for h in hits)))}")
-    if mailbox_role == "support":
+    for kind, weight, pattern in SIGNALS:
+        if match := pattern.search(text):
+            scores[kind] = scores.get(kind, 0) + weight
+            reasons.append(f"{kind.value} +{weight}: «{' '.join(match.group(0).split())[:40]}»")
+    for kind, pattern in SUBJECT_MARKERS:
+        if pattern.search(letter.subject):
+            scores[kind] = scores.get(kind, 0) + 4
+            reasons.append(f"{kind.value} +4: subject marker")
+    markers = sum(1 for m in FORM_MARKERS if m.search(text))
+    if markers >= 3:
+        scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
+        reasons.append(f"license_request +6: {markers} Appendix 1 form markers")
+    classes = {a.cls for a in letter.attachments}
+    if classes & {AttachmentClass.LOG, AttachmentClass.IMAGE}:
         scores[Kind.TICKET] = scores.get(Kind.TICKET, 0) + 1
-        reasons.append("mailbox support@ favours ticket")
+        reasons.append("ticket +1: logs or screenshots attached")
+    if mailbox_role == "support":
+        scores[Kind.TICKET] = scores.get(Kind.TICKET, 0) + 2
+        reasons.append("ticket +2: mailbox support@ prior")
+    return scores, reasons
+
+
+def _wrong_mailbox(kind: Kind, mailbox_role: str | None) -> str | None:
+    """R-MBX-6: the mailbox this kind should have been sent to, when it was not."""
+    if mailbox_role == "support" and kind in GENERAL_KINDS:
+        return "general"
+    if mailbox_role == "general" and kind == Kind.TICKET:
+        return "support"
+    return None
+
+
+def _event(text: str) -> str | None:
+    """What a reply in a thread says, by the §2.2 wording (status query, withdrawal …)."""
+    return next((event for event, pattern in EVENTS if pattern.search(text)), None)
+
+
+def _pin_event(letter: ParsedLetter) -> str | None:
+    """§2.3 sub-kind: a letter that only asks whether a client is free (R-PIN-27)."""
+    text = _haystack(letter)
+    if not STATUS_QUERY.search(text):
+        return None
+    return None if PIN_INTENT.search(STATUS_QUERY.sub("", text)) else "pin_status_query"
+
+
+def _family(thread_kind: str) -> str:
+    """The case family of a thread; the service may name it by kind or by case type."""
+    try:
+        return FAMILY.get(Kind(thread_kind), thread_kind)
+    except ValueError:
+        return thread_kind  # "pin", "license", "ticket" … as in §2.2
+
+
+def _in_thread(
+    scores: dict[Kind, int],
+    reasons: list[str],
+    thread_kind: str,
+    mailbox_role: str | None,
+    new_text: str,
+) -> Classification:
+    family = _family(thread_kind)
+    others = [(s, k) for k, s in scores.items() if k in NEW_REQUEST_KINDS and FAMILY[k] != family]
+    if others:
+        best_score, best = max(others, key=lambda item: item[0])
+        if best_score >= SPLIT_SCORE:
+            why = (*reasons, f"new {best.value} inside a {thread_kind} thread (R-THR-8)")
+            return Classification(best, 0.8, why, _wrong_mailbox(best, mailbox_role))
+    followups = {
+        "pin": (Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT),
+        "license": (Kind.LICENSE_DOCUMENTS,),
+    }.get(family, ())
+    ranked = sorted(((scores.get(k, 0), k) for k in followups), key=lambda i: i[0], reverse=True)
+    if ranked and ranked[0][0] >= MIN_SCORE:
+        if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+            why = (*reasons, "tie between follow-up kinds")
+            return Classification(Kind.FOLLOWUP, 0.4, why, None, True, (ranked[0][1], ranked[1][1]))
+        kind = ranked[0][1]
+        return Classification(
+            kind,
+            0.9,
+            (*reasons, f"follow-up in a {thread_kind} thread"),
+            _wrong_mailbox(kind, mailbox_role),
+        )
+    why = (*reasons, f"reply in a {thread_kind} thread")
+    return Classification(Kind.FOLLOWUP, 0.9, why, event=_event(new_text))
+
+
+def classify(
+    letter: ParsedLetter, mailbox_role: str | None, *, thread_kind: str | None = None
+) -> Classification:
+    """Kind, confidence and reasons; `thread_kind` is the kind of the case thread, if any."""
+    scores, reasons = score(letter, mailbox_role)
+    if thread_kind:
+        return _in_thread(scores, reasons, thread_kind, mailbox_role, letter.new_text)
     if not scores:
         return Classification(Kind.INQUIRY, 0.3, ("no kind signals",))
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     best, best_score = ranked[0]
+    if best_score < MIN_SCORE:
+        return Classification(
+            Kind.INQUIRY, 0.3, (*reasons, f"best score {best_score} below {MIN_SCORE}")
+        )
     if len(ranked) > 1 and ranked[1][1] == best_score:
-        return Classification(Kind.INQUIRY, 0.4, (*reasons, "tie between kinds"))
-    total = sum(scores.values())
-    return Classification(best, round(best_score / total, 2), tuple(reasons))
+        tied = tuple(k for k, s in ranked if s == best_score)
+        why = (*reasons, f"tie between {', '.join(k.value for k in tied)}: ask the partner")
+        return Classification(Kind.INQUIRY, 0.4, why, None, True, tied)
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    confidence = round(min(0.99, 0.5 + (best_score - runner_up) / (2 * best_score)), 2)
+    event = _pin_event(letter) if best == Kind.PIN_REQUEST else None
+    return Classification(
+        best, confidence, tuple(reasons), _wrong_mailbox(best, mailbox_role), event=event
+    )

@@ -1,63 +1,48 @@
-"""Labelled values from a letter (R-VAL-5): «ИНН: 7204196795» and its neighbours."""
+"""ParsedLetter + kind → RequestData: every field with its value, status and evidence."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from datetime import date, datetime
 
-from parsers.types import Evidence, FieldStatus, FieldValue, Kind, ParsedLetter, RequestData
-from parsers.validate import validate_field
+from parsers.context import Context, sources_of
+from parsers.extract_followups import (
+    extract_annual_report,
+    extract_extension,
+    extract_license_documents,
+    extract_resource,
+    extract_sd_account,
+    extract_software_list,
+)
+from parsers.extract_license import extract_license
+from parsers.extract_pin import extract_pin
+from parsers.extract_ticket import extract_ticket
+from parsers.types import Kind, ParsedLetter, RequestData
 
-# Russian labels (lower case, without trailing colon) → field code.
-_LABELS: dict[str, str] = {
-    "наименование клиента": "client_name",
-    "клиент": "client_name",
-    "инн клиента": "client_inn",
-    "инн": "client_inn",
-    "адрес клиента": "client_address",
-    "адрес": "client_address",
-    "договор": "contract_ref",
-    "номер и дата договора": "contract_ref",
-    "причина интереса": "interest_reason",
-    "контактные лица": "contacts",
-    "юридическое лицо": "legal_entity",
-    "лицензионный договор": "license_contract",
-    "по": "software_name",
-    "наименование по": "software_name",
-    "программное обеспечение": "software_name",
-    "компонент": "component",
-    "базовое по": "base_software",
-    "описание": "description",
-    "tracker": "tracker",
-    "priority": "priority",
+_READERS: dict[Kind, Callable[[Context], None]] = {
+    Kind.PIN_REQUEST: extract_pin,
+    Kind.PIN_CONFIRMATION: extract_software_list,
+    Kind.PIN_EXTENSION: extract_extension,
+    Kind.ANNUAL_REPORT: extract_annual_report,
+    Kind.LICENSE_REQUEST: extract_license,
+    Kind.LICENSE_DOCUMENTS: extract_license_documents,
+    Kind.TICKET: extract_ticket,
+    Kind.RESOURCE: extract_resource,
+    Kind.SD_ACCOUNT: extract_sd_account,
 }
 
-_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.+?)\s*$", re.M)
+
+def _received(letter: ParsedLetter, received_at: datetime | None) -> date | None:
+    when = received_at or letter.date
+    return when.date() if when else None
 
 
-def extract(letter: ParsedLetter, kind: Kind) -> RequestData:
-    """Read `Label: value` lines of the new text; later letters override earlier ones."""
-    fields: dict[str, FieldValue] = {}
-    for match in _LINE.finditer(letter.new_text):
-        label, raw = match.group(1).strip().lower(), match.group(2)
-        code = _LABELS.get(label)
-        if code is None or code in fields:
-            continue
-        status, value, reason = validate_field(code, raw)
-        fields[code] = FieldValue(
-            code=code,
-            status=status,
-            raw=raw,
-            value=value,
-            reason=reason,
-            evidence=Evidence("body", match.group(0).strip()),
-        )
-    if letter.attachments:
-        fields.setdefault(
-            "attachments",
-            FieldValue(
-                "attachments",
-                FieldStatus.VALID,
-                value=[a.filename for a in letter.attachments],
-            ),
-        )
-    return RequestData(kind=kind, fields=fields)
+def extract(
+    letter: ParsedLetter, kind: Kind, *, received_at: datetime | None = None
+) -> RequestData:
+    """Read the fields of `kind` from the letter; `received_at` bounds contract dates (R-VAL-8)."""
+    ctx = Context(letter, sources_of(letter), _received(letter, received_at))
+    reader = _READERS.get(kind)
+    if reader is not None:
+        reader(ctx)
+    return RequestData(kind=kind, fields=dict(ctx.fields), flags=tuple(dict.fromkeys(ctx.flags)))

@@ -1,104 +1,299 @@
-"""Raw bytes → ParsedLetter, with mail-parser and the standard library where it falls short."""
+"""Raw bytes → ParsedLetter.
+
+The MIME tree is walked with the standard library's compat32 parser, which accepts any
+byte sequence, keeps raw 8-bit headers and lets us bound depth, part count and payload
+size ourselves. mail-parser (used elsewhere in the service) re-encodes every attachment in
+memory and hides the charset fallbacks Russian mail needs (R-MBX-5), so it is not used here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from email.utils import getaddresses, parseaddr
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes
+from email.message import Message
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-import mailparser
-
+from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
+from parsers.blobs import blob_of, cut_blobs, decode_blob, restore_blobs
+from parsers.charsets import decode_bytes, decode_header_value
 from parsers.errors import UnreadableLetter
+from parsers.html import html_to_text
+from parsers.limits import DEFAULT_LIMITS, ParseLimits
 from parsers.quotes import split_quoted
-from parsers.types import Attachment, AttachmentClass, ParsedLetter
+from parsers.tnef import unpack_tnef
+from parsers.types import Attachment, ParsedLetter
 
 _MSGID = re.compile(r"<[^<>\s]+>")
+_TEXT_TYPES = ("text/plain", "text/html")
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one walk over the MIME tree."""
+
+    limits: ParseLimits
+    plain: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    forwarded: list[str] = field(default_factory=list)
+    forwarded_raw: list[bytes] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    parts: int = 0
+    kept_bytes: int = 0
+    # Long base64 runs cut out of the raw letter before parsing (parsers/blobs.py).
+    blobs: list[memoryview] = field(default_factory=list)
+
+
+def _raw(part: Message, name: str) -> str | None:
+    """A header as its raw string: compat32 would return a Header object for 8-bit values."""
+    wanted = name.lower()
+    for key, value in part.raw_items():
+        if key.lower() == wanted:
+            return str(value)
+    return None
+
+
+def _raw_all(part: Message, name: str) -> list[str]:
+    wanted = name.lower()
+    return [str(v) for k, v in part.raw_items() if k.lower() == wanted]
+
+
+def _hint(message: Message) -> str | None:
+    """The first non-ASCII charset the message declares: raw 8-bit headers often share it."""
+    try:
+        charsets = message.get_charsets()
+    except Exception:  # malformed Content-Type parameters
+        return None
+    return next((c for c in charsets if c and c.lower() not in ("us-ascii", "ascii")), None)
 
 
 def _ids(value: str | None) -> tuple[str, ...]:
+    return tuple(_MSGID.findall(value)) if value else ()
+
+
+def _addresses(values: list[str], hint: str | None) -> tuple[str, ...]:
+    pairs = getaddresses([decode_header_value(v, hint) for v in values])
+    return tuple(addr.lower() for _, addr in pairs if "@" in addr)
+
+
+def _date(value: str | None) -> datetime | None:
     if not value:
-        return ()
-    return tuple(_MSGID.findall(value))
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
-def _addresses(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    return tuple(addr.lower() for _, addr in getaddresses([value]) if "@" in addr)
+_RAW_NAME = re.compile(r'(?:file)?name\s*=\s*"([^"]+)"|(?:file)?name\s*=\s*([^;\s]+)', re.I)
 
 
-def _classify_attachment(filename: str, content_type: str) -> AttachmentClass:
-    name = filename.lower()
-    if content_type.startswith("image/"):
-        return AttachmentClass.IMAGE
-    if name.endswith((".log", ".trc", ".evtx")) or ("log" in name and name.endswith(".txt")):
-        return AttachmentClass.LOG
-    if name.endswith((".zip", ".7z", ".rar", ".gz", ".tgz")):
-        return AttachmentClass.LOG if ("log" in name or "лог" in name) else AttachmentClass.ARCHIVE
-    if name.endswith((".sig", ".p7s")):
-        return AttachmentClass.SIGNATURE
-    if name.endswith((".docx", ".doc", ".odt", ".pdf", ".xlsx", ".xls", ".rtf", ".csv", ".txt")):
-        return AttachmentClass.DOCUMENT
-    return AttachmentClass.OTHER
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename() or part.get_param("name")
+    except Exception:  # broken RFC 2231 continuations
+        name = None
+    if isinstance(name, tuple):  # undecodable RFC 2231 value: (charset, language, text)
+        name = name[2]
+    if not name or "\ufffd" in str(name):
+        # Raw 8-bit names (no RFC 2047/2231) are lost by compat32; read the header bytes.
+        for header in ("Content-Disposition", "Content-Type"):
+            match = _RAW_NAME.search(_raw(part, header) or "")
+            if match:
+                name = match.group(1) or match.group(2)
+                break
+    return decode_header_value(name, _hint(part)) if name else None
 
 
-def _attachment(item: dict) -> Attachment:
-    import base64
+def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
+    disposition = (_raw(part, "Content-Disposition") or "").split(";", 1)[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    if ctype in _TEXT_TYPES:
+        return filename is not None and disposition != "inline"
+    return True
 
-    payload_text = item.get("payload") or ""
-    if item.get("binary"):
-        payload = base64.b64decode(payload_text, validate=False)
-    else:
-        payload = payload_text.encode("utf-8", "replace")
-    filename = item.get("filename") or "attachment"
-    content_type = (item.get("mail_content_type") or "application/octet-stream").lower()
-    return Attachment(
-        filename=filename,
-        content_type=content_type,
-        size=len(payload),
-        sha256=hashlib.sha256(payload).hexdigest(),
-        cls=_classify_attachment(filename, content_type),
-        inline=bool(item.get("content-id")),
-        payload=payload,
+
+def _decoded_payload(part: Message, walk: _Walk) -> bytes:
+    blob = blob_of(part.get_payload(), walk.blobs)
+    if blob is not None:
+        if _cte(part) == "base64":
+            return decode_blob(blob, keep=True)[0]
+        return bytes(blob)
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _cte(part: Message) -> str:
+    return (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
+
+
+def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None:
+    filename = _filename(part)
+    limits = walk.limits
+    raw_payload = part.get_payload()
+    encoding = _cte(part)
+    blob = blob_of(raw_payload, walk.blobs)
+    # Estimate before decoding so that a huge part is hashed while streaming, not held.
+    estimate = (
+        len(blob) if blob is not None else len(raw_payload) if isinstance(raw_payload, str) else 0
+    )
+    if encoding == "base64":
+        estimate = estimate * 3 // 4
+    over = estimate > limits.max_attachment_bytes
+    over = over or walk.kept_bytes + estimate > limits.max_total_bytes
+    if over:
+        if blob is not None and encoding == "base64":
+            _, size, digest = decode_blob(blob, keep=False)
+        elif encoding == "base64" and isinstance(raw_payload, str):
+            size, digest = streamed_digest(raw_payload)
+        else:  # rare: a huge 8-bit or quoted-printable part; hashed, then dropped
+            data = _decoded_payload(part, walk)
+            size, digest = len(data), hashlib.sha256(data).hexdigest()
+        walk.attachments.append(
+            oversize_attachment(
+                filename=filename, content_type=ctype, size=size, sha256=digest, origin=origin
+            )
+        )
+        walk.defects.append(f"attachment over the size limit: {filename or ctype}")
+        return
+    payload = _decoded_payload(part, walk)
+    if ctype == "application/ms-tnef" or (filename or "").lower() == "winmail.dat":
+        body, inner = unpack_tnef(payload, limits)
+        if body:
+            walk.plain.append(body)
+        walk.attachments.extend(inner)
+        walk.kept_bytes += sum(a.size for a in inner)
+        return
+    inline = (
+        bool(_raw(part, "Content-ID"))
+        and "attachment" not in (_raw(part, "Content-Disposition") or "").lower()
+    )
+    walk.kept_bytes += len(payload)
+    walk.attachments.append(
+        build_attachment(
+            payload,
+            filename=filename,
+            content_type=ctype,
+            charset=part.get_content_charset(),
+            limits=limits,
+            inline=inline,
+            origin=origin,
+        )
     )
 
 
-def _header_pairs(message) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for key, value in message.items():
-        pairs.append((key.lower(), str(value)))
-    return tuple(pairs)
-
-
-def parse_letter(raw: bytes) -> ParsedLetter:
-    """Decode a letter; raise UnreadableLetter when there is nothing we can read."""
-    if not raw or not raw.strip():
-        raise UnreadableLetter("the letter is empty")
+def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
+    """A message/rfc822 part: its text counts as forwarded text, its files as attachments."""
+    inner = part.get_payload()
+    inner_msg = inner[0] if isinstance(inner, list) and inner else None
+    if not isinstance(inner_msg, Message):
+        return
+    sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes, blobs=walk.blobs)
+    _walk(inner_msg, sub, depth + 1, origin="forwarded")
+    walk.parts, walk.kept_bytes = sub.parts, sub.kept_bytes
+    hint = _hint(inner_msg)
+    subject = decode_header_value(_raw(inner_msg, "Subject"), hint)
+    sender = decode_header_value(_raw(inner_msg, "From"), hint)
+    text = _body_text(sub)
+    walk.forwarded.append(f"From: {sender}\nSubject: {subject}\n\n{text}".strip())
+    walk.forwarded.extend(sub.forwarded)
     try:
-        mail = mailparser.parse_from_bytes(raw)
-    except Exception as exc:  # mail-parser raises bare exceptions on broken MIME
-        raise UnreadableLetter(f"cannot read the MIME structure: {exc}") from exc
-    message = mail.message
-    from_name, from_addr = parseaddr(str(message.get("From", "")))
-    text = "\n".join(mail.text_plain) if mail.text_plain else ""
-    html = "\n".join(mail.text_html) if mail.text_html else ""
-    if not text and html:
-        text = re.sub(r"<[^>]+>", " ", html)
+        walk.forwarded_raw.append(restore_blobs(inner_msg.as_bytes(), walk.blobs))
+    except Exception:  # a broken inner letter cannot always be serialised again
+        walk.defects.append("forwarded letter could not be kept as bytes")
+    walk.attachments.extend(sub.attachments)
+    walk.defects.extend(sub.defects)
+
+
+def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
+    walk.parts += 1
+    if walk.parts > walk.limits.max_parts or depth > walk.limits.max_depth:
+        walk.defects.append("MIME tree too large or too deep: the rest was skipped")
+        return
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        _add_forwarded(part, walk, depth, origin)
+        return
+    if part.is_multipart():
+        children = part.get_payload()
+        if ctype == "multipart/alternative" and isinstance(children, list):
+            # Prefer the plain alternative; HTML only when the plain one is empty (R-MBX-5).
+            plain = [c for c in children if c.get_content_type() == "text/plain"]
+            if plain and _decoded_payload(plain[0], walk).strip():
+                children = [c for c in children if c.get_content_type() != "text/html"]
+        for child in children if isinstance(children, list) else []:
+            if isinstance(child, Message):
+                _walk(child, walk, depth + 1, origin)
+        return
+    filename = _filename(part)
+    if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
+        text = decode_bytes(_decoded_payload(part, walk), part.get_content_charset())
+        text = text[: walk.limits.max_text_chars]
+        (walk.plain if ctype == "text/plain" else walk.html).append(text)
+        return
+    if ctype.startswith("multipart/") or ctype == "message/delivery-status":
+        return  # a multipart without parts, or a DSN status block: nothing to keep
+    _add_attachment(part, ctype, walk, origin)
+
+
+def _body_text(walk: _Walk) -> str:
+    parts = walk.plain or [html_to_text(h) for h in walk.html]
+    text = "\n".join(parts)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+
+
+def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
+    raw, blobs = cut_blobs(raw)
+    message = message_from_bytes(raw)
+    del raw  # the parsed message holds what is needed; the blobs are views of the caller's bytes
+    walk = _Walk(limits, blobs=blobs)
+    _walk(message, walk, 0)
+    text = _body_text(walk)
+    if not message.keys() and not text.strip() and not walk.attachments:
+        raise UnreadableLetter("no headers and no readable text: this is not an e-mail letter")
+    new_text, quoted = split_quoted(text)
+    hint = _hint(message)
+    from_name, from_addr = parseaddr(decode_header_value(_raw(message, "From"), hint))
+    headers = tuple((k.lower(), decode_header_value(v, hint)) for k, v in message.raw_items())
+    defects = [type(d).__name__ for p in message.walk() for d in getattr(p, "defects", [])]
     return ParsedLetter(
-        message_id=(_ids(message.get("Message-ID")) or (None,))[0],
-        in_reply_to=_ids(message.get("In-Reply-To")),
-        references=_ids(message.get("References")),
-        subject=mail.subject or "",
+        message_id=(_ids(_raw(message, "Message-ID")) or (None,))[0],
+        in_reply_to=_ids(_raw(message, "In-Reply-To")),
+        references=_ids(_raw(message, "References")),
+        subject=decode_header_value(_raw(message, "Subject"), hint),
         from_addr=from_addr.lower(),
         from_name=from_name,
-        to=_addresses(message.get("To")),
-        cc=_addresses(message.get("Cc")),
-        date=mail.date if getattr(mail, "date", None) else None,
-        headers=_header_pairs(message),
+        to=_addresses(_raw_all(message, "To"), hint),
+        cc=_addresses(_raw_all(message, "Cc"), hint),
+        date=_date(_raw(message, "Date")),
+        headers=headers,
         content_type=message.get_content_type(),
         text=text,
-        new_text=split_quoted(text)[0],
-        html=html,
-        attachments=tuple(_attachment(a) for a in mail.attachments),
-        defects=tuple(str(d) for d in getattr(mail, "defects_categories", ()) or ()),
+        new_text=new_text,
+        html="\n".join(walk.html),
+        attachments=tuple(walk.attachments),
+        defects=tuple(dict.fromkeys(defects + walk.defects)),
+        quoted_text=quoted,
+        forwarded_text="\n\n".join(walk.forwarded),
+        forwarded=tuple(walk.forwarded_raw),
     )
+
+
+def parse_letter(raw: bytes, *, limits: ParseLimits = DEFAULT_LIMITS) -> ParsedLetter:
+    """Decode a letter; raise UnreadableLetter (only) when there is nothing we can read."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise UnreadableLetter("the letter is not a byte string")
+    if not bytes(raw[:65536]).strip():
+        raise UnreadableLetter("the letter is empty")
+    try:
+        return _read(bytes(raw), limits)
+    except UnreadableLetter:
+        raise
+    except RecursionError as exc:
+        raise UnreadableLetter("the MIME structure is nested too deeply") from exc
+    except Exception as exc:  # the stdlib raises assorted errors on hostile MIME
+        raise UnreadableLetter(f"cannot read the MIME structure ({type(exc).__name__})") from exc

@@ -44,12 +44,15 @@ NEW_CASE_KINDS = frozenset(
 
 
 class AttachmentClass(StrEnum):
+    """T-ATTACH classes of REGULATIONS.md §3.1."""
+
     LOG = "log"
     IMAGE = "image"
     DOCUMENT = "document"
     SCAN = "scan"
     ARCHIVE = "archive"
     SIGNATURE = "signature"
+    EMAIL = "email"  # an attached or forwarded letter (message/rfc822, .eml)
     OTHER = "other"
 
 
@@ -63,6 +66,16 @@ class Attachment:
     inline: bool = False
     # The decoded bytes; excluded from repr/compare so logs and tests stay readable.
     payload: bytes = field(default=b"", repr=False, compare=False)
+    # The original (unsanitised) name as the sender's mail client wrote it.
+    original_filename: str = ""
+    # Text layer of a document (DOCX, PDF, XLSX, TXT, EML), used for extraction (R-MBX-10).
+    text: str = field(default="", repr=False, compare=False)
+    # Entry names of an archive, listed without unpacking (R-MBX-10).
+    entries: tuple[str, ...] = ()
+    # True when the attachment exceeded the size limit: metadata kept, payload dropped.
+    oversize: bool = False
+    # Where it came from: "" for the letter itself, "winmail.dat", or a forwarded letter.
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +99,13 @@ class ParsedLetter:
     html: str = ""
     attachments: tuple[Attachment, ...] = ()
     defects: tuple[str, ...] = ()
+    # The quoted history cut from `text` (R-MBX-11); kept for HQ, never used for decisions.
+    quoted_text: str = ""
+    # Text of letters forwarded as message/rfc822 parts (R-MBX-7), new text first.
+    forwarded_text: str = ""
+    # The forwarded letters themselves, so that an HQ forward can be parsed as the
+    # original sender's letter (R-MBX-7): parse_letter(letter.forwarded[0]).
+    forwarded: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         """The first value of a header, or None."""
@@ -105,6 +125,16 @@ class Classification:
     kind: Kind
     confidence: float
     reasons: tuple[str, ...] = ()
+    # The mailbox role ("general" / "support") the letter should have been sent to (R-MBX-6).
+    wrong_mailbox: str | None = None
+    # Two kinds tied: the service asks the partner instead of guessing (R-MBX-9).
+    ambiguous: bool = False
+    # The kinds that tied or came close, best first, for the clarification text.
+    candidates: tuple[Kind, ...] = ()
+    # For a follow-up, what it says (§2.2): "status_query", "withdrawal",
+    # "resolution_confirmed", "problem_persists"; for a pin_request that only asks
+    # whether a client is free, "pin_status_query" (§2.3); None when nothing specific.
+    event: str | None = None
 
 
 class FieldStatus(StrEnum):
@@ -121,6 +151,7 @@ class Evidence:
 
     source: str  # "body", "subject", "attachment:<filename>"
     excerpt: str
+    line: int | None = None  # 1-based line within the source text, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +168,8 @@ class FieldValue:
     value: object = None
     reason: str = ""
     evidence: Evidence | None = None
+    # Machine reason for invalid/warning: length, checksum, format, type_mismatch, cross_check.
+    reason_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +178,9 @@ class RequestData:
 
     kind: Kind
     fields: dict[str, FieldValue] = field(default_factory=dict)
+    # Facts for the rules that are not fields: "multiple_subjects" (R-THR-9), "urgent_requested"
+    # (R-TKT-19), "description_incomplete" (R-TKT-5), "all_purposes_marked" (D-18) …
+    flags: tuple[str, ...] = ()
 
     def present(self) -> dict[str, FieldValue]:
         return {c: f for c, f in self.fields.items() if f.status != FieldStatus.MISSING}

@@ -99,10 +99,14 @@ def test_r_val_6_clarification_answer_completes_case(service, frozen_clock) -> N
 
 
 def test_invalid_inn_is_reported_as_invalid_not_missing(service) -> None:
-    result = deliver(service, letter(body="ИНН: 7204196796\nОшибка при сохранении"))
-    assert {"field": "client_inn", "reason": "контрольная сумма ИНН не сходится"} in result.invalid
-    assert "client_inn" not in result.missing
-    assert "контрольная сумма ИНН не сходится" in result.replies[0]["text"]
+    body = COMPLETE_TICKET.replace("7204196795", "7204196796")  # checksum broken
+    result = deliver(service, letter(body=body))
+    assert result.state == "needs_info"
+    [item] = result.invalid
+    assert item["field"] == "legal_entity" and "контрольная сумма ИНН не сходится" in item["reason"]
+    assert result.missing == []
+    text = result.replies[0]["text"]
+    assert "контрольная сумма ИНН не сходится" in text and "«ООО «Северный кадастр»" in text
 
 
 def test_same_letter_twice_is_one_case_one_reply(service) -> None:

@@ -1,0 +1,211 @@
+"""Bytes and headers → text, for the charsets Russian mail actually uses (R-MBX-5).
+
+Mail clients mislabel charsets often: windows-1251 text declared as us-ascii or koi8-r,
+8-bit headers without RFC 2047, encoded words split in the middle of a character. The
+functions here never raise; they return the most plausible text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import quopri
+import re
+from email.header import decode_header
+
+# Aliases seen in the wild that Python's codec registry does not know.
+_ALIASES = {
+    "win-1251": "cp1251",
+    "windows1251": "cp1251",
+    "x-cp1251": "cp1251",
+    "cp-1251": "cp1251",
+    "win1251": "cp1251",
+    "koi8r": "koi8_r",
+    "x-koi8-r": "koi8_r",
+    "koi8": "koi8_r",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-7": "utf-7",
+    "x-unknown": "",
+    "unknown-8bit": "",
+    "x-user-defined": "",
+    "default": "",
+}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
+_ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([qQbB])\?([^?\s]*)\?=")
+
+
+def codec_name(charset: str | None) -> str | None:
+    """A Python codec for a declared MIME charset, or None when unknown/absent."""
+    if not charset:
+        return None
+    name = charset.strip().strip("\"'").lower()
+    name = _ALIASES.get(name, name)
+    if not name:
+        return None
+    for candidate in (name, re.sub(r"-[ie]$", "", name)):  # iso-8859-8-i → iso-8859-8
+        try:
+            return codecs.lookup(candidate).name
+        except LookupError:
+            continue
+    return None
+
+
+_LATIN = ("iso8859-1", "cp1252", "iso8859-15")
+_UPPER_LATIN1 = re.compile(r"[\u00c0-\u00ff]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _looks_like_misread_cyrillic(text: str) -> bool:
+    """Mostly À-ÿ letters: Cyrillic bytes read as Latin-1 (Western text has few of them)."""
+    accented = len(_UPPER_LATIN1.findall(text))
+    return accented >= 8 and accented > 0.5 * len(_LETTERS.findall(text))
+
+
+def _lowercase_ratio(text: str) -> float:
+    cyr = len(_CYRILLIC.findall(text))
+    return len(_CYRILLIC_LOWER.findall(text)) / cyr if cyr else 0.0
+
+
+def guess_cyrillic(data: bytes) -> str:
+    """Pick cp1251 or koi8-r by which one yields mostly lower-case Cyrillic letters.
+
+    Running Russian text is mostly lower case; the two charsets swap the case ranges,
+    so the wrong one produces mostly capitals.
+    """
+    cp = data.decode("cp1251", "replace")
+    koi = data.decode("koi8_r", "replace")
+    return koi if _lowercase_ratio(koi) > _lowercase_ratio(cp) else cp
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def best_guess(data: bytes) -> str:
+    """Undeclared 8-bit text: UTF-8 with a cut tail, Western Latin or Cyrillic.
+
+    A truncated UTF-8 header still decodes with one or two bad characters; Western text
+    has isolated accented letters; Russian words are runs of 8-bit bytes.
+    """
+    utf = data.decode("utf-8", "replace")
+    bad = utf.count("\ufffd")
+    non_ascii = sum(1 for ch in utf if ord(ch) > 127) - bad
+    if bad <= 2 and non_ascii >= 4 * bad:
+        return utf
+    runs = list(_HIGH_RUN.finditer(data))
+    inside_words = sum(
+        1
+        for run in runs
+        if data[run.start() - 1 : run.start()].isalpha()
+        or data[run.end() : run.end() + 1].isalpha()
+    )
+    if runs and inside_words > 0.5 * len(runs):  # «Forma\xe7\xe3o»: accents inside Latin words
+        return data.decode("cp1252", "replace")
+    return guess_cyrillic(data)
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Decode a text body: declared charset, then UTF-8, then a Cyrillic guess."""
+    codec = codec_name(charset)
+    if codec and codec not in ("ascii", "us-ascii"):
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            text = None
+        if text is not None and codec in _LATIN and _looks_like_misread_cyrillic(text):
+            # Old Russian clients label cp1251/koi8-r text as Latin-1: «Ïðèâåò».
+            return guess_cyrillic(data)
+        if text is not None:
+            # A koi8-r / cp1251 label is sometimes simply wrong: trust the letter case.
+            if codec in ("koi8-r", "cp1251") and _CYRILLIC.search(text):
+                other = data.decode("cp1251" if codec == "koi8-r" else "koi8_r", "replace")
+                if _lowercase_ratio(text) < 0.4 and _lowercase_ratio(other) > 0.6:
+                    return other
+            return text
+    if data.isascii():
+        return data.decode("ascii")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if codec and codec not in ("ascii", "us-ascii"):
+        return data.decode(codec, "replace")
+    return best_guess(data)
+
+
+def _unescape_8bit(value: str, hint: str | None) -> str:
+    """compat32 keeps raw 8-bit header bytes as surrogates; decode them properly.
+
+    UTF-8 is tried first (its validity is a strong signal), then `hint`, the charset the
+    letter declares for its text, then the guesses of decode_bytes().
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(data, hint)
+
+
+def _lenient_word(charset: str, encoding: str, payload: str) -> bytes:
+    if encoding.lower() == "b":
+        cleaned = re.sub(r"[^A-Za-z0-9+/]", "", payload)
+        cleaned += "=" * (-len(cleaned) % 4)
+        try:
+            return base64.b64decode(cleaned)
+        except (binascii.Error, ValueError):
+            return payload.encode("ascii", "replace")
+    return quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+
+
+def _lenient_decode(value: str) -> str:
+    """Decode encoded words one by one, joining adjacent words of one charset first."""
+    out: list[str] = []
+    pending = b""
+    pending_cs: str | None = None
+    pos = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_cs
+        if pending:
+            out.append(decode_bytes(pending, pending_cs))
+        pending, pending_cs = b"", None
+
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[pos : match.start()]
+        if between.strip():
+            flush()
+            out.append(between)
+        charset = match.group(1).split("*", 1)[0]  # RFC 2231 language suffix
+        if pending_cs is not None and charset.lower() != pending_cs.lower():
+            flush()
+        pending += _lenient_word(charset, match.group(2), match.group(3))
+        pending_cs = charset
+        pos = match.end()
+    flush()
+    out.append(value[pos:])
+    return "".join(out)
+
+
+def decode_header_value(value: object, hint: str | None = None) -> str:
+    """Decode a header value (RFC 2047, also broken, or raw 8-bit) to one clean line.
+
+    `hint` is the charset declared for the letter's text, used for raw 8-bit headers.
+    """
+    if value is None:
+        return ""
+    text = _unescape_8bit(str(value), hint)
+    if "=?" in text:
+        try:
+            parts = decode_header(text)
+            decoded = "".join(
+                part if isinstance(part, str) else decode_bytes(part, cs) for part, cs in parts
+            )
+            if "=?" in decoded:  # words the stdlib left alone (no spaces, bad padding)
+                decoded = _lenient_decode(decoded)
+            text = decoded
+        except Exception:  # the stdlib raises on bad base64 padding or charsets
+            text = _lenient_decode(text)
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()

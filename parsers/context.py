@@ -1,0 +1,121 @@
+"""Shared state of one extraction: the text sources, the fields found, the flags raised.
+
+Sources are read in the precedence of R-MBX-10: text attachments (DOCX, ODT, PDF with a
+text layer, XLSX, TXT, attached letters), then the new text of the body, then the subject.
+Quoted history never counts (R-MBX-11). Scans are not read (no OCR by default).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from parsers.labels import Hit, Source
+from parsers.types import (
+    AttachmentClass,
+    Evidence,
+    FieldStatus,
+    FieldValue,
+    ParsedLetter,
+)
+from parsers.validate import Check, check_inn
+
+_TEXT_CLASSES = (AttachmentClass.DOCUMENT, AttachmentClass.EMAIL)
+# R-THR-5: the case tag with Cyrillic look-alikes, spaces and «№» tolerated.
+CASE_TAG = re.compile(r"[TТ]\s*[CС]\s*[MМ]\s*[-–—]?\s*№?\s*(\d{1,9})", re.I)
+INN_IN_TEXT = re.compile(r"ИНН(?:\s+[^\W\d]+){0,2}\s*[:№]?\s*(\d[\d \u00a0]{8,13}\d)(?!\d)", re.I)
+
+
+@dataclass
+class Context:
+    """What the kind-specific extractors share: the sources and the letter's date."""
+
+    letter: ParsedLetter
+    sources: list[Source]
+    received: date | None
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(s.text for s in self.sources if s.name != "subject")
+
+    def put(self, code: str, check: Check, hit: Hit | None = None, raw: str = "") -> None:
+        """Store a field once; an earlier (higher precedence) value wins."""
+        if code in self.fields and self.fields[code].status != FieldStatus.MISSING:
+            return
+        evidence = Evidence(hit.source, hit.excerpt[:300], hit.line or None) if hit else None
+        self.fields[code] = FieldValue(
+            code=code,
+            status=check.status,
+            raw=(raw or (hit.raw if hit else ""))[:1000],
+            value=check.value,
+            reason=check.reason,
+            evidence=evidence,
+            reason_code=check.code,
+        )
+
+    def put_evidence(self, code: str, check: Check, source: str, excerpt: str, raw: str) -> None:
+        self.put(code, check, Hit(code, raw, source, 0, excerpt))
+
+    def source_text(self, name: str) -> str:
+        return next((s.text for s in self.sources if s.name == name), "")
+
+
+def sources_of(letter: ParsedLetter) -> list[Source]:
+    sources = [
+        Source(f"attachment:{a.filename}", a.text)
+        for a in letter.attachments
+        if a.text.strip() and a.cls in _TEXT_CLASSES
+    ]
+    sources.append(Source("body", letter.new_text))
+    if letter.forwarded_text:
+        sources.append(Source("forwarded", letter.forwarded_text))
+    sources.append(Source("subject", letter.subject))
+    return sources
+
+
+def find_in_sources(ctx: Context, pattern: re.Pattern[str]) -> tuple[re.Match[str], Hit] | None:
+    """The first regex match over the sources, with a Hit for its evidence."""
+    for source in ctx.sources:
+        match = pattern.search(source.text)
+        if match:
+            line_no = source.text.count("\n", 0, match.start()) + 1
+            line = source.text.splitlines()[line_no - 1] if source.text else ""
+            return match, Hit("", match.group(0), source.name, line_no, line.strip())
+    return None
+
+
+def put_pin_ref(ctx: Context) -> None:
+    """pin_ref: a case tag, else a valid client INN in the letter (§3.3, R-THR-4)."""
+    found = find_in_sources(ctx, CASE_TAG)
+    if found:
+        match, hit = found
+        ctx.put(
+            "pin_ref", Check(FieldStatus.VALID, {"case": f"TCM-{int(match.group(1)):06d}"}), hit
+        )
+        return
+    found = find_in_sources(ctx, INN_IN_TEXT)
+    if found:
+        match, hit = found
+        check = check_inn(match.group(1))
+        if check.status == FieldStatus.VALID:
+            check = Check(FieldStatus.VALID, {"inn": check.value})
+        ctx.put("pin_ref", check, hit)
+        return
+    ctx.put("pin_ref", Check(FieldStatus.MISSING))
+
+
+def put_pin_refs(ctx: Context) -> None:
+    """All client INNs of a combined annual report, one per client (R-PIN-21, D-30)."""
+    inns: list[str] = []
+    for source in ctx.sources:
+        for match in INN_IN_TEXT.finditer(source.text):
+            check = check_inn(match.group(1))
+            if check.status == FieldStatus.VALID and check.value not in inns:
+                inns.append(str(check.value))
+    if len(inns) > 1:
+        excerpt = ", ".join(inns)
+        value = [{"inn": inn} for inn in inns]
+        ctx.put_evidence("pin_refs", Check(FieldStatus.VALID, value), "body", excerpt, excerpt)

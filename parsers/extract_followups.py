@@ -1,0 +1,273 @@
+"""Fields of follow-ups and auxiliary kinds: software list, extension, annual report (§3.3),
+license documents (§3.6), resource (§3.7) and Service Desk account (§3.8) requests."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.contacts import EMAIL_RE, check_email, find_person
+from parsers.context import Context, put_pin_ref, put_pin_refs
+from parsers.dates import DATE_PATTERN, check_date
+from parsers.extract_pin import without_signature
+from parsers.labels import (
+    EXTENSION_LABELS,
+    REPORT_LABELS,
+    RESOURCE_LABELS,
+    Hit,
+    Source,
+    block_after,
+    find_labelled,
+)
+from parsers.types import AttachmentClass, FieldStatus
+from parsers.validate import MISSING, Check, bad, check_inn, check_regnum, check_text, ok, warn
+
+_SPLIT = re.compile(r"\s*(?:\||\t|;|\s[—–-]\s)\s*")
+_HEADER = re.compile(r"наименование|назначение|номер\s+(?:гос|регистр)", re.I)
+
+
+def _item(cells: list[str], max_year: int | None) -> dict[str, object]:
+    cells = [re.sub(r"^\s*\d{1,3}[.)]\s*", "", c).strip() for c in cells if c.strip()]
+    if len(cells) > 3 and re.fullmatch(r"\d{1,3}", cells[0]):
+        cells = cells[1:]  # a «№» column of a table
+    number_index = next(
+        (i for i in range(len(cells) - 1, 0, -1) if re.search(r"\d{5,}|реестр", cells[i], re.I)),
+        None,
+    )
+    regnum = cells[number_index] if number_index is not None else ""
+    rest = [c for i, c in enumerate(cells) if i != number_index]
+    name = rest[0] if rest else ""
+    purpose = ", ".join(rest[1:])
+    checks = {
+        "software_name": check_text(name, 2),
+        "purpose": check_text(purpose, 5),
+        "registration_number": check_regnum(regnum, max_year),
+    }
+    item: dict[str, object] = {
+        "software_name": checks["software_name"].value or name,
+        "purpose": checks["purpose"].value or purpose,
+        "registration_number": checks["registration_number"].value or regnum,
+    }
+    problems = [
+        f"{code}: {c.reason or 'не указано'}"
+        for code, c in checks.items()
+        if c.status not in (FieldStatus.VALID, FieldStatus.VALID_WITH_WARNING)
+    ]
+    item["status"] = "invalid" if problems else "valid"
+    if problems:
+        item["reason"] = "; ".join(problems)
+    return item
+
+
+def software_items(source: Source, max_year: int | None) -> list[dict[str, object]]:
+    """Rows of a table or numbered lines naming a program and a registration number."""
+    items = []
+    for line in source.text.splitlines():
+        cells = [c for c in _SPLIT.split(line.strip(" |")) if c.strip()]
+        if len(cells) < 2 or (_HEADER.search(line) and not re.search(r"\d{10}", line)):
+            continue
+        if not re.search(r"\d{5,}|реестр", line, re.I):
+            continue
+        items.append(_item(cells, max_year))
+    return items
+
+
+def extract_software_list(ctx: Context) -> None:
+    put_pin_ref(ctx)
+    max_year = ctx.received.year if ctx.received else None
+    for source in ctx.sources:
+        items = software_items(Source(source.name, without_signature(source.text)), max_year)
+        if items:
+            excerpt = source.text.strip()[:300]
+            # D-49: any non-empty list of valid items; a bad row is reported by its number.
+            reasons = "; ".join(
+                f"строка {i + 1}: {it['reason']}" for i, it in enumerate(items) if "reason" in it
+            )
+            check = bad(reasons, "format", items) if reasons else ok(items)
+            ctx.put_evidence("software_list", check, source.name, excerpt, excerpt)
+            return
+    ctx.put("software_list", MISSING)
+
+
+_DAYS = re.compile(
+    r"на\s+(\d{1,3})\s*(?:календарн\w+\s+|рабоч\w+\s+)?(?:дн|сут)|на\s+(1\s+)?месяц", re.I
+)
+_BECAUSE = re.compile(r"((?:в\s+связи\s+с|так\s+как|поскольку|по\s+причине)\s[^\n]{5,300})", re.I)
+
+
+def extract_extension(ctx: Context) -> None:
+    put_pin_ref(ctx)
+    sources = [s for s in ctx.sources if s.name != "subject"]
+    hits = find_labelled(sources, EXTENSION_LABELS)
+    for source in sources:
+        if match := _DAYS.search(source.text):
+            days = int(match.group(1)) if match.group(1) else 30
+            hit = Hit("extension_days", match.group(0), source.name, 0, match.group(0))
+            if days > 30:  # §3.3: more than 30 is treated as 30 with a note
+                ctx.put(
+                    "extension_days", warn(30, "продление возможно не более чем на 30 дней"), hit
+                )
+            else:
+                ctx.put("extension_days", ok(days), hit)
+            break
+    if hit := hits.get("extension_reason"):
+        ctx.put("extension_reason", check_text(hit.raw, 3), hit)
+    else:
+        for source in sources:
+            if match := _BECAUSE.search(source.text):
+                text = match.group(1).strip()
+                ctx.put_evidence("extension_reason", check_text(text, 3), source.name, text, text)
+                break
+
+
+_DONE = re.compile(
+    r"((?:поставлен\w*|поставили|проведен\w*\s+поставк\w*|осуществлен\w*\s+поставк\w*)[^\n]{5,400})",
+    re.I,
+)
+_PLANNED = re.compile(r"((?:планиру\w+|в\s+планах|запланирован\w*)[^\n]{5,400})", re.I)
+
+
+def extract_annual_report(ctx: Context) -> None:
+    put_pin_ref(ctx)
+    put_pin_refs(ctx)
+    sources = [
+        Source(s.name, without_signature(s.text)) for s in ctx.sources if s.name != "subject"
+    ]
+    hits = find_labelled(sources, REPORT_LABELS)
+    for code, pattern in (("deliveries_done", _DONE), ("deliveries_planned", _PLANNED)):
+        if hit := hits.get(code):
+            text = hit.raw or " ".join(
+                block_after(next(s.text for s in sources if s.name == hit.source), hit.line, 8)
+            )
+            ctx.put(code, check_text(text, 10), hit, text)
+            continue
+        for source in sources:
+            if match := pattern.search(source.text):
+                text = match.group(1).strip()
+                ctx.put_evidence(code, check_text(text, 10), source.name, text, text)
+                break
+    # §3.3: at least one of the two; a missing one is not an error on its own.
+
+
+_EVENTS = (
+    ("payment_order", r"платежн\w+\s+поручени|п/п\s*№|оплатили|оплата\s+произведена|оплачен"),
+    (
+        "originals_returned",
+        r"отправили\s+(?:подписанн\w+\s+)?(?:акт|оригинал)|трек|почтой\s+России|курьер",
+    ),
+    ("originals_received", r"оригиналы?\s+(?:документов\s+)?получ"),
+    ("signed_scans", r"подписанн|скан|со\s+своей\s+стороны"),
+)
+
+
+def extract_license_documents(ctx: Context) -> None:
+    text = ctx.source_text("body") + "\n" + ctx.letter.subject
+    for event, pattern in _EVENTS:
+        if re.search(pattern, text, re.I):
+            ctx.flags.append(f"event:{event}")
+            break
+    docs = [
+        a.filename
+        for a in ctx.letter.attachments
+        if a.cls in (AttachmentClass.SCAN, AttachmentClass.DOCUMENT, AttachmentClass.SIGNATURE)
+    ]
+    if docs:
+        ctx.put_evidence(
+            "signed_documents", ok(docs), "attachments", ", ".join(docs), ", ".join(docs)
+        )
+    else:
+        ctx.put("signed_documents", MISSING)
+    if match := re.search(rf"(?:оплат\w*|платеж\w*|п/п)[^\n]{{0,60}}?({DATE_PATTERN})", text, re.I):
+        ctx.put_evidence(
+            "payment_date", check_date(match.group(1)), "body", match.group(0), match.group(1)
+        )
+
+
+_HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)
+
+
+def extract_resource(ctx: Context) -> None:
+    sources = [
+        Source(s.name, without_signature(s.text)) for s in ctx.sources if s.name != "subject"
+    ]
+    hits = find_labelled(sources, RESOURCE_LABELS)
+    if hit := hits.get("enterprise_name"):
+        ctx.put("enterprise_name", check_text(hit.raw, 2), hit)
+    if hit := hits.get("client_inn"):
+        ctx.put("client_inn", check_inn(hit.raw), hit)
+    if hit := hits.get("tasks"):
+        lines = ([hit.raw] if hit.raw else []) + block_after(
+            next(s.text for s in sources if s.name == hit.source), hit.line, 15
+        )
+        tasks = [re.sub(r"^\s*(?:\d{1,2}[.)]|[-•*–—])\s*", "", ln) for ln in lines]
+        tasks = [t for t in tasks if t]
+        short = [t for t in tasks if check_text(t, 10).status != FieldStatus.VALID]
+        check = (
+            bad("каждая задача должна быть описана (не меньше 10 знаков)", "format", tasks)
+            if short
+            else ok(tasks)
+        )
+        ctx.put("tasks", check if tasks else MISSING, hit, "\n".join(lines))
+    hours_hit = hits.get("estimated_hours")
+    found = re.match(r"\s*(\d+(?:[.,]\d+)?)", hours_hit.raw) if hours_hit else None
+    if not found:
+        for source in sources:
+            if found := _HOURS.search(source.text):
+                hours_hit = Hit("estimated_hours", found.group(0), source.name, 0, found.group(0))
+                break
+    if found and hours_hit:
+        hours = float(found.group(1).replace(",", "."))
+        check = ok(int(hours) if hours.is_integer() else hours)
+        if hours <= 0 or hours > 160:  # cfg:resource.max_single_request_hours default
+            check = bad("оценка должна быть больше 0 и не больше 160 часов", "format", hours)
+        ctx.put("estimated_hours", check, hours_hit)
+    if hit := hits.get("desired_time"):
+        ctx.put("desired_time", _desired_time(hit.raw, ctx), hit)
+    for code in ("enterprise_name", "tasks", "estimated_hours", "desired_time"):
+        ctx.put(code, MISSING)
+
+
+def _desired_time(raw: str, ctx: Context) -> Check:
+    dates = [check_date(m.group(0)) for m in re.finditer(DATE_PATTERN, raw, re.I)]
+    valid = [str(d.value) for d in dates if d.status == FieldStatus.VALID]
+    if not valid:
+        return check_text(raw, 4)  # a period expression such as «в течение марта»
+    if ctx.received and max(valid) < ctx.received.isoformat():
+        return bad("желаемое время уже прошло: укажите будущие даты", "format", valid)
+    return ok({"from": valid[0], "to": valid[-1]} if len(valid) > 1 else valid[0])
+
+
+_CONSENT = re.compile(r"согласи\w*\s+(?:\w+\s+){0,4}на\s+обработку\s+персональных\s+данных", re.I)
+
+
+def extract_sd_account(ctx: Context) -> None:
+    body = without_signature(ctx.source_text("body"))
+    employees = []
+    for line in body.splitlines():
+        emails = EMAIL_RE.findall(line)
+        name = find_person(EMAIL_RE.sub(" ", line))
+        if emails and name and len(name.split()) >= 2:
+            employees.append(
+                {"full_name": name, "email": check_email(emails[0]).value or emails[0]}
+            )
+    if employees:
+        excerpt = "; ".join(f"{e['full_name']} {e['email']}" for e in employees)
+        short = [
+            e["full_name"]
+            for e in employees
+            if len(str(e["full_name"]).split()) < 3 and "." not in str(e["full_name"])
+        ]
+        check = ok(employees) if not short else warn(employees, "укажите полные ФИО сотрудников")
+        ctx.put_evidence("employees", check, "body", excerpt, excerpt)
+    else:
+        ctx.put("employees", MISSING)
+    consent_files = [
+        a.filename
+        for a in ctx.letter.attachments
+        if re.search(r"согласи|consent", a.filename, re.I)
+    ]
+    if match := _CONSENT.search(body):
+        ctx.put_evidence("pd_consent", ok(True), "body", match.group(0), match.group(0))
+    elif consent_files:
+        ctx.put_evidence("pd_consent", ok(True), "attachments", ", ".join(consent_files), "")
+    else:
+        ctx.put("pd_consent", MISSING)

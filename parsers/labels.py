@@ -1,0 +1,210 @@
+"""Labelled values (R-VAL-5): «Label: value», «Label | value» and Appendix 1 layouts.
+
+Labels are the Russian labels of the §3 tables and their usual synonyms. A label counts at
+the start of a line (after a list number or bullet), or inline after « / », a comma or two
+spaces for the short requisites that share a line in the form («ИНН: … /КПП: …»,
+«Телефон: … Факс: …», «Р/счет: … в …»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One text the fields are read from, in precedence order (R-MBX-10)."""
+
+    name: str  # "attachment:<filename>", "body", "subject"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    code: str
+    raw: str
+    source: str
+    line: int  # 1-based
+    excerpt: str
+
+
+# Field code → label patterns (regex, lower case). Longer, more specific labels first.
+PIN_LABELS: dict[str, tuple[str, ...]] = {
+    "client_inn_kpp": (r"инн\s*/\s*кпп(?:\s+клиента)?",),
+    "client_inn": (r"инн\s+(?:клиента|заказчика|организации)", r"инн"),
+    "client_kpp": (r"кпп\s+(?:клиента|заказчика)", r"кпп"),
+    "client_ogrn": (r"огрн\s+(?:клиента|заказчика)", r"огрн"),
+    "client_name": (
+        r"(?:полное\s+)?наименование\s+(?:клиента|организации|заказчика|предприятия)",
+        r"клиент",
+        r"заказчик",
+        r"организация",
+    ),
+    "client_address": (
+        r"(?:юридический\s+|почтовый\s+)?адрес\s+(?:клиента|заказчика|организации)",
+        r"(?:юридический\s+)?адрес",
+        r"местонахождение",
+    ),
+    "contract_ref": (
+        r"номер\s+и\s+дата\s+(?:договора|контракта)[^:|]*",
+        r"реквизиты\s+(?:договора|контракта)",
+        r"(?:государственный\s+|муниципальный\s+)?контракт",
+        r"договор",
+    ),
+    "interest_reason": (r"причина\s+интереса(?:\s+к\s+клиенту)?", r"причина", r"обоснование"),
+    "contacts": (r"контактные\s+лица(?:\s+клиента)?", r"контакты(?:\s+клиента)?"),
+    "extra_info": (r"иная\s+(?:уточняющая\s+)?информация", r"дополнительно"),
+}
+
+TICKET_LABELS: dict[str, tuple[str, ...]] = {
+    "tracker": (r"tracker", r"тип\s+обращения", r"трекер"),
+    "priority": (r"priority", r"приоритет"),
+    "self_diagnosis": (r"результаты\s+самостоятельной\s+диагностики", r"самодиагностика"),
+    "legal_entity": (r"юридическое\s+лицо[^:|]*", r"организация", r"клиент"),
+    "license_contract": (
+        r"(?:данные\s+)?лицензионн\w+\s+договор\w*(?:\s*\(номер,\s*дата\))?",
+        r"договор",
+    ),
+    "project_status": (r"статус\s+проекта",),
+    "software_name": (
+        r"наименование\s+(?:специализированного\s+)?по",
+        r"специализированное\s+по",
+        r"программное\s+обеспечение",
+        r"продукт",
+        r"по",
+    ),
+    "component": (r"(?:функциональный\s+)?компонент(?:\s+системы)?", r"модуль"),
+    "base_software": (r"базовое\s+по(?:\s*\(наименование\s+и\s+версия\))?", r"платформа"),
+    "steps_to_reproduce": (
+        r"(?:детальное\s+описание\s+)?последовательност\w+\s+действий[^:|]*",
+        r"шаги\s+(?:для\s+)?воспроизведения",
+    ),
+    "business_task": (r"бизнес-задача", r"техническое\s+задание", r"задача"),
+    "description": (r"(?:краткое\s+)?описание(?:\s+(?:проблемы|вопроса|ошибки))?", r"суть"),
+    "screenshots": (r"скриншоты?(?:\s+экрана)?",),
+    "base_software_logs": (r"логи\s+базового\s+по", r"журналы\s+базового\s+по"),
+    "app_logs": (r"логи(?:\s+приложения|\s+специализированного\s+по)?", r"лог-файлы"),
+}
+
+LICENSE_LABELS: dict[str, tuple[str, ...]] = {
+    "outgoing_ref": (r"исх\.?\s*№?",),
+    "end_customer_inn": (r"инн\s+конечного\s+заказчика",),
+    "software_name": (r"наименование\s+программного\s+обеспечения", r"наименование\s+по"),
+    "end_customer": (r"конечный\s+заказчик", r"конечный\s+пользователь"),
+    "legal_address": (r"юридический\s+адрес",),
+    "postal_address": (r"почтовый\s+адрес",),
+    "phone": (r"телефон", r"тел\."),
+    "fax": (r"факс",),
+    "email": (r"электронный\s+адрес", r"e-?mail", r"эл\.\s*почта", r"электронная\s+почта"),
+    "inn_kpp": (r"инн\s*/\s*кпп",),
+    "inn": (r"инн",),
+    "kpp": (r"кпп",),
+    "ogrn": (r"огрнип", r"огрн"),
+    "bank_account": (r"р/сч[её]т", r"р/с", r"расч[её]тный\s+сч[её]т"),
+    "corr_account": (r"к/сч[её]т", r"к/с", r"корр?\.\s*сч[её]т", r"корреспондентский\s+сч[её]т"),
+    "bik": (r"бик",),
+    "bank_name": (r"наименование\s+банка", r"банк"),
+    "signatory": (r"руководитель", r"подписант", r"расшифровка\s+подписи"),
+}
+
+RESOURCE_LABELS: dict[str, tuple[str, ...]] = {
+    "enterprise_name": (r"наименование\s+предприятия[^:|]*", r"предприятие", r"клиент"),
+    "client_inn": (r"инн(?:\s+клиента)?",),
+    "tasks": (r"список\s+задач", r"задачи"),
+    "estimated_hours": (r"оценка[^:|]*час\w*", r"трудо[её]мкость", r"количество\s+часов"),
+    "desired_time": (r"желаемое\s+время[^:|]*", r"сроки?\s+проведения", r"срок"),
+}
+
+REPORT_LABELS: dict[str, tuple[str, ...]] = {
+    "deliveries_done": (r"проведенные\s+поставки", r"выполненные\s+поставки", r"поставки\s+за"),
+    "deliveries_planned": (r"планируемые\s+поставки[^:|]*", r"план\s+поставок"),
+    "client_inn": (r"инн(?:\s+клиента)?",),
+}
+
+EXTENSION_LABELS: dict[str, tuple[str, ...]] = {
+    "extension_days": (r"срок\s+продления", r"продлить\s+на"),
+    "extension_reason": (r"причина(?:\s+продления)?", r"обоснование"),
+    "client_inn": (r"инн(?:\s+клиента)?",),
+}
+
+# Labels that may follow another value on the same line (Appendix 1 layout).
+_INLINE_OK = re.compile(r"^(?:кпп|факс|огрн\w*|бик|к/с\w*|инн)", re.I)
+_BULLETS = " \t|-•*0123456789.)–—"
+# Section labels whose value may start on the next lines.
+SECTION_CODES = frozenset(
+    {
+        "contacts",
+        "self_diagnosis",
+        "tasks",
+        "steps_to_reproduce",
+        "description",
+        "business_task",
+        "deliveries_done",
+        "deliveries_planned",
+        "interest_reason",
+        "signatory",
+    }
+)
+_LINE_PREFIX = r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)]\s*|[-•*–—]\s*|\|\s*)?"
+
+
+def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
+    alternatives = [
+        f"(?P<{code}_{i}>{pattern})"
+        for code, patterns in labels.items()
+        for i, pattern in enumerate(patterns)
+    ]
+    label = "|".join(alternatives)
+    # At a line start, or after a space, « / », « | » or a comma (find_labelled keeps the
+    # latter only for the _INLINE_OK requisites); then a separator or the value's digits.
+    return re.compile(
+        rf"(?:{_LINE_PREFIX}|(?<=[\s/|,]))"
+        rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*)?(?::|\||—|–|-(?=\s)|(?=\s*[\d_]))[ \t]*",
+        re.I | re.M,
+    )
+
+
+_COMPILED: dict[int, re.Pattern[str]] = {}
+
+
+def find_labelled(sources: list[Source], labels: dict[str, tuple[str, ...]]) -> dict[str, Hit]:
+    """The first labelled value of each code, by source precedence then position."""
+    pattern = _COMPILED.setdefault(id(labels), _compile(labels))
+    found: dict[str, Hit] = {}
+    for source in sources:
+        for lineno, line in enumerate(source.text.splitlines(), start=1):
+            matches = [
+                m
+                for m in pattern.finditer(line)
+                if not line[: m.start()].strip(_BULLETS)
+                or _INLINE_OK.match(line[m.start() :].lstrip(" /|,"))
+            ]
+            for index, match in enumerate(matches):
+                code = next(k for k, v in match.groupdict().items() if v is not None)
+                code = code.rsplit("_", 1)[0]
+                end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+                raw = line[match.end() : end].strip(" \t|/,;")
+                if code in found or (not raw and code not in SECTION_CODES):
+                    continue
+                found[code] = Hit(code, raw, source.name, lineno, line.strip())
+    return found
+
+
+def block_after(source_text: str, line: int, max_lines: int = 20) -> list[str]:
+    """Lines after a section label up to a blank line or the next «Label:» line."""
+    lines = source_text.splitlines()[line : line + max_lines]
+    block: list[str] = []
+    for text in lines:
+        if not text.strip():
+            if block:
+                break
+            continue
+        if (
+            re.match(r"^\s*[А-ЯЁA-Z][^:|]{2,40}:\s*\S", text)
+            and block
+            and not re.match(r"^\s*(?:\d+[.)]|[-•*–—])", text)
+        ):
+            break
+        block.append(text.strip())
+    return block

@@ -1,0 +1,104 @@
+# ruff: noqa: E501 — one signal per row reads better than patterns wrapped over lines.
+"""The word signals of REGULATIONS.md §2.3–§2.4, with weights, for classify.py."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.types import Kind
+
+_F = re.I | re.S
+# §2.3 sub-kind pin_status_query: is this client free? (no intent to pin)
+STATUS_QUERY_PATTERN = r"провер\w+\s+статус\w*\s+клиента|свобод\w+\s+ли\s+(?:клиент|заказчик|организаци)|закреплен\w*\s+ли\s+(?:клиент|заказчик|организаци|за\s+кем)"
+STATUS_QUERY = re.compile(STATUS_QUERY_PATTERN, re.I)
+PIN_INTENT = re.compile(r"закрепить|закреплени|прошу\s+закреп|просим\s+закреп", re.I)
+# (kind, weight, pattern). Word stems keep Russian forms together: «закреп» matches
+# закрепить / закрепление / закреплении; «лицензи» matches лицензия / лицензий.
+SIGNALS: tuple[tuple[Kind, int, re.Pattern[str]], ...] = tuple(
+    (kind, weight, re.compile(pattern, _F))
+    for kind, weight, pattern in (
+        (Kind.PIN_REQUEST, 4, r"предварительн\w*\s+закреп"),
+        (Kind.PIN_REQUEST, 3, r"(?:прошу|просим)\s+(?:\w+\s+){0,2}закрепить|закреплени\w+\s+(?:клиента|заказчика|организации)"),
+        (Kind.PIN_REQUEST, 2, r"реестр\w*\s+клиент"),
+        (Kind.PIN_REQUEST, 3, STATUS_QUERY_PATTERN),
+        (Kind.PIN_REQUEST, 2, r"причин\w+\s+интереса"),
+        (Kind.PIN_REQUEST, 1, r"контактн\w+\s+лиц"),
+        (Kind.LICENSE_REQUEST, 4, r"запрос\w*\s+(?:на\s+)?лицензи|заявк\w+\s+на\s+приобретение\s+лицензи"),
+        (Kind.LICENSE_REQUEST, 4, r"заявк\w+\s+на\s+участие\s+в\s+партнерской\s+программе"),
+        (Kind.LICENSE_REQUEST, 2, r"дистрибьюторск\w+\s+соглашени|приложени\w+\s*(?:№\s*)?1\b|форм\w+\s+запроса"),
+        (Kind.LICENSE_REQUEST, 2, r"конечн\w+\s+заказчик"),
+        (Kind.LICENSE_REQUEST, 2, r"цел\w+\s+приобретения"),
+        (Kind.LICENSE_REQUEST, 1, r"\bр/сч|\bк/сч|\bбик\b"),
+        (Kind.TICKET, 2, r"ошибк|сбо[йяею]|не\s+работает|зависа|потер\w+\s+данных|недоступ|падает|вылета"),
+        (Kind.TICKET, 2, r"tracker|priority|самостоятельной\s+диагностики|базовое\s+по|последовательност\w+\s+действий"),
+        (Kind.TICKET, 1, r"\bлог(?:и|ов|а)?\b|скриншот|доработк|новый\s+функционал|техническое\s+задание"),
+        (Kind.TICKET, 1, r"консультаци|как\s+настроить|документаци|service\s+desk"),
+        (Kind.RESOURCE, 4, r"ресурс\w*\s+(?:сотрудник|разработчик|специалист)\w*\s+(?:головного\s+офиса|ГО)"),
+        (Kind.RESOURCE, 3, r"оценк\w+\s+(?:мероприятия\s+)?в\s+часах|желаемое\s+время"),
+        (Kind.RESOURCE, 1, r"настройк|конфигурирован|подключени\w+\s+к\s+предприяти"),
+        (Kind.SD_ACCOUNT, 4, r"учетн\w+\s+запис\w*|доступ\w*\s+к\s+service\s+desk"),
+        (Kind.SD_ACCOUNT, 2, r"согласи\w*\s+(?:\w+\s+){0,4}на\s+обработку\s+персональных"),
+        (Kind.PIN_CONFIRMATION, 4, r"перечень\s+(?:специализированного\s+)?(?:по\b|программного)"),
+        (Kind.PIN_CONFIRMATION, 3, r"государственной\s+регистрации|статус\s+закрепленного"),
+        (Kind.PIN_CONFIRMATION, 2, r"\b(?:199[4-9]|20[0-4]\d)6\d{5}\b"),
+        (Kind.PIN_EXTENSION, 5, r"продл\w+\s+(?:\w+\s+){0,3}закреплени|просим\s+продлить|продлени\w+\s+(?:срока\s+)?предварительного"),
+        (Kind.ANNUAL_REPORT, 4, r"ежегодн\w+\s+отчет|отчет\w*\s+об\s+использовании|актуализаци\w+\s+(?:информации|статуса)"),
+        (Kind.ANNUAL_REPORT, 3, r"проведенн\w+\s+поставк|планируем\w+\s+поставк"),
+        (Kind.LICENSE_DOCUMENTS, 3, r"платежн\w+\s+поручени|п/п\s*№|оплатили|оплата\s+произведена"),
+        (Kind.LICENSE_DOCUMENTS, 3, r"подписанн\w+\s+(?:\w+\s+){0,3}(?:лицензионн|соглашени|договор|акт|документ)"),
+        (Kind.LICENSE_DOCUMENTS, 2, r"\bскан\w*|со\s+своей\s+стороны|с\s+нашей\s+стороны"),
+        (Kind.LICENSE_DOCUMENTS, 2, r"оригинал\w*\s+(?:\w+\s+)?(?:получ|отправ)|акт\w*\s+(?:на\s+)?передач"),
+    )
+)  # fmt: skip
+# R-MBX-9 step 2: an explicit kind marker in the subject outweighs content words.
+SUBJECT_MARKERS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        (Kind.PIN_REQUEST, r"предварительн\w*\s+закреп|закреплени\w+\s+клиент"),
+        (Kind.LICENSE_REQUEST, r"запрос\w*\s+лицензи|заявк\w+\s+на\s+(?:участие|приобретение)"),
+        (Kind.ANNUAL_REPORT, r"^(?:(?:re|fwd?|отв|ответ|на)\s*:\s*)*отч[её]т"),
+        (Kind.PIN_EXTENSION, r"продлени\w*\s+(?:предварительного\s+)?закреплени"),
+        (Kind.PIN_CONFIRMATION, r"перечень\s+(?:специализированного\s+)?по"),
+        (Kind.SD_ACCOUNT, r"учетн\w+\s+запис"),
+        (Kind.RESOURCE, r"ресурс\w*\s+сотрудник"),
+    )
+)
+# Appendix 1 form markers (§2.3): three or more make a letter a license request.
+FORM_MARKERS = tuple(
+    re.compile(p, re.I)
+    for p in (
+        r"ЗАЯВКА НА УЧАСТИЕ В ПАРТНЕРСКОЙ ПРОГРАММЕ",
+        r"Наименование программного обеспечения",
+        r"Цель приобретения ПО",
+        r"Р/сч[её]т",
+        r"К/сч[её]т",
+        r"\bБИК\b",
+        r"\bОГРН",
+        r"Исх\.\s*№",
+        r"М\.П\.",
+        r"расшифровк\w*\s+подписи",
+    )
+)
+
+# Follow-up events of §2.2 inside a case thread; the first match wins.
+EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (event, re.compile(pattern, re.I))
+    for event, pattern in (
+        (
+            "withdrawal",
+            r"отказываемся|снять\s+закреплени|отзываем\s+(?:заявк|запрос)|отменяем\s+(?:заявк|запрос)",
+        ),
+        (
+            "problem_persists",
+            r"проблема\s+не\s+решена|ошибка\s+повторяется|не\s+помогло|снова\s+возникает|still\s+(?:fails|broken)",
+        ),
+        (
+            "resolution_confirmed",
+            r"вопрос\s+решен|проблема\s+решена|можно\s+закрывать|заявку\s+можно\s+закрыть|issue\s+is\s+(?:solved|resolved)|can\s+close",
+        ),
+        (
+            "status_query",
+            r"какой\s+срок|когда\s+(?:будет|ожидать|планируется)|статус\s+(?:заявки|обращения|запроса)|есть\s+новости",
+        ),
+    )
+)
