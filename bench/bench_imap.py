@@ -338,7 +338,7 @@ def profile(server: Dovecot, count: int, root: Path) -> None:
     stats = pstats.Stats(profiler)
     areas = {
         "IMAP (aioimaplib + watcher)": ("aioimaplib", "bot/receive/imap"),
-        "parse (mail-parser, email)": ("mailparser", "parsers/letter", "email/"),
+        "parse (parsers, email)": ("parsers/", "email/"),
         "SQL (SQLAlchemy + sqlite3)": ("sqlalchemy", "sqlite3"),
         "replies (Jinja2 render)": ("jinja2", "replies/"),
     }
