@@ -116,6 +116,18 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="health of every watched IMAP mailbox")
     _common(status)
     status.add_argument("--json", action="store_true")
+    parse = sub.add_parser(
+        "parse", help="show how a letter is read (kind, fields, evidence); no database"
+    )
+    parse.add_argument("file", type=Path, metavar="FILE.eml")
+    parse.add_argument(
+        "--mailbox",
+        choices=("general", "support"),
+        help="the mailbox it arrived at (default: from Delivered-To/To/Cc)",
+    )
+    parse.add_argument("--config", metavar="FILE", help="TOML configuration (mailbox names)")
+    parse.add_argument("--at", type=_at, help="receipt time, for date checks (default: now)")
+    parse.add_argument("--json", action="store_true", help="print the parse as JSON")
     COMMANDS.update(register_hq(sub, _common))
     return parser
 
@@ -370,6 +382,39 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.ingest import Arrival, address_headers, mailbox_roles
+    from parsers.report import parse_report
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    role = args.mailbox
+    if role is None:
+        boxes = load_settings(args.config).mailboxes
+        own = {boxes.general_address: "general", boxes.support_address: "support"}
+        roles = mailbox_roles(
+            Arrival(raw=raw, received_at=SystemClock().now()), address_headers(raw), own
+        )
+        role = roles[0] if roles else None
+    report = parse_report(raw, role, received_at=args.at or SystemClock().now())
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, default=str, indent=2))
+        return 0
+    if report.get("kind") is None:
+        print(f"cannot read {args.file}: {report.get('error')}")
+        return 0
+    print(f"kind: {report['kind']} (confidence {report.get('confidence')})")
+    for reason in report.get("reasons", []):
+        print(f"  because {reason}")
+    for code, item in (report.get("fields") or {}).items():
+        print(f"  {code}: {item.get('status')} {item.get('value')!r} {item.get('reason') or ''}")
+    print(f"missing: {report.get('missing')}")
+    print(f"invalid: {report.get('invalid')}")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "process": cmd_process,
@@ -379,6 +424,7 @@ COMMANDS = {
     "show-letter": cmd_show_letter,
     "reprocess": cmd_reprocess,
     "outbox": cmd_outbox,
+    "parse": cmd_parse,
     "import": cmd_import,
     "status": cmd_status,
 }

@@ -84,9 +84,7 @@ Classifier = Callable[[ParsedLetter, str | None, str | None], Classification]
 def default_classifier(
     letter: ParsedLetter, role: str | None, thread_kind: str | None
 ) -> Classification:
-    if thread_kind is not None:
-        return Classification(Kind.FOLLOWUP, 1.0, (f"in the thread of a {thread_kind} case",))
-    return parsers.classify(letter, role)
+    return parsers.classify(letter, role, thread_kind=thread_kind)
 
 
 class Pipeline:
