@@ -54,10 +54,11 @@ class CaseContext:
     unknown_tags: tuple[str, ...] = ()
     identity: Identity | None = None
     flags: tuple[str, ...] = ()
-    # The earlier case a new one continues (R-TKT-12 after the reopen window).
-    previous_case: str | None = None
+    # The case this letter arrived in but does not belong to, and why: "other_topic"
+    # (R-THR-8) or "closed_long_ago" (R-TKT-12 after the reopen window).
+    previous_case: tuple[str, str] | None = None
 
-    def with_note(self, previous_case: str) -> CaseContext:
+    def with_note(self, previous_case: tuple[str, str]) -> CaseContext:
         return replace(self, previous_case=previous_case)
 
 
@@ -88,7 +89,7 @@ class Applier:
                 {
                     **decision.attrs,
                     "flags": [*decision.attrs.get("flags", []), *ctx.flags],
-                    "previous_case": ctx.previous_case,
+                    "previous_case": list(ctx.previous_case) if ctx.previous_case else None,
                 }
             ),
         )

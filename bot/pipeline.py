@@ -28,7 +28,7 @@ from bot.rules.loop_guard import automatic_reason, is_bounce
 from bot.store.models import Case, Letter, OutboxMessage, ThreadKey
 from bot.threads import ThreadMatch, match_thread
 from parsers.requirements import Findings, check
-from parsers.types import Classification, Kind, ParsedLetter, RequestData
+from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,11 @@ class Pipeline:
                 case = None
             classification = self._classify(letter, role, case.kind if case else None)
             kind = classification.kind
+            split_note: tuple[str, str] | None = None
+            if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
+                # R-THR-8: a new request of another kind in this thread gets its own case.
+                split_note = (case.number or "", "other_topic")
+                case = None
             ctx = CaseContext(
                 letter=letter,
                 letter_row=letter_row,
@@ -186,6 +191,7 @@ class Pipeline:
                 unknown_tags=match.unknown_tags,
                 identity=identity,
                 flags=tuple(flags),
+                previous_case=split_note,
             )
             if case is not None:
                 # R-VAL-6: later values override the same fields; the rest are kept.
@@ -202,7 +208,7 @@ class Pipeline:
                     self._applier.attach(
                         session, case, letter_row, letter, "letter-after-close", {}
                     )
-                    ctx = ctx.with_note(decision.split_from)
+                    ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
                     case = None
             if case is None:
                 request = parsers.extract(letter, kind)

@@ -20,6 +20,7 @@ COMMON = {
     "reply_mailbox": "support@technocom.tech",
     "received_at": AT,
     "unknown_tags": [],
+    "previous_case": None,
 }
 PARTNER = {
     "acceptance": {"warnings": []},
