@@ -75,6 +75,9 @@ class Actions:
             replies = self._applier.case_letters(
                 session, case, decision, origin=origin, auto_submitted="no"
             )
+            if decision.replies:
+                # R-SLA-12: the first human HQ message (question, answer, resolution).
+                case.attrs = {**case.attrs, "last_hq_message_at": now.isoformat()}
             return ActionResult(case.number or "", case.state, replies)
 
     def _decide(self, session: Session, case: Case, request: ActionRequest) -> Decision:

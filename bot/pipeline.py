@@ -196,7 +196,7 @@ class Pipeline:
             if case is not None:
                 # R-VAL-6: later values override the same fields; the rest are kept.
                 request = parsers.extract(letter, Kind(case.kind))
-                merged = {**case.fields, **serialise_fields(request)}
+                merged = merge_fields(case.fields, serialise_fields(request))
                 findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
                 decision = self._rules.followup(
                     view_of(case), self._facts(case.kind, findings, merged, ctx)
@@ -444,6 +444,16 @@ def serialise_fields(request: RequestData) -> dict[str, Any]:
             ),
         }
     return out
+
+
+def merge_fields(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """R-VAL-6: a later value overrides the same field; a field the later letter does not
+    give (missing) keeps its earlier value."""
+    merged = dict(earlier)
+    for code, item in later.items():
+        if item.get("status") != "missing" or code not in merged:
+            merged[code] = item
+    return merged
 
 
 def deserialise_fields(stored: dict[str, Any]):

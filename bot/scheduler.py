@@ -65,6 +65,25 @@ class Ticker:
             limit=limit,
         )
 
+    def _calendar_alerts(self) -> list[dict[str, Any]]:
+        """R-CAL-4: a year without production-calendar data is computed Mon–Fri plus the
+        fixed holidays, and HQ is told once per year."""
+        missing = self._rules.calendar.missing_years()
+        if not missing:
+            return []
+        with self._sessions.begin() as session:
+            out: list[dict[str, Any]] = []
+            for year in missing:
+                out += self._applier.notify_hq(
+                    session,
+                    "hq_calendar_missing",
+                    f"calendar-missing:{year}",
+                    None,
+                    {"year": year},
+                    role="admin",
+                )
+            return out
+
     def tick(self, now: datetime | None = None, limit: int = 500) -> TickResult:
         """Run every deadline due by `now`, oldest first (R-CAL-11 catch-up)."""
         now = as_utc(now) if now else self._clock.now()
@@ -82,6 +101,7 @@ class Ticker:
                         .values(status="failed", done_at=now)
                     )
                 result.failed += 1
+        result.replies += self._calendar_alerts()
         return result
 
     def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]]:

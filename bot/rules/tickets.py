@@ -7,7 +7,7 @@ transaction. States: needs_info, open, resolved, deferred, closed, rejected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ SLA_AT_RISK = "sla_at_risk"  # R-SLA-7
 SLA_BREACH = "sla_breach"  # R-SLA-7
 SLA_SOFT = "sla_soft"  # D-7: normal bugs, soft reminder to HQ at 5 WD
 AUTOCLOSE = "tkt_autoclose"  # R-TKT-10
+FIRST_RESPONSE = "first_response"  # R-SLA-12: first human HQ message per support tier
 SLA_TIMERS = (SLA_AT_RISK, SLA_BREACH, SLA_SOFT)
 WAITING_TIMERS = (W_END, INFO_TIMEOUT)
 
@@ -95,6 +96,13 @@ def on_new_ticket(letter: TicketLetter, ctx: TicketContext) -> Decision:
         "policy_version": policy.version,
         **letter.attrs_extra,
     }
+    tier = policy.tier(letter.attrs_extra.get("support_tier"))
+    first_response: tuple[DeadlineIntent, ...] = ()
+    if tier.first_response_wh is not None:
+        # R-SLA-12: counted in working hours from the receipt of the ticket (R-CAL-14).
+        due = ctx.calendar.add_working_hours(letter.received_at, tier.first_response_wh)
+        attrs["first_response_due_at"] = iso(due)
+        first_response = (DeadlineIntent(FIRST_RESPONSE, due, "R-SLA-12", {"tier": tier.name}),)
     if policy.identification.required and not letter.identified:
         return Decision(
             state=REJECTED,
@@ -104,7 +112,8 @@ def on_new_ticket(letter: TicketLetter, ctx: TicketContext) -> Decision:
             replies=(ReplyIntent("rejection", "rej_id", {"reason": "unidentified"}),),
             rule_ids=("R-ID-2", "R-TKT-1"),
         )
-    return _complete_or_clarify(letter, attrs, ctx, event="created")
+    decision = _complete_or_clarify(letter, attrs, ctx, event="created")
+    return replace(decision, deadlines=(*decision.deadlines, *first_response))
 
 
 def _complete_or_clarify(
@@ -410,6 +419,22 @@ def on_ticket_deadline(
                 ),
             ),
             rule_ids=("R-SLA-7",) if kind != SLA_SOFT else ("D-7",),
+        )
+    if kind == FIRST_RESPONSE and case.state in ACTIVE and not attrs.get("last_hq_message_at"):
+        return Decision(
+            state=case.state,
+            event="first-response-missed",
+            fields=case.fields,
+            attrs=attrs,
+            hq_alerts=(
+                HqAlert(
+                    "service_desk",
+                    "hq_alert_deadline",
+                    {"alert": "first_response", "due_at": due_at},
+                    key=iso(due_at) or "",
+                ),
+            ),
+            rule_ids=("R-SLA-12",),
         )
     if kind == AUTOCLOSE and case.state == RESOLVED:
         return _close(case, due_at, "auto", case.fields, ("R-TKT-10",), ctx)

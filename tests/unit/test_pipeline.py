@@ -265,3 +265,21 @@ def test_r_thr_6_unknown_tag_gives_new_case_and_the_reply_says_so(service) -> No
     result = deliver(service, letter(subject="Re: [TCM-000777] вопрос", body=COMPLETE_TICKET))
     assert result.case == "TCM-000001"
     assert "TCM-000777, указанный в теме письма, не найден" in result.replies[0]["text"]
+
+
+def test_r_val_6_a_short_answer_keeps_earlier_values() -> None:
+    from bot.pipeline import merge_fields
+
+    earlier = {
+        "tracker": {"status": "valid", "value": "bug"},
+        "priority": {"status": "invalid", "value": None},
+    }
+    later = {
+        "tracker": {"status": "missing"},
+        "priority": {"status": "valid", "value": "high"},
+        "component": {"status": "missing"},
+    }
+    merged = merge_fields(earlier, later)
+    assert merged["tracker"]["value"] == "bug"  # not wiped by the answer's silence
+    assert merged["priority"]["value"] == "high"  # overridden by the new value
+    assert merged["component"]["status"] == "missing"
