@@ -57,6 +57,7 @@ class CaseContext:
     # The case this letter arrived in but does not belong to, and why: "other_topic"
     # (R-THR-8) or "closed_long_ago" (R-TKT-12 after the reopen window).
     previous_case: tuple[str, str] | None = None
+    wrong_mailbox: str | None = None  # "general" | "support"
 
     def with_note(self, previous_case: tuple[str, str]) -> CaseContext:
         return replace(self, previous_case=previous_case)
@@ -256,6 +257,11 @@ class Applier:
             self._config.support_address if case.kind == "ticket" else self._config.general_address
         )
 
+    def _mailbox_of(self, role: str | None) -> str | None:
+        if role is None:
+            return None
+        return self._config.support_address if role == "support" else self._config.general_address
+
     def common_context(self, session: Session, case: Case) -> dict[str, Any]:
         partner = session.get(Partner, case.partner_id) if case.partner_id else None
         fields = dict(case.fields or {})
@@ -281,6 +287,7 @@ class Applier:
             "field_value": field_value,
             "at_risk_ratio": self._config.at_risk_ratio,
             "previous_case": (case.attrs or {}).get("previous_case"),
+            "right_mailbox": None,
         }
 
     def flush_replies(
@@ -296,6 +303,7 @@ class Applier:
                 "received_at": ctx.received_at,
                 # R-THR-6: a quoted number that does not exist is named in the reply.
                 "unknown_tags": list(ctx.unknown_tags),
+                "right_mailbox": self._mailbox_of(ctx.wrong_mailbox),
                 **intent.context,
             }
             references = (

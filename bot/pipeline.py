@@ -192,6 +192,8 @@ class Pipeline:
                 identity=identity,
                 flags=tuple(flags),
                 previous_case=split_note,
+                # R-MBX-6: processed as what it is; the first reply names the right mailbox.
+                wrong_mailbox=classification.wrong_mailbox if case is None else None,
             )
             if case is not None:
                 # R-VAL-6: later values override the same fields; the rest are kept.

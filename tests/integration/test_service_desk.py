@@ -233,3 +233,12 @@ def test_json_replies_are_what_the_partner_receives(service, frozen_clock, setti
         assert message["Subject"] == reply["subject"]
         body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert body.strip() == reply["text"].strip()
+
+
+def test_r_mbx_6_ticket_sent_to_general_mailbox_is_handled_and_redirected(service) -> None:
+    result = deliver(
+        service, bug_ticket("Высокий", to="mail@technocom.tech"), to=("mail@technocom.tech",)
+    )
+    assert (result.kind, result.state) == ("ticket", "open")
+    [ack] = partner_replies(result)
+    assert "такие обращения направляйте на адрес support@technocom.tech" in ack["text"]

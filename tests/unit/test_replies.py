@@ -21,6 +21,7 @@ COMMON = {
     "received_at": AT,
     "unknown_tags": [],
     "previous_case": None,
+    "right_mailbox": None,
 }
 PARTNER = {
     "acceptance": {"warnings": []},
