@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
 from bot.partners import Identity
-from bot.rules.decide import Decision, ReplyIntent
+from bot.rules.decide import DeadlineIntent, Decision, ReplyIntent
 from bot.store.models import (
     Case,
     CaseEvent,
@@ -96,6 +96,7 @@ class Applier:
         )
         session.add(case)
         session.flush()
+        session.info.setdefault("new_cases", set()).add(case.id)
         # R-THR-1/R-THR-2: the number comes from the never-reused row id.
         case.number = self._config.number_format.format(seq=case.id)
         self._record(session, ctx, case, decision, old_state=None)
@@ -204,12 +205,26 @@ class Applier:
             )
         )
 
-    def _remember(self, session: Session, case: Case, message_id: str | None) -> None:
-        if message_id and session.get(ThreadKey, message_id) is None:
+    def _remember(
+        self, session: Session, case: Case, message_id: str | None, *, fresh: bool = False
+    ) -> None:
+        """Map a Message-ID to the case; `fresh` ids (our own, just made) need no look-up."""
+        if message_id and (fresh or session.get(ThreadKey, message_id) is None):
             session.add(ThreadKey(message_id=message_id, case_id=case.id))
 
     def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:
         now = self._clock.now()
+        if case.id not in session.info.setdefault("new_cases", set()):
+            self._revise_timers(session, case, decision, now)
+        else:
+            # A case created in this transaction has no timers yet: nothing to look up.
+            for item in decision.deadlines:
+                session.add(_deadline_row(case, item, now))
+        session.flush()
+
+    def _revise_timers(
+        self, session: Session, case: Case, decision: Decision, now: datetime
+    ) -> None:
         if decision.cancel_deadlines:
             session.execute(
                 update(Deadline)
@@ -236,18 +251,7 @@ class Applier:
                     existing.status = "pending"
                     existing.payload = _jsonable(item.payload)
                 continue
-            session.add(
-                Deadline(
-                    case_id=case.id,
-                    kind=item.kind,
-                    rule_id=item.rule_id,
-                    due_at=item.due_at,
-                    status="pending",
-                    created_at=now,
-                    payload=_jsonable(item.payload),
-                )
-            )
-        session.flush()
+            session.add(_deadline_row(case, item, now))
 
     # -- replies ---------------------------------------------------------------------------
 
@@ -440,7 +444,7 @@ class Applier:
         )
         if row is None:
             return []
-        self._remember(session, case, row.message_id)
+        self._remember(session, case, row.message_id, fresh=True)
         self.event(
             session,
             case,
@@ -521,6 +525,18 @@ def reply_json(row: OutboxMessage) -> dict[str, Any]:
         "template": row.template,
         "status": row.status,
     }
+
+
+def _deadline_row(case: Case, item: DeadlineIntent, now: datetime) -> Deadline:
+    return Deadline(
+        case_id=case.id,
+        kind=item.kind,
+        rule_id=item.rule_id,
+        due_at=item.due_at,
+        status="pending",
+        created_at=now,
+        payload=_jsonable(item.payload),
+    )
 
 
 def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
