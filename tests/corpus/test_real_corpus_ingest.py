@@ -39,8 +39,10 @@ def test_every_corpus_letter_is_ingested_and_stored(service) -> None:
         outcomes[result.status] = outcomes.get(result.status, 0) + 1
         assert result.status in {"processed", "ignored", "quarantined", "duplicate"}, path
         if result.status == "quarantined":
-            # A quarantine must carry a reason HQ can act on, and HQ is told.
-            assert result.reason and result.replies, path
+            # Only unreadable input may be quarantined, never a failure of ours, and HQ is
+            # told with a reason it can act on.
+            assert result.reason.startswith("cannot read"), (path, result.reason)
+            assert result.replies, path
     with service.sessions() as session:
         stored = session.scalar(select(func.count()).select_from(Letter))
         not_done = session.scalar(
