@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock
+from bot.lookups import SessionLookups
 from bot.pipeline import view_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
@@ -98,12 +99,8 @@ class Actions:
                 rule_ids=("R-MBX-9",),
             )
         if view.kind == "ticket" or request.name not in GENERIC_ACTIONS:
-            if view.kind != "ticket":
-                raise ActionRefused(
-                    f"{request.name} applies to tickets; {case.number} is a {view.kind}. "
-                    f"Possible here: {', '.join(GENERIC_ACTIONS)}"
-                )
-            return self._rules.action(view, request, self._clock.now())
+            # The kind's own rules decide; they refuse what their state machine does not allow.
+            return self._rules.action(view, request, self._clock.now(), SessionLookups(session))
         if request.name == "comment":
             return Decision(
                 state=case.state, event="comment", fields=case.fields, rule_ids=("R-HQ-6",)

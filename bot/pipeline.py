@@ -21,6 +21,7 @@ import parsers
 from bot.apply import Applier, CaseContext
 from bot.clock import Clock, as_utc
 from bot.ingest import Arrival, StoredLetter, store_raw
+from bot.lookups import SessionLookups
 from bot.partners import Identity, identify
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
@@ -200,9 +201,8 @@ class Pipeline:
                 request = parsers.extract(letter, Kind(case.kind))
                 merged = merge_fields(case.fields, serialise_fields(request))
                 findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
-                decision = self._rules.followup(
-                    view_of(case), self._facts(case.kind, findings, merged, ctx)
-                )
+                facts = self._facts(case.kind, findings, merged, ctx, classification, request)
+                decision = self._rules.followup(view_of(case), facts, SessionLookups(session))
                 if decision.split_from is None:
                     self._applier.update_case(session, ctx, case, decision)
                 else:
@@ -215,9 +215,10 @@ class Pipeline:
             if case is None:
                 request = parsers.extract(letter, kind)
                 fields = serialise_fields(request)
-                decision = self._rules.new_case(
-                    self._facts(kind.value, check(request), fields, ctx)
+                facts = self._facts(
+                    kind.value, check(request), fields, ctx, classification, request
                 )
+                decision = self._rules.new_case(facts, SessionLookups(session))
                 case = self._applier.open_case(session, ctx, decision)
             replies = self._applier.flush_replies(session, case, ctx, decision)
             result = LetterResult(
@@ -237,7 +238,12 @@ class Pipeline:
 
     @staticmethod
     def _facts(
-        kind: str, findings: Findings, fields: dict[str, Any], ctx: CaseContext
+        kind: str,
+        findings: Findings,
+        fields: dict[str, Any],
+        ctx: CaseContext,
+        classification: Classification,
+        request: RequestData,
     ) -> LetterFacts:
         return LetterFacts(
             kind=kind,
@@ -247,6 +253,10 @@ class Pipeline:
             identity=ctx.identity,
             new_text=ctx.letter.new_text,
             attachments=tuple(a.filename for a in ctx.letter.attachments if not a.inline),
+            letter_kind=classification.kind.value,
+            event=getattr(classification, "event", None),
+            flags=tuple(getattr(request, "flags", ()) or ()),
+            letter_fields=serialise_fields(request),
         )
 
     def _match(self, session: Session, letter: ParsedLetter) -> ThreadMatch:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
+from bot.lookups import SessionLookups
 from bot.rules.dispatch import Rules
 from bot.store.claims import claim_due
 from bot.store.models import Case, Deadline
@@ -115,7 +116,12 @@ class Ticker:
             due_at = as_utc(deadline.due_at)
             # R-CAL-11: the effect is computed as of the due moment, not the run moment.
             decision = self._rules.deadline(
-                view_of(case), deadline.kind, due_at, dict(deadline.payload), now
+                view_of(case),
+                deadline.kind,
+                due_at,
+                dict(deadline.payload),
+                now,
+                SessionLookups(session),
             )
             replies: list[dict[str, Any]] = []
             if decision is not None:

@@ -1,17 +1,18 @@
-"""Which rule set decides: tickets run on their state machine (spec §5.2), other kinds on the
-generic first rules until their own lifecycles exist. Pure: data in, Decision out."""
+"""Which rule set decides. Each case kind has its rule set (tickets: spec §5.2); kinds without
+one yet run on the generic first rules. Pure: data in, Decision out; what the rules need from
+the database (other partners' pins, hours used) comes through the read-only `Lookups`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules import decide
 from bot.rules.decide import CaseView, Decision
-from bot.rules.ticket_actions import ActionRequest, on_ticket_action
+from bot.rules.ticket_actions import ActionRefused, ActionRequest, on_ticket_action
 from bot.rules.tickets import (
     TicketContext,
     TicketLetter,
@@ -37,57 +38,157 @@ class LetterFacts:
     identity: Identity | None
     new_text: str
     attachments: tuple[str, ...]
+    # What the classifier made of this letter: pin_confirmation, followup … (contract names)
+    letter_kind: str = ""
+    # A finer reading: status_query, withdrawal, resolution_confirmed, pin_status_query …
+    event: str | None = None
+    # Facts the extractor noticed: multiple_subjects, urgent_requested, event:payment_order …
+    flags: tuple[str, ...] = ()
+    # Fields of this letter alone (before merging with the case), e.g. a software list.
+    letter_fields: dict[str, Any] = field(default_factory=dict)
 
 
-class Rules:
-    def __init__(self, policy: Policy, calendar: WorkCalendar) -> None:
-        self.policy = policy
-        self.calendar = calendar
+class Lookups(Protocol):
+    """Read-only questions the rules may ask about other cases (answered by the shell)."""
 
-    def _ctx(self, now: datetime) -> TicketContext:
-        return TicketContext(self.calendar, self.policy, now)
+    def cases(
+        self,
+        *,
+        kind: str,
+        states: tuple[str, ...] = (),
+        partner_id: int | None = None,
+        attr_equals: dict[str, Any] | None = None,
+    ) -> list[CaseView]: ...
 
-    def _window(self) -> timedelta:
-        return timedelta(hours=self.policy.ticket.clarification_window_hours)
 
-    def _ticket_letter(self, facts: LetterFacts) -> TicketLetter:
-        identity = facts.identity
-        return TicketLetter(
-            received_at=facts.received_at,
-            findings=facts.findings,
-            fields=facts.fields,
-            identified=identity is not None and identity.active,
-            feedback=read_feedback(facts.new_text, bool(facts.attachments)),
-            attachments=facts.attachments,
-            partner_name=identity.partner_name if identity else None,
-            attrs_extra={"support_tier": identity.support_tier} if identity else {},
-        )
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    calendar: WorkCalendar
+    policy: Policy
+    now: datetime
+    lookups: Lookups | None = None
 
-    def new_case(self, facts: LetterFacts) -> Decision:
-        if facts.kind == TICKET:
-            return on_new_ticket(self._ticket_letter(facts), self._ctx(facts.received_at))
+    def ticket(self) -> TicketContext:
+        return TicketContext(self.calendar, self.policy, self.now)
+
+
+class KindRules(Protocol):
+    def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision: ...
+
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision: ...
+
+    def deadline(
+        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
+    ) -> Decision | None: ...
+
+    def action(self, case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision: ...
+
+
+def ticket_letter(facts: LetterFacts) -> TicketLetter:
+    identity = facts.identity
+    return TicketLetter(
+        received_at=facts.received_at,
+        findings=facts.findings,
+        fields=facts.fields,
+        identified=identity is not None and identity.active,
+        feedback=read_feedback(facts.new_text, bool(facts.attachments)),
+        attachments=facts.attachments,
+        partner_name=identity.partner_name if identity else None,
+        attrs_extra={"support_tier": identity.support_tier} if identity else {},
+    )
+
+
+class TicketRules:
+    """The Service Desk ticket (spec §5.2)."""
+
+    def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        return on_new_ticket(ticket_letter(facts), ctx.ticket())
+
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        return on_ticket_letter(case, ticket_letter(facts), ctx.ticket())
+
+    def deadline(
+        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
+    ) -> Decision | None:
+        return on_ticket_deadline(case, kind, due_at, ctx.ticket())
+
+    def action(self, case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+        return on_ticket_action(case, request, ctx.ticket())
+
+
+class GenericRules:
+    """The service core's first rules: complete → open, else one clarification."""
+
+    def _window(self, ctx: RuleContext) -> timedelta:
+        return timedelta(hours=ctx.policy.ticket.clarification_window_hours)
+
+    def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
         return decide.decide_new_case(
-            facts.findings, facts.fields, facts.received_at, self._window()
+            facts.findings, facts.fields, facts.received_at, self._window(ctx)
         )
 
-    def followup(self, case: CaseView, facts: LetterFacts) -> Decision:
-        if case.kind == TICKET:
-            return on_ticket_letter(case, self._ticket_letter(facts), self._ctx(facts.received_at))
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
         return decide.decide_followup(
             case,
             facts.findings,
             facts.fields,
             facts.received_at,
-            self._window(),
+            self._window(ctx),
             list(facts.attachments),
         )
 
     def deadline(
-        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], now: datetime
+        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
     ) -> Decision | None:
-        if case.kind == TICKET:
-            return on_ticket_deadline(case, kind, due_at, self._ctx(now))
         return decide.decide_deadline(case, kind, payload, list(case.missing), list(case.invalid))
 
-    def action(self, case: CaseView, request: ActionRequest, now: datetime) -> Decision:
-        return on_ticket_action(case, request, self._ctx(now))
+    def action(self, case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+        raise ActionRefused(
+            f"{request.name} is not available for a {case.kind} case; possible here: "
+            "comment, reply, merge, reclassify"
+        )
+
+
+class Rules:
+    def __init__(
+        self,
+        policy: Policy,
+        calendar: WorkCalendar,
+        by_kind: dict[str, KindRules] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.calendar = calendar
+        self._by_kind: dict[str, KindRules] = {TICKET: TicketRules(), **(by_kind or {})}
+        self._generic = GenericRules()
+
+    def _for(self, kind: str) -> KindRules:
+        return self._by_kind.get(kind, self._generic)
+
+    def context(self, now: datetime, lookups: Lookups | None = None) -> RuleContext:
+        return RuleContext(self.calendar, self.policy, now, lookups)
+
+    def new_case(self, facts: LetterFacts, lookups: Lookups | None = None) -> Decision:
+        return self._for(facts.kind).new_case(facts, self.context(facts.received_at, lookups))
+
+    def followup(
+        self, case: CaseView, facts: LetterFacts, lookups: Lookups | None = None
+    ) -> Decision:
+        return self._for(case.kind).followup(case, facts, self.context(facts.received_at, lookups))
+
+    def deadline(
+        self,
+        case: CaseView,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any],
+        now: datetime,
+        lookups: Lookups | None = None,
+    ) -> Decision | None:
+        return self._for(case.kind).deadline(
+            case, kind, due_at, payload, self.context(now, lookups)
+        )
+
+    def action(
+        self, case: CaseView, request: ActionRequest, now: datetime, lookups: Lookups | None = None
+    ) -> Decision:
+        return self._for(case.kind).action(case, request, self.context(now, lookups))

@@ -1,0 +1,40 @@
+"""Read-only answers to the rules' questions about other cases, from the current session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.rules.decide import CaseView
+from bot.store.models import Case
+
+
+class SessionLookups:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def cases(
+        self,
+        *,
+        kind: str,
+        states: tuple[str, ...] = (),
+        partner_id: int | None = None,
+        attr_equals: dict[str, Any] | None = None,
+    ) -> list[CaseView]:
+        from bot.pipeline import view_of
+
+        query = select(Case).where(Case.kind == kind).order_by(Case.id)
+        if states:
+            query = query.where(Case.state.in_(states))
+        if partner_id is not None:
+            query = query.where(Case.partner_id == partner_id)
+        wanted = attr_equals or {}
+        # Attribute filters run here rather than in SQL: JSON operators differ between
+        # SQLite and PostgreSQL, and the candidate set is already narrowed by kind and state.
+        return [
+            view_of(case)
+            for case in self._session.scalars(query)
+            if all((case.attrs or {}).get(key) == value for key, value in wanted.items())
+        ]
