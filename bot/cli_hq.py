@@ -66,7 +66,9 @@ def register(
     common(case)
     case.add_argument("case", help="case number, e.g. TCM-000123")
     case.add_argument(
-        "action", choices=ALL_ACTIONS, metavar="ACTION", help="one of: " + ", ".join(ALL_ACTIONS)
+        "action",
+        metavar="ACTION",
+        help="ticket actions: " + ", ".join(ALL_ACTIONS) + "; other kinds have their own",
     )
     case.add_argument(
         "--as",
@@ -77,6 +79,13 @@ def register(
     )
     for name, text in ACTION_OPTIONS:
         case.add_argument(f"--{name}", help=text)
+    case.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other action parameter (repeatable), e.g. --param days=30",
+    )
     case.add_argument("--json", action="store_true")
     return {"partners": cmd_partners, "case": cmd_case}
 
@@ -157,6 +166,11 @@ def cmd_case(args: argparse.Namespace) -> int:
     params: dict[str, Any] = {
         name: getattr(args, name) for name, _ in ACTION_OPTIONS if getattr(args, name)
     }
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError(f"--param {item!r}: use KEY=VALUE, e.g. --param days=30")
+        params[key.replace("-", "_")] = value
     try:
         result = actions.perform(args.case, args.action, params, args.actor)
     except ActionRefused as exc:
