@@ -33,6 +33,11 @@ from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, Re
 
 log = logging.getLogger(__name__)
 
+# Letters that act on an existing case rather than describe a new request (spec §2.2).
+FOLLOWUP_KINDS = frozenset(
+    {Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT, Kind.LICENSE_DOCUMENTS}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
@@ -197,10 +202,17 @@ class Pipeline:
                 wrong_mailbox=classification.wrong_mailbox if case is None else None,
             )
             if case is not None:
-                # R-VAL-6: later values override the same fields; the rest are kept.
-                request = parsers.extract(letter, Kind(case.kind))
-                merged = merge_fields(case.fields, serialise_fields(request))
-                findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
+                if kind in FOLLOWUP_KINDS:
+                    # A software list, extension, report or document letter is read and
+                    # checked as itself; the case's own data stay as they were.
+                    request = parsers.extract(letter, kind, received_at=received_at)
+                    merged = dict(case.fields)
+                    findings = check(request)
+                else:
+                    # R-VAL-6: later values override the same fields; the rest are kept.
+                    request = parsers.extract(letter, Kind(case.kind), received_at=received_at)
+                    merged = merge_fields(case.fields, serialise_fields(request))
+                    findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
                 facts = self._facts(case.kind, findings, merged, ctx, classification, request)
                 decision = self._rules.followup(view_of(case), facts, SessionLookups(session))
                 if decision.split_from is None:
@@ -213,7 +225,7 @@ class Pipeline:
                     ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
                     case = None
             if case is None:
-                request = parsers.extract(letter, kind)
+                request = parsers.extract(letter, kind, received_at=received_at)
                 fields = serialise_fields(request)
                 facts = self._facts(
                     kind.value, check(request), fields, ctx, classification, request
