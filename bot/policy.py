@@ -142,6 +142,42 @@ class SupportTier(BaseModel):
     first_response_wh: float | None = Field(None, gt=0)
 
 
+class PinPolicy(BaseModel):
+    """Client pins (000 §3.1; R-PIN-*)."""
+
+    prepin_days: int = Field(60, ge=1)  # R-PIN-7, D-29
+    extension_max_days: int = Field(30, ge=0)  # R-PIN-16
+    extension_max_count: int = Field(1, ge=0)
+    confirmation_mode: Literal["auto", "manual"] = "auto"  # R-PIN-7/8, D-14
+    disclose_holder: bool = False  # R-PIN-4, D-16
+    repin_cooldown_days: int = Field(365, ge=0)  # R-PIN-29, D-31
+    expiry_reminders_days: list[int] = Field(default_factory=lambda: [14, 3])  # R-PIN-17
+    clarification_timeout_wd: int = Field(10, ge=1)  # D-25
+
+
+class ReportPolicy(BaseModel):
+    """Yearly reports on pinned clients (000 §3.2–§3.3; R-PIN-18 … R-PIN-25)."""
+
+    due_day: int = Field(15, ge=1, le=28)  # of January: calendar reporting years (D-11)
+    warning_after_days: int = Field(3, ge=0)  # D-12
+    grace_days: int = Field(7, ge=0)
+    unpin_after_days: int = Field(10, ge=0)
+    auto_warn: bool = True  # D-13
+    unpin_mode: Literal["auto", "manual"] = "auto"
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7])  # R-PIN-22
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReportPolicy:
+        # R-CFG-2: the warning cannot come after the unpinning.
+        if self.warning_after_days > self.unpin_after_days:
+            raise ValueError("warning_after_days must not exceed unpin_after_days")
+        return self
+
+
+class RegistryPolicy(BaseModel):
+    publish_holder: bool = True  # R-PIN-30, D-16
+
+
 class IdentificationPolicy(BaseModel):
     required: bool = True  # R-ID-2
 
@@ -157,6 +193,9 @@ class Policy(BaseModel):
         default_factory=lambda: [SupportTier(name="partner")], min_length=1
     )
     identification: IdentificationPolicy = IdentificationPolicy()
+    pin: PinPolicy = PinPolicy()
+    report: ReportPolicy = ReportPolicy()
+    registry: RegistryPolicy = RegistryPolicy()
 
     def tier(self, name: str | None) -> SupportTier:
         for tier in self.support_tiers:

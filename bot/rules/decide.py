@@ -13,6 +13,23 @@ from typing import Any
 
 from parsers.requirements import Findings
 
+
+def iso(value: datetime | None) -> str | None:
+    """Instants are kept in case attributes as ISO strings (JSON)."""
+    return value.isoformat() if value else None
+
+
+def when(attrs: dict[str, Any], key: str) -> datetime | None:
+    value = attrs.get(key)
+    return datetime.fromisoformat(value) if value else None
+
+
+def field_value(fields: dict[str, Any], code: str) -> Any:
+    """The normalised value of a field that is valid (with or without a warning)."""
+    item = fields.get(code) or {}
+    return item.get("value") if item.get("status") in {"valid", "valid_with_warning"} else None
+
+
 NEEDS_INFO = "needs_info"
 OPEN = "open"
 REJECTED = "rejected"

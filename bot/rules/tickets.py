@@ -12,7 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.policy import Policy
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent
+from bot.rules.decide import (
+    CaseView,
+    DeadlineIntent,
+    Decision,
+    HqAlert,
+    ReplyIntent,
+    field_value,
+    iso,
+    when,
+)
 from bot.rules.sla import resolution_target
 from bot.workcal import WorkCalendar
 from parsers.feedback import Feedback
@@ -54,20 +63,6 @@ class TicketLetter:
     attachments: tuple[str, ...] = ()
     partner_name: str | None = None
     attrs_extra: dict[str, Any] = field(default_factory=dict)
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def when(attrs: dict[str, Any], key: str) -> datetime | None:
-    value = attrs.get(key)
-    return datetime.fromisoformat(value) if value else None
-
-
-def _value(fields: dict[str, Any], code: str) -> Any:
-    item = fields.get(code) or {}
-    return item.get("value") if item.get("status") in {"valid", "valid_with_warning"} else None
 
 
 def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str], ...]]:
@@ -182,9 +177,9 @@ def _accept(
     suspended: str | None = None,
 ) -> Decision:
     """T3/T9: open with the clock started at this letter's receipt (R-SLA-2)."""
-    tracker = _value(letter.fields, "tracker") or "support"
-    priority = _value(letter.fields, "priority")
-    project_status = _value(letter.fields, "project_status") or "active"
+    tracker = field_value(letter.fields, "tracker") or "support"
+    priority = field_value(letter.fields, "priority")
+    project_status = field_value(letter.fields, "project_status") or "active"
     attrs = {
         **attrs,
         "tracker": tracker,
