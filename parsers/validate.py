@@ -54,8 +54,9 @@ def digits_of(raw: str) -> str:
     return _NUMERIC_JUNK.sub("", raw)
 
 
-# «7204196795, договор № 1 …»: the number ends where a comma, a bracket or a word starts.
-_NUMERIC_HEAD = re.compile(r"^\s*(\d[\d\s\u00a0\-./_]*?)\s*(?:[,;()]|\s+[^\d\s])")
+# «7204196795, договор № 1 …», «ИНН 7204196795?»: the number ends at a comma, a bracket,
+# a question or exclamation mark, or where a word starts.
+_NUMERIC_HEAD = re.compile(r"^\s*(\d[\d\s\u00a0\-./_]*?)\s*(?:[,;()?!]|\s+[^\d\s])")
 
 
 def _numeric(raw: str, label: str) -> tuple[str | None, Check | None]:

@@ -55,3 +55,29 @@ def test_two_instances_claim_a_deadline_once(service, frozen_clock) -> None:
     with service.sessions() as session:
         statuses = dict(session.execute(select(Deadline.kind, Deadline.status)).all())
     assert statuses == {"tkt_w_end": "done", "tkt_info_timeout": "pending"}
+
+
+def test_regression_sqlite_kept_local_wall_clock_of_aware_timers(service) -> None:
+    """A timer due at 09:00 GMT+5 was stored as '09:00' and read back as 09:00 UTC."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.store.models import Case
+
+    due = datetime(2026, 4, 17, 9, 0, tzinfo=timezone(timedelta(hours=5)))
+    with service.sessions.begin() as session:
+        case = Case(
+            kind="ticket",
+            state="open",
+            mailbox="support",
+            requester="a@b.ru",
+            created_at=due,
+            updated_at=due,
+        )
+        session.add(case)
+        session.flush()
+        session.add(
+            Deadline(case_id=case.id, kind="x", rule_id="R-CAL-1", due_at=due, created_at=due)
+        )
+    with service.sessions() as session:
+        stored = session.scalars(select(Deadline.due_at)).one()
+    assert stored == due and stored.utcoffset() == timedelta(0)

@@ -1,0 +1,571 @@
+"""Client pins (spec §5.1, R-PIN-*, 000 §3): request → pre-pin → pin → yearly reports. Pure.
+
+A pin case keeps its client's keys in its attributes (`client_inn`, `contract_key`), so the
+conflict check (R-PIN-3) and the registry (R-PIN-30) read them through `Lookups`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.rules.decide import (
+    CaseView,
+    DeadlineIntent,
+    Decision,
+    HqAlert,
+    ReplyIntent,
+    field_value,
+    iso,
+    when,
+)
+from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.pin_reports import on_report, report_deadline, report_timers, schedule_report
+
+KIND = "pin_request"
+NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED = "needs_info", "awaiting_hq", "pre_pinned", "pinned"
+REPORT_OVERDUE, UNPIN_PENDING = "report_overdue", "unpin_pending"
+REJECTED, DUPLICATE, EXPIRED, UNPINNED, WITHDRAWN, ANSWERED = (
+    "rejected", "duplicate", "expired", "unpinned", "withdrawn", "answered",
+)  # fmt: skip
+ACTIVE = (NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED, REPORT_OVERDUE, UNPIN_PENDING)
+# R-PIN-3: a client is taken while another partner holds it in one of these states.
+HOLDING = (PRE_PINNED, PINNED, REPORT_OVERDUE, UNPIN_PENDING)
+# R-PIN-6: the same partner's own active cases for the same client.
+OWN_ACTIVE = (NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED, REPORT_OVERDUE)
+
+PIN_EXPIRY, PIN_REMIND, PIN_TIMEOUT, EXT_ALERT = (
+    "pin_expiry", "pin_remind", "pin_clarify_timeout", "pin_extension_alert",
+)  # fmt: skip
+PREPIN_TIMERS = (PIN_EXPIRY, PIN_REMIND, EXT_ALERT)
+
+
+def client_keys(fields: dict[str, Any]) -> dict[str, Any]:
+    """The registry keys of a request: INN, normalised contract key, name (R-VAL-9)."""
+    contract = field_value(fields, "contract_ref") or {}
+    return {
+        "client_inn": field_value(fields, "client_inn"),
+        "client_name": field_value(fields, "client_name"),
+        "contract_key": contract.get("key") if isinstance(contract, dict) else None,
+        "contract_number": contract.get("number") if isinstance(contract, dict) else None,
+    }
+
+
+def _matches(view: CaseView, keys: dict[str, Any]) -> bool:
+    attrs = view.attrs
+    inn, contract = keys.get("client_inn"), keys.get("contract_key")
+    return bool(
+        (inn and attrs.get("client_inn") == inn)
+        or (contract and attrs.get("contract_key") == contract)
+    )
+
+
+class PinRules:
+    """The `pin_request` kind on the engine's KindRules protocol."""
+
+    # -- letters ---------------------------------------------------------------------------
+
+    def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        keys = client_keys(facts.fields)
+        attrs = {**keys, "policy_version": ctx.policy.version}
+        identity = facts.identity
+        if identity is None or not identity.active:
+            # R-PIN-1 / R-ID-3: pins are for partners with a distribution agreement.
+            return Decision(
+                state=REJECTED,
+                event="rejected-not-partner",
+                fields=facts.fields,
+                attrs={**attrs, "close_reason": "not_partner"},
+                replies=(ReplyIntent("rejection", "rej_id", {"reason": "not_partner"}),),
+                rule_ids=("R-PIN-1", "R-ID-3"),
+            )
+        if facts.event == "pin_status_query":
+            return _status_answer(facts, keys, attrs, ctx)
+        if "multiple_subjects" in facts.flags:
+            # R-THR-9: one letter, one client.
+            return Decision(
+                state=REJECTED,
+                event="rejected-multiple",
+                fields=facts.fields,
+                attrs={**attrs, "close_reason": "multiple_subjects"},
+                replies=(ReplyIntent("rejection", "rej_multi", {}),),
+                rule_ids=("R-THR-9",),
+            )
+        return _complete_or_clarify(None, facts, attrs, ctx, event="created")
+
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        attrs = dict(case.attrs)
+        if facts.event == "status_query":
+            return _same(
+                case,
+                "status-query",
+                replies=(ReplyIntent("notice", "pin_status_case", {}),),
+                rules=("R-HQ-13",),
+            )
+        if facts.event == "withdrawal" and case.state in ACTIVE:
+            return Decision(
+                state=WITHDRAWN,
+                event="withdrawn",
+                fields=case.fields,
+                attrs={**attrs, "closed_at": iso(facts.received_at), "close_reason": "withdrawn"},
+                replies=(ReplyIntent("notice", "pin_withdrawn", {}),),
+                cancel_deadlines=(*PREPIN_TIMERS, PIN_TIMEOUT, *report_timers()),
+                rule_ids=("R-PIN-28", "D-35"),
+            )
+        if case.state == NEEDS_INFO and facts.letter_kind not in _FOLLOWUPS:
+            attrs.update(client_keys(facts.fields))
+            return _complete_or_clarify(case, facts, attrs, ctx, event="clarification-answer")
+        if facts.letter_kind == "pin_confirmation":
+            return _software_list(case, facts, ctx)
+        if facts.letter_kind == "pin_extension":
+            return _extension_request(case, facts, ctx)
+        if facts.letter_kind == "annual_report":
+            return on_report(case, facts, ctx)
+        if case.state not in ACTIVE:
+            # R-THR-11: the letter is kept; the partner learns the final state.
+            return _same(
+                case,
+                "letter-in-closed-case",
+                replies=(ReplyIntent("notice", "pin_closed_thread", {}),),
+                rules=("R-THR-11",),
+            )
+        return _same(
+            case,
+            "followup",
+            replies=(
+                ReplyIntent(
+                    "notice", "followup_received", {"attachments": list(facts.attachments)}
+                ),
+            ),
+            rules=("R-MBX-8",),
+        )
+
+    # -- timers ----------------------------------------------------------------------------
+
+    def deadline(
+        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
+    ) -> Decision | None:
+        attrs = dict(case.attrs)
+        if kind == PIN_TIMEOUT and case.state == NEEDS_INFO:
+            return Decision(
+                state=REJECTED,
+                event="rejected-insufficient-info",
+                fields=case.fields,
+                attrs={**attrs, "closed_at": iso(due_at), "close_reason": "insufficient_info"},
+                replies=(ReplyIntent("rejection", "pin_rej", {"reason": "insufficient_info"}),),
+                rule_ids=("D-25",),
+            )
+        if kind == PIN_REMIND and case.state == PRE_PINNED:
+            expires = when(attrs, "prepin_expires_at")
+            assert expires is not None
+            days_left = (expires.date() - due_at.date()).days
+            return _same(
+                case,
+                "prepin-reminder",
+                replies=(ReplyIntent("reminder", "pin_remind", {"days_left": max(days_left, 0)}),),
+                rules=("R-PIN-17",),
+            )
+        if kind == EXT_ALERT and case.state == PRE_PINNED and attrs.get("extension_pending"):
+            return _same(
+                case,
+                "extension-alert",
+                hq_alerts=(HqAlert("curator", "hq_alert_extension", {}, key=iso(due_at) or ""),),
+                rules=("R-PIN-17",),
+            )
+        if kind == PIN_EXPIRY and case.state == PRE_PINNED:
+            return _expire(case, due_at, ctx)
+        return report_deadline(case, kind, due_at, ctx)
+
+    def action(self, case: CaseView, request, ctx: RuleContext) -> Decision:
+        from bot.rules.pin_actions import on_pin_action
+
+        return on_pin_action(case, request, ctx)
+
+
+_FOLLOWUPS = ("pin_confirmation", "pin_extension", "annual_report")
+
+
+def _same(case: CaseView, event: str, *, rules: tuple[str, ...], **extra: Any) -> Decision:
+    return Decision(
+        state=case.state,
+        event=event,
+        fields=case.fields,
+        attrs=dict(case.attrs),
+        rule_ids=rules,
+        **extra,
+    )
+
+
+def _status_answer(
+    facts: LetterFacts, keys: dict[str, Any], attrs: dict[str, Any], ctx: RuleContext
+) -> Decision:
+    """R-PIN-27: free / taken by another partner / yours; the query case closes at once."""
+    holders = [v for v in _lookup(ctx, HOLDING) if _matches(v, keys)]
+    identity = facts.identity
+    own = [v for v in holders if identity and v.partner_id == identity.partner_id]
+    status = "yours" if own else ("taken" if holders else "free")
+    context = {
+        "status": status,
+        "own_case": own[0].number if own else None,
+        "client_inn": keys.get("client_inn"),
+    }
+    return Decision(
+        state=ANSWERED,
+        event="status-answered",
+        fields=facts.fields,
+        attrs={**attrs, "close_reason": "status_query"},
+        replies=(ReplyIntent("notice", "pin_status", context),),
+        rule_ids=("R-PIN-27",),
+    )
+
+
+def _lookup(ctx: RuleContext, states: tuple[str, ...], partner_id: int | None = None):
+    if ctx.lookups is None:
+        return []
+    return ctx.lookups.cases(kind=KIND, states=states, partner_id=partner_id)
+
+
+def _complete_or_clarify(
+    case: CaseView | None,
+    facts: LetterFacts,
+    attrs: dict[str, Any],
+    ctx: RuleContext,
+    *,
+    event: str,
+) -> Decision:
+    findings = facts.findings
+    if findings.complete:
+        return _on_complete(case, facts, attrs, ctx, event=event)
+    timeout = ctx.calendar.add_working_days(
+        facts.received_at, ctx.policy.pin.clarification_timeout_wd
+    )
+    invalid = tuple({"field": i.field, "reason": i.reason} for i in findings.invalid)
+    quoted = [{**i, "raw": (facts.fields.get(i["field"]) or {}).get("raw", "")} for i in invalid]
+    return Decision(
+        state=NEEDS_INFO,
+        event=event,
+        fields=facts.fields,
+        missing=findings.missing,
+        invalid=invalid,
+        attrs={**attrs, "timeout_at": iso(timeout)},
+        replies=(
+            ReplyIntent(
+                "clarification",
+                "pin_clarify",
+                {"missing": list(findings.missing), "invalid": quoted, "timeout_at": timeout},
+            ),
+        ),
+        deadlines=(DeadlineIntent(PIN_TIMEOUT, timeout, "D-25", {}),),
+        cancel_deadlines=(PIN_TIMEOUT,),
+        rule_ids=("R-PIN-2", "R-VAL-7"),
+    )
+
+
+def _on_complete(
+    case: CaseView | None,
+    facts: LetterFacts,
+    attrs: dict[str, Any],
+    ctx: RuleContext,
+    *,
+    event: str,
+) -> Decision:
+    """R-PIN-3 … R-PIN-9, R-PIN-29: duplicate, conflict, HQ review or pre-pin — at completion."""
+    identity = facts.identity
+    assert identity is not None
+    keys = client_keys(facts.fields)
+    me = case.id if case else None
+    own = [
+        v for v in _lookup(ctx, OWN_ACTIVE, identity.partner_id) if v.id != me and _matches(v, keys)
+    ]
+    if own:
+        existing = own[0]
+        return Decision(
+            state=DUPLICATE,
+            event="duplicate",
+            fields=facts.fields,
+            attrs={**attrs, "duplicate_of": existing.number, "close_reason": "duplicate"},
+            replies=(
+                ReplyIntent(
+                    "notice",
+                    "pin_dup",
+                    {
+                        "existing": existing.number,
+                        "existing_state": existing.state,
+                        "existing_attrs": _instants(existing.attrs),
+                    },
+                ),
+            ),
+            cancel_deadlines=(PIN_TIMEOUT,),
+            rule_ids=("R-PIN-6",),
+        )
+    holders = [
+        v
+        for v in _lookup(ctx, HOLDING)
+        if v.partner_id != identity.partner_id and _matches(v, keys)
+    ]
+    if holders:
+        return Decision(
+            state=REJECTED,
+            event="rejected-pinned-by-other",
+            fields=facts.fields,
+            attrs={
+                **attrs,
+                "close_reason": "pinned_by_other",
+                "conflict_with": holders[0].number,
+                "flags": ["pinned_by_other"],
+            },
+            replies=(ReplyIntent("rejection", "pin_rej", {"reason": "pinned_by_other"}),),
+            cancel_deadlines=(PIN_TIMEOUT,),
+            rule_ids=("R-PIN-3", "R-PIN-4", "R-PIN-9"),
+        )
+    flags = _possible_conflicts(keys, identity.partner_id, ctx)
+    cooldown = _recent_own_expiry(keys, identity.partner_id, facts.received_at, ctx)
+    if cooldown or ctx.policy.pin.confirmation_mode == "manual":
+        reason = "repeat_after_expiry" if cooldown else "manual_mode"
+        return Decision(
+            state=AWAITING_HQ,
+            event="awaiting-hq",
+            fields=facts.fields,
+            attrs={**attrs, "hq_review_reason": reason, "flags": flags},
+            replies=(ReplyIntent("notice", "pin_hqreview", {"reason": reason}),),
+            cancel_deadlines=(PIN_TIMEOUT,),
+            hq_alerts=(HqAlert("curator", "hq_alert_pin_review", {"reason": reason}),),
+            rule_ids=("R-PIN-8", "R-PIN-29"),
+        )
+    decision = prepin(facts.fields, {**attrs, "flags": flags}, facts.received_at, ctx, event)
+    return replace(decision, cancel_deadlines=(*decision.cancel_deadlines, PIN_TIMEOUT))
+
+
+def prepin(
+    fields: dict[str, Any], attrs: dict[str, Any], start: datetime, ctx: RuleContext, event: str
+) -> Decision:
+    """R-PIN-7: pre-pinned from `start` to the end of the day 60 calendar days later."""
+    expires = ctx.calendar.add_calendar_days(start, ctx.policy.pin.prepin_days)
+    attrs = {
+        **attrs,
+        "prepin_started_at": iso(start),
+        "prepin_expires_at": iso(expires),
+        "extension_used": False,
+        "extension_pending": False,
+        "registry_since": iso(start),
+    }
+    return Decision(
+        state=PRE_PINNED,
+        event=event,
+        fields=fields,
+        attrs=attrs,
+        replies=(ReplyIntent("acceptance", "pin_prepin", {}),),
+        deadlines=prepin_timers(start, expires, ctx),
+        rule_ids=("R-PIN-7", "R-PIN-30"),
+    )
+
+
+def prepin_timers(now: datetime, expires: datetime, ctx: RuleContext) -> tuple[DeadlineIntent, ...]:
+    timers = [DeadlineIntent(PIN_EXPIRY, expires, "R-PIN-13", {})]
+    for days in ctx.policy.pin.expiry_reminders_days:
+        # D-34: partner reminders go out at 09:00 local on the reminder day.
+        moment = _local_nine(expires - timedelta(days=days), ctx)
+        if moment > now:
+            timers.append(DeadlineIntent(PIN_REMIND, moment, "R-PIN-17", {"days": days}))
+    return tuple(timers)
+
+
+def _local_nine(instant: datetime, ctx: RuleContext) -> datetime:
+    local = ctx.calendar.local(instant)
+    return datetime.combine(local.date(), time(9, 0), tzinfo=local.tzinfo)
+
+
+def _possible_conflicts(keys: dict[str, Any], partner_id: int, ctx: RuleContext) -> list[str]:
+    """R-PIN-5: same contract number with another date, or same name with another INN."""
+    flags = []
+    for view in _lookup(ctx, HOLDING):
+        if view.partner_id == partner_id:
+            continue
+        attrs = view.attrs
+        same_number = keys.get("contract_number") and attrs.get("contract_number") == keys.get(
+            "contract_number"
+        )
+        if same_number and attrs.get("contract_key") != keys.get("contract_key"):
+            flags.append(f"possible_conflict:{view.number}")
+        same_name = keys.get("client_name") and attrs.get("client_name") == keys.get("client_name")
+        if same_name and attrs.get("client_inn") != keys.get("client_inn"):
+            flags.append(f"possible_conflict:{view.number}")
+    return sorted(set(flags))
+
+
+def _recent_own_expiry(
+    keys: dict[str, Any], partner_id: int, at: datetime, ctx: RuleContext
+) -> bool:
+    """R-PIN-29: the same partner's own pre-pin for this client expired recently."""
+    limit = timedelta(days=ctx.policy.pin.repin_cooldown_days)
+    for view in _lookup(ctx, (EXPIRED,), partner_id):
+        expired_at = when(view.attrs, "expired_at")
+        if _matches(view, keys) and expired_at is not None and at - expired_at < limit:
+            return True
+    return False
+
+
+def _software_list(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+    """R-PIN-10 … R-PIN-12: a valid list in time pins the client."""
+    attrs = dict(case.attrs)
+    if case.state == EXPIRED:
+        return _same(
+            case,
+            "software-list-late",
+            replies=(ReplyIntent("notice", "pin_list_late", {}),),
+            rules=("R-PIN-12",),
+        )
+    if case.state != PRE_PINNED:
+        return _same(
+            case,
+            "software-list-ignored",
+            replies=(
+                ReplyIntent(
+                    "notice", "followup_received", {"attachments": list(facts.attachments)}
+                ),
+            ),
+            rules=("R-MBX-8",),
+        )
+    expires = when(attrs, "prepin_expires_at")
+    if expires is not None and facts.received_at > expires:  # R-CAL-12
+        return _same(
+            case,
+            "software-list-late",
+            replies=(ReplyIntent("notice", "pin_list_late", {}),),
+            rules=("R-PIN-12",),
+        )
+    if not facts.findings.complete:
+        problems = [
+            *({"field": c, "reason": "не указано"} for c in facts.findings.missing),
+            *({"field": i.field, "reason": i.reason} for i in facts.findings.invalid),
+        ]
+        return _same(
+            case,
+            "software-list-incomplete",
+            replies=(ReplyIntent("clarification", "pin_list_clarify", {"problems": problems}),),
+            rules=("R-PIN-11",),
+        )
+    items = field_value(facts.letter_fields, "software_list") or []
+    return pin(case, {**attrs, "software_list": items}, facts.received_at, "software_list", ctx)
+
+
+def pin(
+    case: CaseView, attrs: dict[str, Any], at: datetime, basis: str, ctx: RuleContext
+) -> Decision:
+    """Pinned at `at`; the first yearly report is due on the next 15 January (R-PIN-18)."""
+    attrs = {**attrs, "pinned_at": iso(at), "pin_basis": basis, "registry_since": iso(at)}
+    report_attrs, timers = schedule_report(at, ctx)
+    attrs.update(report_attrs)
+    return Decision(
+        state=PINNED,
+        event=f"pinned-by-{basis.replace('_', '-')}",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(ReplyIntent("acceptance", "pin_pinned", {"basis": basis}),),
+        deadlines=timers,
+        cancel_deadlines=PREPIN_TIMERS,
+        rule_ids=("R-PIN-10", "R-PIN-13", "R-PIN-18"),
+    )
+
+
+def _extension_request(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+    """R-PIN-15: one extension, requested before expiry, decided by HQ."""
+    attrs = dict(case.attrs)
+    expires = when(attrs, "prepin_expires_at")
+    if case.state != PRE_PINNED or (expires is not None and facts.received_at > expires):
+        return _same(
+            case,
+            "extension-refused",
+            replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "not_prepinned"}),),
+            rules=("R-PIN-15",),
+        )
+    if attrs.get("extension_used") or attrs.get("extension_pending"):
+        return _same(
+            case,
+            "extension-refused",
+            replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "already_extended"}),),
+            rules=("R-PIN-15",),
+        )
+    requested = (
+        field_value(facts.letter_fields, "extension_days") or ctx.policy.pin.extension_max_days
+    )
+    days = min(int(requested), ctx.policy.pin.extension_max_days)
+    attrs.update(
+        extension_pending=True,
+        extension_days_requested=days,
+        extension_reason=field_value(facts.letter_fields, "extension_reason"),
+    )
+    timers: tuple[DeadlineIntent, ...] = ()
+    if expires is not None:
+        # R-PIN-17: HQ hears when the request is still undecided 2 working days before expiry.
+        alert_at = max(_two_wd_before(expires, ctx), facts.received_at)
+        timers = (DeadlineIntent(EXT_ALERT, alert_at, "R-PIN-17", {}),)
+    return Decision(
+        state=case.state,
+        event="extension-requested",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(
+            ReplyIntent("notice", "pin_ext_ack", {"requested": int(requested), "days": days}),
+        ),
+        deadlines=timers,
+        hq_alerts=(HqAlert("curator", "hq_alert_extension", {}, key="requested"),),
+        rule_ids=("R-PIN-15",),
+    )
+
+
+def _two_wd_before(instant: datetime, ctx: RuleContext) -> datetime:
+    """The start of the working day two working days before `instant`'s day."""
+    day = ctx.calendar.local(instant).date()
+    found = 0
+    while found < 2:
+        day -= timedelta(days=1)
+        if ctx.calendar.is_working_day(day):
+            found += 1
+    return _local_nine(datetime.combine(day, time(12, 0), tzinfo=instant.tzinfo), ctx)
+
+
+def _expire(case: CaseView, due_at: datetime, ctx: RuleContext) -> Decision:
+    """R-PIN-13/14: licensed during the pre-pin → pinned; otherwise expired and released."""
+    attrs = dict(case.attrs)
+    if attrs.get("licensed_during_prepin") or _paid_license(case, ctx):
+        return pin(case, {**attrs, "licensed_during_prepin": True}, due_at, "licenses", ctx)
+    return Decision(
+        state=EXPIRED,
+        event="expired",
+        fields=case.fields,
+        attrs={
+            **attrs,
+            "expired_at": iso(due_at),
+            "closed_at": iso(due_at),
+            "close_reason": "expired",
+        },
+        replies=(ReplyIntent("notice", "pin_expired", {}),),
+        cancel_deadlines=PREPIN_TIMERS,
+        rule_ids=("R-PIN-13", "R-PIN-30"),
+    )
+
+
+def _paid_license(case: CaseView, ctx: RuleContext) -> bool:
+    """R-PIN-14: a license of the same partner, paid inside the pre-pin, for this client."""
+    if ctx.lookups is None or case.partner_id is None:
+        return False
+    inn = case.attrs.get("client_inn")
+    start, end = when(case.attrs, "prepin_started_at"), when(case.attrs, "prepin_expires_at")
+    for lic in ctx.lookups.cases(kind="license_request", partner_id=case.partner_id):
+        paid = lic.attrs.get("payment_date")
+        if not paid or inn not in (lic.attrs.get("paid_end_customer_inns") or []):
+            continue
+        paid_on = date.fromisoformat(str(paid)[:10])
+        if start and end and start.date() <= paid_on <= ctx.calendar.local(end).date():
+            return True
+    return False
+
+
+def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
+    out = dict(attrs)
+    for key, value in attrs.items():
+        if isinstance(value, str) and key.endswith("_at"):
+            out[key] = datetime.fromisoformat(value)
+    return out

@@ -1,0 +1,243 @@
+"""The life of a client pin end to end (spec §5.1): letters via ingest, time via tick, HQ via
+actions, on a frozen clock. Dates are 2026: 60 calendar days from 02.03 end on 01.05."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import deliver, register_partner
+from tests.integration.test_service_desk import act, at, partner_replies, show
+from tests.support.letters import letter
+
+PIN_BODY = """Добрый день!
+
+Просим предварительно закрепить за нами клиента.
+
+Наименование клиента: ООО «Северный кадастр»
+ИНН/КПП: {inn}/720301001
+Адрес клиента: 625000, г. Тюмень, ул. Республики, д. 10
+Номер и дата договора: Договор № {contract} от 01.02.2026
+Причина интереса: клиент планирует развитие муниципальной ГИС в 2026 году
+{contacts}
+"""
+CONTACTS = """Контактные лица:
+1. Смирнов Алексей Петрович, главный инженер, +7 (3452) 12-34-56
+2. Кузнецова Мария Игоревна, начальник отдела ИТ, kuznetsova@sevkad.ru
+"""
+SOFTWARE_LIST = """Добрый день!
+
+Направляем перечень специализированного ПО для перевода клиента в статус закрепленного:
+
+1. ГеоКадастр — ведение кадастра недвижимости — 2019612345
+2. ТехноКарта Сервер — публикация карт — 2022665123
+"""
+REPORT = """Добрый день!
+Направляем ежегодный отчет по клиенту ООО «Северный кадастр» (ИНН 7204196795).
+
+Проведенные поставки: 5 лицензий ГеоКадастр, поставка в ноябре 2026 г.
+Планируемые поставки в текущем и следующем периоде: 10 рабочих мест во 2 квартале 2027 г.
+"""
+OTHER = {
+    "name": "ООО «Другой партнер»",
+    "inn": "7700000009",
+    "role": "authorized",
+    "addresses": ["anna@other.ru"],
+}
+
+
+def pin_request(
+    sender="ivan@partner.ru", inn="7204196795", contract="12/34-ЛД", contacts=CONTACTS, **kw
+) -> bytes:
+    body = PIN_BODY.format(inn=inn, contract=contract, contacts=contacts)
+    return letter(
+        sender=sender,
+        to="mail@technocom.tech",
+        subject="Предварительное закрепление клиента",
+        body=body,
+        **kw,
+    )
+
+
+def send(service, raw: bytes):
+    return deliver(service, raw, to=("mail@technocom.tech",))
+
+
+def in_thread(service, case: str, body: str, subject: str = "перечень", **kw):
+    return send(
+        service,
+        letter(to="mail@technocom.tech", subject=f"Re: [{case}] {subject}", body=body, **kw),
+    )
+
+
+def test_r_pin_2_incomplete_then_answer_then_r_pin_7_prepin_for_60_days(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = send(service, pin_request(contacts="Контактное лицо: Смирнов А.П., +7 3452 123456"))
+    assert (first.kind, first.state) == ("pin_request", "needs_info")
+    # One contact where two are required: named as a problem, not as missing data.
+    assert "contacts" in {item["field"] for item in first.invalid}
+    [ask] = partner_replies(first)
+    assert "клиент за вами не закреплен" in ask["text"]
+    at(frozen_clock, 2026, 3, 3, 9, 0)
+    answer = in_thread(service, first.case, CONTACTS, subject="контакты")
+    assert answer.state == "pre_pinned"
+    [prepin] = partner_replies(answer)
+    # R-PIN-7: the 60 days run from the completing letter: 03.03 + 60 = 02.05 end of day.
+    assert "до 02.05.2026 23:59 (GMT+5)" in prepin["text"]
+    assert "номер государственной регистрации программы для ЭВМ" in prepin["text"]
+
+
+def test_r_pin_10_software_list_pins_and_r_pin_18_first_report_date(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    at(frozen_clock, 2026, 4, 1, 12, 0)
+    pinned = in_thread(service, case, SOFTWARE_LIST)
+    assert (pinned.kind, pinned.state) == ("pin_confirmation", "pinned")
+    assert "Первый отчет — до 15.01.2027 23:59 (GMT+5)" in partner_replies(pinned)[0]["text"]
+
+
+def test_r_pin_11_invalid_software_list_keeps_prepin_and_the_date(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    bad = in_thread(service, case, SOFTWARE_LIST.replace("2019612345", "2019512345"))
+    assert bad.state == "pre_pinned"
+    text = partner_replies(bad)[0]["text"]
+    assert "свидетельство Роспатента" in text and "01.05.2026 23:59" in text
+
+
+def test_r_pin_13_expiry_releases_the_client_and_another_partner_can_pin(service, frozen_clock):
+    register_partner(service, OTHER)
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = send(service, pin_request())
+    at(frozen_clock, 2026, 3, 10, 10, 0)
+    taken = send(service, pin_request(sender="anna@other.ru"))
+    assert (taken.state, partner_replies(taken)[0]["template"]) == ("rejected", "pin_rej")
+    assert "ООО «Партнер»" not in partner_replies(taken)[0]["text"]  # R-PIN-4: holder unnamed
+    at(frozen_clock, 2026, 5, 1, 23, 59, 59)
+    assert [r for r in service.ticker.tick().replies if r["template"] == "pin_expired"] == []
+    at(frozen_clock, 2026, 5, 2, 0, 0, 1)
+    expired = [r for r in service.ticker.tick().replies if r["template"] == "pin_expired"]
+    assert len(expired) == 1 and show(service, first.case)["state"] == "expired"
+    again = send(service, pin_request(sender="anna@other.ru"))
+    assert again.state == "pre_pinned"
+
+
+def test_r_pin_17_reminders_before_expiry(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    send(service, pin_request())
+    at(frozen_clock, 2026, 4, 17, 9, 0)  # expiry 01.05 − 14 days, 09:00 local
+    [remind] = service.ticker.tick().replies
+    assert remind["kind"] == "reminder" and "до окончания закрепления 14" in remind["subject"]
+
+
+def test_r_pin_15_16_extension_once_with_hq_approval(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    ack = in_thread(
+        service,
+        case,
+        "Просим продлить срок предварительного закрепления на 45 дней.",
+        subject="продление",
+    )
+    assert ack.kind == "pin_extension"
+    text = partner_replies(ack)[0]["text"]
+    # 45 days asked, 30 is the most (R-PIN-16); the old date holds until HQ decides.
+    assert "на 30 календарных дней" in text and "прежний срок — до 01.05.2026 23:59" in text
+    second = in_thread(
+        service, case, "Просим продлить предварительное закрепление.", subject="продление"
+    )
+    assert partner_replies(second)[0]["template"] == "pin_ext_rej"
+    ok = act(service, case, "approve_extension", days="30")
+    assert "до 31.05.2026 23:59 (GMT+5)" in ok.replies[0]["text"]
+    third = in_thread(
+        service, case, "Просим продлить предварительное закрепление еще.", subject="продление"
+    )
+    assert "уже было запрошено или предоставлено" in partner_replies(third)[0]["text"]
+    at(frozen_clock, 2026, 5, 2, 12, 0)
+    service.ticker.tick()
+    assert show(service, case)["state"] == "pre_pinned"  # the old expiry no longer applies
+
+
+def test_r_pin_3_conflict_by_contract_key(service, frozen_clock):
+    register_partner(service, OTHER)
+    send(service, pin_request())
+    other = send(service, pin_request(sender="anna@other.ru", inn="7700000009"))
+    assert other.state == "rejected"  # same contract number and date (R-PIN-3 b)
+
+
+def test_r_pin_6_same_partner_twice_is_a_duplicate_with_the_old_dates(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = send(service, pin_request())
+    at(frozen_clock, 2026, 3, 20, 10, 0)
+    dup = send(service, pin_request())
+    assert dup.state == "duplicate"
+    text = partner_replies(dup)[0]["text"]
+    assert first.case in text and "01.05.2026 23:59" in text and "не продлевает" in text
+
+
+def test_r_pin_1_sender_who_is_not_a_partner_is_rejected(service):
+    result = send(service, pin_request(sender="someone@stranger.ru"))
+    assert result.state == "rejected"
+    assert "дистрибьюторское соглашение" in result.replies[0]["text"]
+
+
+def test_r_pin_23_25_missed_report_warning_then_unpinned(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    in_thread(service, case, SOFTWARE_LIST)
+    at(frozen_clock, 2027, 1, 16, 0, 0, 1)  # just after the end of 15 January
+    service.ticker.tick()
+    assert show(service, case)["state"] == "report_overdue"
+    at(frozen_clock, 2027, 1, 18, 0, 0, 1)  # start of D+3
+    [warning] = [r for r in service.ticker.tick().replies if r["kind"] == "warning"]
+    assert "до 25.01.2027 23:59 (GMT+5)" in warning["text"]
+    at(frozen_clock, 2027, 1, 26, 0, 0, 1)  # after the end of D+10
+    [unpinned] = [r for r in service.ticker.tick().replies if r["template"] == "pin_unpinned"]
+    assert "может быть закреплен за другим партнером" in unpinned["text"]
+    assert show(service, case)["state"] == "unpinned"
+
+
+def test_r_pin_24_report_during_overdue_returns_to_pinned_next_year(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    in_thread(service, case, SOFTWARE_LIST)
+    at(frozen_clock, 2027, 1, 20, 10, 0)
+    service.ticker.tick()
+    report = in_thread(service, case, REPORT, subject="отчет")
+    assert (report.kind, report.state) == ("annual_report", "pinned")
+    assert "следующий отчет — до 15.01.2028 23:59" in partner_replies(report)[0]["text"]
+    at(frozen_clock, 2027, 1, 27, 10, 0)
+    service.ticker.tick()
+    assert show(service, case)["state"] == "pinned"  # the D+10 unpinning no longer applies
+
+
+def test_r_pin_28_withdrawal_and_r_pin_27_status_query(service, frozen_clock):
+    case = send(service, pin_request()).case
+    status = send(
+        service,
+        letter(
+            to="mail@technocom.tech",
+            subject="Проверка статуса клиента",
+            body="Подскажите, свободен ли клиент с ИНН 7204196795?",
+        ),
+    )
+    assert status.state == "answered"
+    assert f"закреплен за вашей организацией (обращение {case})" in status.replies[0]["text"]
+    withdrawn = in_thread(
+        service, case, "Отказываемся от закрепления, просим снять закрепление.", subject="отказ"
+    )
+    assert withdrawn.state == "withdrawn"
+
+
+@pytest.mark.parametrize("mode", ["manual"])
+def test_r_pin_8_manual_mode_waits_for_hq(settings, frozen_clock, tmp_path, mode):
+    from bot.app import build
+
+    policy = tmp_path / "p.toml"
+    policy.write_text(f'[pin]\nconfirmation_mode = "{mode}"\n')
+    service = build(settings.model_copy(update={"policy_file": policy}), clock=frozen_clock)
+    register_partner(service)
+    result = send(service, pin_request())
+    assert result.state == "awaiting_hq"
+    approved = act(service, result.case, "approve_pin")
+    assert approved.state == "pre_pinned"
+    service.engine.dispose()
