@@ -30,9 +30,9 @@ def register(
     sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
 ) -> dict:
     partners = sub.add_parser("partners", help="the partner registry: add, import, list, show")
-    common(partners)
     psub = partners.add_subparsers(dest="partners_command", required=True, metavar="ACTION")
     add = psub.add_parser("add", help="add or update a partner (matched by INN, else name)")
+    common(add)
     add.add_argument("name")
     add.add_argument("--inn")
     add.add_argument("--kpp")
@@ -57,10 +57,24 @@ def register(
     add.add_argument("--curator", help="the HQ curator's address")
     add.add_argument("--support-tier")
     imp = psub.add_parser("import", help="import partners from a CSV (header row) or JSON file")
+    common(imp)
     imp.add_argument("file", type=Path)
-    psub.add_parser("list", help="list partners").add_argument("--json", action="store_true")
+    plist = psub.add_parser("list", help="list partners")
+    common(plist)
+    plist.add_argument("--json", action="store_true")
     show = psub.add_parser("show", help="one partner by id, INN or name")
+    common(show)
     show.add_argument("key")
+
+    registry = sub.add_parser("registry", help="the client registry: export, show INN")
+    rsub = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
+    export = rsub.add_parser("export", help="the published registry as CSV or JSON (R-PIN-30)")
+    common(export)
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--out", type=Path, help="write to this file instead of the screen")
+    rshow = rsub.add_parser("show", help="a client's status and history by INN")
+    common(rshow)
+    rshow.add_argument("inn")
 
     case = sub.add_parser("case", help="act on a case as HQ: " + ", ".join(ALL_ACTIONS))
     common(case)
@@ -87,7 +101,7 @@ def register(
         help="any other action parameter (repeatable), e.g. --param days=30",
     )
     case.add_argument("--json", action="store_true")
-    return {"partners": cmd_partners, "case": cmd_case}
+    return {"partners": cmd_partners, "case": cmd_case, "registry": cmd_registry}
 
 
 def _service(args: argparse.Namespace):
@@ -183,4 +197,31 @@ def cmd_case(args: argparse.Namespace) -> int:
     else:
         letters = ", ".join(f"{r['kind']}→{r['to']}" for r in result.replies) or "no letter"
         print(f"{result.case}: {args.action} done, state {result.state}; {letters}")
+    return 0
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    from bot.registry import client_history, registry_rows, to_csv
+
+    service = _service(args)
+    publish = service.policy.registry.publish_holder
+    with service.sessions() as session:
+        rows = registry_rows(session, publish_holder=publish)
+        if args.registry_command == "export":
+            text = (
+                json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+                if args.format == "json"
+                else to_csv(rows)
+            )
+            if args.out:
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(text, encoding="utf-8")
+                print(f"{len(rows)} client(s) written to {args.out}")
+            else:
+                print(text, end="")
+            return 0
+        current = [row for row in rows if row["client_inn"] == args.inn]
+        history = client_history(session, args.inn)
+    status = current[0] if current else {"client_inn": args.inn, "status": "free"}
+    print(json.dumps({"current": status, "history": history}, ensure_ascii=False, indent=2))
     return 0

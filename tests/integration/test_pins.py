@@ -241,3 +241,32 @@ def test_r_pin_8_manual_mode_waits_for_hq(settings, frozen_clock, tmp_path, mode
     approved = act(service, result.case, "approve_pin")
     assert approved.state == "pre_pinned"
     service.engine.dispose()
+
+
+def test_r_pin_30_registry_export_and_client_history(
+    service, frozen_clock, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    from bot.cli import main
+
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    in_thread(service, case, SOFTWARE_LIST)
+    db = service.settings.database_url
+    assert main(["registry", "export", "--db", db]) == 0
+    exported = capsys.readouterr().out.splitlines()
+    assert exported[0] == "client_name,client_inn,status,since,expires,holder,case"
+    assert exported[1].startswith("ООО «Северный кадастр»,7204196795,pinned,")
+    assert exported[1].endswith(f"ООО «Партнер»,{case}")
+    out = tmp_path / "registry.json"
+    assert main(["registry", "export", "--format", "json", "--out", str(out), "--db", db]) == 0
+    [row] = json.loads(out.read_text())
+    assert (row["status"], row["client_inn"]) == ("pinned", "7204196795")
+    capsys.readouterr()
+    assert main(["registry", "show", "7204196795", "--db", db]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["current"]["status"] == "pinned"
+    assert [h["to"] for h in shown["history"]] == ["pre_pinned", "pinned"]
+    assert main(["registry", "show", "7700000009", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["current"]["status"] == "free"
