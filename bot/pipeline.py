@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 import parsers
 from bot.apply import Applier, CaseContext
 from bot.clock import Clock, as_utc
+from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.ingest import Arrival, StoredLetter, store_raw
 from bot.lookups import SessionLookups
 from bot.partners import Identity, identify
@@ -201,6 +202,10 @@ class Pipeline:
                 # R-MBX-6: processed as what it is; the first reply names the right mailbox.
                 wrong_mailbox=classification.wrong_mailbox if case is None else None,
             )
+            if case is None and kind in PIN_FOLLOWUPS and identity is not None:
+                case, answered = route_unthreaded(session, self, ctx, classification)
+                if answered is not None:
+                    return self._answered(letter_row, classification, answered, hold_replies)
             if case is not None:
                 if kind in FOLLOWUP_KINDS:
                     # A software list, extension, report or document letter is read and
@@ -247,6 +252,28 @@ class Pipeline:
             )
             self._finish(letter_row, result, case, hold_replies=hold_replies)
             return result
+
+    def _answered(
+        self,
+        row: Letter,
+        classification: Classification,
+        answered: dict[str, Any],
+        hold_replies: bool,
+    ) -> LetterResult:
+        case, decision = answered["case"], answered["decision"]
+        result = LetterResult(
+            letter_id=row.id,
+            kind=classification.kind.value,
+            case=case.number,
+            state=case.state,
+            missing=list(decision.missing),
+            invalid=list(decision.invalid),
+            replies=answered["replies"],
+            confidence=classification.confidence,
+            reasons=list(classification.reasons),
+        )
+        self._finish(row, result, case, hold_replies=hold_replies)
+        return result
 
     @staticmethod
     def _facts(

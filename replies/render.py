@@ -66,6 +66,9 @@ class Renderer:
         )
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
+        self._env.filters["local_iso"] = lambda value: self.format_local(
+            datetime.fromisoformat(value)
+        )
         self._env.globals.update(field_help=field_help, kind_title=kind_title)
         self._env.globals.update(
             state_title=state_title,

@@ -270,3 +270,57 @@ def test_r_pin_30_registry_export_and_client_history(
     assert [h["to"] for h in shown["history"]] == ["pre_pinned", "pinned"]
     assert main(["registry", "show", "7700000009", "--db", db]) == 0
     assert json.loads(capsys.readouterr().out)["current"]["status"] == "free"
+
+
+def test_r_thr_4_software_list_without_thread_matched_by_inn(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    body = SOFTWARE_LIST.replace(
+        "Направляем перечень", "По клиенту ИНН 7204196795 направляем перечень"
+    )
+    listed = send(service, letter(to="mail@technocom.tech", subject="Перечень ПО", body=body))
+    assert (listed.case, listed.state) == (case, "pinned")
+
+
+def test_r_pin_21_one_report_for_two_clients(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = send(service, pin_request()).case
+    second = send(service, pin_request(inn="7700000009", contract="55/1")).case
+    for case in (first, second):
+        in_thread(service, case, SOFTWARE_LIST)
+    at(frozen_clock, 2027, 1, 10, 10, 0)
+    body = """Добрый день! Направляем ежегодный отчет по закрепленным клиентам.
+
+1. ООО «Северный кадастр», ИНН 7204196795
+Проведенные поставки: 5 лицензий ГеоКадастр в 2026 г.
+
+2. АО «Восток», ИНН 7700000009
+Планируемые поставки: 3 рабочих места в 2027 г.
+"""
+    report = send(
+        service,
+        letter(
+            to="mail@technocom.tech",
+            subject="Отчет об использовании специализированного ПО",
+            body=body,
+        ),
+    )
+    [ack] = partner_replies(report)
+    assert first in ack["text"] and second in ack["text"] and "15.01.2028" in ack["text"]
+    for case in (first, second):
+        assert "report-accepted" in [e["event"] for e in show(service, case)["history"]]
+
+
+def test_r_thr_4_step_6_unmatched_follow_up_is_asked_not_guessed(service, frozen_clock):
+    listed = send(
+        service,
+        letter(
+            to="mail@technocom.tech",
+            subject="Перечень ПО",
+            body=SOFTWARE_LIST.replace("Направляем", "По ИНН 7700000009 направляем"),
+        ),
+    )
+    assert listed.state == "unmatched"
+    [reply] = listed.replies
+    assert "Не удалось отнести письмо к обращению" in reply["subject"]
+    assert "не найдено действующее закрепление клиента" in reply["text"]
