@@ -176,6 +176,30 @@ def _alert_outage(service: Service, name: str, server: str, since: datetime, err
         )
 
 
+def _coalesced(
+    loop: asyncio.AbstractEventLoop, event: asyncio.Event, delay: float = 0.02
+) -> Callable[[LetterResult], None]:
+    """Set `event` at most once per `delay` seconds.
+
+    A backlog of IMAP letters is ingested every few milliseconds; a delivery round per letter
+    cost about a fifth of the throughput (bench/bench_imap.py) in SQLite write contention.
+    20 ms is nothing next to the IDLE latency.
+    """
+    handle: asyncio.TimerHandle | None = None
+
+    def fire() -> None:
+        nonlocal handle
+        handle = None
+        event.set()
+
+    def request(_result: LetterResult) -> None:
+        nonlocal handle
+        if handle is None:
+            handle = loop.call_later(delay, fire)
+
+    return request
+
+
 async def run_service(service: Service, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -249,7 +273,7 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
                 await asyncio.wait_for(wake.wait(), timeout=settings.outbox.poll_seconds)
 
     sender_task = asyncio.create_task(sender_loop())
-    watchers = imap_watchers(service, ingest_lock, on_ingested=lambda _result: wake.set())
+    watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
     watcher_tasks = [asyncio.create_task(w.run(stop), name=w.config.name) for w in watchers]
     for watcher in watchers:
         cfg = watcher.config
