@@ -127,6 +127,7 @@ def imap_watchers(
             password=box.secret(),
             folder=box.folder,
             tls_verify=box.tls_verify,
+            ca_file=box.ca_file,
             processed_action=box.processed_action,
             processed_folder=box.processed_folder,
             quarantine_folder=box.quarantine_folder,

@@ -146,6 +146,7 @@ class ImapMailboxSettings(BaseModel):
     port: int | None = Field(None, ge=1, le=65535)  # default: 993 for tls, else 143
     tls: Literal["none", "starttls", "tls"] = "tls"
     tls_verify: bool = True
+    ca_file: str = ""  # PEM bundle to trust instead of the system CAs (e.g. an internal CA)
     user: str
     password: SecretStr | None = None
     # Environment variable with the password; default PARTNERDESK_IMAP_<NAME>_PASSWORD.

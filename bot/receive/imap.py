@@ -64,6 +64,7 @@ class WatcherConfig:
     password: str
     folder: str = "INBOX"
     tls_verify: bool = True
+    ca_file: str = ""
     processed_action: str = "flag"  # flag | move
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
@@ -365,7 +366,9 @@ class MailboxWatcher:
     # -- connection ------------------------------------------------------------------------
 
     def _ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        context = ssl.create_default_context(
+            ssl.Purpose.SERVER_AUTH, cafile=self.config.ca_file or None
+        )
         if not self.config.tls_verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
