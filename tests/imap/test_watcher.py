@@ -258,3 +258,17 @@ async def test_both_mailboxes_are_watched_at_once(
     }
     assert cases(service) == 3
     assert state(service, "mail").letters_ingested + state(service, "support").letters_ingested == 4
+
+
+async def test_without_idle_the_watcher_polls(
+    dovecot, clients, folder, tmp_path, start_service
+) -> None:
+    client = clients("support")
+    client.create(folder)
+    box = mailbox_config(dovecot, "support", "support", folder, idle=False, poll_seconds=0.2)
+    running = await start_service(imap_settings(tmp_path, [box]))
+    service = running.service
+    await until(lambda: state(service, "support") is not None, 10, "the watcher")
+    await until(lambda: state(service, "support").status == "polling", 10, "polling")
+    client.append(folder, ticket(1))
+    await until(lambda: len(delivered(running.outbox)) == 1, 5, "the reply")
