@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import re
 import ssl
 from collections import deque
@@ -30,6 +29,20 @@ from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import LetterResult, Pipeline
 from bot.receive import imap_state
+from bot.receive.imap_wire import (
+    Fetched,
+    ImapClient,
+    ImapError,
+    backoff_delay,
+    batches,
+    describe,
+    ok,
+    parse_fetch,
+    parse_sizes,
+    quote,
+    server_trouble,
+    uid_set,
+)
 from bot.store.models import Letter
 
 log = logging.getLogger(__name__)
@@ -37,18 +50,10 @@ log = logging.getLogger(__name__)
 # INFO; neither belongs in the service log, and letters hold partners' personal data.
 logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
-_UID = re.compile(rb"\bUID (\d+)")
-_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
-_INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
-_FETCH_START = re.compile(rb"\d+ FETCH \(")
 _MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
 
 
 T = TypeVar("T")
-
-
-class ImapError(Exception):
-    """The server refused something we need; the watcher reconnects after a backoff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +88,6 @@ class WatcherConfig:
         return f"WatcherConfig(name={self.name!r}, {self.user}@{self.host}:{self.port})"
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    uid: int
-    internaldate: datetime | None
-    raw: bytes
-
-
 @dataclass(slots=True)
 class SyncStats:
     ingested: int = 0
@@ -99,135 +97,9 @@ class SyncStats:
     total: int = 0  # letters found to do in this run (for progress)
 
 
-class _Protocol(aioimaplib.IMAP4ClientProtocol):
-    """aioimaplib's protocol, plus a flag raised by every untagged EXISTS.
-
-    aioimaplib drops untagged responses that arrive while an unrelated command runs (an
-    EXISTS during a UID FETCH, say). A letter delivered at that moment would then wait for
-    the next IDLE timeout; watching EXISTS here closes that gap.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, conn_lost_cb=None) -> None:
-        super().__init__(loop, conn_lost_cb)
-        self.new_mail = asyncio.Event()
-
-    def _untagged_response(self, line: bytes):
-        if line.endswith(b" EXISTS"):
-            self.new_mail.set()
-        return super()._untagged_response(line)
-
-
-class _Client(aioimaplib.IMAP4):
-    protocol: _Protocol
-
-    def create_client(self, host, port, loop, conn_lost_cb=None, ssl_context=None) -> None:
-        local_loop = loop if loop is not None else asyncio.get_running_loop()
-        self.protocol = _Protocol(local_loop, conn_lost_cb)
-        self._client_task = local_loop.create_task(
-            local_loop.create_connection(lambda: self.protocol, host, port, ssl=ssl_context)
-        )
-
-
-def uid_set(uids: Iterable[int]) -> str:
-    """1,2,3,5,7,8 → "1:3,5,7:8" (short commands for big batches)."""
-    ordered = sorted(set(uids))
-    parts: list[str] = []
-    start = prev = ordered[0]
-    for uid in ordered[1:]:
-        if uid != prev + 1:
-            parts.append(f"{start}:{prev}" if start != prev else str(start))
-            start = uid
-        prev = uid
-    parts.append(f"{start}:{prev}" if start != prev else str(start))
-    return ",".join(parts)
-
-
-def parse_internaldate(value: bytes) -> datetime | None:
-    try:
-        return datetime.strptime(value.decode("ascii").strip(), "%d-%b-%Y %H:%M:%S %z").astimezone(
-            UTC
-        )
-    except ValueError:
-        return None
-
-
-def parse_fetch(lines: list) -> list[Fetched]:
-    """FETCH items carrying a body literal; unsolicited FETCHes (flag changes) are skipped.
-
-    aioimaplib returns `[b'1 FETCH (UID 7 INTERNALDATE "…" BODY[] {n}', bytearray(literal),
-    b')', …, b'Fetch completed']`: the literal is the one bytearray in each item.
-    """
-    found: list[Fetched] = []
-    meta = b""
-    literal: bytearray | None = None
-
-    def flush() -> None:
-        uid = _UID.search(meta)
-        if literal is not None and uid:
-            date = _INTERNALDATE.search(meta)
-            found.append(
-                Fetched(
-                    int(uid.group(1)),
-                    parse_internaldate(date.group(1)) if date else None,
-                    bytes(literal),
-                )
-            )
-
-    for line in lines[:-1]:  # the last line is the tagged status text
-        if isinstance(line, bytearray):
-            literal = line
-        elif _FETCH_START.match(line):
-            flush()
-            meta, literal = line, None
-        else:
-            meta += line
-    flush()
-    return found
-
-
-def parse_sizes(lines: list) -> list[tuple[int, int]]:
-    out = []
-    for line in lines[:-1]:
-        if isinstance(line, bytes):
-            uid, size = _UID.search(line), _SIZE.search(line)
-            if uid and size:
-                out.append((int(uid.group(1)), int(size.group(1))))
-    return out
-
-
-def batches(items: list[tuple[int, int]], count: int, size: int) -> Iterable[list[int]]:
-    """UIDs grouped so a batch holds at most `count` letters and about `size` bytes."""
-    batch: list[int] = []
-    total = 0
-    for uid, length in items:
-        if batch and (len(batch) >= count or total + length > size):
-            yield batch
-            batch, total = [], 0
-        batch.append(uid)
-        total += length
-    if batch:
-        yield batch
-
-
-def backoff_delay(attempt: int, initial: float, maximum: float) -> float:
-    """Exponential backoff with equal jitter, so many watchers do not reconnect in step."""
-    ceiling = min(maximum, initial * 2 ** max(0, attempt - 1))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
-def _quote(name: str) -> str:
-    return aioimaplib.quoted(name)
-
-
-def _ok(response: aioimaplib.Response, what: str) -> aioimaplib.Response:
-    if response.result != "OK":
-        text = b" ".join(x for x in response.lines if isinstance(x, bytes))[:300]
-        raise ImapError(f"{what}: {response.result} {text.decode(errors='replace')}")
-    return response
-
-
 class MailboxWatcher:
-    """One folder on one server; `run` lives as long as the service, `sync_once` for import."""
+    """One folder on one server: `run` lives as long as the service; `partnerdesk import` uses
+    `connect`, `open_folder` and `sync` directly."""
 
     def __init__(
         self,
@@ -258,7 +130,7 @@ class MailboxWatcher:
         """Watch until `stop` is set; every failure is logged, recorded and retried later."""
         attempt = 0
         while not stop.is_set():
-            client: _Client | None = None
+            client: ImapClient | None = None
             try:
                 await self._health("connecting")
                 client = await self.connect()
@@ -273,7 +145,7 @@ class MailboxWatcher:
                 delay = backoff_delay(
                     attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
                 )
-                error = _describe(exc)
+                error = describe(exc)
                 log.warning(
                     "imap %s: %s; reconnecting in %.1f s (attempt %d)",
                     self.config.name,
@@ -289,7 +161,7 @@ class MailboxWatcher:
                     await self.close(client)
         await self._health("stopped")
 
-    async def _watch(self, client: _Client, progress: imap_state.Progress, stop: asyncio.Event):
+    async def _watch(self, client: ImapClient, progress: imap_state.Progress, stop: asyncio.Event):
         idle = self.config.idle and client.has_capability("IDLE")
         while not stop.is_set():
             progress = await self.sync(client, progress, stop=stop)
@@ -299,7 +171,7 @@ class MailboxWatcher:
             else:
                 await self._poll(client, stop)
 
-    async def _idle(self, client: _Client, stop: asyncio.Event) -> None:
+    async def _idle(self, client: ImapClient, stop: asyncio.Event) -> None:
         proto = client.protocol
         if proto.new_mail.is_set():
             return
@@ -323,7 +195,7 @@ class MailboxWatcher:
             raise ImapError("connection lost while idling")
         # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
         # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
-        trouble = _server_trouble(push)
+        trouble = server_trouble(push)
         client.idle_done()
         await asyncio.wait_for(idle, self.config.command_timeout_seconds)
         # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
@@ -349,7 +221,7 @@ class MailboxWatcher:
             raise ImapError("connection lost")
         return task.result()
 
-    async def _poll(self, client: _Client, stop: asyncio.Event) -> None:
+    async def _poll(self, client: ImapClient, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
         try:
             await asyncio.wait(
@@ -361,7 +233,7 @@ class MailboxWatcher:
         if self._lost.is_set():
             raise ImapError("connection lost")
         if not stop.is_set():
-            _ok(await self._call(client.noop()), "NOOP")
+            ok(await self._call(client.noop()), "NOOP")
 
     # -- connection ------------------------------------------------------------------------
 
@@ -374,12 +246,12 @@ class MailboxWatcher:
             context.verify_mode = ssl.CERT_NONE
         return context
 
-    async def connect(self) -> _Client:
+    async def connect(self) -> ImapClient:
         """Connect, (STARTTLS,) log in and read the capabilities."""
         cfg = self.config
         self._lost = asyncio.Event()
         lost = self._lost
-        client = _Client(
+        client = ImapClient(
             cfg.host,
             cfg.port,
             timeout=cfg.command_timeout_seconds,
@@ -401,12 +273,12 @@ class MailboxWatcher:
             raise
         return client
 
-    async def _starttls(self, client: _Client) -> None:
+    async def _starttls(self, client: ImapClient) -> None:
         proto = client.protocol
         if "STARTTLS" not in proto.capabilities:
             raise ImapError(f"{self.config.host} does not offer STARTTLS")
         command = aioimaplib.Command("STARTTLS", proto.new_tag(), loop=proto.loop)
-        _ok(
+        ok(
             await asyncio.wait_for(proto.execute(command), self.config.command_timeout_seconds),
             "STARTTLS",
         )
@@ -418,7 +290,7 @@ class MailboxWatcher:
         # RFC 3501 §6.2.1: forget what the server said before TLS.
         await asyncio.wait_for(proto.capability(), self.config.command_timeout_seconds)
 
-    async def close(self, client: _Client) -> None:
+    async def close(self, client: ImapClient) -> None:
         with contextlib.suppress(Exception):
             if client.protocol.transport is not None and not self._lost.is_set():
                 if client.has_pending_idle():
@@ -428,7 +300,7 @@ class MailboxWatcher:
             if client.protocol.transport is not None:
                 client.protocol.transport.close()
 
-    async def open_folder(self, client: _Client) -> imap_state.Progress:
+    async def open_folder(self, client: ImapClient) -> imap_state.Progress:
         """Create the target folders if needed, SELECT, match UIDVALIDITY, replay owed actions."""
         cfg = self.config
         targets = [cfg.quarantine_folder] if cfg.quarantine_folder else []
@@ -436,8 +308,8 @@ class MailboxWatcher:
             targets.append(cfg.processed_folder)
         for folder in targets:
             # NO [ALREADYEXISTS] is the usual answer and fine.
-            await self._call(client.create(_quote(folder)))
-        response = _ok(await self._call(client.select(_quote(cfg.folder))), f"SELECT {cfg.folder}")
+            await self._call(client.create(quote(folder)))
+        response = ok(await self._call(client.select(quote(cfg.folder))), f"SELECT {cfg.folder}")
         text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
         validity = re.search(rb"UIDVALIDITY (\d+)", text)
         uidnext = re.search(rb"UIDNEXT (\d+)", text)
@@ -466,7 +338,7 @@ class MailboxWatcher:
 
     async def sync(
         self,
-        client: _Client,
+        client: ImapClient,
         progress: imap_state.Progress,
         *,
         hold: bool | None = None,
@@ -485,7 +357,7 @@ class MailboxWatcher:
         resync = progress.resync
         while True:
             client.protocol.new_mail.clear()
-            response = _ok(
+            response = ok(
                 await self._call(client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)")),
                 "UID FETCH",
             )
@@ -512,7 +384,7 @@ class MailboxWatcher:
 
     async def _ingest_batch(
         self,
-        client: _Client,
+        client: ImapClient,
         progress: imap_state.Progress,
         batch: list[int],
         upto: int,
@@ -523,7 +395,7 @@ class MailboxWatcher:
         cfg = self.config
         letters: deque[Fetched] = deque()
         if batch:
-            response = _ok(
+            response = ok(
                 await self._call(
                     client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])")
                 ),
@@ -606,10 +478,10 @@ class MailboxWatcher:
         return result
 
     async def _skip_known(
-        self, client: _Client, uidvalidity: int, batch: list[int], stats: SyncStats
+        self, client: ImapClient, uidvalidity: int, batch: list[int], stats: SyncStats
     ) -> list[int]:
         """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
-        response = _ok(
+        response = ok(
             await self._call(
                 client.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
             ),
@@ -654,7 +526,7 @@ class MailboxWatcher:
 
     async def _apply(
         self,
-        client: _Client,
+        client: ImapClient,
         uidvalidity: int,
         processed: Iterable[int],
         quarantine: Iterable[int],
@@ -670,7 +542,7 @@ class MailboxWatcher:
                 await self._move(client, uids, cfg.quarantine_folder)
         if processed:
             uids = uid_set(processed)
-            _ok(
+            ok(
                 await self._call(
                     client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})")
                 ),
@@ -683,18 +555,18 @@ class MailboxWatcher:
                 imap_state.done, self._sessions, cfg.name, uidvalidity, {*processed, *quarantine}
             )
 
-    async def _move(self, client: _Client, uids: str, folder: str) -> None:
+    async def _move(self, client: ImapClient, uids: str, folder: str) -> None:
         if client.has_capability("MOVE"):
-            _ok(await self._call(client.uid("move", uids, _quote(folder))), f"UID MOVE to {folder}")
+            ok(await self._call(client.uid("move", uids, quote(folder))), f"UID MOVE to {folder}")
             return
         # RFC 6851 fallback: copy, mark deleted, expunge just these UIDs (needs UIDPLUS).
-        _ok(await self._call(client.uid("copy", uids, _quote(folder))), f"UID COPY to {folder}")
-        _ok(
+        ok(await self._call(client.uid("copy", uids, quote(folder))), f"UID COPY to {folder}")
+        ok(
             await self._call(client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)")),
             "UID STORE",
         )
         if client.has_capability("UIDPLUS"):
-            _ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
+            ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
 
     # -- health ----------------------------------------------------------------------------
 
@@ -742,24 +614,5 @@ class MailboxWatcher:
             )
 
 
-def _server_trouble(push: asyncio.Future) -> str | None:
-    """An untagged NO/BAD/BYE pushed during IDLE, as text; None when all is well."""
-    if not push.done() or push.cancelled() or push.exception() is not None:
-        return None
-    for line in push.result():
-        if isinstance(line, bytes) and line.split(b" ", 1)[0] in (b"NO", b"BAD", b"BYE"):
-            return line.decode("utf-8", "replace")[:300]
-    return None
-
-
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return "timed out waiting for the server"
-    if isinstance(exc, aioimaplib.CommandTimeout):
-        return "command timed out"
-    text = str(exc) or exc.__class__.__name__
-    return f"{exc.__class__.__name__}: {text}"[:500]

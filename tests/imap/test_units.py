@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot import cli
 from bot.app import build, imap_watchers
-from bot.receive.imap import (
-    WatcherConfig,
+from bot.receive.imap import WatcherConfig
+from bot.receive.imap_wire import (
     backoff_delay,
     batches,
     parse_fetch,
