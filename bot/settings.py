@@ -163,7 +163,8 @@ class ImapMailboxSettings(BaseModel):
     command_timeout_seconds: float = Field(60, gt=0)
     backoff_initial_seconds: float = Field(1, gt=0)
     backoff_max_seconds: float = Field(300, gt=0)
-    batch_size: int = Field(100, ge=1, le=1000)
+    # At most 200: aioimaplib parses a response recursively, a level per line.
+    batch_size: int = Field(100, ge=1, le=200)
     batch_bytes: int = Field(16 * 1024 * 1024, ge=1)
 
     @property

@@ -38,6 +38,7 @@ from bot.receive.imap_wire import (
     describe,
     ok,
     parse_fetch,
+    parse_search,
     parse_sizes,
     quote,
     server_trouble,
@@ -357,23 +358,19 @@ class MailboxWatcher:
         resync = progress.resync
         while True:
             client.protocol.new_mail.clear()
-            response = ok(
-                await self._call(client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)")),
-                "UID FETCH",
-            )
-            # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
-            todo = [(uid, size) for uid, size in parse_sizes(response.lines) if uid > last_uid]
-            todo.sort()
+            todo = await self.new_uids(client, last_uid)
             stats.total += len(todo)
-            for batch in batches(todo, cfg.batch_size, cfg.batch_bytes):
-                if stop is not None and stop.is_set():
-                    break  # between batches: everything so far is committed
-                upto = batch[-1]
-                if resync:
-                    batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
-                last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
-                if report is not None:
-                    report(stats)
+            for chunk in _chunks(todo, cfg.batch_size):
+                sizes = await self._sizes(client, chunk)
+                for batch in batches(sizes, cfg.batch_size, cfg.batch_bytes):
+                    if stop is not None and stop.is_set():
+                        break  # between batches: everything so far is committed
+                    upto = batch[-1]
+                    if resync:
+                        batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
+                    last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
+                    if report is not None:
+                        report(stats)
             if stop is not None and stop.is_set():
                 break
             if not todo and not client.protocol.new_mail.is_set():
@@ -381,6 +378,28 @@ class MailboxWatcher:
         return imap_state.Progress(
             progress.uidvalidity, last_uid, progress.backfill_below_uid, (), (), resync
         )
+
+    async def new_uids(self, client: ImapClient, last_uid: int) -> list[int]:
+        """UIDs above the high-water mark, ascending.
+
+        One UID SEARCH line rather than a FETCH line per letter: aioimaplib parses a response
+        recursively, one level per line, so thousands of lines in one read would overflow
+        the stack (and its FETCH bookkeeping is quadratic in the lines of a response).
+        """
+        response = ok(
+            await self._call(client.uid_search(f"UID {last_uid + 1}:*", charset=None)),
+            "UID SEARCH",
+        )
+        # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
+        return sorted(uid for uid in parse_search(response.lines) if uid > last_uid)
+
+    async def _sizes(self, client: ImapClient, uids: list[int]) -> list[tuple[int, int]]:
+        response = ok(
+            await self._call(client.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)")),
+            "UID FETCH",
+        )
+        # A letter expunged meanwhile has no size: it is simply not there any more.
+        return sorted(parse_sizes(response.lines))
 
     async def _ingest_batch(
         self,
@@ -612,6 +631,11 @@ class MailboxWatcher:
             await asyncio.to_thread(
                 imap_state.mark_alerted, self._sessions, self.config.name, self._clock.now()
             )
+
+
+def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _utc(value: datetime) -> datetime:

@@ -117,6 +117,17 @@ def parse_fetch(lines: list) -> list[Fetched]:
     return found
 
 
+def parse_search(lines: list) -> list[int]:
+    """UIDs from `* SEARCH 3 4 9`: aioimaplib hands over `3 4 9` (it strips `* SEARCH `)."""
+    found: list[int] = []
+    for line in lines[:-1]:
+        if isinstance(line, bytes):
+            tokens = line.removeprefix(b"SEARCH").split()
+            if tokens and all(token.isdigit() for token in tokens):
+                found += [int(token) for token in tokens]
+    return found
+
+
 def parse_sizes(lines: list) -> list[tuple[int, int]]:
     out = []
     for line in lines[:-1]:

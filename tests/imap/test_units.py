@@ -17,6 +17,7 @@ from bot.receive.imap_wire import (
     batches,
     parse_fetch,
     parse_internaldate,
+    parse_search,
     parse_sizes,
     uid_set,
 )
@@ -150,3 +151,9 @@ def test_status_lists_configured_mailboxes_with_their_health(tmp_path, capsys) -
     assert cli.main(["status", "--config", str(config), "--json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["name"] == "support" and row["status"] == "never connected"
+
+
+def test_search_results_as_aioimaplib_hands_them_over() -> None:
+    assert parse_search([b"1 2 30", b"Search completed"]) == [1, 2, 30]
+    assert parse_search([b"SEARCH 4", b"Search completed"]) == [4]
+    assert parse_search([b"", b"Search completed"]) == []
