@@ -213,6 +213,8 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     loop = asyncio.get_running_loop()
     # SQLite has one writer: SMTP and IMAP letters are ingested one at a time.
     ingest_lock = asyncio.Lock()
+    # Built before anything starts, so a missing IMAP password fails fast and cleanly.
+    watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
@@ -274,7 +276,6 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
                 await asyncio.wait_for(wake.wait(), timeout=settings.outbox.poll_seconds)
 
     sender_task = asyncio.create_task(sender_loop())
-    watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
     watcher_tasks = [asyncio.create_task(w.run(stop), name=w.config.name) for w in watchers]
     for watcher in watchers:
         cfg = watcher.config

@@ -124,12 +124,12 @@ class MailboxWatcher:
         self._lost = asyncio.Event()
         self._status = ""
         self._status_at = 0.0
+        self._failures = 0  # consecutive, for the backoff
 
     # -- the long-running loop -------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set; every failure is logged, recorded and retried later."""
-        attempt = 0
         while not stop.is_set():
             client: ImapClient | None = None
             try:
@@ -137,12 +137,12 @@ class MailboxWatcher:
                 client = await self.connect()
                 progress = await self.open_folder(client)
                 await self._health("syncing", connected=True)
-                attempt = 0
                 await self._watch(client, progress, stop)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                attempt += 1
+                self._failures += 1
+                attempt = self._failures
                 delay = backoff_delay(
                     attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
                 )
@@ -166,6 +166,9 @@ class MailboxWatcher:
         idle = self.config.idle and client.has_capability("IDLE")
         while not stop.is_set():
             progress = await self.sync(client, progress, stop=stop)
+            # Only a full sync resets the backoff: a server that accepts the login and then
+            # fails every time must not be hammered.
+            self._failures = 0
             await self._health("idle" if idle else "polling", success=True)
             if idle:
                 await self._idle(client, stop)
@@ -191,12 +194,12 @@ class MailboxWatcher:
         finally:
             for waiter in waiters:
                 waiter.cancel()
-        if self._lost.is_set():
-            idle.cancel()
-            raise ImapError("connection lost while idling")
         # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
         # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
         trouble = server_trouble(push)
+        if self._lost.is_set():
+            idle.cancel()
+            raise ImapError("connection lost while idling")
         client.idle_done()
         await asyncio.wait_for(idle, self.config.command_timeout_seconds)
         # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
@@ -293,9 +296,10 @@ class MailboxWatcher:
 
     async def close(self, client: ImapClient) -> None:
         with contextlib.suppress(Exception):
+            if client.has_pending_idle():
+                # Also cancels aioimaplib's timer that would re-arm IDLE on a dead client.
+                client.idle_done()
             if client.protocol.transport is not None and not self._lost.is_set():
-                if client.has_pending_idle():
-                    client.idle_done()
                 await asyncio.wait_for(client.logout(), 2)
         with contextlib.suppress(Exception):
             if client.protocol.transport is not None:
