@@ -183,8 +183,8 @@ def _coalesced(
     """Set `event` at most once per `delay` seconds.
 
     A backlog of IMAP letters is ingested every few milliseconds; a delivery round per letter
-    cost about a fifth of the throughput (bench/bench_imap.py) in SQLite write contention.
-    20 ms is nothing next to the IDLE latency.
+    (claim, write, mark sent: SQLite writes racing the ingest thread) took the benchmark from
+    32 down to 22 letters/s end to end. 20 ms is nothing next to the IDLE latency.
     """
     handle: asyncio.TimerHandle | None = None
 
