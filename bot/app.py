@@ -117,6 +117,10 @@ def imap_watchers(
     for box in settings.imap.mailboxes:
         if only and box.name not in only:
             continue
+        if box.tls == "none" and box.host not in ("127.0.0.1", "::1", "localhost"):
+            log.warning(
+                "imap %s: tls = none sends the password to %s in clear text", box.name, box.host
+            )
         config = WatcherConfig(
             name=box.name,
             address=settings.imap_address(box),
