@@ -157,3 +157,40 @@ def test_search_results_as_aioimaplib_hands_them_over() -> None:
     assert parse_search([b"1 2 30", b"Search completed"]) == [1, 2, 30]
     assert parse_search([b"SEARCH 4", b"Search completed"]) == [4]
     assert parse_search([b"", b"Search completed"]) == []
+
+
+def test_held_old_letter_gets_no_reply_and_no_later_reminder(service, frozen_clock) -> None:
+    from datetime import timedelta
+
+    from bot.ingest import Arrival
+    from tests.support.letters import INCOMPLETE_TICKET, letter
+
+    old = frozen_clock.now() - timedelta(days=30)
+    result = service.pipeline.ingest(
+        Arrival(
+            raw=letter(body=INCOMPLETE_TICKET),
+            received_at=old,
+            rcpt_tos=("support@technocom.tech",),
+            source="imap:support",
+        ),
+        hold_replies=True,
+    )
+    assert result.state == "needs_info"
+    assert [r["status"] for r in result.replies] == ["held"]
+    # The reminder would chase a clarification request the partner never got.
+    ticked = service.ticker.tick(frozen_clock.advance(days=5))
+    assert ticked.replies == []
+    with service.sessions() as session:
+        statuses = session.scalars(select(OutboxMessage.status)).all()
+    assert statuses == ["held"]
+
+    # Without hold_replies the same letter is answered and reminded as before.
+    fresh = service.pipeline.ingest(
+        Arrival(
+            raw=letter(body=INCOMPLETE_TICKET),
+            received_at=frozen_clock.now(),
+            rcpt_tos=("support@technocom.tech",),
+        )
+    )
+    assert [r["status"] for r in fresh.replies] == ["queued"]
+    assert service.ticker.tick(frozen_clock.advance(days=5)).replies
