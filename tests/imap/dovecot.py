@@ -53,7 +53,12 @@ userdb {{
   driver = passwd-file
   args = username_format=%u {root}/passwd
 }}
+# No chroot: an unprivileged Dovecot cannot chroot, and a test server gains nothing by it.
+service anvil {{
+  chroot =
+}}
 service imap-login {{
+  chroot =
   inet_listener imap {{
     address = 127.0.0.1
     port = {port}
