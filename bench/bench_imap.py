@@ -206,6 +206,7 @@ def latency(server: Dovecot, count: int, root: Path) -> None:
         )
         rng = random.Random(7)
         sent: dict[bytes, float] = {}
+        wall: dict[str, float] = {}
         seen: dict[bytes, float] = {}
         known: set[str] = set()
         new = service.outbox / "new"
@@ -213,6 +214,7 @@ def latency(server: Dovecot, count: int, root: Path) -> None:
             raw = realistic(n, rng)
             mid = re.search(rb"Message-ID: (<[^>]+>)", raw).group(1)
             sent[mid] = time.perf_counter()
+            wall[mid.decode()] = time.time()
             imap.append("latency", None, None, raw)
             # Scan the outbox while pacing at ~10 letters per second.
             pace = time.perf_counter() + 0.1
@@ -223,6 +225,7 @@ def latency(server: Dovecot, count: int, root: Path) -> None:
         while len(seen) < count and time.perf_counter() < deadline:
             _scan(new, known, seen)
             time.sleep(0.002)
+        stored = _stored_at(service)
     finally:
         imap.logout()
         service.stop()
@@ -233,6 +236,22 @@ def latency(server: Dovecot, count: int, root: Path) -> None:
         f"median {statistics.median(waits) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
         f"max {waits[-1] * 1000:.0f} ms"
     )
+    # Where it goes: until the letter is committed (IDLE push, fetch, pipeline) vs after.
+    to_store = sorted(stored[m] - wall[m] for m in wall if m in stored)
+    print(
+        f"  of which APPEND → letter stored: median {statistics.median(to_store) * 1000:.0f} ms,"
+        f" p99 {to_store[min(len(to_store) - 1, int(len(to_store) * 0.99))] * 1000:.0f} ms"
+    )
+
+
+def _stored_at(service: Service) -> dict[str, float]:
+    from datetime import UTC, datetime
+
+    with service._engine.connect() as connection:
+        rows = connection.execute(text("select message_id, stored_at from letters")).all()
+    return {
+        mid: datetime.fromisoformat(str(at)).replace(tzinfo=UTC).timestamp() for mid, at in rows
+    }
 
 
 def _scan(new: Path, known: set[str], seen: dict[bytes, float]) -> None:

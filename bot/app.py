@@ -142,6 +142,10 @@ def imap_watchers(
     for box in settings.imap.mailboxes:
         if only and box.name not in only:
             continue
+        if box.tls == "none" and box.host not in ("127.0.0.1", "::1", "localhost"):
+            log.warning(
+                "imap %s: tls = none sends the password to %s in clear text", box.name, box.host
+            )
         config = WatcherConfig(
             name=box.name,
             address=settings.imap_address(box),
@@ -152,6 +156,7 @@ def imap_watchers(
             password=box.secret(),
             folder=box.folder,
             tls_verify=box.tls_verify,
+            ca_file=box.ca_file,
             processed_action=box.processed_action,
             processed_folder=box.processed_folder,
             quarantine_folder=box.quarantine_folder,
@@ -201,6 +206,30 @@ def _alert_outage(service: Service, name: str, server: str, since: datetime, err
         )
 
 
+def _coalesced(
+    loop: asyncio.AbstractEventLoop, event: asyncio.Event, delay: float = 0.02
+) -> Callable[[LetterResult], None]:
+    """Set `event` at most once per `delay` seconds.
+
+    A backlog of IMAP letters is ingested every few milliseconds; a delivery round per letter
+    (claim, write, mark sent: SQLite writes racing the ingest thread) took the benchmark from
+    32 down to 22 letters/s end to end. 20 ms is nothing next to the IDLE latency.
+    """
+    handle: asyncio.TimerHandle | None = None
+
+    def fire() -> None:
+        nonlocal handle
+        handle = None
+        event.set()
+
+    def request(_result: LetterResult) -> None:
+        nonlocal handle
+        if handle is None:
+            handle = loop.call_later(delay, fire)
+
+    return request
+
+
 async def run_service(service: Service, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -213,6 +242,8 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     loop = asyncio.get_running_loop()
     # SQLite has one writer: SMTP and IMAP letters are ingested one at a time.
     ingest_lock = asyncio.Lock()
+    # Built before anything starts, so a missing IMAP password fails fast and cleanly.
+    watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
@@ -274,7 +305,6 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
                 await asyncio.wait_for(wake.wait(), timeout=settings.outbox.poll_seconds)
 
     sender_task = asyncio.create_task(sender_loop())
-    watchers = imap_watchers(service, ingest_lock, on_ingested=lambda _result: wake.set())
     watcher_tasks = [asyncio.create_task(w.run(stop), name=w.config.name) for w in watchers]
     for watcher in watchers:
         cfg = watcher.config

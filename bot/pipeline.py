@@ -27,7 +27,7 @@ from bot.partners import Identity, identify
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
-from bot.store.models import Case, Letter, OutboxMessage, ThreadKey
+from bot.store.models import Case, Deadline, Letter, OutboxMessage, ThreadKey
 from bot.threads import ThreadMatch, match_thread
 from parsers.requirements import Findings, check
 from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
@@ -388,7 +388,7 @@ class Pipeline:
         hold_replies: bool = False,
     ) -> None:
         if hold_replies:
-            _hold(row, result)
+            _hold(row, result, case)
         row.status = status
         row.kind = result.kind
         row.case_id = case.id if case else None
@@ -463,13 +463,28 @@ class Pipeline:
         return None
 
 
-def _hold(row: Letter, result: LetterResult) -> None:
-    """Turn this letter's queued replies into held ones, inside the caller's transaction."""
+def _hold(row: Letter, result: LetterResult, case: Case | None) -> None:
+    """Turn this letter's queued replies into held ones, inside the caller's transaction.
+
+    A reminder timer this letter set would later remind the partner of a request they never
+    received, so it is cancelled too. Timers that change a case's state are left alone.
+    """
+    session = object_session(row)
+    assert session is not None
+    if case is not None:
+        session.execute(
+            update(Deadline)
+            .where(
+                Deadline.case_id == case.id,
+                Deadline.kind == decide.CLARIFICATION_REMINDER,
+                Deadline.status == "pending",
+                Deadline.created_at >= row.stored_at,
+            )
+            .values(status="cancelled")
+        )
     queued = [r["message_id"] for r in result.replies if r.get("status") == "queued"]
     if not queued:
         return
-    session = object_session(row)
-    assert session is not None
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.message_id.in_(queued), OutboxMessage.status == "queued")

@@ -170,6 +170,7 @@ class ImapMailboxSettings(BaseModel):
     port: int | None = Field(None, ge=1, le=65535)  # default: 993 for tls, else 143
     tls: Literal["none", "starttls", "tls"] = "tls"
     tls_verify: bool = True
+    ca_file: str = ""  # PEM bundle to trust instead of the system CAs (e.g. an internal CA)
     user: str
     password: SecretStr | None = None
     # Environment variable with the password; default PARTNERDESK_IMAP_<NAME>_PASSWORD.
@@ -186,7 +187,8 @@ class ImapMailboxSettings(BaseModel):
     command_timeout_seconds: float = Field(60, gt=0)
     backoff_initial_seconds: float = Field(1, gt=0)
     backoff_max_seconds: float = Field(300, gt=0)
-    batch_size: int = Field(100, ge=1, le=1000)
+    # At most 200: aioimaplib parses a response recursively, a level per line.
+    batch_size: int = Field(100, ge=1, le=200)
     batch_bytes: int = Field(16 * 1024 * 1024, ge=1)
 
     @property

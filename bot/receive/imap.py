@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import re
 import ssl
 from collections import deque
@@ -30,6 +29,21 @@ from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import LetterResult, Pipeline
 from bot.receive import imap_state
+from bot.receive.imap_wire import (
+    Fetched,
+    ImapClient,
+    ImapError,
+    backoff_delay,
+    batches,
+    describe,
+    ok,
+    parse_fetch,
+    parse_search,
+    parse_sizes,
+    quote,
+    server_trouble,
+    uid_set,
+)
 from bot.store.models import Letter
 
 log = logging.getLogger(__name__)
@@ -37,18 +51,10 @@ log = logging.getLogger(__name__)
 # INFO; neither belongs in the service log, and letters hold partners' personal data.
 logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
-_UID = re.compile(rb"\bUID (\d+)")
-_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
-_INTERNALDATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
-_FETCH_START = re.compile(rb"\d+ FETCH \(")
 _MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
 
 
 T = TypeVar("T")
-
-
-class ImapError(Exception):
-    """The server refused something we need; the watcher reconnects after a backoff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class WatcherConfig:
     password: str
     folder: str = "INBOX"
     tls_verify: bool = True
+    ca_file: str = ""
     processed_action: str = "flag"  # flag | move
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
@@ -82,13 +89,6 @@ class WatcherConfig:
         return f"WatcherConfig(name={self.name!r}, {self.user}@{self.host}:{self.port})"
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    uid: int
-    internaldate: datetime | None
-    raw: bytes
-
-
 @dataclass(slots=True)
 class SyncStats:
     ingested: int = 0
@@ -98,135 +98,9 @@ class SyncStats:
     total: int = 0  # letters found to do in this run (for progress)
 
 
-class _Protocol(aioimaplib.IMAP4ClientProtocol):
-    """aioimaplib's protocol, plus a flag raised by every untagged EXISTS.
-
-    aioimaplib drops untagged responses that arrive while an unrelated command runs (an
-    EXISTS during a UID FETCH, say). A letter delivered at that moment would then wait for
-    the next IDLE timeout; watching EXISTS here closes that gap.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, conn_lost_cb=None) -> None:
-        super().__init__(loop, conn_lost_cb)
-        self.new_mail = asyncio.Event()
-
-    def _untagged_response(self, line: bytes):
-        if line.endswith(b" EXISTS"):
-            self.new_mail.set()
-        return super()._untagged_response(line)
-
-
-class _Client(aioimaplib.IMAP4):
-    protocol: _Protocol
-
-    def create_client(self, host, port, loop, conn_lost_cb=None, ssl_context=None) -> None:
-        local_loop = loop if loop is not None else asyncio.get_running_loop()
-        self.protocol = _Protocol(local_loop, conn_lost_cb)
-        self._client_task = local_loop.create_task(
-            local_loop.create_connection(lambda: self.protocol, host, port, ssl=ssl_context)
-        )
-
-
-def uid_set(uids: Iterable[int]) -> str:
-    """1,2,3,5,7,8 → "1:3,5,7:8" (short commands for big batches)."""
-    ordered = sorted(set(uids))
-    parts: list[str] = []
-    start = prev = ordered[0]
-    for uid in ordered[1:]:
-        if uid != prev + 1:
-            parts.append(f"{start}:{prev}" if start != prev else str(start))
-            start = uid
-        prev = uid
-    parts.append(f"{start}:{prev}" if start != prev else str(start))
-    return ",".join(parts)
-
-
-def parse_internaldate(value: bytes) -> datetime | None:
-    try:
-        return datetime.strptime(value.decode("ascii").strip(), "%d-%b-%Y %H:%M:%S %z").astimezone(
-            UTC
-        )
-    except ValueError:
-        return None
-
-
-def parse_fetch(lines: list) -> list[Fetched]:
-    """FETCH items carrying a body literal; unsolicited FETCHes (flag changes) are skipped.
-
-    aioimaplib returns `[b'1 FETCH (UID 7 INTERNALDATE "…" BODY[] {n}', bytearray(literal),
-    b')', …, b'Fetch completed']`: the literal is the one bytearray in each item.
-    """
-    found: list[Fetched] = []
-    meta = b""
-    literal: bytearray | None = None
-
-    def flush() -> None:
-        uid = _UID.search(meta)
-        if literal is not None and uid:
-            date = _INTERNALDATE.search(meta)
-            found.append(
-                Fetched(
-                    int(uid.group(1)),
-                    parse_internaldate(date.group(1)) if date else None,
-                    bytes(literal),
-                )
-            )
-
-    for line in lines[:-1]:  # the last line is the tagged status text
-        if isinstance(line, bytearray):
-            literal = line
-        elif _FETCH_START.match(line):
-            flush()
-            meta, literal = line, None
-        else:
-            meta += line
-    flush()
-    return found
-
-
-def parse_sizes(lines: list) -> list[tuple[int, int]]:
-    out = []
-    for line in lines[:-1]:
-        if isinstance(line, bytes):
-            uid, size = _UID.search(line), _SIZE.search(line)
-            if uid and size:
-                out.append((int(uid.group(1)), int(size.group(1))))
-    return out
-
-
-def batches(items: list[tuple[int, int]], count: int, size: int) -> Iterable[list[int]]:
-    """UIDs grouped so a batch holds at most `count` letters and about `size` bytes."""
-    batch: list[int] = []
-    total = 0
-    for uid, length in items:
-        if batch and (len(batch) >= count or total + length > size):
-            yield batch
-            batch, total = [], 0
-        batch.append(uid)
-        total += length
-    if batch:
-        yield batch
-
-
-def backoff_delay(attempt: int, initial: float, maximum: float) -> float:
-    """Exponential backoff with equal jitter, so many watchers do not reconnect in step."""
-    ceiling = min(maximum, initial * 2 ** max(0, attempt - 1))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
-def _quote(name: str) -> str:
-    return aioimaplib.quoted(name)
-
-
-def _ok(response: aioimaplib.Response, what: str) -> aioimaplib.Response:
-    if response.result != "OK":
-        text = b" ".join(x for x in response.lines if isinstance(x, bytes))[:300]
-        raise ImapError(f"{what}: {response.result} {text.decode(errors='replace')}")
-    return response
-
-
 class MailboxWatcher:
-    """One folder on one server; `run` lives as long as the service, `sync_once` for import."""
+    """One folder on one server: `run` lives as long as the service; `partnerdesk import` uses
+    `connect`, `open_folder` and `sync` directly."""
 
     def __init__(
         self,
@@ -250,29 +124,29 @@ class MailboxWatcher:
         self._lost = asyncio.Event()
         self._status = ""
         self._status_at = 0.0
+        self._failures = 0  # consecutive, for the backoff
 
     # -- the long-running loop -------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set; every failure is logged, recorded and retried later."""
-        attempt = 0
         while not stop.is_set():
-            client: _Client | None = None
+            client: ImapClient | None = None
             try:
                 await self._health("connecting")
                 client = await self.connect()
                 progress = await self.open_folder(client)
                 await self._health("syncing", connected=True)
-                attempt = 0
                 await self._watch(client, progress, stop)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                attempt += 1
+                self._failures += 1
+                attempt = self._failures
                 delay = backoff_delay(
                     attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
                 )
-                error = _describe(exc)
+                error = describe(exc)
                 log.warning(
                     "imap %s: %s; reconnecting in %.1f s (attempt %d)",
                     self.config.name,
@@ -288,17 +162,20 @@ class MailboxWatcher:
                     await self.close(client)
         await self._health("stopped")
 
-    async def _watch(self, client: _Client, progress: imap_state.Progress, stop: asyncio.Event):
+    async def _watch(self, client: ImapClient, progress: imap_state.Progress, stop: asyncio.Event):
         idle = self.config.idle and client.has_capability("IDLE")
         while not stop.is_set():
             progress = await self.sync(client, progress, stop=stop)
+            # Only a full sync resets the backoff: a server that accepts the login and then
+            # fails every time must not be hammered.
+            self._failures = 0
             await self._health("idle" if idle else "polling", success=True)
             if idle:
                 await self._idle(client, stop)
             else:
                 await self._poll(client, stop)
 
-    async def _idle(self, client: _Client, stop: asyncio.Event) -> None:
+    async def _idle(self, client: ImapClient, stop: asyncio.Event) -> None:
         proto = client.protocol
         if proto.new_mail.is_set():
             return
@@ -317,12 +194,12 @@ class MailboxWatcher:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+        # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
+        # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
+        trouble = server_trouble(push)
         if self._lost.is_set():
             idle.cancel()
             raise ImapError("connection lost while idling")
-        # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
-        # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
-        trouble = _server_trouble(push)
         client.idle_done()
         await asyncio.wait_for(idle, self.config.command_timeout_seconds)
         # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
@@ -348,7 +225,7 @@ class MailboxWatcher:
             raise ImapError("connection lost")
         return task.result()
 
-    async def _poll(self, client: _Client, stop: asyncio.Event) -> None:
+    async def _poll(self, client: ImapClient, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
         try:
             await asyncio.wait(
@@ -360,23 +237,25 @@ class MailboxWatcher:
         if self._lost.is_set():
             raise ImapError("connection lost")
         if not stop.is_set():
-            _ok(await self._call(client.noop()), "NOOP")
+            ok(await self._call(client.noop()), "NOOP")
 
     # -- connection ------------------------------------------------------------------------
 
     def _ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        context = ssl.create_default_context(
+            ssl.Purpose.SERVER_AUTH, cafile=self.config.ca_file or None
+        )
         if not self.config.tls_verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         return context
 
-    async def connect(self) -> _Client:
+    async def connect(self) -> ImapClient:
         """Connect, (STARTTLS,) log in and read the capabilities."""
         cfg = self.config
         self._lost = asyncio.Event()
         lost = self._lost
-        client = _Client(
+        client = ImapClient(
             cfg.host,
             cfg.port,
             timeout=cfg.command_timeout_seconds,
@@ -398,12 +277,12 @@ class MailboxWatcher:
             raise
         return client
 
-    async def _starttls(self, client: _Client) -> None:
+    async def _starttls(self, client: ImapClient) -> None:
         proto = client.protocol
         if "STARTTLS" not in proto.capabilities:
             raise ImapError(f"{self.config.host} does not offer STARTTLS")
         command = aioimaplib.Command("STARTTLS", proto.new_tag(), loop=proto.loop)
-        _ok(
+        ok(
             await asyncio.wait_for(proto.execute(command), self.config.command_timeout_seconds),
             "STARTTLS",
         )
@@ -415,17 +294,18 @@ class MailboxWatcher:
         # RFC 3501 §6.2.1: forget what the server said before TLS.
         await asyncio.wait_for(proto.capability(), self.config.command_timeout_seconds)
 
-    async def close(self, client: _Client) -> None:
+    async def close(self, client: ImapClient) -> None:
         with contextlib.suppress(Exception):
+            if client.has_pending_idle():
+                # Also cancels aioimaplib's timer that would re-arm IDLE on a dead client.
+                client.idle_done()
             if client.protocol.transport is not None and not self._lost.is_set():
-                if client.has_pending_idle():
-                    client.idle_done()
                 await asyncio.wait_for(client.logout(), 2)
         with contextlib.suppress(Exception):
             if client.protocol.transport is not None:
                 client.protocol.transport.close()
 
-    async def open_folder(self, client: _Client) -> imap_state.Progress:
+    async def open_folder(self, client: ImapClient) -> imap_state.Progress:
         """Create the target folders if needed, SELECT, match UIDVALIDITY, replay owed actions."""
         cfg = self.config
         targets = [cfg.quarantine_folder] if cfg.quarantine_folder else []
@@ -433,8 +313,8 @@ class MailboxWatcher:
             targets.append(cfg.processed_folder)
         for folder in targets:
             # NO [ALREADYEXISTS] is the usual answer and fine.
-            await self._call(client.create(_quote(folder)))
-        response = _ok(await self._call(client.select(_quote(cfg.folder))), f"SELECT {cfg.folder}")
+            await self._call(client.create(quote(folder)))
+        response = ok(await self._call(client.select(quote(cfg.folder))), f"SELECT {cfg.folder}")
         text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
         validity = re.search(rb"UIDVALIDITY (\d+)", text)
         uidnext = re.search(rb"UIDNEXT (\d+)", text)
@@ -463,7 +343,7 @@ class MailboxWatcher:
 
     async def sync(
         self,
-        client: _Client,
+        client: ImapClient,
         progress: imap_state.Progress,
         *,
         hold: bool | None = None,
@@ -482,23 +362,19 @@ class MailboxWatcher:
         resync = progress.resync
         while True:
             client.protocol.new_mail.clear()
-            response = _ok(
-                await self._call(client.uid("fetch", f"{last_uid + 1}:*", "(UID RFC822.SIZE)")),
-                "UID FETCH",
-            )
-            # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
-            todo = [(uid, size) for uid, size in parse_sizes(response.lines) if uid > last_uid]
-            todo.sort()
+            todo = await self.new_uids(client, last_uid)
             stats.total += len(todo)
-            for batch in batches(todo, cfg.batch_size, cfg.batch_bytes):
-                if stop is not None and stop.is_set():
-                    break  # between batches: everything so far is committed
-                upto = batch[-1]
-                if resync:
-                    batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
-                last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
-                if report is not None:
-                    report(stats)
+            for chunk in _chunks(todo, cfg.batch_size):
+                sizes = await self._sizes(client, chunk)
+                for batch in batches(sizes, cfg.batch_size, cfg.batch_bytes):
+                    if stop is not None and stop.is_set():
+                        break  # between batches: everything so far is committed
+                    upto = batch[-1]
+                    if resync:
+                        batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
+                    last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
+                    if report is not None:
+                        report(stats)
             if stop is not None and stop.is_set():
                 break
             if not todo and not client.protocol.new_mail.is_set():
@@ -507,9 +383,31 @@ class MailboxWatcher:
             progress.uidvalidity, last_uid, progress.backfill_below_uid, (), (), resync
         )
 
+    async def new_uids(self, client: ImapClient, last_uid: int) -> list[int]:
+        """UIDs above the high-water mark, ascending.
+
+        One UID SEARCH line rather than a FETCH line per letter: aioimaplib parses a response
+        recursively, one level per line, so thousands of lines in one read would overflow
+        the stack (and its FETCH bookkeeping is quadratic in the lines of a response).
+        """
+        response = ok(
+            await self._call(client.uid_search(f"UID {last_uid + 1}:*", charset=None)),
+            "UID SEARCH",
+        )
+        # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
+        return sorted(uid for uid in parse_search(response.lines) if uid > last_uid)
+
+    async def _sizes(self, client: ImapClient, uids: list[int]) -> list[tuple[int, int]]:
+        response = ok(
+            await self._call(client.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)")),
+            "UID FETCH",
+        )
+        # A letter expunged meanwhile has no size: it is simply not there any more.
+        return sorted(parse_sizes(response.lines))
+
     async def _ingest_batch(
         self,
-        client: _Client,
+        client: ImapClient,
         progress: imap_state.Progress,
         batch: list[int],
         upto: int,
@@ -520,7 +418,7 @@ class MailboxWatcher:
         cfg = self.config
         letters: deque[Fetched] = deque()
         if batch:
-            response = _ok(
+            response = ok(
                 await self._call(
                     client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])")
                 ),
@@ -603,10 +501,10 @@ class MailboxWatcher:
         return result
 
     async def _skip_known(
-        self, client: _Client, uidvalidity: int, batch: list[int], stats: SyncStats
+        self, client: ImapClient, uidvalidity: int, batch: list[int], stats: SyncStats
     ) -> list[int]:
         """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
-        response = _ok(
+        response = ok(
             await self._call(
                 client.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
             ),
@@ -651,7 +549,7 @@ class MailboxWatcher:
 
     async def _apply(
         self,
-        client: _Client,
+        client: ImapClient,
         uidvalidity: int,
         processed: Iterable[int],
         quarantine: Iterable[int],
@@ -667,7 +565,7 @@ class MailboxWatcher:
                 await self._move(client, uids, cfg.quarantine_folder)
         if processed:
             uids = uid_set(processed)
-            _ok(
+            ok(
                 await self._call(
                     client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})")
                 ),
@@ -680,18 +578,18 @@ class MailboxWatcher:
                 imap_state.done, self._sessions, cfg.name, uidvalidity, {*processed, *quarantine}
             )
 
-    async def _move(self, client: _Client, uids: str, folder: str) -> None:
+    async def _move(self, client: ImapClient, uids: str, folder: str) -> None:
         if client.has_capability("MOVE"):
-            _ok(await self._call(client.uid("move", uids, _quote(folder))), f"UID MOVE to {folder}")
+            ok(await self._call(client.uid("move", uids, quote(folder))), f"UID MOVE to {folder}")
             return
         # RFC 6851 fallback: copy, mark deleted, expunge just these UIDs (needs UIDPLUS).
-        _ok(await self._call(client.uid("copy", uids, _quote(folder))), f"UID COPY to {folder}")
-        _ok(
+        ok(await self._call(client.uid("copy", uids, quote(folder))), f"UID COPY to {folder}")
+        ok(
             await self._call(client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)")),
             "UID STORE",
         )
         if client.has_capability("UIDPLUS"):
-            _ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
+            ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
 
     # -- health ----------------------------------------------------------------------------
 
@@ -739,24 +637,10 @@ class MailboxWatcher:
             )
 
 
-def _server_trouble(push: asyncio.Future) -> str | None:
-    """An untagged NO/BAD/BYE pushed during IDLE, as text; None when all is well."""
-    if not push.done() or push.cancelled() or push.exception() is not None:
-        return None
-    for line in push.result():
-        if isinstance(line, bytes) and line.split(b" ", 1)[0] in (b"NO", b"BAD", b"BYE"):
-            return line.decode("utf-8", "replace")[:300]
-    return None
+def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return "timed out waiting for the server"
-    if isinstance(exc, aioimaplib.CommandTimeout):
-        return "command timed out"
-    text = str(exc) or exc.__class__.__name__
-    return f"{exc.__class__.__name__}: {text}"[:500]

@@ -31,7 +31,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 # Loopback only: plaintext LOGIN is fine here and keeps the tests free of certificates.
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -53,13 +53,19 @@ userdb {{
   driver = passwd-file
   args = username_format=%u {root}/passwd
 }}
+# No chroot: an unprivileged Dovecot cannot chroot, and a test server gains nothing by it.
+service anvil {{
+  chroot =
+}}
 service imap-login {{
+  chroot =
   inet_listener imap {{
     address = 127.0.0.1
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
@@ -74,7 +80,7 @@ def dovecot_binary() -> str | None:
 class Dovecot:
     """Start, stop and restart one Dovecot; users share one password."""
 
-    def __init__(self, users: tuple[str, ...] = ("mail", "support")) -> None:
+    def __init__(self, users: tuple[str, ...] = ("mail", "support"), tls: bool = False) -> None:
         binary = dovecot_binary()
         if binary is None:
             raise RuntimeError("dovecot is not installed (Debian package dovecot-imapd)")
@@ -84,6 +90,10 @@ class Dovecot:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="partnerdesk-dovecot-"))
+        # With `tls`: STARTTLS on `port`, implicit TLS on `tls_port`, a self-signed
+        # certificate for 127.0.0.1 in `cert` (the tests trust it as their CA).
+        self.tls_port = free_port() if tls else 0
+        self.cert = self.root / "cert.pem"
         self._process: subprocess.Popen[bytes] | None = None
         self._write_config()
 
@@ -108,8 +118,36 @@ class Dovecot:
                 for user in self.users
             )
         )
+        ssl = "ssl = no"
+        if self.tls_port:
+            key = root / "key.pem"
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(self.cert),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            ssl = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{key}"
         (root / "dovecot.conf").write_text(
             _CONFIG.format(
+                ssl=ssl,
+                tls_port=self.tls_port,
                 root=root,
                 port=self.port,
                 uid=uid,

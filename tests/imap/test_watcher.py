@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from bot.app import build, imap_watchers
 from bot.clock import as_utc
 from bot.store.models import Letter, OutboxMessage
 from tests.imap.conftest import (
@@ -258,3 +260,39 @@ async def test_both_mailboxes_are_watched_at_once(
     }
     assert cases(service) == 3
     assert state(service, "mail").letters_ingested + state(service, "support").letters_ingested == 4
+
+
+async def test_without_idle_the_watcher_polls(
+    dovecot, clients, folder, tmp_path, start_service
+) -> None:
+    client = clients("support")
+    client.create(folder)
+    box = mailbox_config(dovecot, "support", "support", folder, idle=False, poll_seconds=0.2)
+    running = await start_service(imap_settings(tmp_path, [box]))
+    service = running.service
+    await until(lambda: state(service, "support") is not None, 10, "the watcher")
+    await until(lambda: state(service, "support").status == "polling", 10, "polling")
+    client.append(folder, ticket(1))
+    await until(lambda: len(delivered(running.outbox)) == 1, 5, "the reply")
+
+
+async def test_thousands_of_waiting_letters_are_listed_in_one_go(
+    dovecot, clients, folder, tmp_path
+) -> None:
+    # Regression: listing them with one FETCH line each hung aioimaplib (its response parser
+    # recurses once per line, and a read of 3000 lines goes past Python's recursion limit).
+    client = clients("mail")
+    client.create(folder)
+    client.append_many(folder, [b"Subject: %d\r\n\r\nx\r\n" % n for n in range(3000)])
+    service = build(imap_settings(tmp_path, [mailbox_config(dovecot, "mail", "general", folder)]))
+    [watcher] = imap_watchers(service, asyncio.Lock())
+    imap = await watcher.connect()
+    try:
+        await watcher.open_folder(imap)
+        uids = await watcher.new_uids(imap, 0)
+        assert uids == list(range(1, 3001))
+        assert await watcher.new_uids(imap, 2990) == list(range(2991, 3001))
+        assert await watcher.new_uids(imap, 3000) == []  # not the "n:*" highest UID
+    finally:
+        await watcher.close(imap)
+        service.engine.dispose()
