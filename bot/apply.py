@@ -418,7 +418,9 @@ class Applier:
         rendered = self._renderer.render(intent.template, context)
         status = "queued"
         # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
-        if replies_in_last_hour(session, to, now) >= self._config.max_replies_per_hour:
+        over_limit = replies_in_last_hour(session, to, now) >= self._config.max_replies_per_hour
+        # A case imported from old mail without replies (IMAP backfill) stays silent.
+        if over_limit or (case.attrs or {}).get("replies_held"):
             status = "held"
         outgoing = OutgoingLetter(
             reply_kind=intent.reply_kind,
@@ -453,7 +455,7 @@ class Applier:
             {"template": intent.template, "to": to, "status": status, "message_id": row.message_id},
         )
         out = [reply_json(row)]
-        if status == "held":
+        if over_limit:
             out += self.notify_hq(
                 session,
                 "hq_held_replies",

@@ -34,6 +34,9 @@ from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, Re
 
 log = logging.getLogger(__name__)
 
+# Timers that only send the partner a letter and change nothing (held with the letter).
+REMINDER_TIMERS = (decide.CLARIFICATION_REMINDER, "tkt_w_end", "pin_remind", "rpt_remind")
+
 # Letters that act on an existing case rather than describe a new request (spec §2.2).
 FOLLOWUP_KINDS = frozenset(
     {Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT, Kind.LICENSE_DOCUMENTS}
@@ -472,11 +475,13 @@ def _hold(row: Letter, result: LetterResult, case: Case | None) -> None:
     session = object_session(row)
     assert session is not None
     if case is not None:
+        # Whatever this case sends later (a closing, a notice) is held as well.
+        case.attrs = {**(case.attrs or {}), "replies_held": True}
         session.execute(
             update(Deadline)
             .where(
                 Deadline.case_id == case.id,
-                Deadline.kind == decide.CLARIFICATION_REMINDER,
+                Deadline.kind.in_(REMINDER_TIMERS),
                 Deadline.status == "pending",
                 Deadline.created_at >= row.stored_at,
             )
