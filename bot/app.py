@@ -276,8 +276,12 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     print(f"partnerdesk: replies go to {service.transport.describe()}", flush=True)
 
     async def tick_job() -> None:
+        # Letters a crash left stored but unprocessed are finished first (nothing is lost),
+        # under the ingest lock like any other letter.
+        async with ingest_lock:
+            recovered = await asyncio.to_thread(service.pipeline.recover_unprocessed)
         result = await asyncio.to_thread(service.ticker.tick)
-        if result.replies:
+        if result.replies or recovered:
             wake.set()
 
     scheduler = AsyncIOScheduler()

@@ -11,7 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -33,6 +33,9 @@ from parsers.requirements import Findings, check
 from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
 
 log = logging.getLogger(__name__)
+
+# A letter still unprocessed this long after it was stored was stranded by a crash.
+STRANDED_AFTER = timedelta(minutes=5)
 
 # Timers that only send the partner a letter and change nothing (held with the letter).
 REMINDER_TIMERS = (decide.CLARIFICATION_REMINDER, "tkt_w_end", "pin_remind", "rpt_remind")
@@ -124,9 +127,45 @@ class Pipeline:
         releases it (`partnerdesk outbox --release`).
         """
         stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
-        if stored.duplicate:
+        if stored.duplicate and not self._claim_unprocessed(stored.letter_id):
             return self._duplicate_result(stored)
         return self.process(stored.letter_id, hold_replies=hold_replies)
+
+    def _claim_unprocessed(self, letter_id: int) -> bool:
+        """A letter stored but never processed (a crash between the two commits) is taken by
+        whoever sees it again; the conditional UPDATE lets exactly one instance take it."""
+        with self._sessions.begin() as session:
+            taken = session.execute(
+                update(Letter)
+                .where(Letter.id == letter_id, Letter.status == "received")
+                .values(status="processing")
+            )
+            return taken.rowcount == 1
+
+    def recover_unprocessed(self, older_than: timedelta = STRANDED_AFTER) -> int:
+        """Finish letters a crash left stored but unprocessed; run at start and on every tick."""
+        cutoff = self._clock.now() - older_than
+        with self._sessions.begin() as session:
+            # A claim left by a crash mid-processing is released first.
+            session.execute(
+                update(Letter)
+                .where(Letter.status == "processing", Letter.stored_at < cutoff)
+                .values(status="received")
+            )
+            stranded = session.scalars(
+                select(Letter.id)
+                .where(Letter.status == "received", Letter.stored_at < cutoff)
+                .order_by(Letter.received_at, Letter.id)
+            ).all()
+        done = 0
+        for letter_id in stranded:
+            if self._claim_unprocessed(letter_id):
+                log.warning(
+                    "letter %s was stored but never processed; processing it now", letter_id
+                )
+                self.process(letter_id)
+                done += 1
+        return done
 
     def _duplicate_result(self, stored: StoredLetter) -> LetterResult:
         with self._sessions() as session:

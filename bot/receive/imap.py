@@ -482,23 +482,9 @@ class MailboxWatcher:
         return result
 
     def _ingest_sync(self, arrival: Arrival, hold: bool) -> LetterResult:
-        result = self._pipeline.ingest(arrival, hold_replies=hold)
-        if result.duplicate:
-            # The pipeline stores and processes in two commits. A crash between them leaves
-            # the letter `received` but unprocessed; the copy fetched again after the restart
-            # is then a "duplicate" that must finish the job, not be skipped (lost letter).
-            # Safe here: ingestion is serialised by the lock, and replies are unique per
-            # letter in the outbox.
-            with self._sessions() as session:
-                status = session.scalar(select(Letter.status).where(Letter.id == result.letter_id))
-            if status == "received":
-                log.warning(
-                    "imap %s: letter %s was stored but never processed; processing it now",
-                    self.config.name,
-                    result.letter_id,
-                )
-                result = self._pipeline.process(result.letter_id, hold_replies=hold)
-        return result
+        # A copy fetched again after a crash finishes a letter left stored but unprocessed:
+        # the pipeline claims it (Pipeline.ingest), so nothing is lost or done twice.
+        return self._pipeline.ingest(arrival, hold_replies=hold)
 
     async def _skip_known(
         self, client: ImapClient, uidvalidity: int, batch: list[int], stats: SyncStats

@@ -283,3 +283,36 @@ def test_r_val_6_a_short_answer_keeps_earlier_values() -> None:
     assert merged["tracker"]["value"] == "bug"  # not wiped by the answer's silence
     assert merged["priority"]["value"] == "high"  # overridden by the new value
     assert merged["component"]["status"] == "missing"
+
+
+def test_regression_letter_stored_but_not_processed_before_a_crash_is_not_lost(
+    service, frozen_clock
+):
+    """A crash between the raw commit and processing left the letter `received`; its
+    redelivery was skipped as a duplicate and nobody ever answered it."""
+    from bot.ingest import Arrival, store_raw
+
+    raw = letter(message_id="<crash@partner.ru>", body=COMPLETE_TICKET)
+    arrival = Arrival(raw=raw, received_at=frozen_clock.now(), source="test")
+    stored = store_raw(
+        service.sessions, arrival, service.pipeline._config.own_addresses, frozen_clock.now()
+    )  # the process died right after this commit
+    again = service.pipeline.ingest(arrival)  # the MTA (or IMAP) delivers it again
+    assert (again.letter_id, again.status, again.case) == (
+        stored.letter_id,
+        "processed",
+        "TCM-000001",
+    )
+    assert service.pipeline.ingest(arrival).duplicate  # and only once
+
+
+def test_stranded_letters_are_finished_by_recovery(service, frozen_clock) -> None:
+    from bot.ingest import Arrival, store_raw
+
+    arrival = Arrival(raw=letter(body=COMPLETE_TICKET), received_at=frozen_clock.now())
+    store_raw(service.sessions, arrival, service.pipeline._config.own_addresses, frozen_clock.now())
+    assert service.pipeline.recover_unprocessed() == 0  # too fresh: maybe still in flight
+    frozen_clock.advance(minutes=6)
+    assert service.pipeline.recover_unprocessed() == 1
+    assert _count(service, Case) == 1
+    assert service.pipeline.recover_unprocessed() == 0
