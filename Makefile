@@ -22,7 +22,8 @@ test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/partnerdesk
-	$(BIN)/python -m bench
+	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_imap.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
