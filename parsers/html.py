@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-
-from inscriptis import get_text
-from inscriptis.model.config import ParserConfig
-
-_CONFIG = ParserConfig(table_cell_separator=" | ")
+from functools import cache
+from typing import Any
 # Where webmail and Outlook start the quoted history in HTML. A plain separator line is put
 # before it so that split_quoted() cuts the history exactly as in a text letter (R-MBX-11).
 _QUOTE_START = re.compile(
@@ -26,10 +23,21 @@ def html_to_text(html: str) -> str:
     if match:
         html = f"{html[: match.start()]}<p>{QUOTE_MARK}</p>{html[match.start() :]}"
     try:
-        text = get_text(html, _CONFIG)
+        get_text, config = _inscriptis()
+        text = get_text(html, config)
     except Exception:  # inscriptis/lxml reject some broken markup outright
         text = re.sub(r"<[^>]+>", " ", html)
     lines = [line.rstrip() for line in text.splitlines()]
     # Cells padded to a common width leave trailing « | » and runs of blanks; tidy them.
     lines = [re.sub(r"\s*\|\s*$", "", re.sub(r"[ \t]{2,}", " ", line)) for line in lines]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+@cache
+def _inscriptis() -> tuple[Any, Any]:
+    """inscriptis and lxml load on the first HTML letter only: most letters are plain text,
+    and the service's resting memory matters (issue 6 benchmark)."""
+    from inscriptis import get_text
+    from inscriptis.model.config import ParserConfig
+
+    return get_text, ParserConfig(table_cell_separator=" | ")
