@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any
+
 # Where webmail and Outlook start the quoted history in HTML. A plain separator line is put
 # before it so that split_quoted() cuts the history exactly as in a text letter (R-MBX-11).
 _QUOTE_START = re.compile(
