@@ -16,9 +16,10 @@ from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
 from bot.pipeline import view_of
+from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
-from bot.rules.ticket_actions import TICKET_ACTIONS, ActionRefused, ActionRequest
+from bot.rules.ticket_actions import TICKET_ACTIONS
 from bot.store.models import Case, ThreadKey
 
 GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.actions import ALL_ACTIONS, Actions
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
-from bot.rules.ticket_actions import ActionRefused
+from bot.rules.action_base import ActionRefused
 from bot.store.models import Partner
 
 # Options of `partnerdesk case`, passed to the action as parameters.

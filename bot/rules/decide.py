@@ -205,3 +205,24 @@ def decide_deadline(
             rule_ids=("R-TKT-15", "D-25"),
         )
     return None
+
+
+def unchanged(
+    case: CaseView,
+    event: str,
+    attrs: dict[str, Any] | None = None,
+    *,
+    rules: tuple[str, ...] | None = None,
+    state: str | None = None,
+    **extra: Any,
+) -> Decision:
+    """A decision that keeps the case where it is (unless `state` says otherwise)."""
+    if rules is not None:
+        extra["rule_ids"] = rules
+    return Decision(
+        state=state or case.state,
+        event=event,
+        fields=case.fields,
+        attrs=dict(case.attrs) if attrs is None else attrs,
+        **extra,
+    )

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules import decide
+from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
-from bot.rules.ticket_actions import ActionRefused, ActionRequest, on_ticket_action
+from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
     TicketContext,
     TicketLetter,

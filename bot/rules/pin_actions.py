@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, when
+from bot.rules.action_base import (
+    ActionRefused,
+    ActionRequest,
+    require_param,
+    require_state,
+    run_action,
+)
+from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, unchanged, when
 from bot.rules.dispatch import RuleContext
 from bot.rules.pin_reports import report_timers, schedule_report, unpin
 from bot.rules.pins import (
@@ -25,36 +31,17 @@ from bot.rules.pins import (
     prepin,
     prepin_timers,
 )
-from bot.rules.ticket_actions import ActionRefused, ActionRequest
 
-
-def _need(case: CaseView, action: str, states: tuple[str, ...]) -> None:
-    if case.state not in states:
-        raise ActionRefused(
-            f"{action} is not possible for {case.number} in state {case.state}; it is allowed "
-            f"in: {', '.join(states)}"
-        )
+_need = require_state
+_same = unchanged
 
 
 def _text(request: ActionRequest, name: str = "reason") -> str:
-    value = request.params.get(name)
-    if not value:
-        raise ActionRefused(f"{request.name} needs --{name}")
-    return str(value)
-
-
-def _same(case: CaseView, event: str, attrs: dict[str, Any], **extra: Any) -> Decision:
-    return Decision(state=case.state, event=event, fields=case.fields, attrs=attrs, **extra)
+    return str(require_param(request, name))
 
 
 def on_pin_action(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
-    handler = _HANDLERS.get(request.name)
-    if handler is None:
-        raise ActionRefused(
-            f"unknown action {request.name!r} for a pin; pin actions: "
-            f"{', '.join(sorted(_HANDLERS))}"
-        )
-    return handler(case, request, ctx)
+    return run_action(_HANDLERS, case, request, ctx, "pin")
 
 
 def _approve_pin(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso, when
+from bot.rules.decide import (
+    CaseView,
+    DeadlineIntent,
+    Decision,
+    HqAlert,
+    ReplyIntent,
+    iso,
+    unchanged,
+    when,
+)
 from bot.rules.dispatch import LetterFacts, RuleContext
 
 PINNED, REPORT_OVERDUE, UNPIN_PENDING, UNPINNED = (
@@ -159,20 +168,4 @@ def unpin(case: CaseView, at: datetime, reason: str, text: str) -> Decision:
     )
 
 
-def _same(
-    case: CaseView,
-    event: str,
-    *,
-    rules: tuple[str, ...],
-    state: str | None = None,
-    attrs: dict[str, Any] | None = None,
-    **extra: Any,
-) -> Decision:
-    return Decision(
-        state=state or case.state,
-        event=event,
-        fields=case.fields,
-        attrs=attrs if attrs is not None else dict(case.attrs),
-        rule_ids=rules,
-        **extra,
-    )
+_same = unchanged

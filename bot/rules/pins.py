@@ -18,6 +18,7 @@ from bot.rules.decide import (
     ReplyIntent,
     field_value,
     iso,
+    unchanged,
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
@@ -186,15 +187,7 @@ class PinRules:
 _FOLLOWUPS = ("pin_confirmation", "pin_extension", "annual_report")
 
 
-def _same(case: CaseView, event: str, *, rules: tuple[str, ...], **extra: Any) -> Decision:
-    return Decision(
-        state=case.state,
-        event=event,
-        fields=case.fields,
-        attrs=dict(case.attrs),
-        rule_ids=rules,
-        **extra,
-    )
+_same = unchanged
 
 
 def _status_answer(

@@ -6,11 +6,17 @@ nothing changes (R-HQ-5).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
+from bot.rules.action_base import (
+    ActionRefused,
+    ActionRequest,
+    require_param,
+    require_state,
+    run_action,
+)
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, unchanged
 from bot.rules.tickets import (
     ACTIVE,
     AUTOCLOSE,
@@ -43,44 +49,13 @@ REFUSAL_REASONS = (
 )
 
 
-class ActionRefused(Exception):
-    """The action does not fit the case now; the message says why and what is possible."""
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRequest:
-    name: str
-    actor: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-def _need(case: CaseView, action: str, states: frozenset[str] | set[str]) -> None:
-    if case.state not in states:
-        allowed = ", ".join(sorted(states))
-        raise ActionRefused(
-            f"{action} is not possible for {case.number} in state {case.state}; "
-            f"it is allowed in: {allowed}"
-        )
-
-
-def _param(request: ActionRequest, name: str) -> Any:
-    value = request.params.get(name)
-    if value in (None, ""):
-        raise ActionRefused(f"{request.name} needs --{name.replace('_', '-')}")
-    return value
-
-
-def _same(case: CaseView, event: str, attrs: dict[str, Any], **extra: Any) -> Decision:
-    return Decision(state=case.state, event=event, fields=case.fields, attrs=attrs, **extra)
+_need = require_state
+_param = require_param
+_same = unchanged
 
 
 def on_ticket_action(case: CaseView, request: ActionRequest, ctx: TicketContext) -> Decision:
-    handler = _HANDLERS.get(request.name)
-    if handler is None:
-        raise ActionRefused(
-            f"unknown action {request.name!r}; ticket actions: {', '.join(sorted(_HANDLERS))}"
-        )
-    return handler(case, request, ctx)
+    return run_action(_HANDLERS, case, request, ctx, "ticket")
 
 
 def _request_info(case: CaseView, request: ActionRequest, ctx: TicketContext) -> Decision:

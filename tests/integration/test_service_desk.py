@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.actions import Actions
-from bot.rules.ticket_actions import ActionRefused
+from bot.rules.action_base import ActionRefused
 from tests.conftest import deliver, maildir_messages, register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, bug_ticket, letter
 
