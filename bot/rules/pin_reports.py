@@ -66,16 +66,9 @@ def on_report(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
     """R-PIN-20/21/24: a valid report moves D one year on and clears an overdue state."""
     attrs = dict(case.attrs)
     if case.state not in (PINNED, REPORT_OVERDUE, UNPIN_PENDING):
-        return _same(
-            case,
-            "report-not-applicable",
-            replies=(
-                ReplyIntent(
-                    "notice", "followup_received", {"attachments": list(facts.attachments)}
-                ),
-            ),
-            rules=("R-MBX-8",),
-        )
+        from bot.rules.pins import noted
+
+        return noted(case, facts, "report-not-applicable")
     due = when(attrs, "report_due_at")
     assert due is not None
     if not facts.findings.complete:

@@ -131,16 +131,7 @@ class PinRules:
                 replies=(ReplyIntent("notice", "pin_closed_thread", {}),),
                 rules=("R-THR-11",),
             )
-        return _same(
-            case,
-            "followup",
-            replies=(
-                ReplyIntent(
-                    "notice", "followup_received", {"attachments": list(facts.attachments)}
-                ),
-            ),
-            rules=("R-MBX-8",),
-        )
+        return noted(case, facts, "followup")
 
     # -- timers ----------------------------------------------------------------------------
 
@@ -188,6 +179,18 @@ _FOLLOWUPS = ("pin_confirmation", "pin_extension", "annual_report")
 
 
 _same = unchanged
+
+
+def noted(case: CaseView, facts: LetterFacts, event: str) -> Decision:
+    """R-MBX-8: a letter that changes nothing is still acknowledged, with its files."""
+    return _same(
+        case,
+        event,
+        rules=("R-MBX-8",),
+        replies=(
+            ReplyIntent("notice", "followup_received", {"attachments": list(facts.attachments)}),
+        ),
+    )
 
 
 def _status_answer(
@@ -410,16 +413,7 @@ def _software_list(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Deci
             rules=("R-PIN-12",),
         )
     if case.state != PRE_PINNED:
-        return _same(
-            case,
-            "software-list-ignored",
-            replies=(
-                ReplyIntent(
-                    "notice", "followup_received", {"attachments": list(facts.attachments)}
-                ),
-            ),
-            rules=("R-MBX-8",),
-        )
+        return noted(case, facts, "software-list-ignored")
     expires = when(attrs, "prepin_expires_at")
     if expires is not None and facts.received_at > expires:  # R-CAL-12
         return _same(
