@@ -15,9 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
+from bot.partners import upsert_partner
 from bot.pipeline import view_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
+from bot.rules.license_actions import LICENSE_ACTIONS
+from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
+from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket_actions import TICKET_ACTIONS, ActionRefused, ActionRequest
 from bot.store.models import Case, ThreadKey
 
@@ -62,6 +66,10 @@ class Actions:
             request = ActionRequest(name, actor, params)
             decision = self._decide(session, case, request)
             now = self._clock.now()
+            if decision.event == "partner-approved":
+                # R-LIC-2: approve_partner creates the registry record of the applicant.
+                partner = upsert_partner(session, decision.attrs["approved_partner"], now)
+                case.partner_id = partner.id
             self._applier.transition(
                 session,
                 case,
@@ -145,5 +153,9 @@ _ALL_TIMERS = (
     "sla_soft",
     "tkt_autoclose",
     "clarification_reminder",
+    *LICENSE_TIMERS,
+    REVIEW_DUE,
 )
-ALL_ACTIONS = tuple(sorted({*TICKET_ACTIONS, *GENERIC_ACTIONS}))
+ALL_ACTIONS = tuple(
+    sorted({*TICKET_ACTIONS, *LICENSE_ACTIONS, *RESOURCE_ACTIONS, *GENERIC_ACTIONS})
+)

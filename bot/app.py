@@ -20,6 +20,8 @@ from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Tr
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.rules.dispatch import Rules
+from bot.rules.licenses import LicenseRules
+from bot.rules.resources import ResourceRules
 from bot.scheduler import Ticker
 from bot.settings import Settings
 from bot.store.db import open_database
@@ -72,7 +74,11 @@ def build(
     calendar = policy.calendar.build()
     engine, sessions = open_database(settings.database_url)
     boxes = settings.mailboxes
-    rules = Rules(policy, calendar)
+    rules = Rules(
+        policy,
+        calendar,
+        by_kind={"license_request": LicenseRules(), "resource": ResourceRules()},
+    )
     applier = Applier(
         ApplierConfig(
             number_format=settings.case.number_format,

@@ -218,6 +218,18 @@ _STATES = {
     "closed": "закрыто",
     "rejected": "отклонено",
     "merged": "объединено с другим обращением",
+    # §5.3 license request
+    "awaiting_hq": "на рассмотрении в головном офисе",
+    "in_review": "на рассмотрении: головной офис готовит проект соглашения и счет",
+    "awaiting_signed_scans": "ожидаются сканы подписанных документов",
+    "awaiting_payment": "ожидается оплата",
+    "awaiting_license_docs": "оплата подтверждена, головной офис готовит документы на лицензии",
+    "awaiting_originals": "документы на лицензии направлены, идет обмен оригиналами",
+    "completed": "завершено",
+    "cancelled": "отменено",
+    # §5.4 resource request
+    "scheduled": "назначен ответственный сотрудник",
+    "done": "выполнено",
 }
 
 
@@ -251,6 +263,30 @@ REASONS = {
     "hq": "решение головного офиса",
     "feature_declined": "доработка не будет выполнена",
     "not_partner": "у отправителя нет действующего дистрибьюторского соглашения",
+    "withdrawn": "вы отозвали заявку",
+}
+
+# §3.5, §3.6, R-LIC-9/11: license terms in plain Russian, by group and code.
+TERMS: dict[str, dict[str, str]] = {
+    "purpose": {
+        "own_use": "воспроизведение для собственного использования",
+        "demo": "демонстрационное представление функциональных возможностей",
+        "sublicensing": "предоставление простых неисключительных лицензий (сублицензий)",
+        "extension_development": "разработка/тестирование дополнительных функциональных "
+        "компонентов (библиотек) в целях расширения функционала",
+        "support_modification": "модификации функциональных компонентов (библиотек) в целях "
+        "оказания технической поддержки",
+    },
+    "document": {
+        "transfer_act": "акт передачи прав на лицензию",
+        "license_certificate": "сертификат на лицензию",
+        "supp_agreement": "дополнительное соглашение на техническую поддержку",
+    },
+    "channel": {
+        "post": "почтой",
+        "courier": "курьерской службой",
+        "edo": "через ЭДО «Диадок»",
+    },
 }
 
 
@@ -264,3 +300,7 @@ def priority_title(code: str | None) -> str:
 
 def reason_title(code: str | None) -> str:
     return REASONS.get(code or "", code or "")
+
+
+def term(group: str, code: str | None) -> str:
+    return TERMS.get(group, {}).get(code or "", code or "")
