@@ -200,6 +200,7 @@ def assess(case: CaseView | None, facts: LetterFacts, ctx: RuleContext, *, event
                         "invalid": list(invalid),
                         "warnings": list(warnings),
                         "text_copy_needed": scan_only,
+                        "scans_rejected": None,
                     },
                 ),
             ),
