@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.lookups import SessionLookups
+from bot.partners import find_partner
 from tests.conftest import deliver, register_partner
 from tests.integration.test_service_desk import HQ, act, at, partner_replies, show
 from tests.support.letters import letter
@@ -33,8 +34,11 @@ def texts(replies: list[dict], to: str | None = None) -> str:
 
 
 def used(service, year: int = 2026) -> float:
+    """R-RES-6: hours of GEO in `year`, as the rules see them through the lookups."""
     with service.sessions() as session:
-        return SessionLookups(session).hours_used(1 + 1, year)  # GEO is the second partner
+        partner = find_partner(session, GEO["inn"])
+        assert partner is not None
+        return SessionLookups(session).hours_used(partner.id, year)
 
 
 @pytest.mark.parametrize(("role", "limit"), [("authorized", 80), ("gold", 160)])
