@@ -7,6 +7,7 @@ is another adapter over the same `perform`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
-from bot.partners import upsert_partner
+from bot.partners import find_partner, partner_json, upsert_partner
 from bot.pipeline import view_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
@@ -23,7 +24,7 @@ from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket_actions import TICKET_ACTIONS, ActionRefused, ActionRequest
-from bot.store.models import Case, ThreadKey
+from bot.store.models import Case, Partner, ThreadKey
 
 GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")
 KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
@@ -68,7 +69,7 @@ class Actions:
             now = self._clock.now()
             if decision.event == "partner-approved":
                 # R-LIC-2: approve_partner creates the registry record of the applicant.
-                partner = upsert_partner(session, decision.attrs["approved_partner"], now)
+                partner = _register_applicant(session, decision.attrs["approved_partner"], now)
                 case.partner_id = partner.id
             self._applier.transition(
                 session,
@@ -143,6 +144,17 @@ class Actions:
             cancel_deadlines=tuple(_ALL_TIMERS),
             rule_ids=("R-THR-13",),
         )
+
+
+def _register_applicant(session: Session, record: dict[str, Any], now: datetime) -> Partner:
+    """A new registry record, or, for a company already registered under the form's INN,
+    its record kept as it is plus the applicant's address and the role HQ chose."""
+    existing = find_partner(session, record["inn"]) if record.get("inn") else None
+    if existing is not None:
+        current = partner_json(session, existing)
+        addresses = [*current["addresses"], *record["addresses"]]
+        record = {**current, "role": record["role"], "addresses": addresses}
+    return upsert_partner(session, record, now)
 
 
 _ALL_TIMERS = (

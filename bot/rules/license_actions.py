@@ -70,7 +70,10 @@ def _approve_partner(case: CaseView, request: ActionRequest, ctx: RuleContext) -
     fields = case.fields
     # The shell registers the partner from these data (bot/actions.py).
     onboard = {
-        "name": value(fields, "applicant_name") or request.params.get("name") or case.requester,
+        # HQ may give the registry name; else the form's applicant, else the sender address.
+        "name": p.optional_text(request, "name")
+        or value(fields, "applicant_name")
+        or case.requester,
         "inn": value(fields, "inn"),
         "kpp": value(fields, "kpp"),
         "ogrn": value(fields, "ogrn"),

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from bot.cli import main
+from bot.partners import find_partner, identify
 from bot.rules.ticket_actions import ActionRefused
 from tests.conftest import deliver
 from tests.integration.test_service_desk import HQ, act, at, partner_replies, show
@@ -164,10 +165,29 @@ def test_r_lic_2_docx_form_from_a_non_partner_goes_to_hq_then_approve_partner(
     assert "до 11.03.2026 11:00 (GMT+5)" in text  # 5 WD from the approval
     # The applicant is now a registered partner: its next letter is identified.
     with service.sessions() as session:
-        from bot.partners import identify
-
         identity = identify(session, "o.sidorova@ural-gis.ru", "general")
+        partner = identify(session, "ivan@partner.ru", "general")
     assert identity is not None and identity.role == "authorized"
+    # The form's INN is that of the registered ООО «Партнер»: its record is kept, the
+    # applicant's address joins it.
+    assert partner is not None and identity.partner_id == partner.partner_id
+    assert partner.partner_name == "ООО «Партнер»"
+
+
+def test_r_lic_2_approve_partner_registers_a_new_company_under_the_name_hq_gives(
+    service, frozen_clock
+) -> None:
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    request = deliver(service, corpus("32_license_sole_trader.eml", "kuzmin@ip-kuzmin.ru"))
+    assert request.state == "awaiting_hq"
+    approved = act(service, request.case, "approve_partner", role="gold", name="ИП Кузьмин А.А.")
+    assert approved.state == "in_review"
+    with service.sessions() as session:
+        partner = find_partner(session, "500100000015")
+        identity = identify(session, "kuzmin@ip-kuzmin.ru", "general")
+    assert partner is not None and (partner.name, partner.role) == ("ИП Кузьмин А.А.", "gold")
+    assert identity is not None and identity.partner_id == partner.id
+    assert show(service, request.case)["state"] == "in_review"
 
 
 def test_r_val_3_r_val_7_bad_account_key_is_named_then_the_answer_completes(
@@ -227,3 +247,42 @@ def test_r_hq_5_license_actions_from_the_cli_refuse_what_the_state_forbids(
     assert json.loads(capsys.readouterr().out)["state"] == "awaiting_signed_scans"
     assert main(["case", request.case, "mark_paid", "--as", HQ, "--param", "payment_date=x"]) == 1
     assert "allowed in: awaiting_payment" in capsys.readouterr().err
+
+
+def test_r_lic_14_r_lic_15_end_customer_pinned_by_another_partner_is_told_to_hq_only(
+    service, frozen_clock
+) -> None:
+    from bot.partners import upsert_partner
+    from bot.store.models import Case
+
+    now = at(frozen_clock, 2026, 3, 2, 10, 0)
+    with service.sessions.begin() as session:
+        other = upsert_partner(session, {"name": "ООО «Другой»", "inn": "7700000009"}, now)
+        session.add(
+            Case(
+                number="TCM-000900",
+                kind="pin_request",
+                state="pinned",
+                mailbox="general",
+                requester="x@other.ru",
+                subject="Закрепление",
+                fields={},
+                missing=[],
+                invalid=[],
+                created_at=now,
+                updated_at=now,
+                partner_id=other.id,
+                attrs={"client_inn": "500100000015"},
+            )
+        )
+    result = deliver(service, corpus("34_license_html_two_rows.eml"))
+    assert result.state == "in_review"
+    hq = texts(result.replies, HQ)
+    assert "no_partner_discount" in hq and "скидка партнера не предоставляется" in hq
+    assert "ИНН 500100000015: закреплен за другим партнером (TCM-000900)" in hq
+    assert "ИНН 7204196795: свободен" in hq
+    partner = texts(partner_replies(result))
+    assert "скидк" not in partner and "TCM-000900" not in partner  # R-LIC-15, R-NTF-9
+    assert (
+        "• ТехноКарта Сервер — конечный заказчик ООО «Ромашка-Агро» (ИНН 500100000015)" in partner
+    )
