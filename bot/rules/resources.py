@@ -82,6 +82,11 @@ def assess(case: CaseView | None, facts: LetterFacts, ctx: RuleContext, event: s
     invalid = [{"field": i.field, "reason": i.reason} for i in facts.findings.invalid]
     if (problem := _tasks_problem(facts.fields)) and "tasks" not in {i["field"] for i in invalid}:
         invalid.append({"field": "tasks", "reason": problem})
+    most = ctx.policy.resource.max_single_request_hours
+    estimate = value(facts.fields, "estimated_hours")
+    if estimate is not None and float(estimate) > most:
+        # §3.7: cfg:resource.max_single_request_hours, when set below the parser's 160.
+        invalid.append({"field": "estimated_hours", "reason": f"не больше {most:g} часов"})
     if missing or invalid:
         return Decision(
             state=NEEDS_INFO,

@@ -159,6 +159,7 @@ def test_r_ntf_10_every_reply_renders_with_the_required_content(
         assert text.startswith(f"Номер обращения: {case.number}.")  # spec §6
         assert "Что дальше" in text  # R-NTF-5
         assert "{{" not in text and "None" not in text
+        assert "Пример: ." not in text  # every field named has a Russian label (R-VAL-7)
     for alert in decision.hq_alerts:
         subject, text = render(alert.template, case, alert.context)
         assert case.number in subject and "None" not in text

@@ -189,3 +189,10 @@ def test_r_res_8_complete_logs_the_remainder_and_states_the_balance() -> None:
     assert done.state == "done" and done.hours[0].hours == 14.0
     assert done.attrs["balance"]["used"] == 24.0
     assert [r.template for r in done.replies] == ["res_done"]
+
+
+def test_r_cfg_1_single_request_maximum_comes_from_the_policy() -> None:
+    strict = RuleContext(F, Policy(resource={"max_single_request_hours": 16}), MON, Hours())
+    decision = RULES.new_case(facts(), strict)
+    assert decision.state == "needs_info"
+    assert decision.invalid == ({"field": "estimated_hours", "reason": "не больше 16 часов"},)
