@@ -299,6 +299,11 @@ def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
             replies=(ReplyIntent("notice", "case_closed_thread", {}),),
             rule_ids=("R-THR-11",),
         )
+    if event == "withdrawal":
+        return _withdrawal(case, facts, attrs)
+    if case.state == NEEDS_INFO:
+        # An answer may also ask "when?": the data come first, the reply restates the rest.
+        return assess(case, facts, ctx, event="clarification-answer")
     if event == "status_query" and not files:
         return same(
             case,
@@ -307,10 +312,6 @@ def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
             replies=(ReplyIntent("notice", "lic_status", {}),),
             rule_ids=("R-HQ-13",),
         )
-    if event == "withdrawal":
-        return _withdrawal(case, facts, attrs)
-    if case.state == NEEDS_INFO:
-        return assess(case, facts, ctx, event="clarification-answer")
     if case.state == AWAITING_SCANS and files and event in (None, "signed_scans"):
         return _signed_scans(case, facts, attrs, ctx)
     if event == "payment_order":

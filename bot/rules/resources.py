@@ -155,6 +155,9 @@ def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
             replies=(ReplyIntent("notice", "case_closed_thread", {}),),
             rule_ids=("R-THR-11",),
         )
+    if case.state == NEEDS_INFO:
+        # R-RES-4: the answer returns the case to review with a fresh 3 WD.
+        return assess(case, facts, ctx, "clarification-answer")
     if letter_event(facts) == "status_query" and not facts.attachments:
         return same(
             case,
@@ -163,9 +166,6 @@ def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
             replies=(ReplyIntent("notice", "res_status", {}),),
             rule_ids=("R-HQ-13",),
         )
-    if case.state == NEEDS_INFO:
-        # R-RES-4: the answer returns the case to review with a fresh 3 WD.
-        return assess(case, facts, ctx, "clarification-answer")
     return same(
         case,
         "followup",

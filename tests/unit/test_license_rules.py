@@ -414,3 +414,10 @@ def test_r_hq_13_status_query_and_r_thr_11_letters_after_the_end_change_nothing(
 def test_r_hq_5_unknown_action_lists_the_license_actions() -> None:
     with pytest.raises(ActionRefused, match="license actions: accept, approve_partner"):
         act(in_review(), "resolve")
+
+
+def test_r_val_6_an_answer_that_also_asks_when_completes_the_request_first() -> None:
+    waiting = case_after(RULES.new_case(facts(findings=Findings(("kpp",), ())), ctx()))
+    answer = facts(at=at_day(10), text="КПП: 720301001. Когда будет готов проект?")
+    decision = RULES.followup(waiting, replace(answer, event="status_query"), ctx(at_day(10)))
+    assert decision.state == "in_review" and decision.replies[0].template == "lic_ack"
