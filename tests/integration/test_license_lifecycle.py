@@ -103,8 +103,8 @@ def test_r_lic_1_to_r_lic_12_a_license_request_through_every_step_with_reminders
     paid = act(service, case, "mark_paid", payment_date="2026-03-24")
     assert paid.state == "awaiting_license_docs"
     assert "до 24.04.2026 23:59 (GMT+5)" in texts(paid.replies)  # R-LIC-8 / D-21
-    attrs = show(service, case)["history"][-1]
-    assert attrs["new_state"] == "awaiting_license_docs"
+    attrs = show(service, case)["attrs"]  # R-PIN-14: what the pin rules read
+    assert (attrs["payment_date"], attrs["paid_end_customer_inns"]) == ("2026-03-24", [])
 
     at(frozen_clock, 2026, 4, 25, 0, 0)  # R-LIC-9: HQ is told when it is late
     [late] = tick(service)
@@ -281,6 +281,7 @@ def test_r_lic_14_r_lic_15_end_customer_pinned_by_another_partner_is_told_to_hq_
     assert "no_partner_discount" in hq and "скидка партнера не предоставляется" in hq
     assert "ИНН 500100000015: закреплен за другим партнером (TCM-000900)" in hq
     assert "ИНН 7204196795: свободен" in hq
+    assert show(service, result.case)["attrs"]["flags"] == ["no_partner_discount"]
     partner = texts(partner_replies(result))
     assert "скидк" not in partner and "TCM-000900" not in partner  # R-LIC-15, R-NTF-9
     assert (
