@@ -20,7 +20,7 @@ from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Tr
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.rules.dispatch import Rules
-from bot.rules.licenses import LicenseRules
+from bot.rules.license_rules import LicenseRules
 from bot.rules.resources import ResourceRules
 from bot.scheduler import Ticker
 from bot.settings import Settings

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from bot.rules import action_params as p
+from bot.rules.case_helpers import as_list, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
 from bot.rules.dispatch import RuleContext
 from bot.rules.licenses import (
@@ -35,11 +36,8 @@ from bot.rules.licenses import (
     SCANS_DUE,
     TRANSIT,
     accept,
-    as_list,
     originals_received,
     payment_term,
-    same,
-    value,
 )
 from bot.rules.ticket_actions import ActionRefused, ActionRequest
 from bot.rules.tickets import iso, when

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.rules import action_params as p
+from bot.rules.case_helpers import as_list, letter_event, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HoursEntry, HqAlert, ReplyIntent
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.licenses import as_list, letter_event, same, value
 from bot.rules.ticket_actions import ActionRefused, ActionRequest
 from bot.rules.tickets import iso
 

@@ -12,6 +12,7 @@ from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.decide import CaseView, Decision
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.license_rules import LicenseRules
 from bot.rules.licenses import (
     HQ_DUE,
     HQ_WARN,
@@ -19,7 +20,6 @@ from bot.rules.licenses import (
     RETURN_DUE,
     SCANS_DUE,
     TRANSIT,
-    LicenseRules,
 )
 from bot.rules.ticket_actions import ActionRefused, ActionRequest
 from bot.rules.tickets import when
