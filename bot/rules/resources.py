@@ -268,8 +268,13 @@ def _log(
     if limit is None or not used_before <= limit < used:
         return attrs, (), ()
     # H-ACCOUNTING to accounting, copied to the Deputy CEO for Science; the partner is told.
+    related = {case.number}
+    if ctx.lookups is not None and case.partner_id is not None:
+        others = ctx.lookups.cases(kind="resource", partner_id=case.partner_id)
+        related |= {c.number for c in others if float(c.attrs.get("hours_logged") or 0) > 0}
+    context = {"balance": balance, "cases": sorted(related)}
     alerts = tuple(
-        HqAlert(role_, "hq_accounting", {"balance": balance}, key=str(day.year))
+        HqAlert(role_, "hq_accounting", context, key=str(day.year))
         for role_ in ("accounting", REVIEWER)
     )
     return attrs, (ReplyIntent("notice", "res_overlimit", {"balance": balance}),), alerts
@@ -296,6 +301,7 @@ def _log_hours(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Deci
 def _complete(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
     """S9 (R-RES-8): the remainder of hours_total is logged; A-RES-DONE with the balance."""
     p.need_state(case, "complete", {SCHEDULED})
+    # A sanity bound only: the total may exceed the estimate, not by an order of magnitude.
     total = p.hours(request, "hours_total", ctx.policy.resource.max_single_request_hours * 10)
     logged = float(case.attrs.get("hours_logged") or 0)
     if total < logged:

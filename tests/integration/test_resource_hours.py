@@ -71,6 +71,8 @@ def test_r_res_5_to_r_res_8_hour_limits_with_the_overrun_reported(
     assert len(accounting) == 2 and all(r["to"] == HQ for r in accounting)  # accounting + science
     assert "Превышение: 2.5 ч" in accounting[0]["text"]
     assert f"Лимит включенного времени: {limit} ч" in accounting[0]["text"]
+    cases = f"{first.case}, {second.case}"
+    assert f"Обращения партнера с учтенными часами: {cases}." in accounting[0]["text"]
     [overlimit] = partner_replies(over)
     assert overlimit["template"] == "res_overlimit"
     assert f"использовано {limit + 2.5:g} ч, превышение — 2.5 ч" in overlimit["text"]
