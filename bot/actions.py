@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
-from bot.partners import find_partner, partner_json, upsert_partner
+from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
 from bot.pipeline import view_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
@@ -154,7 +154,10 @@ def _register_applicant(session: Session, record: dict[str, Any], now: datetime)
         current = partner_json(session, existing)
         addresses = [*current["addresses"], *record["addresses"]]
         record = {**current, "role": record["role"], "addresses": addresses}
-    return upsert_partner(session, record, now)
+    try:
+        return upsert_partner(session, record, now)
+    except RegistryError as exc:
+        raise ActionRefused(f"approve_partner: {exc}; nothing was changed") from exc
 
 
 _ALL_TIMERS = (

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 from bot.partners import find_partner, identify
 from bot.rules.ticket_actions import ActionRefused
-from tests.conftest import deliver
+from tests.conftest import deliver, register_partner
 from tests.integration.test_service_desk import HQ, act, at, partner_replies, show
 from tests.support.letters import letter
 
@@ -234,12 +236,8 @@ def test_r_hq_5_license_actions_from_the_cli_refuse_what_the_state_forbids(
 ) -> None:
     at(frozen_clock, 2026, 3, 2, 10, 0)
     request = deliver(service, corpus("26_license_form_in_body_scan.eml"))
-    try:
+    with pytest.raises(ActionRefused, match="allowed in: awaiting_payment"):
         act(service, request.case, "mark_paid", payment_date="2026-03-02")
-    except ActionRefused as refused:
-        assert "allowed in: awaiting_payment" in str(refused)
-    else:
-        raise AssertionError("mark_paid in review must be refused")
     monkeypatch.setenv("PARTNERDESK_DATABASE_URL", service.settings.database_url)
     args = ["case", request.case, "send_license_docs", "--as", HQ, "--json"]
     params = ["--param", "draft_agreement=Проект.docx", "--param", "invoice=Счет.pdf"]
@@ -287,3 +285,16 @@ def test_r_lic_14_r_lic_15_end_customer_pinned_by_another_partner_is_told_to_hq_
     assert (
         "• ТехноКарта Сервер — конечный заказчик ООО «Ромашка-Агро» (ИНН 500100000015)" in partner
     )
+
+
+def test_r_hq_5_approve_partner_refuses_an_address_of_another_registered_partner(
+    service, frozen_clock
+) -> None:
+    suspended = {"name": "ООО «Бывший»", "inn": "7700000009", "status": "suspended"}
+    register_partner(service, {**suspended, "addresses": ["ivan@old.ru"]})
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    request = deliver(service, corpus("26_license_form_in_body_scan.eml", "ivan@old.ru"))
+    assert request.state == "awaiting_hq"  # an inactive partner is not a partner (R-LIC-2)
+    with pytest.raises(ActionRefused, match="already belongs to another partner"):
+        act(service, request.case, "approve_partner", role="gold")
+    assert show(service, request.case)["state"] == "awaiting_hq"
