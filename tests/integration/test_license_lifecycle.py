@@ -298,3 +298,27 @@ def test_r_hq_5_approve_partner_refuses_an_address_of_another_registered_partner
     with pytest.raises(ActionRefused, match="already belongs to another partner"):
         act(service, request.case, "approve_partner", role="gold")
     assert show(service, request.case)["state"] == "awaiting_hq"
+
+
+def test_r_thr_4_step_5_untagged_scans_join_the_one_case_waiting_for_them(
+    service, frozen_clock
+) -> None:
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = deliver(service, corpus("26_license_form_in_body_scan.eml"))
+    act(service, first.case, "send_license_docs", draft_agreement="d.docx", invoice="i.pdf")
+    scans = letter(
+        subject="Подписанное соглашение",
+        to="mail@technocom.tech",
+        body="Добрый день! Направляем сканы подписанного лицензионного соглашения.",
+        attachments=pdf("LA.pdf"),
+    )
+    joined = deliver(service, scans)
+    assert (joined.case, joined.state) == (first.case, "awaiting_payment")
+    # D-39: with two cases waiting for scans the bot does not guess.
+    form = corpus("26_license_form_in_body_scan.eml")
+    second = deliver(service, form.replace(b"Message-ID: <", b"Message-ID: <2."))
+    act(service, second.case, "send_license_docs", draft_agreement="d.docx", invoice="i.pdf")
+    third = deliver(service, form.replace(b"Message-ID: <", b"Message-ID: <3."))
+    act(service, third.case, "send_license_docs", draft_agreement="d.docx", invoice="i.pdf")
+    unmatched = deliver(service, scans.replace(b"Message-ID: <", b"Message-ID: <again."))
+    assert unmatched.case not in {first.case, second.case, third.case}
