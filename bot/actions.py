@@ -7,6 +7,7 @@ is another adapter over the same `perform`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,12 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
+from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
 from bot.pipeline import view_of
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
+from bot.rules.license_actions import LICENSE_ACTIONS
+from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
+from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket_actions import TICKET_ACTIONS
-from bot.store.models import Case, ThreadKey
+from bot.store.models import Case, Partner, ThreadKey
 
 GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")
 KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
@@ -63,6 +68,10 @@ class Actions:
             request = ActionRequest(name, actor, params)
             decision = self._decide(session, case, request)
             now = self._clock.now()
+            if decision.event == "partner-approved":
+                # R-LIC-2: approve_partner creates the registry record of the applicant.
+                partner = _register_applicant(session, decision.attrs["approved_partner"], now)
+                case.partner_id = partner.id
             self._applier.transition(
                 session,
                 case,
@@ -138,6 +147,20 @@ class Actions:
         )
 
 
+def _register_applicant(session: Session, record: dict[str, Any], now: datetime) -> Partner:
+    """A new registry record, or, for a company already registered under the form's INN,
+    its record kept as it is plus the applicant's address and the role HQ chose."""
+    existing = find_partner(session, record["inn"]) if record.get("inn") else None
+    if existing is not None:
+        current = partner_json(session, existing)
+        addresses = [*current["addresses"], *record["addresses"]]
+        record = {**current, "role": record["role"], "addresses": addresses}
+    try:
+        return upsert_partner(session, record, now)
+    except RegistryError as exc:
+        raise ActionRefused(f"approve_partner: {exc}; nothing was changed") from exc
+
+
 _ALL_TIMERS = (
     "tkt_w_end",
     "tkt_info_timeout",
@@ -146,5 +169,9 @@ _ALL_TIMERS = (
     "sla_soft",
     "tkt_autoclose",
     "clarification_reminder",
+    *LICENSE_TIMERS,
+    REVIEW_DUE,
 )
-ALL_ACTIONS = tuple(sorted({*TICKET_ACTIONS, *GENERIC_ACTIONS}))
+ALL_ACTIONS = tuple(
+    sorted({*TICKET_ACTIONS, *LICENSE_ACTIONS, *RESOURCE_ACTIONS, *GENERIC_ACTIONS})
+)

@@ -20,7 +20,9 @@ from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Tr
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.rules.dispatch import Rules
+from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
+from bot.rules.resources import ResourceRules
 from bot.scheduler import Ticker
 from bot.settings import Settings
 from bot.store.db import open_database
@@ -73,7 +75,15 @@ def build(
     calendar = policy.calendar.build()
     engine, sessions = open_database(settings.database_url)
     boxes = settings.mailboxes
-    rules = Rules(policy, calendar, by_kind={"pin_request": PinRules()})
+    rules = Rules(
+        policy,
+        calendar,
+        by_kind={
+            "pin_request": PinRules(),
+            "license_request": LicenseRules(),
+            "resource": ResourceRules(),
+        },
+    )
     applier = Applier(
         ApplierConfig(
             number_format=settings.case.number_format,

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
 from bot.partners import Identity
 from bot.rules.decide import DeadlineIntent, Decision, ReplyIntent
+from bot.store.hours_models import HoursLog
 from bot.store.models import (
     Case,
     CaseEvent,
@@ -132,6 +133,19 @@ class Applier:
             case.invalid = list(decision.invalid)
         case.attrs = _jsonable({**(case.attrs or {}), **decision.attrs})
         case.updated_at = self._clock.now()
+        for entry in decision.hours:
+            # R-RES-6: logged hours are the only usage; the year is the work date's (D-23).
+            session.add(
+                HoursLog(
+                    case_id=case.id,
+                    partner_id=case.partner_id,
+                    hours=entry.hours,
+                    work_date=entry.work_date,
+                    year=entry.work_date.year,
+                    logged_by=actor,
+                    logged_at=case.updated_at,
+                )
+            )
         self._history(session, case, decision, letter_id, old_state, actor, details or {})
 
     def _record(

@@ -82,7 +82,7 @@ def register(
     case.add_argument(
         "action",
         metavar="ACTION",
-        help="ticket actions: " + ", ".join(ALL_ACTIONS) + "; other kinds have their own",
+        help="actions: " + ", ".join(ALL_ACTIONS) + " (each kind allows its own)",
     )
     case.add_argument(
         "--as",

@@ -68,6 +68,8 @@ def case_details(sessions: sessionmaker[Session], number: str) -> dict[str, Any]
             "missing": case.missing,
             "invalid": case.invalid,
             "quarantine_reason": case.quarantine_reason,
+            # Kind-specific state: due dates, checklists, HQ flags (R-HQ-11).
+            "attrs": case.attrs or {},
             "fields": {
                 code: {k: v for k, v in item.items() if k != "evidence"}
                 | {"evidence": (item.get("evidence") or {}).get("excerpt")}
@@ -133,6 +135,8 @@ def format_case(details: dict[str, Any]) -> str:
         lines.append(f"  QUARANTINED: {details['quarantine_reason']}")
     if details["missing"] or details["invalid"]:
         lines.append(f"  missing: {details['missing']}  invalid: {details['invalid']}")
+    if flags := [f for f in details["attrs"].get("flags") or [] if f]:
+        lines.append(f"  flags: {', '.join(flags)}")
     lines.append("  letters:")
     lines += [
         f"    #{lt['id']} {lt['received_at']} {lt['from']} [{lt['kind']}/{lt['status']}] "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.decide import CaseView
+from bot.store.hours_models import HoursLog
 from bot.store.models import Case
 
 
@@ -38,3 +39,12 @@ class SessionLookups:
             for case in self._session.scalars(query)
             if all((case.attrs or {}).get(key) == value for key, value in wanted.items())
         ]
+
+    def hours_used(self, partner_id: int, year: int) -> float:
+        """R-RES-6: only hours HQ logged count, summed over the calendar year (D-23)."""
+        total = self._session.scalar(
+            select(func.coalesce(func.sum(HoursLog.hours), 0.0)).where(
+                HoursLog.partner_id == partner_id, HoursLog.year == year
+            )
+        )
+        return float(total or 0.0)

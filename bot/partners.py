@@ -35,6 +35,7 @@ class Identity:
     via: str  # "address" | "domain"
     curator: str | None = None
     support_tier: str | None = None
+    inn: str | None = None  # R-VAL-4 / D-42: compared with the INN of a license form
 
 
 def _list(value: Any) -> list[str]:
@@ -153,6 +154,7 @@ def _identity(partner: Partner, via: str) -> Identity:
         via=via,
         curator=partner.curator,
         support_tier=partner.support_tier,
+        inn=partner.inn,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 import parsers
 from bot.apply import Applier, CaseContext
 from bot.clock import Clock, as_utc
+from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.ingest import Arrival, StoredLetter, store_raw
 from bot.lookups import SessionLookups
@@ -226,6 +227,10 @@ class Pipeline:
                 case = None
             classification = self._classify(letter, role, case.kind if case else None)
             kind = classification.kind
+            if case is None and kind == Kind.LICENSE_DOCUMENTS and identity is not None:
+                # R-THR-4 step 5: the partner's one license case waiting for this document.
+                text = f"{letter.subject}\n{letter.new_text}"
+                case = license_case_for(session, identity.partner_id, text)
             split_note: tuple[str, str] | None = None
             if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
                 # R-THR-8: a new request of another kind in this thread gets its own case.

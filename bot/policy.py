@@ -182,6 +182,37 @@ class IdentificationPolicy(BaseModel):
     required: bool = True  # R-ID-2
 
 
+class LicensePolicy(BaseModel):
+    """§7.1–§7.2, Appendix 1 (R-LIC-4 … R-LIC-17)."""
+
+    hq_processing_wd: int = Field(5, ge=1)  # R-LIC-4: draft agreement and invoice
+    signed_scans_due_wd: int = Field(5, ge=1)  # R-LIC-5
+    payment_due_wd: int = Field(5, ge=1)  # R-LIC-6
+    docs_due_months: int = Field(1, ge=1)  # R-LIC-8 / D-21: act or certificate after payment
+    originals_send_due_days: int = Field(7, ge=1)  # R-LIC-10
+    originals_return_due_days: int = Field(7, ge=1)  # R-LIC-10 / D-22
+    postal_transit_days: int = Field(7, ge=0)  # D-22: assumed receipt by post/courier
+    require_signed_form: bool = True  # R-LIC-3
+    scan_only_policy: Literal["ask_text_copy", "hq_manual_entry"] = "ask_text_copy"  # D-19
+    supp_agreement_roles: list[str] = Field(default_factory=lambda: ["authorized"])  # R-LIC-11
+    # cfg:hq.postal_address (R-LIC-17): where paper originals go.
+    postal_address: str = (
+        "ООО «ТЕХНОКОМ», 625013, г. Тюмень, ул. Пермякова, д.1, стр.5, оф.904, "
+        "Бизнес-Центр «Нобель-Парк»"
+    )
+
+
+class ResourcePolicy(BaseModel):
+    """§6.1–§6.2 (R-RES-3 … R-RES-7, D-23)."""
+
+    review_due_wd: int = Field(3, ge=1)  # R-RES-3
+    hours_limit: dict[str, float] = Field(
+        default_factory=lambda: {"authorized": 80.0, "gold": 160.0}
+    )  # R-RES-5
+    max_single_request_hours: float = Field(160, gt=0)  # §3.7
+    year: Literal["calendar"] = "calendar"  # D-23
+
+
 class Policy(BaseModel):
     model_config = {"extra": "forbid"}
 
@@ -196,6 +227,8 @@ class Policy(BaseModel):
     pin: PinPolicy = PinPolicy()
     report: ReportPolicy = ReportPolicy()
     registry: RegistryPolicy = RegistryPolicy()
+    license: LicensePolicy = LicensePolicy()
+    resource: ResourcePolicy = ResourcePolicy()
 
     def tier(self, name: str | None) -> SupportTier:
         for tier in self.support_tiers:

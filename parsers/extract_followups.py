@@ -159,12 +159,15 @@ _EVENTS = (
 )
 
 
+def license_event(text: str) -> str | None:
+    """Which §3.6 license follow-up the words describe (payment order, originals, scans)."""
+    return next((event for event, pattern in _EVENTS if re.search(pattern, text, re.I)), None)
+
+
 def extract_license_documents(ctx: Context) -> None:
     text = ctx.source_text("body") + "\n" + ctx.letter.subject
-    for event, pattern in _EVENTS:
-        if re.search(pattern, text, re.I):
-            ctx.flags.append(f"event:{event}")
-            break
+    if event := license_event(text):
+        ctx.flags.append(f"event:{event}")
     docs = [
         a.filename
         for a in ctx.letter.attachments

@@ -20,6 +20,7 @@ from replies.labels import (
     priority_title,
     reason_title,
     state_title,
+    term,
     tracker_title,
 )
 
@@ -75,6 +76,7 @@ class Renderer:
             tracker_title=tracker_title,
             priority_title=priority_title,
             reason_title=reason_title,
+            term=term,
         )
 
     def format_local(self, instant: datetime) -> str:

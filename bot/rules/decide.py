@@ -8,7 +8,7 @@ states and replies per kind on the same Decision shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from parsers.requirements import Findings
@@ -75,6 +75,14 @@ class HqAlert:
 
 
 @dataclass(frozen=True, slots=True)
+class HoursEntry:
+    """HQ engineer hours to record against the case's partner (R-RES-6)."""
+
+    hours: float
+    work_date: date
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     state: str
     event: str
@@ -93,6 +101,8 @@ class Decision:
     # A letter that must not join this case (R-THR-7, R-TKT-12 after the window): open a
     # new case instead, noting the old one.
     split_from: str | None = None
+    # Engineer hours HQ logged by this decision (resource cases, R-RES-6).
+    hours: tuple[HoursEntry, ...] = ()
 
 
 def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str], ...]]:

@@ -61,6 +61,10 @@ class Lookups(Protocol):
         attr_equals: dict[str, Any] | None = None,
     ) -> list[CaseView]: ...
 
+    def hours_used(self, partner_id: int, year: int) -> float:
+        """HQ engineer hours logged for the partner in the calendar year (R-RES-6, D-23)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.policy import Policy
+from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
-from bot.rules.ticket_actions import ActionRefused, ActionRequest, on_ticket_action
+from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
     AUTOCLOSE,
     INFO_TIMEOUT,

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import bot.store.hours_models  # registers hours_log on Base.metadata
 import bot.store.imap_models  # noqa: F401 - registers mailbox_state on Base.metadata
 from bot.store.models import Base
 

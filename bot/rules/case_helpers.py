@@ -1,0 +1,40 @@
+"""Small pieces shared by the license and resource rules: field values, unchanged-state
+decisions, and what a follow-up letter says (§2.2 events, §3.6 license documents)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.rules.decide import CaseView, Decision
+from bot.rules.dispatch import LetterFacts
+from parsers.extract_followups import license_event
+from parsers.signals import EVENTS
+from parsers.types import FieldStatus
+
+
+def value(fields: dict[str, Any], code: str) -> Any:
+    item = fields.get(code) or {}
+    ok = (FieldStatus.VALID.value, FieldStatus.VALID_WITH_WARNING.value)
+    return item.get("value") if item.get("status") in ok else None
+
+
+def as_list(item: Any) -> list[Any]:
+    if item is None:
+        return []
+    return list(item) if isinstance(item, list | tuple) else [item]
+
+
+def same(case: CaseView, event: str, attrs: dict[str, Any], **extra: Any) -> Decision:
+    return Decision(state=case.state, event=event, fields=case.fields, attrs=attrs, **extra)
+
+
+def letter_event(facts: LetterFacts) -> str | None:
+    """§3.6 follow-up or §2.2 event: the extractor's flag, else the words of the new text."""
+    for flag in facts.flags:
+        if flag.startswith("event:"):
+            return flag.removeprefix("event:")
+    if facts.event:
+        return facts.event
+    return license_event(facts.new_text) or next(
+        (event for event, pattern in EVENTS if pattern.search(facts.new_text)), None
+    )

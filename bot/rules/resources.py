@@ -1,0 +1,363 @@
+"""HQ engineer-hours request lifecycle (spec §5.4 S1–S9, R-RES-1 … R-RES-9, D-23). Pure.
+
+States: needs_info, in_review, scheduled, and the terminal done, rejected. Hours already
+used in a year come in through `Lookups.hours_used`; hours HQ logs go out as
+`Decision.hours` for the shell to record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from bot.rules import action_params as p
+from bot.rules.action_base import ActionRefused, ActionRequest
+from bot.rules.case_helpers import as_list, letter_event, same, value
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, HoursEntry, HqAlert, ReplyIntent
+from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.tickets import iso
+
+NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (
+    "needs_info",
+    "in_review",
+    "scheduled",
+    "done",
+    "rejected",
+)
+TERMINAL = frozenset({DONE, REJECTED})
+REVIEW_DUE = "res_review_due"  # R-RES-3
+REVIEWER = "deputy_science"  # R-RES-3: Deputy CEO for Science
+# R-RES-2: a "task" that only says "set the system up" describes no preparatory work.
+_VAGUE_TASK = re.compile(
+    r"^(?:настро\w+|настройк\w+)\s+(?:систем\w*|по|программ\w*)\.?$|^настройк\w+\.?$", re.I
+)
+
+
+def _used(ctx: RuleContext, partner_id: int | None, year: int) -> float:
+    if ctx.lookups is None or partner_id is None:
+        return 0.0
+    return ctx.lookups.hours_used(partner_id, year)
+
+
+def _limit(ctx: RuleContext, role: str | None) -> float | None:
+    return ctx.policy.resource.hours_limit.get(role or "")
+
+
+def forecast(ctx: RuleContext, role: str | None, partner_id: int | None, year: int, est: float):
+    """R-RES-6: used, limit, and the expected excess if this estimate is spent."""
+    used = _used(ctx, partner_id, year)
+    limit = _limit(ctx, role)
+    excess = max(0.0, used + est - limit) if limit is not None else None
+    return {"year": year, "used": used, "limit": limit, "estimated": est, "excess": excess}
+
+
+def _tasks_problem(fields: dict[str, Any]) -> str | None:
+    tasks = [str(t).strip() for t in as_list(value(fields, "tasks"))]
+    if tasks and all(_VAGUE_TASK.match(t) for t in tasks):
+        return "задачи не описаны: укажите, что именно нужно настроить и что уже подготовлено"
+    return None
+
+
+def assess(case: CaseView | None, facts: LetterFacts, ctx: RuleContext, event: str) -> Decision:
+    """S1–S3: not a partner → rejected; incomplete → clarification; else review in 3 WD."""
+    identity = facts.identity
+    attrs = dict(case.attrs) if case else {}
+    attrs.setdefault("received_at", iso(facts.received_at))
+    attrs.setdefault("policy_version", ctx.policy.version)
+    if identity is None or not identity.active:
+        # R-RES-1 / R-ID-3: only partners with a distribution agreement.
+        attrs.update(close_reason="not_partner", closed_at=iso(facts.received_at))
+        return Decision(
+            state=REJECTED,
+            event="rejected-not-partner",
+            fields=facts.fields,
+            attrs=attrs,
+            replies=(ReplyIntent("rejection", "res_rej", {"reason": "not_partner"}),),
+            rule_ids=("R-RES-1", "R-ID-3"),
+        )
+    attrs["partner_role"] = identity.role
+    missing = facts.findings.missing
+    invalid = [{"field": i.field, "reason": i.reason} for i in facts.findings.invalid]
+    if (problem := _tasks_problem(facts.fields)) and "tasks" not in {i["field"] for i in invalid}:
+        invalid.append({"field": "tasks", "reason": problem})
+    most = ctx.policy.resource.max_single_request_hours
+    estimate = value(facts.fields, "estimated_hours")
+    if estimate is not None and float(estimate) > most:
+        # §3.7: cfg:resource.max_single_request_hours, when set below the parser's 160.
+        invalid.append({"field": "estimated_hours", "reason": f"не больше {most:g} часов"})
+    if missing or invalid:
+        return Decision(
+            state=NEEDS_INFO,
+            event=event,
+            fields=facts.fields,
+            missing=missing,
+            invalid=tuple(invalid),
+            attrs=attrs,
+            replies=(
+                ReplyIntent(
+                    "clarification",
+                    "res_clarify",
+                    {"missing": list(missing), "invalid": invalid, "hq_text": None},
+                ),
+            ),
+            cancel_deadlines=(REVIEW_DUE,),
+            rule_ids=("R-RES-1", "R-RES-2", "R-VAL-7"),
+        )
+    return _review(case, facts.fields, attrs, facts.received_at, ctx, identity.partner_id, event)
+
+
+def _review(
+    case: CaseView | None,
+    fields: dict[str, Any],
+    attrs: dict[str, Any],
+    start: datetime,
+    ctx: RuleContext,
+    partner_id: int | None,
+    event: str,
+) -> Decision:
+    """S3 (R-RES-3, R-RES-6): the Deputy CEO for Science reviews within 3 WD."""
+    due = ctx.calendar.add_working_days(start, ctx.policy.resource.review_due_wd)
+    year = ctx.calendar.local(start).year
+    est = float(value(fields, "estimated_hours") or 0)
+    role = attrs.get("partner_role")
+    attrs = {
+        **attrs,
+        "tasks_list": [str(t) for t in as_list(value(fields, "tasks"))],
+        "review_due_at": iso(due),
+        "forecast": forecast(ctx, role, partner_id, year, est),
+    }
+    alerts: tuple[HqAlert, ...] = ()
+    if _limit(ctx, role) is None:
+        # R-ID-6: without a role the limit is unknown; HQ sets it in the registry.
+        alerts = (HqAlert(REVIEWER, "hq_resource_alert", {"alert": "role_missing"}, key="role"),)
+    return Decision(
+        state=IN_REVIEW,
+        event=event,
+        fields=fields,
+        attrs=attrs,
+        replies=(ReplyIntent("acceptance", "res_ack", {}),),
+        deadlines=(DeadlineIntent(REVIEW_DUE, due, "R-RES-3"),),
+        cancel_deadlines=(REVIEW_DUE,),
+        hq_alerts=alerts,
+        rule_ids=("R-RES-1", "R-RES-3", "R-RES-6"),
+    )
+
+
+def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+    attrs = dict(case.attrs)
+    if case.state in TERMINAL:
+        return same(
+            case,
+            "letter-after-close",
+            attrs,
+            replies=(ReplyIntent("notice", "case_closed_thread", {}),),
+            rule_ids=("R-THR-11",),
+        )
+    if case.state == NEEDS_INFO:
+        # R-RES-4: the answer returns the case to review with a fresh 3 WD.
+        return assess(case, facts, ctx, "clarification-answer")
+    if letter_event(facts) == "status_query" and not facts.attachments:
+        return same(
+            case,
+            "status-query",
+            attrs,
+            replies=(ReplyIntent("notice", "res_status", {}),),
+            rule_ids=("R-HQ-13",),
+        )
+    return same(
+        case,
+        "followup",
+        attrs,
+        replies=(
+            ReplyIntent("notice", "followup_received", {"attachments": list(facts.attachments)}),
+        ),
+        rule_ids=("R-MBX-8",),
+    )
+
+
+def on_deadline(case: CaseView, kind: str, due_at: datetime, ctx: RuleContext) -> Decision | None:
+    if kind == REVIEW_DUE and case.state == IN_REVIEW:
+        alert = HqAlert(
+            REVIEWER,
+            "hq_resource_alert",
+            {"alert": "review_due", "due_at": due_at},
+            key=iso(due_at) or "",
+        )
+        return same(
+            case, "review-overdue", dict(case.attrs), hq_alerts=(alert,), rule_ids=("R-RES-3",)
+        )
+    return None
+
+
+# -- HQ actions ------------------------------------------------------------------------------
+
+
+def _request_info(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+    """S4 (R-RES-4): HQ asks; the answer restarts the 3-WD review."""
+    p.need_state(case, "request_info", {IN_REVIEW})
+    text = p.required_text(request, "text")
+    attrs = {**case.attrs, "review_due_at": None, "hq_question": text}
+    return Decision(
+        state=NEEDS_INFO,
+        event="hq-question",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(
+            ReplyIntent(
+                "clarification", "res_clarify", {"missing": [], "invalid": [], "hq_text": text}
+            ),
+        ),
+        cancel_deadlines=(REVIEW_DUE,),
+        rule_ids=("R-RES-4",),
+    )
+
+
+def _assign(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+    """S6 (R-RES-4): a responsible employee, optionally a schedule."""
+    p.need_state(case, "assign", {IN_REVIEW})
+    attrs = {
+        **case.attrs,
+        "employee": p.required_text(request, "employee"),
+        "schedule": p.optional_text(request, "schedule"),
+        "assigned_at": iso(ctx.now),
+    }
+    return Decision(
+        state=SCHEDULED,
+        event="assigned",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(ReplyIntent("notice", "res_assigned", {}),),
+        cancel_deadlines=(REVIEW_DUE,),
+        rule_ids=("R-RES-4",),
+    )
+
+
+def _decline(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+    """S7 (R-RES-4)."""
+    p.need_state(case, "decline", {IN_REVIEW, NEEDS_INFO})
+    reason = p.required_text(request, "reason")
+    attrs = {**case.attrs, "close_reason": reason, "closed_at": iso(ctx.now)}
+    return Decision(
+        state=REJECTED,
+        event="declined",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(ReplyIntent("notice", "res_rej", {"reason": reason}),),
+        cancel_deadlines=(REVIEW_DUE,),
+        rule_ids=("R-RES-4",),
+    )
+
+
+def _log(
+    case: CaseView, ctx: RuleContext, hours: float, day: date
+) -> tuple[dict[str, Any], tuple[ReplyIntent, ...], tuple[HqAlert, ...]]:
+    """R-RES-6/7: book hours; the entry that first crosses the yearly limit is reported."""
+    role = case.attrs.get("partner_role")
+    used_before = _used(ctx, case.partner_id, day.year)
+    used = used_before + hours
+    limit = _limit(ctx, role)
+    balance = {"year": day.year, "used": used, "limit": limit, "hours": hours}
+    balance["excess"] = max(0.0, used - limit) if limit is not None else None
+    attrs = {
+        **case.attrs,
+        "hours_logged": round(float(case.attrs.get("hours_logged") or 0) + hours, 2),
+        "balance": balance,
+    }
+    if limit is None or not used_before <= limit < used:
+        return attrs, (), ()
+    # H-ACCOUNTING to accounting, copied to the Deputy CEO for Science; the partner is told.
+    related = {case.number}
+    if ctx.lookups is not None and case.partner_id is not None:
+        others = ctx.lookups.cases(kind="resource", partner_id=case.partner_id)
+        related |= {c.number for c in others if float(c.attrs.get("hours_logged") or 0) > 0}
+    context = {"balance": balance, "cases": sorted(related)}
+    alerts = tuple(
+        HqAlert(role_, "hq_accounting", context, key=str(day.year))
+        for role_ in ("accounting", REVIEWER)
+    )
+    return attrs, (ReplyIntent("notice", "res_overlimit", {"balance": balance}),), alerts
+
+
+def _log_hours(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+    """S8 (R-RES-6, R-RES-7)."""
+    p.need_state(case, "log_hours", {SCHEDULED})
+    hours = p.hours(request, "hours", ctx.policy.resource.max_single_request_hours)
+    today = p.today(ctx.calendar, ctx.now)
+    day = p.local_date(request, "date", today=today, default=today)
+    attrs, replies, alerts = _log(case, ctx, hours, day)
+    return same(
+        case,
+        "hours-logged",
+        attrs,
+        replies=replies,
+        hq_alerts=alerts,
+        hours=(HoursEntry(hours, day),),
+        rule_ids=("R-RES-6", "R-RES-7"),
+    )
+
+
+def _complete(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+    """S9 (R-RES-8): the remainder of hours_total is logged; A-RES-DONE with the balance."""
+    p.need_state(case, "complete", {SCHEDULED})
+    # A sanity bound only: the total may exceed the estimate, not by an order of magnitude.
+    total = p.hours(request, "hours_total", ctx.policy.resource.max_single_request_hours * 10)
+    logged = float(case.attrs.get("hours_logged") or 0)
+    if total < logged:
+        raise ActionRefused(f"complete: hours_total {total:g} is below the {logged:g} h logged")
+    today = p.today(ctx.calendar, ctx.now)
+    rest = round(total - logged, 2)
+    attrs, replies, alerts = dict(case.attrs), (), ()
+    entries: tuple[HoursEntry, ...] = ()
+    if rest > 0:
+        attrs, replies, alerts = _log(case, ctx, rest, today)
+        entries = (HoursEntry(rest, today),)
+    else:
+        attrs["balance"] = forecast(ctx, attrs.get("partner_role"), case.partner_id, today.year, 0)
+    attrs.update(hours_total=total, closed_at=iso(ctx.now), close_reason="done")
+    return Decision(
+        state=DONE,
+        event="done",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(*replies, ReplyIntent("notice", "res_done", {})),
+        hq_alerts=alerts,
+        hours=entries,
+        rule_ids=("R-RES-8", "R-RES-7"),
+    )
+
+
+_HANDLERS: dict[str, Callable[[CaseView, ActionRequest, RuleContext], Decision]] = {
+    "request_info": _request_info,
+    "assign": _assign,
+    "decline": _decline,
+    "reject": _decline,
+    "log_hours": _log_hours,
+    "complete": _complete,
+}
+RESOURCE_ACTIONS = tuple(sorted(_HANDLERS))
+
+
+class ResourceRules:
+    """The HQ engineer-hours request (spec §5.4), registered for case kind `resource`."""
+
+    def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        return assess(None, facts, ctx, "created")
+
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        return on_letter(case, facts, ctx)
+
+    def deadline(
+        self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
+    ) -> Decision | None:
+        return on_deadline(case, kind, due_at, ctx)
+
+    def action(self, case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
+        handler = _HANDLERS.get(request.name)
+        if handler is None:
+            raise ActionRefused(
+                f"unknown action {request.name!r}; resource actions: "
+                f"{', '.join(RESOURCE_ACTIONS)}, and comment, reply, merge, reclassify"
+            )
+        return handler(case, request, ctx)
