@@ -324,3 +324,37 @@ def test_r_thr_4_step_6_unmatched_follow_up_is_asked_not_guessed(service, frozen
     [reply] = listed.replies
     assert "Не удалось отнести письмо к обращению" in reply["subject"]
     assert "не найдено действующее закрепление клиента" in reply["text"]
+
+
+def test_r_pin_14_licenses_paid_during_the_prepin_pin_the_client_at_its_end(service, frozen_clock):
+    from tests.integration.test_license_lifecycle import corpus, pdf
+    from tests.integration.test_license_lifecycle import in_thread as license_thread
+
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    pin_case = send(service, pin_request()).case  # client INN 7204196795, pre-pinned to 01.05
+    request = deliver(service, corpus("34_license_html_two_rows.eml"))  # an end customer 7204196795
+    assert request.state == "in_review"
+    act(
+        service,
+        request.case,
+        "send_license_docs",
+        draft_agreement="Проект.docx",
+        invoice="Счет.pdf",
+    )
+    scans = deliver(
+        service,
+        license_thread(
+            request.case,
+            "Направляем сканы подписанных документов.",
+            pdf("Подписанное соглашение.pdf"),
+        ),
+    )
+    assert scans.state == "awaiting_payment"
+    at(frozen_clock, 2026, 3, 20, 12, 0)
+    paid = act(service, request.case, "mark_paid", payment_date="2026-03-20")
+    assert paid.state == "awaiting_license_docs"
+    at(frozen_clock, 2026, 5, 2, 0, 0, 1)  # the pre-pin has ended: no software list came
+    replies = service.ticker.tick().replies
+    assert show(service, pin_case)["state"] == "pinned"
+    [pinned] = [r for r in replies if r["template"] == "pin_pinned"]
+    assert "приобретены лицензии для клиента" in pinned["text"]
