@@ -30,8 +30,8 @@ from bot.workcal import WorkCalendar
 from replies.render import Renderer
 
 if TYPE_CHECKING:
-    from bot.pipeline import LetterResult
     from bot.receive.imap import MailboxWatcher
+    from bot.results import LetterResult
 
 log = logging.getLogger("partnerdesk")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import as_utc
 from bot.store.models import Letter
 
-_MSGID = re.compile(r"<[^<>\s]+>")
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def header_facts(raw: bytes) -> tuple[str | None, str, str, str]:
         value = headers.get(name)
         return str(value) if value is not None else ""
 
-    ids = _MSGID.findall(get("Message-ID"))
+    ids = MESSAGE_ID.findall(get("Message-ID"))
     return (ids[0] if ids else None), get("From"), get("Date"), _decoded(get("Subject"))
 
 

@@ -10,25 +10,29 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, object_session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 import parsers
 from bot.apply import Applier, CaseContext
+from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
+from bot.case_lookup import case_from_headers
 from bot.clock import Clock, as_utc
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
+from bot.held import hold_replies_of
 from bot.ingest import Arrival, StoredLetter, store_raw
 from bot.lookups import SessionLookups
 from bot.partners import Identity, identify
+from bot.results import LetterResult
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
-from bot.store.models import Case, Deadline, Letter, OutboxMessage, ThreadKey
+from bot.store.models import Case, Letter, ThreadKey
 from bot.threads import ThreadMatch, match_thread
 from parsers.requirements import Findings, check
 from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
@@ -37,9 +41,6 @@ log = logging.getLogger(__name__)
 
 # A letter still unprocessed this long after it was stored was stranded by a crash.
 STRANDED_AFTER = timedelta(minutes=5)
-
-# Timers that only send the partner a letter and change nothing (held with the letter).
-REMINDER_TIMERS = (decide.CLARIFICATION_REMINDER, "tkt_w_end", "pin_remind", "rpt_remind")
 
 # Letters that act on an existing case rather than describe a new request (spec §2.2).
 FOLLOWUP_KINDS = frozenset(
@@ -53,42 +54,6 @@ class PipelineConfig:
     hq_staff: frozenset[str]
     case_prefix: str
     number_format: str
-
-
-@dataclass(slots=True)
-class LetterResult:
-    """One line of `partnerdesk process --json` (a public contract: extend, never break)."""
-
-    letter_id: int
-    kind: str
-    case: str | None
-    state: str | None
-    missing: list[str] = field(default_factory=list)
-    invalid: list[dict[str, str]] = field(default_factory=list)
-    replies: list[dict[str, Any]] = field(default_factory=list)
-    status: str = "processed"
-    duplicate: bool = False
-    reason: str | None = None
-    warnings: list[dict[str, str]] = field(default_factory=list)
-    confidence: float | None = None
-    reasons: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "case": self.case,
-            "state": self.state,
-            "missing": self.missing,
-            "invalid": self.invalid,
-            "replies": self.replies,
-            "letter": self.letter_id,
-            "status": self.status,
-            "duplicate": self.duplicate,
-            "reason": self.reason,
-            "warnings": self.warnings,
-            "confidence": self.confidence,
-            "reasons": self.reasons,
-        }
 
 
 Reader = Callable[[bytes], ParsedLetter]
@@ -435,7 +400,7 @@ class Pipeline:
         hold_replies: bool = False,
     ) -> None:
         if hold_replies:
-            _hold(row, result, case)
+            hold_replies_of(row, result, case)
         row.status = status
         row.kind = result.kind
         row.case_id = case.id if case else None
@@ -452,7 +417,9 @@ class Pipeline:
             assert row is not None
             case = None
             try:
-                case = self._case_from_headers(session, row.raw)
+                case = case_from_headers(
+                    session, row.raw, self._config.case_prefix, self._config.number_format
+                )
             except Exception:  # the headers may be what broke; the case is then unknown
                 log.warning("letter %s: case unknown for quarantine", letter_id)
             if case is not None:
@@ -484,108 +451,6 @@ class Pipeline:
             )
             self._finish(row, result, case, status="quarantined", hold_replies=hold_replies)
             return result
-
-    def _case_from_headers(self, session: Session, raw: bytes) -> Case | None:
-        from email.parser import BytesHeaderParser
-        from email.policy import compat32
-
-        from bot.threads import find_case_numbers
-        from parsers.letter import _ids
-
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
-        ids = [
-            *_ids(str(headers.get("In-Reply-To", ""))),
-            *_ids(str(headers.get("References", ""))),
-        ]
-        if ids:
-            case_id = session.scalar(select(ThreadKey.case_id).where(ThreadKey.message_id.in_(ids)))
-            if case_id is not None:
-                return session.get(Case, case_id)
-        for number in find_case_numbers(
-            str(headers.get("Subject", "")), self._config.case_prefix, self._config.number_format
-        ):
-            found = session.scalar(select(Case).where(Case.number == number))
-            if found is not None:
-                return found
-        return None
-
-
-def _hold(row: Letter, result: LetterResult, case: Case | None) -> None:
-    """Turn this letter's queued replies into held ones, inside the caller's transaction.
-
-    A reminder timer this letter set would later remind the partner of a request they never
-    received, so it is cancelled too. Timers that change a case's state are left alone.
-    """
-    session = object_session(row)
-    assert session is not None
-    if case is not None:
-        # Whatever this case sends later (a closing, a notice) is held as well.
-        case.attrs = {**(case.attrs or {}), "replies_held": True}
-        session.execute(
-            update(Deadline)
-            .where(
-                Deadline.case_id == case.id,
-                Deadline.kind.in_(REMINDER_TIMERS),
-                Deadline.status == "pending",
-                Deadline.created_at >= row.stored_at,
-            )
-            .values(status="cancelled")
-        )
-    queued = [r["message_id"] for r in result.replies if r.get("status") == "queued"]
-    if not queued:
-        return
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.message_id.in_(queued), OutboxMessage.status == "queued")
-        .values(status="held")
-    )
-    for reply in result.replies:
-        if reply.get("status") == "queued":
-            reply["status"] = "held"
-
-
-def serialise_fields(request: RequestData) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for code, value in request.fields.items():
-        out[code] = {
-            "status": value.status.value,
-            "raw": value.raw,
-            "value": value.value,
-            "reason": value.reason,
-            "evidence": (
-                {"source": value.evidence.source, "excerpt": value.evidence.excerpt}
-                if value.evidence
-                else None
-            ),
-        }
-    return out
-
-
-def merge_fields(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
-    """R-VAL-6: a later value overrides the same field; a field the later letter does not
-    give (missing) keeps its earlier value."""
-    merged = dict(earlier)
-    for code, item in later.items():
-        if item.get("status") != "missing" or code not in merged:
-            merged[code] = item
-    return merged
-
-
-def deserialise_fields(stored: dict[str, Any]):
-    from parsers.types import Evidence, FieldStatus, FieldValue
-
-    fields = {}
-    for code, item in stored.items():
-        evidence = item.get("evidence")
-        fields[code] = FieldValue(
-            code=code,
-            status=FieldStatus(item["status"]),
-            raw=item.get("raw", ""),
-            value=item.get("value"),
-            reason=item.get("reason", ""),
-            evidence=Evidence(evidence["source"], evidence["excerpt"]) if evidence else None,
-        )
-    return fields
 
 
 def _same_owner(case: Case, identity: Identity | None, sender: str) -> bool:

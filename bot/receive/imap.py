@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.ingest import Arrival
-from bot.pipeline import LetterResult, Pipeline
+from bot.pipeline import Pipeline
 from bot.receive import imap_state
 from bot.receive.imap_wire import (
     Fetched,
@@ -44,6 +44,7 @@ from bot.receive.imap_wire import (
     server_trouble,
     uid_set,
 )
+from bot.results import LetterResult
 from bot.store.models import Letter
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.clock import Clock
 from bot.ingest import Arrival
-from bot.pipeline import LetterResult, Pipeline
+from bot.pipeline import Pipeline
+from bot.results import LetterResult
 
 log = logging.getLogger(__name__)
 
