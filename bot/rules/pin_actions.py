@@ -14,7 +14,7 @@ from bot.rules.action_base import (
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, unchanged, when
 from bot.rules.dispatch import RuleContext
 from bot.rules.pin_reports import report_timers, schedule_report, unpin
-from bot.rules.pins import (
+from bot.rules.pin_states import (
     ACTIVE,
     AWAITING_HQ,
     EXT_ALERT,
@@ -27,10 +27,9 @@ from bot.rules.pins import (
     REJECTED,
     REPORT_OVERDUE,
     UNPIN_PENDING,
-    _matches,
-    prepin,
-    prepin_timers,
+    matches,
 )
+from bot.rules.pin_terms import prepin, prepin_timers
 
 _need = require_state
 _same = unchanged
@@ -52,7 +51,7 @@ def _approve_pin(case: CaseView, request: ActionRequest, ctx: RuleContext) -> De
         holders = [
             v
             for v in ctx.lookups.cases(kind=KIND, states=HOLDING)
-            if v.partner_id != case.partner_id and _matches(v, case.attrs)
+            if v.partner_id != case.partner_id and matches(v, case.attrs)
         ]
     if holders:
         return Decision(

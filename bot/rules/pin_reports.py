@@ -16,6 +16,7 @@ from bot.rules.decide import (
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.pin_states import PIN_TIMEOUT, PREPIN_TIMERS, noted
 
 PINNED, REPORT_OVERDUE, UNPIN_PENDING, UNPINNED = (
     "pinned", "report_overdue", "unpin_pending", "unpinned",
@@ -66,8 +67,6 @@ def on_report(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
     """R-PIN-20/21/24: a valid report moves D one year on and clears an overdue state."""
     attrs = dict(case.attrs)
     if case.state not in (PINNED, REPORT_OVERDUE, UNPIN_PENDING):
-        from bot.rules.pins import noted
-
         return noted(case, facts, "report-not-applicable")
     due = when(attrs, "report_due_at")
     assert due is not None
@@ -148,8 +147,6 @@ def report_deadline(
 def unpin(case: CaseView, at: datetime, reason: str, text: str) -> Decision:
     """R-PIN-25/28: unpinned; the client is free for other partners."""
     attrs = {**case.attrs, "unpinned_at": iso(at), "closed_at": iso(at), "close_reason": reason}
-    from bot.rules.pins import PIN_TIMEOUT, PREPIN_TIMERS
-
     return Decision(
         state=UNPINNED,
         event="unpinned",

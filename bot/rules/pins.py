@@ -7,7 +7,7 @@ conflict check (R-PIN-3) and the registry (R-PIN-30) read them through `Lookups`
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.rules.decide import (
@@ -16,50 +16,36 @@ from bot.rules.decide import (
     Decision,
     HqAlert,
     ReplyIntent,
-    field_value,
     iso,
-    unchanged,
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.pin_reports import on_report, report_deadline, report_timers, schedule_report
-
-KIND = "pin_request"
-NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED = "needs_info", "awaiting_hq", "pre_pinned", "pinned"
-REPORT_OVERDUE, UNPIN_PENDING = "report_overdue", "unpin_pending"
-REJECTED, DUPLICATE, EXPIRED, UNPINNED, WITHDRAWN, ANSWERED = (
-    "rejected", "duplicate", "expired", "unpinned", "withdrawn", "answered",
-)  # fmt: skip
-ACTIVE = (NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED, REPORT_OVERDUE, UNPIN_PENDING)
-# R-PIN-3: a client is taken while another partner holds it in one of these states.
-HOLDING = (PRE_PINNED, PINNED, REPORT_OVERDUE, UNPIN_PENDING)
-# R-PIN-6: the same partner's own active cases for the same client.
-OWN_ACTIVE = (NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED, REPORT_OVERDUE)
-
-PIN_EXPIRY, PIN_REMIND, PIN_TIMEOUT, EXT_ALERT = (
-    "pin_expiry", "pin_remind", "pin_clarify_timeout", "pin_extension_alert",
-)  # fmt: skip
-PREPIN_TIMERS = (PIN_EXPIRY, PIN_REMIND, EXT_ALERT)
-
-
-def client_keys(fields: dict[str, Any]) -> dict[str, Any]:
-    """The registry keys of a request: INN, normalised contract key, name (R-VAL-9)."""
-    contract = field_value(fields, "contract_ref") or {}
-    return {
-        "client_inn": field_value(fields, "client_inn"),
-        "client_name": field_value(fields, "client_name"),
-        "contract_key": contract.get("key") if isinstance(contract, dict) else None,
-        "contract_number": contract.get("number") if isinstance(contract, dict) else None,
-    }
-
-
-def _matches(view: CaseView, keys: dict[str, Any]) -> bool:
-    attrs = view.attrs
-    inn, contract = keys.get("client_inn"), keys.get("contract_key")
-    return bool(
-        (inn and attrs.get("client_inn") == inn)
-        or (contract and attrs.get("contract_key") == contract)
-    )
+from bot.rules.pin_followups import expire, extension_request, software_list
+from bot.rules.pin_reports import on_report, report_deadline, report_timers
+from bot.rules.pin_states import (
+    ACTIVE,
+    ANSWERED,
+    AWAITING_HQ,
+    DUPLICATE,
+    EXPIRED,
+    EXT_ALERT,
+    HOLDING,
+    KIND,
+    NEEDS_INFO,
+    OWN_ACTIVE,
+    PIN_EXPIRY,
+    PIN_REMIND,
+    PIN_TIMEOUT,
+    PRE_PINNED,
+    PREPIN_TIMERS,
+    REJECTED,
+    WITHDRAWN,
+    _same,
+    client_keys,
+    matches,
+    noted,
+)
+from bot.rules.pin_terms import prepin
 
 
 class PinRules:
@@ -118,9 +104,9 @@ class PinRules:
             attrs.update(client_keys(facts.fields))
             return _complete_or_clarify(case, facts, attrs, ctx, event="clarification-answer")
         if facts.letter_kind == "pin_confirmation":
-            return _software_list(case, facts, ctx)
+            return software_list(case, facts, ctx)
         if facts.letter_kind == "pin_extension":
-            return _extension_request(case, facts, ctx)
+            return extension_request(case, facts, ctx)
         if facts.letter_kind == "annual_report":
             return on_report(case, facts, ctx)
         if case.state not in ACTIVE:
@@ -166,7 +152,7 @@ class PinRules:
                 rules=("R-PIN-17",),
             )
         if kind == PIN_EXPIRY and case.state == PRE_PINNED:
-            return _expire(case, due_at, ctx)
+            return expire(case, due_at, ctx)
         return report_deadline(case, kind, due_at, ctx)
 
     def action(self, case: CaseView, request, ctx: RuleContext) -> Decision:
@@ -178,26 +164,11 @@ class PinRules:
 _FOLLOWUPS = ("pin_confirmation", "pin_extension", "annual_report")
 
 
-_same = unchanged
-
-
-def noted(case: CaseView, facts: LetterFacts, event: str) -> Decision:
-    """R-MBX-8: a letter that changes nothing is still acknowledged, with its files."""
-    return _same(
-        case,
-        event,
-        rules=("R-MBX-8",),
-        replies=(
-            ReplyIntent("notice", "followup_received", {"attachments": list(facts.attachments)}),
-        ),
-    )
-
-
 def _status_answer(
     facts: LetterFacts, keys: dict[str, Any], attrs: dict[str, Any], ctx: RuleContext
 ) -> Decision:
     """R-PIN-27: free / taken by another partner / yours; the query case closes at once."""
-    holders = [v for v in _lookup(ctx, HOLDING) if _matches(v, keys)]
+    holders = [v for v in _lookup(ctx, HOLDING) if matches(v, keys)]
     identity = facts.identity
     own = [v for v in holders if identity and v.partner_id == identity.partner_id]
     status = "yours" if own else ("taken" if holders else "free")
@@ -272,7 +243,7 @@ def _on_complete(
     keys = client_keys(facts.fields)
     me = case.id if case else None
     own = [
-        v for v in _lookup(ctx, OWN_ACTIVE, identity.partner_id) if v.id != me and _matches(v, keys)
+        v for v in _lookup(ctx, OWN_ACTIVE, identity.partner_id) if v.id != me and matches(v, keys)
     ]
     if own:
         existing = own[0]
@@ -296,9 +267,7 @@ def _on_complete(
             rule_ids=("R-PIN-6",),
         )
     holders = [
-        v
-        for v in _lookup(ctx, HOLDING)
-        if v.partner_id != identity.partner_id and _matches(v, keys)
+        v for v in _lookup(ctx, HOLDING) if v.partner_id != identity.partner_id and matches(v, keys)
     ]
     if holders:
         return Decision(
@@ -333,45 +302,6 @@ def _on_complete(
     return replace(decision, cancel_deadlines=(*decision.cancel_deadlines, PIN_TIMEOUT))
 
 
-def prepin(
-    fields: dict[str, Any], attrs: dict[str, Any], start: datetime, ctx: RuleContext, event: str
-) -> Decision:
-    """R-PIN-7: pre-pinned from `start` to the end of the day 60 calendar days later."""
-    expires = ctx.calendar.add_calendar_days(start, ctx.policy.pin.prepin_days)
-    attrs = {
-        **attrs,
-        "prepin_started_at": iso(start),
-        "prepin_expires_at": iso(expires),
-        "extension_used": False,
-        "extension_pending": False,
-        "registry_since": iso(start),
-    }
-    return Decision(
-        state=PRE_PINNED,
-        event=event,
-        fields=fields,
-        attrs=attrs,
-        replies=(ReplyIntent("acceptance", "pin_prepin", {}),),
-        deadlines=prepin_timers(start, expires, ctx),
-        rule_ids=("R-PIN-7", "R-PIN-30"),
-    )
-
-
-def prepin_timers(now: datetime, expires: datetime, ctx: RuleContext) -> tuple[DeadlineIntent, ...]:
-    timers = [DeadlineIntent(PIN_EXPIRY, expires, "R-PIN-13", {})]
-    for days in ctx.policy.pin.expiry_reminders_days:
-        # D-34: partner reminders go out at 09:00 local on the reminder day.
-        moment = _local_nine(expires - timedelta(days=days), ctx)
-        if moment > now:
-            timers.append(DeadlineIntent(PIN_REMIND, moment, "R-PIN-17", {"days": days}))
-    return tuple(timers)
-
-
-def _local_nine(instant: datetime, ctx: RuleContext) -> datetime:
-    local = ctx.calendar.local(instant)
-    return datetime.combine(local.date(), time(9, 0), tzinfo=local.tzinfo)
-
-
 def _possible_conflicts(keys: dict[str, Any], partner_id: int, ctx: RuleContext) -> list[str]:
     """R-PIN-5: same contract number with another date, or same name with another INN."""
     flags = []
@@ -397,155 +327,7 @@ def _recent_own_expiry(
     limit = timedelta(days=ctx.policy.pin.repin_cooldown_days)
     for view in _lookup(ctx, (EXPIRED,), partner_id):
         expired_at = when(view.attrs, "expired_at")
-        if _matches(view, keys) and expired_at is not None and at - expired_at < limit:
-            return True
-    return False
-
-
-def _software_list(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
-    """R-PIN-10 … R-PIN-12: a valid list in time pins the client."""
-    attrs = dict(case.attrs)
-    if case.state == EXPIRED:
-        return _same(
-            case,
-            "software-list-late",
-            replies=(ReplyIntent("notice", "pin_list_late", {}),),
-            rules=("R-PIN-12",),
-        )
-    if case.state != PRE_PINNED:
-        return noted(case, facts, "software-list-ignored")
-    expires = when(attrs, "prepin_expires_at")
-    if expires is not None and facts.received_at > expires:  # R-CAL-12
-        return _same(
-            case,
-            "software-list-late",
-            replies=(ReplyIntent("notice", "pin_list_late", {}),),
-            rules=("R-PIN-12",),
-        )
-    if not facts.findings.complete:
-        problems = [
-            *({"field": c, "reason": "не указано"} for c in facts.findings.missing),
-            *({"field": i.field, "reason": i.reason} for i in facts.findings.invalid),
-        ]
-        return _same(
-            case,
-            "software-list-incomplete",
-            replies=(ReplyIntent("clarification", "pin_list_clarify", {"problems": problems}),),
-            rules=("R-PIN-11",),
-        )
-    items = field_value(facts.letter_fields, "software_list") or []
-    return pin(case, {**attrs, "software_list": items}, facts.received_at, "software_list", ctx)
-
-
-def pin(
-    case: CaseView, attrs: dict[str, Any], at: datetime, basis: str, ctx: RuleContext
-) -> Decision:
-    """Pinned at `at`; the first yearly report is due on the next 15 January (R-PIN-18)."""
-    attrs = {**attrs, "pinned_at": iso(at), "pin_basis": basis, "registry_since": iso(at)}
-    report_attrs, timers = schedule_report(at, ctx)
-    attrs.update(report_attrs)
-    return Decision(
-        state=PINNED,
-        event=f"pinned-by-{basis.replace('_', '-')}",
-        fields=case.fields,
-        attrs=attrs,
-        replies=(ReplyIntent("acceptance", "pin_pinned", {"basis": basis}),),
-        deadlines=timers,
-        cancel_deadlines=PREPIN_TIMERS,
-        rule_ids=("R-PIN-10", "R-PIN-13", "R-PIN-18"),
-    )
-
-
-def _extension_request(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
-    """R-PIN-15: one extension, requested before expiry, decided by HQ."""
-    attrs = dict(case.attrs)
-    expires = when(attrs, "prepin_expires_at")
-    if case.state != PRE_PINNED or (expires is not None and facts.received_at > expires):
-        return _same(
-            case,
-            "extension-refused",
-            replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "not_prepinned"}),),
-            rules=("R-PIN-15",),
-        )
-    if attrs.get("extension_used") or attrs.get("extension_pending"):
-        return _same(
-            case,
-            "extension-refused",
-            replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "already_extended"}),),
-            rules=("R-PIN-15",),
-        )
-    requested = (
-        field_value(facts.letter_fields, "extension_days") or ctx.policy.pin.extension_max_days
-    )
-    days = min(int(requested), ctx.policy.pin.extension_max_days)
-    attrs.update(
-        extension_pending=True,
-        extension_days_requested=days,
-        extension_reason=field_value(facts.letter_fields, "extension_reason"),
-    )
-    timers: tuple[DeadlineIntent, ...] = ()
-    if expires is not None:
-        # R-PIN-17: HQ hears when the request is still undecided 2 working days before expiry.
-        alert_at = max(_two_wd_before(expires, ctx), facts.received_at)
-        timers = (DeadlineIntent(EXT_ALERT, alert_at, "R-PIN-17", {}),)
-    return Decision(
-        state=case.state,
-        event="extension-requested",
-        fields=case.fields,
-        attrs=attrs,
-        replies=(
-            ReplyIntent("notice", "pin_ext_ack", {"requested": int(requested), "days": days}),
-        ),
-        deadlines=timers,
-        hq_alerts=(HqAlert("curator", "hq_alert_extension", {}, key="requested"),),
-        rule_ids=("R-PIN-15",),
-    )
-
-
-def _two_wd_before(instant: datetime, ctx: RuleContext) -> datetime:
-    """The start of the working day two working days before `instant`'s day."""
-    day = ctx.calendar.local(instant).date()
-    found = 0
-    while found < 2:
-        day -= timedelta(days=1)
-        if ctx.calendar.is_working_day(day):
-            found += 1
-    return _local_nine(datetime.combine(day, time(12, 0), tzinfo=instant.tzinfo), ctx)
-
-
-def _expire(case: CaseView, due_at: datetime, ctx: RuleContext) -> Decision:
-    """R-PIN-13/14: licensed during the pre-pin → pinned; otherwise expired and released."""
-    attrs = dict(case.attrs)
-    if attrs.get("licensed_during_prepin") or _paid_license(case, ctx):
-        return pin(case, {**attrs, "licensed_during_prepin": True}, due_at, "licenses", ctx)
-    return Decision(
-        state=EXPIRED,
-        event="expired",
-        fields=case.fields,
-        attrs={
-            **attrs,
-            "expired_at": iso(due_at),
-            "closed_at": iso(due_at),
-            "close_reason": "expired",
-        },
-        replies=(ReplyIntent("notice", "pin_expired", {}),),
-        cancel_deadlines=PREPIN_TIMERS,
-        rule_ids=("R-PIN-13", "R-PIN-30"),
-    )
-
-
-def _paid_license(case: CaseView, ctx: RuleContext) -> bool:
-    """R-PIN-14: a license of the same partner, paid inside the pre-pin, for this client."""
-    if ctx.lookups is None or case.partner_id is None:
-        return False
-    inn = case.attrs.get("client_inn")
-    start, end = when(case.attrs, "prepin_started_at"), when(case.attrs, "prepin_expires_at")
-    for lic in ctx.lookups.cases(kind="license_request", partner_id=case.partner_id):
-        paid = lic.attrs.get("payment_date")
-        if not paid or inn not in (lic.attrs.get("paid_end_customer_inns") or []):
-            continue
-        paid_on = date.fromisoformat(str(paid)[:10])
-        if start and end and start.date() <= paid_on <= ctx.calendar.local(end).date():
+        if matches(view, keys) and expired_at is not None and at - expired_at < limit:
             return True
     return False
 

@@ -1,0 +1,92 @@
+"""The pin's terms: pre-pin for 60 days, pinned with its first report date (R-PIN-7, 10, 18)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from bot.rules.decide import (
+    CaseView,
+    DeadlineIntent,
+    Decision,
+    ReplyIntent,
+    iso,
+)
+from bot.rules.dispatch import RuleContext
+from bot.rules.pin_reports import schedule_report
+from bot.rules.pin_states import (
+    PIN_EXPIRY,
+    PIN_REMIND,
+    PINNED,
+    PRE_PINNED,
+    PREPIN_TIMERS,
+)
+
+
+def prepin(
+    fields: dict[str, Any], attrs: dict[str, Any], start: datetime, ctx: RuleContext, event: str
+) -> Decision:
+    """R-PIN-7: pre-pinned from `start` to the end of the day 60 calendar days later."""
+    expires = ctx.calendar.add_calendar_days(start, ctx.policy.pin.prepin_days)
+    attrs = {
+        **attrs,
+        "prepin_started_at": iso(start),
+        "prepin_expires_at": iso(expires),
+        "extension_used": False,
+        "extension_pending": False,
+        "registry_since": iso(start),
+    }
+    return Decision(
+        state=PRE_PINNED,
+        event=event,
+        fields=fields,
+        attrs=attrs,
+        replies=(ReplyIntent("acceptance", "pin_prepin", {}),),
+        deadlines=prepin_timers(start, expires, ctx),
+        rule_ids=("R-PIN-7", "R-PIN-30"),
+    )
+
+
+def prepin_timers(now: datetime, expires: datetime, ctx: RuleContext) -> tuple[DeadlineIntent, ...]:
+    timers = [DeadlineIntent(PIN_EXPIRY, expires, "R-PIN-13", {})]
+    for days in ctx.policy.pin.expiry_reminders_days:
+        # D-34: partner reminders go out at 09:00 local on the reminder day.
+        moment = local_nine(expires - timedelta(days=days), ctx)
+        if moment > now:
+            timers.append(DeadlineIntent(PIN_REMIND, moment, "R-PIN-17", {"days": days}))
+    return tuple(timers)
+
+
+def local_nine(instant: datetime, ctx: RuleContext) -> datetime:
+    local = ctx.calendar.local(instant)
+    return datetime.combine(local.date(), time(9, 0), tzinfo=local.tzinfo)
+
+
+def pin(
+    case: CaseView, attrs: dict[str, Any], at: datetime, basis: str, ctx: RuleContext
+) -> Decision:
+    """Pinned at `at`; the first yearly report is due on the next 15 January (R-PIN-18)."""
+    attrs = {**attrs, "pinned_at": iso(at), "pin_basis": basis, "registry_since": iso(at)}
+    report_attrs, timers = schedule_report(at, ctx)
+    attrs.update(report_attrs)
+    return Decision(
+        state=PINNED,
+        event=f"pinned-by-{basis.replace('_', '-')}",
+        fields=case.fields,
+        attrs=attrs,
+        replies=(ReplyIntent("acceptance", "pin_pinned", {"basis": basis}),),
+        deadlines=timers,
+        cancel_deadlines=PREPIN_TIMERS,
+        rule_ids=("R-PIN-10", "R-PIN-13", "R-PIN-18"),
+    )
+
+
+def two_wd_before(instant: datetime, ctx: RuleContext) -> datetime:
+    """The start of the working day two working days before `instant`'s day."""
+    day = ctx.calendar.local(instant).date()
+    found = 0
+    while found < 2:
+        day -= timedelta(days=1)
+        if ctx.calendar.is_working_day(day):
+            found += 1
+    return local_nine(datetime.combine(day, time(12, 0), tzinfo=instant.tzinfo), ctx)
