@@ -11,17 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
+from bot.letters_out import LetterWriter
 from bot.partners import Identity
-from bot.rules.decide import DeadlineIntent, Decision, ReplyIntent
+from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.models import (
     Case,
     CaseEvent,
     Deadline,
     Letter,
-    OutboxMessage,
-    Partner,
     ThreadKey,
 )
 from parsers.types import ParsedLetter
@@ -64,7 +62,7 @@ class CaseContext:
         return replace(self, previous_case=previous_case)
 
 
-class Applier:
+class Applier(LetterWriter):
     def __init__(self, config: ApplierConfig, renderer: Renderer, clock: Clock) -> None:
         self._config = config
         self._renderer = renderer
@@ -267,281 +265,6 @@ class Applier:
                 continue
             session.add(_deadline_row(case, item, now))
 
-    # -- replies ---------------------------------------------------------------------------
-
-    def reply_mailbox(self, case: Case) -> str:
-        # R-NTF-2: From/Reply-To is the mailbox of the case's kind.
-        return (
-            self._config.support_address if case.kind == "ticket" else self._config.general_address
-        )
-
-    def _mailbox_of(self, role: str | None) -> str | None:
-        if role is None:
-            return None
-        return self._config.support_address if role == "support" else self._config.general_address
-
-    def common_context(self, session: Session, case: Case) -> dict[str, Any]:
-        partner = session.get(Partner, case.partner_id) if case.partner_id else None
-        fields = dict(case.fields or {})
-
-        def field_value(code: str) -> str:
-            item = fields.get(code) or {}
-            return str(item.get("raw") or item.get("value") or "—")
-
-        return {
-            "case_number": case.number,
-            "kind": case.kind,
-            "state": case.state,
-            "topic": case.subject or "(без темы)",
-            "company": self._config.company,
-            "phone": self._config.phone,
-            "reply_mailbox": self.reply_mailbox(case),
-            "general_mailbox": self._config.general_address,
-            "attrs": _instants(case.attrs or {}),
-            "missing": list(case.missing or []),
-            "invalid": list(case.invalid or []),
-            "now": self._clock.now(),
-            "partner_name": partner.name if partner else None,
-            "field_value": field_value,
-            "at_risk_ratio": self._config.at_risk_ratio,
-            "previous_case": (case.attrs or {}).get("previous_case"),
-            "right_mailbox": None,
-        }
-
-    def flush_replies(
-        self, session: Session, case: Case, ctx: CaseContext, decision: Decision
-    ) -> list[dict[str, Any]]:
-        """Replies to a partner letter: to its sender, in its thread (R-THR-3, R-NTF-3)."""
-        letter = ctx.letter
-        to = _reply_address(letter)
-        out: list[dict[str, Any]] = []
-        for intent in decision.replies:
-            context = {
-                **self.common_context(session, case),
-                "received_at": ctx.received_at,
-                # R-THR-6: a quoted number that does not exist is named in the reply.
-                "unknown_tags": list(ctx.unknown_tags),
-                "right_mailbox": self._mailbox_of(ctx.wrong_mailbox),
-                **intent.context,
-            }
-            references = (
-                (*letter.references, letter.message_id) if letter.message_id else letter.references
-            )
-            out += self._queue_partner(
-                session,
-                case,
-                intent,
-                context,
-                to,
-                dedupe_key=f"letter:{ctx.letter_row.id}:{intent.template}",
-                letter_id=ctx.letter_row.id,
-                in_reply_to=letter.message_id,
-                references=tuple(references),
-                auto_submitted="auto-replied",
-            )
-        out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}")
-        for flag in ctx.flags:
-            out += self.notify_hq(
-                session,
-                "hq_flag",
-                f"flag:{ctx.letter_row.id}:{flag}",
-                case,
-                {**self.common_context(session, case), "flag": flag},
-                role="admin",
-            )
-        return out
-
-    def alerts(
-        self, session: Session, case: Case, decision: Decision, origin: str
-    ) -> list[dict[str, Any]]:
-        """H-ALERT-* of a decision, to the holders of each role (R-HQ-8)."""
-        out: list[dict[str, Any]] = []
-        for alert in decision.hq_alerts:
-            context = {**self.common_context(session, case), **alert.context}
-            key = f"alert:{case.id}:{alert.template}:{alert.role}:{alert.key or origin}"
-            out += self.notify_hq(session, alert.template, key, case, context, role=alert.role)
-        return out
-
-    def scheduled_replies(
-        self, session: Session, case: Case, decision: Decision, deadline: Deadline
-    ) -> list[dict[str, Any]]:
-        """Letters caused by a due deadline: auto-generated (RFC 3834), in the case thread."""
-        return self.case_letters(
-            session,
-            case,
-            decision,
-            origin=f"deadline:{deadline.id}",
-            auto_submitted="auto-generated",
-        )
-
-    def case_letters(
-        self,
-        session: Session,
-        case: Case,
-        decision: Decision,
-        *,
-        origin: str,
-        auto_submitted: str,
-    ) -> list[dict[str, Any]]:
-        """Letters not answering a letter (timers, HQ actions): to the case's requester, in
-        its thread (R-NTF-3), then the decision's HQ alerts."""
-        last = (
-            session.query(OutboxMessage.message_id)
-            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == case.requester)
-            .order_by(OutboxMessage.id.desc())
-            .first()
-        )
-        in_reply_to = last[0] if last else None
-        out: list[dict[str, Any]] = []
-        for intent in decision.replies:
-            context = {
-                **self.common_context(session, case),
-                "received_at": case.created_at,
-                "unknown_tags": [],
-                **intent.context,
-            }
-            out += self._queue_partner(
-                session,
-                case,
-                intent,
-                context,
-                case.requester,
-                dedupe_key=f"{origin}:{intent.template}",
-                letter_id=None,
-                in_reply_to=in_reply_to,
-                references=(in_reply_to,) if in_reply_to else (),
-                auto_submitted=auto_submitted,
-            )
-        return out + self.alerts(session, case, decision, origin)
-
-    def _queue_partner(
-        self,
-        session: Session,
-        case: Case,
-        intent: ReplyIntent,
-        context: dict[str, Any],
-        to: str,
-        *,
-        dedupe_key: str,
-        letter_id: int | None,
-        in_reply_to: str | None,
-        references: tuple[str, ...],
-        auto_submitted: str,
-    ) -> list[dict[str, Any]]:
-        now = self._clock.now()
-        rendered = self._renderer.render(intent.template, context)
-        status = "queued"
-        # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
-        over_limit = replies_in_last_hour(session, to, now) >= self._config.max_replies_per_hour
-        # A case imported from old mail without replies (IMAP backfill) stays silent.
-        if over_limit or (case.attrs or {}).get("replies_held"):
-            status = "held"
-        outgoing = OutgoingLetter(
-            reply_kind=intent.reply_kind,
-            template=intent.template,
-            sender=self.reply_mailbox(case),
-            sender_name=self._config.company,
-            to=to,
-            rendered=rendered,
-            dedupe_key=dedupe_key,
-            in_reply_to=in_reply_to,
-            references=references,
-            auto_submitted=auto_submitted,
-            extra_headers={"X-Partnerdesk-Case": case.number or ""},
-        )
-        row = queue(
-            session,
-            outgoing,
-            case_id=case.id,
-            letter_id=letter_id,
-            domain=self._config.domain,
-            now=now,
-            status=status,
-        )
-        if row is None:
-            return []
-        self._remember(session, case, row.message_id, fresh=True)
-        self.event(
-            session,
-            case,
-            f"reply-{intent.reply_kind}",
-            letter_id,
-            {"template": intent.template, "to": to, "status": status, "message_id": row.message_id},
-        )
-        out = [reply_json(row)]
-        if over_limit:
-            out += self.notify_hq(
-                session,
-                "hq_held_replies",
-                f"held:{to}:{now:%Y%m%d%H}",
-                case,
-                {
-                    "address": to,
-                    "count": self._config.max_replies_per_hour,
-                    "limit": self._config.max_replies_per_hour,
-                },
-            )
-        return out
-
-    def notify_hq(
-        self,
-        session: Session,
-        template: str,
-        dedupe_key: str,
-        case: Case | None,
-        context: dict[str, Any],
-        *,
-        role: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """A notice to HQ: to the holders of `role`, else to the operational alert list."""
-        now = self._clock.now()
-        rendered = self._renderer.render(template, context)
-        alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
-        outgoing = OutgoingLetter(
-            reply_kind="notice",
-            template=template,
-            sender=self._config.general_address,
-            sender_name="partnerdesk",
-            to=alerts[0],
-            cc=tuple(alerts[1:]),
-            rendered=rendered,
-            dedupe_key=dedupe_key,
-            auto_submitted="auto-generated",
-        )
-        row = queue(
-            session,
-            outgoing,
-            case_id=case.id if case else None,
-            letter_id=None,
-            domain=self._config.domain,
-            now=now,
-        )
-        return [reply_json(row)] if row is not None else []
-
-
-def _reply_address(letter: ParsedLetter) -> str:
-    reply_to = letter.header("reply-to")
-    if reply_to:
-        from email.utils import getaddresses
-
-        addresses = [addr for _, addr in getaddresses([reply_to]) if "@" in addr]
-        if addresses:
-            return addresses[0].lower()
-    return letter.from_addr
-
-
-def reply_json(row: OutboxMessage) -> dict[str, Any]:
-    return {
-        "to": row.to_addr,
-        "cc": list(row.recipients[1:]),
-        "subject": row.subject,
-        "kind": row.reply_kind,
-        "text": row.text,
-        "message_id": row.message_id,
-        "template": row.template,
-        "status": row.status,
-    }
-
 
 def _deadline_row(case: Case, item: DeadlineIntent, now: datetime) -> Deadline:
     return Deadline(
@@ -553,18 +276,6 @@ def _deadline_row(case: Case, item: DeadlineIntent, now: datetime) -> Deadline:
         created_at=now,
         payload=_jsonable(item.payload),
     )
-
-
-def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
-    """Attributes for templates: ISO strings of `*_at`/`*_until` keys become datetimes."""
-    out = dict(attrs)
-    for key, value in attrs.items():
-        if isinstance(value, str) and key.endswith(("_at", "_until")):
-            try:
-                out[key] = datetime.fromisoformat(value)
-            except ValueError:
-                continue
-    return out
 
 
 def _jsonable(value: Any) -> Any:

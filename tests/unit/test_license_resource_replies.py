@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.apply import _instants
+from bot.letters_out import _instants
 from bot.rules.decide import CaseView, Decision
 from bot.rules.licenses import (
     DOCS_DUE,
