@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rules.decide import CaseView, Decision
+from bot.rules.decide import CaseView, Decision, ReplyIntent
 from bot.rules.dispatch import LetterFacts
 from parsers.extract_followups import license_event
 from parsers.signals import EVENTS
@@ -26,6 +26,17 @@ def as_list(item: Any) -> list[Any]:
 
 def same(case: CaseView, event: str, attrs: dict[str, Any], **extra: Any) -> Decision:
     return Decision(state=case.state, event=event, fields=case.fields, attrs=attrs, **extra)
+
+
+def after_close(case: CaseView, attrs: dict[str, Any]) -> Decision:
+    """R-THR-11: a letter into a finished case is kept; the partner learns the final state."""
+    return same(
+        case,
+        "letter-after-close",
+        attrs,
+        replies=(ReplyIntent("notice", "case_closed_thread", {}),),
+        rule_ids=("R-THR-11",),
+    )
 
 
 def letter_event(facts: LetterFacts) -> str | None:

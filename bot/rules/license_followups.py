@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bot.rules.case_helpers import as_list, letter_event, same
+from bot.rules.case_helpers import after_close, as_list, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.licenses import (
@@ -53,13 +53,7 @@ def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
     event = letter_event(facts)
     files = list(facts.attachments)
     if case.state in TERMINAL:
-        return same(
-            case,
-            "letter-after-close",
-            attrs,
-            replies=(ReplyIntent("notice", "case_closed_thread", {}),),
-            rule_ids=("R-THR-11",),
-        )
+        return after_close(case, attrs)
     if event == "withdrawal":
         return _withdrawal(case, facts, attrs)
     if case.state == NEEDS_INFO:

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.case_helpers import as_list, letter_event, same, value
+from bot.rules.case_helpers import after_close, as_list, letter_event, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HoursEntry, HqAlert, ReplyIntent
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.tickets import iso
@@ -148,13 +148,7 @@ def _review(
 def on_letter(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
     attrs = dict(case.attrs)
     if case.state in TERMINAL:
-        return same(
-            case,
-            "letter-after-close",
-            attrs,
-            replies=(ReplyIntent("notice", "case_closed_thread", {}),),
-            rule_ids=("R-THR-11",),
-        )
+        return after_close(case, attrs)
     if case.state == NEEDS_INFO:
         # R-RES-4: the answer returns the case to review with a fresh 3 WD.
         return assess(case, facts, ctx, "clarification-answer")
