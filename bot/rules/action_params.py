@@ -7,21 +7,14 @@ Shared by the license and resource actions: `--param days=30`, `--param payment_
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import date, datetime, time
 
-from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.decide import CaseView
+from bot.rules.action_base import ActionRefused, ActionRequest, require_state
 from bot.workcal import WorkCalendar
 
-
-def need_state(case: CaseView, action: str, states: Iterable[str]) -> None:
-    allowed = sorted(set(states))
-    if case.state not in allowed:
-        raise ActionRefused(
-            f"{action} is not possible for {case.number} in state {case.state}; "
-            f"it is allowed in: {', '.join(allowed)}"
-        )
+# The same guard every kind's actions use (R-HQ-5).
+need_state = require_state
 
 
 def _raw(request: ActionRequest, name: str) -> str:

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rules.decide import CaseView, Decision, ReplyIntent
+from bot.rules.decide import CaseView, Decision, ReplyIntent, field_value, unchanged
 from bot.rules.dispatch import LetterFacts
 from parsers.extract_followups import license_event
 from parsers.signals import EVENTS
-from parsers.types import FieldStatus
 
-
-def value(fields: dict[str, Any], code: str) -> Any:
-    item = fields.get(code) or {}
-    ok = (FieldStatus.VALID.value, FieldStatus.VALID_WITH_WARNING.value)
-    return item.get("value") if item.get("status") in ok else None
+# One reading of a stored field for every rule set.
+value = field_value
 
 
 def as_list(item: Any) -> list[Any]:
@@ -24,8 +20,7 @@ def as_list(item: Any) -> list[Any]:
     return list(item) if isinstance(item, list | tuple) else [item]
 
 
-def same(case: CaseView, event: str, attrs: dict[str, Any], **extra: Any) -> Decision:
-    return Decision(state=case.state, event=event, fields=case.fields, attrs=attrs, **extra)
+same = unchanged
 
 
 def after_close(case: CaseView, attrs: dict[str, Any]) -> Decision:
