@@ -99,7 +99,11 @@ def ticket_letter(facts: LetterFacts) -> TicketLetter:
         feedback=read_feedback(facts.new_text, bool(facts.attachments)),
         attachments=facts.attachments,
         partner_name=identity.partner_name if identity else None,
-        attrs_extra={"support_tier": identity.support_tier} if identity else {},
+        attrs_extra={
+            **({"support_tier": identity.support_tier} if identity else {}),
+            # R-TKT-5: e.g. `description_incomplete` when logs are N/A, shown to HQ.
+            "flags": [flag for flag in facts.flags if not flag.startswith("event:")],
+        },
     )
 
 

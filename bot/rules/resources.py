@@ -1,4 +1,4 @@
-"""HQ engineer-hours request lifecycle (spec §5.4 S1–S9, R-RES-1 … R-RES-9, D-23). Pure.
+"""HQ engineer-hours request lifecycle (spec §5.4 S1–S9, R-RES-1 … R-RES-8, D-23). Pure.
 
 States: needs_info, in_review, scheduled, and the terminal done, rejected. Hours already
 used in a year come in through `Lookups.hours_used`; hours HQ logs go out as

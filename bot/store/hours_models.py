@@ -1,4 +1,6 @@
-"""HQ engineer hours logged per partner (R-RES-6 … R-RES-9, D-23).
+"""HQ engineer hours logged per partner (R-RES-6 … R-RES-8, D-23).
+
+The digest's hours section (R-RES-9) is not built yet.
 
 A separate module so the service-core models stay untouched; `migrations/env.py` imports it
 so Alembic sees the table.
