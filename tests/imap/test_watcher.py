@@ -42,7 +42,7 @@ def is_idle(service, name: str) -> bool:
     return row is not None and row.status == "idle"
 
 
-async def test_letter_appended_while_idling_is_answered_within_a_second(
+async def test_r_mbx_2_letter_appended_while_idling_is_answered_within_a_second(
     dovecot, clients, folder, tmp_path, start_service
 ) -> None:
     client = clients("support")

@@ -94,7 +94,7 @@ def test_r_thr_13_merge_routes_the_old_number_to_the_target(service) -> None:
     assert later.case == second.case
 
 
-def test_r_sla_12_first_response_target_per_support_tier(settings, frozen_clock, tmp_path):
+def test_r_sla_12_r_cal_14_first_response_target_per_support_tier(settings, frozen_clock, tmp_path):
     policy = tmp_path / "policy.toml"
     policy.write_text('[[support_tiers]]\nname = "paid"\nfirst_response_wh = 16\n')
     service = build(settings.model_copy(update={"policy_file": policy}), clock=frozen_clock)

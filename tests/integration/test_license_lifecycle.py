@@ -48,7 +48,7 @@ def pdf(name: str) -> list[tuple[str, bytes, str]]:
     return [(name, b"%PDF-1.4\n%stub\n", "application/pdf")]
 
 
-def test_r_lic_1_to_r_lic_12_a_license_request_through_every_step_with_reminders(
+def test_r_lic_1_to_r_lic_12_r_lic_17_a_license_request_through_every_step_with_reminders(
     service, frozen_clock
 ) -> None:
     at(frozen_clock, 2026, 3, 2, 10, 0)  # Mon; 9 March 2026 is a day off

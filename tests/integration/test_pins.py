@@ -104,7 +104,9 @@ def test_r_pin_11_invalid_software_list_keeps_prepin_and_the_date(service, froze
     assert "свидетельство Роспатента" in text and "01.05.2026 23:59" in text
 
 
-def test_r_pin_13_expiry_releases_the_client_and_another_partner_can_pin(service, frozen_clock):
+def test_r_pin_4_r_pin_13_expiry_releases_the_client_and_another_partner_can_pin(
+    service, frozen_clock
+):
     register_partner(service, OTHER)
     at(frozen_clock, 2026, 3, 2, 10, 0)
     first = send(service, pin_request())

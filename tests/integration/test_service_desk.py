@@ -76,7 +76,7 @@ def test_r_sla_3_low_bug_has_no_deadline_and_says_why(service, frozen_clock) -> 
     assert "Срок решения: исправление в одном из следующих релизов" in ack["text"]
 
 
-def test_r_tkt_7_urgent_bug_alerts_service_desk_at_once(service, frozen_clock) -> None:
+def test_r_tkt_7_r_hq_8_urgent_bug_alerts_service_desk_at_once(service, frozen_clock) -> None:
     at(frozen_clock, 2026, 3, 2, 22, 0)  # outside working hours: alerts are immediate
     result = deliver(service, bug_ticket("Срочный"))
     alerts = [r for r in result.replies if r["to"] == HQ]
@@ -146,7 +146,7 @@ def test_r_tkt_15_unanswered_clarification_reminded_then_closed(service, frozen_
     assert show(service, first.case)["state"] == "closed"
 
 
-def test_r_tkt_10_resolve_no_answer_autoclose_then_reopen_within_window(
+def test_r_tkt_9_10_r_sla_10_resolve_no_answer_autoclose_then_reopen_within_window(
     service, frozen_clock
 ) -> None:
     at(frozen_clock, 2026, 3, 2, 10, 0)
@@ -185,7 +185,7 @@ def test_r_tkt_10_partner_confirms_and_ticket_closes(service, frozen_clock) -> N
     assert "вы подтвердили, что вопрос решен" in partner_replies(confirm)[0]["text"]
 
 
-def test_r_id_2_unknown_sender_is_rejected_with_how_to_register(service) -> None:
+def test_r_id_2_r_tkt_1_unknown_sender_is_rejected_with_how_to_register(service) -> None:
     result = deliver(service, letter(sender="stranger@other.ru", body=COMPLETE_TICKET))
     assert result.state == "rejected"
     [rejection] = result.replies
@@ -207,7 +207,7 @@ def test_r_thr_7_tag_of_another_partners_case_opens_a_new_case(service) -> None:
     assert all("anna@other.ru" not in r["text"] for r in partner)
 
 
-def test_hq_actions_reclassify_and_refuse_out_of_state(service, frozen_clock) -> None:
+def test_r_tkt_20_r_hq_1_r_hq_5_reclassify_and_refuse_out_of_state(service, frozen_clock) -> None:
     at(frozen_clock, 2026, 3, 2, 10, 0)
     ticket = deliver(service, bug_ticket("Нормальный"))
     changed = act(service, ticket.case, "set_priority", priority="urgent")

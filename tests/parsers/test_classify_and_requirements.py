@@ -33,12 +33,12 @@ def test_pin_request_wording_forms() -> None:
         assert classify(letter(phrase + " ООО «Альфа»"), "general").kind == Kind.PIN_REQUEST
 
 
-def test_quoted_history_does_not_count() -> None:
+def test_r_mbx_11_quoted_history_does_not_count() -> None:
     body = "Спасибо, получили.\n\n-----Original Message-----\n" + PIN
     assert classify(letter(body), "general").kind == Kind.INQUIRY
 
 
-def test_support_mailbox_prior_and_wrong_mailbox() -> None:
+def test_r_mbx_6_r_mbx_9_support_mailbox_prior_and_wrong_mailbox() -> None:
     ticket_at_general = classify(letter(TICKET), "general")
     assert (ticket_at_general.kind, ticket_at_general.wrong_mailbox) == (Kind.TICKET, "support")
     pin_at_support = classify(letter(PIN), "support")
@@ -47,7 +47,7 @@ def test_support_mailbox_prior_and_wrong_mailbox() -> None:
     assert classify(letter(TICKET), "support").wrong_mailbox is None
 
 
-def test_tie_is_ambiguous_not_guessed() -> None:
+def test_r_mbx_9_tie_is_ambiguous_not_guessed() -> None:
     body = (
         "Уточните про реестр клиентов и причину интереса, "
         "а также про форму запроса и конечного заказчика"
@@ -82,7 +82,7 @@ def test_followups_in_a_license_thread() -> None:
     )
 
 
-def test_ticket_thread_reply_stays_followup_but_a_new_pin_request_splits() -> None:
+def test_r_thr_8_ticket_thread_reply_stays_followup_but_a_new_pin_request_splits() -> None:
     assert classify(letter(TICKET), "support", thread_kind="ticket").kind == Kind.FOLLOWUP
     split = classify(letter(PIN + "\nКонтактные лица: см. ниже"), "support", thread_kind="ticket")
     assert split.kind == Kind.PIN_REQUEST
@@ -162,7 +162,7 @@ def test_pin_ref_required_only_outside_a_thread() -> None:
     assert check(request, in_thread=False).missing == ("pin_ref",)
 
 
-def test_missing_and_invalid_are_distinct_and_reported_once() -> None:
+def test_r_val_1_missing_and_invalid_are_distinct_and_reported_once() -> None:
     body = "Прошу закрепить клиента.\nИНН: 7204196796\nАдрес клиента: ____\n"
     findings = check(extract(letter(body), Kind.PIN_REQUEST))
     assert [i.field for i in findings.invalid] == ["client_inn"]

@@ -42,7 +42,7 @@ def test_docx_drops_struck_through_text_and_merged_cell_repeats() -> None:
     assert purposes(text.splitlines()) == (["own_use"], False)
 
 
-def test_xlsx_rows_and_pdf_text_layer() -> None:
+def test_r_mbx_10_xlsx_rows_and_pdf_text_layer() -> None:
     assert document_text(xlsx([["ГеоКадастр", "2019612345"]]), ".xlsx", None, LIMITS) == (
         "ГеоКадастр | 2019612345"
     )

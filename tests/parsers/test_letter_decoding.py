@@ -21,7 +21,7 @@ RUSSIAN = "Прошу закрепить клиента, ИНН 7204196795"
 
 @pytest.mark.parametrize("charset", ["utf-8", "windows-1251", "koi8-r"])
 @pytest.mark.parametrize("cte", ["8bit", "base64", "quoted-printable"])
-def test_body_charsets_and_transfer_encodings(charset: str, cte: str) -> None:
+def test_r_mbx_5_body_charsets_and_transfer_encodings(charset: str, cte: str) -> None:
     data = RUSSIAN.encode(charset)
     if cte == "base64":
         payload = base64.encodebytes(data)
@@ -87,7 +87,7 @@ def test_html_only_letter_keeps_table_rows() -> None:
     assert "ИНН клиента | 7204196795" in letter.new_text
 
 
-def test_html_blockquote_history_is_quoted() -> None:
+def test_r_mbx_11_html_blockquote_history_is_quoted() -> None:
     html = "<p>Новый текст</p><blockquote>Старый текст ИНН 7700000009</blockquote>"
     raw = b"From: a@b.ru\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html.encode()
     letter = parse_letter(raw)
@@ -108,7 +108,7 @@ def test_html_blockquote_history_is_quoted() -> None:
         "From: Ivan\nSent: Monday, March 2, 2026 9:00 AM\nTo: x\nSubject: y",
     ],
 )
-def test_quoted_history_markers(history: str) -> None:
+def test_r_mbx_11_quoted_history_markers(history: str) -> None:
     new, quoted = split_quoted(f"Новые данные\n\n{history}\nстарые данные")
     assert new == "Новые данные"
     assert "старые данные" in quoted

@@ -121,7 +121,7 @@ def outcome_of(path: Path) -> Outcome:
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_letter_parses_as_expected(path: Path) -> None:
+def test_r_val_5_r_val_9_letter_parses_as_expected(path: Path) -> None:
     outcome = outcome_of(path)
     wrong_fields = [f"{code}: {detail}" for code, good, detail in outcome.field_results if not good]
     assert not outcome.problems and not wrong_fields, "\n".join(outcome.problems + wrong_fields)

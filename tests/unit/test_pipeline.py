@@ -23,7 +23,7 @@ def _outbox(service) -> list[OutboxMessage]:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def test_new_letter_gets_case_number_and_tagged_reply(service) -> None:
+def test_r_thr_1_2_new_letter_gets_case_number_and_tagged_reply(service) -> None:
     result = deliver(service, letter(subject="Ошибка при сохранении", body=COMPLETE_TICKET))
     assert result.case == "TCM-000001"
     assert result.kind == "ticket"
