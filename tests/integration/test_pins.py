@@ -16,7 +16,7 @@ PIN_BODY = """Добрый день!
 Наименование клиента: ООО «Северный кадастр»
 ИНН/КПП: {inn}/720301001
 Адрес клиента: 625000, г. Тюмень, ул. Республики, д. 10
-Номер и дата договора: Договор № {contract} от 01.02.2026
+Номер и дата договора: Договор № {contract} от {contract_date}
 Причина интереса: клиент планирует развитие муниципальной ГИС в 2026 году
 {contacts}
 """
@@ -46,9 +46,16 @@ OTHER = {
 
 
 def pin_request(
-    sender="ivan@partner.ru", inn="7204196795", contract="12/34-ЛД", contacts=CONTACTS, **kw
+    sender="ivan@partner.ru",
+    inn="7204196795",
+    contract="12/34-ЛД",
+    contacts=CONTACTS,
+    contract_date="01.02.2026",
+    **kw,
 ) -> bytes:
-    body = PIN_BODY.format(inn=inn, contract=contract, contacts=contacts)
+    body = PIN_BODY.format(
+        inn=inn, contract=contract, contacts=contacts, contract_date=contract_date
+    )
     return letter(
         sender=sender,
         to="mail@technocom.tech",
@@ -360,3 +367,101 @@ def test_r_pin_14_licenses_paid_during_the_prepin_pin_the_client_at_its_end(serv
     assert show(service, pin_case)["state"] == "pinned"
     [pinned] = [r for r in replies if r["template"] == "pin_pinned"]
     assert "приобретены лицензии для клиента" in pinned["text"]
+
+
+def test_r_cal_12_r_pin_12_list_in_time_at_the_last_minute_and_too_late(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    first = send(service, pin_request()).case
+    second = send(service, pin_request(inn="7700000009", contract="55/1")).case
+    # Received exactly at the deadline instant (end of day 60) is in time: ≤, not <.
+    at(frozen_clock, 2026, 5, 1, 23, 59, 59, 999000)
+    assert in_thread(service, first, SOFTWARE_LIST).state == "pinned"
+    at(frozen_clock, 2026, 5, 2, 0, 0, 1)  # before any tick ran, but after the end
+    late = in_thread(service, second, SOFTWARE_LIST)
+    [reply] = partner_replies(late)
+    assert reply["template"] == "pin_list_late" and "не учитывается" in reply["text"]
+    assert late.state != "pinned"
+
+
+def test_r_pin_5_same_contract_number_other_date_is_only_flagged(service, frozen_clock):
+    register_partner(service, OTHER)
+    holder = send(service, pin_request(sender="anna@other.ru", inn="7700000009")).case
+    ours = send(service, pin_request(contract_date="15.01.2026"))
+    assert ours.state == "pre_pinned"  # not a conflict: same number, another date
+    assert f"possible_conflict:{holder}" in show(service, ours.case)["attrs"]["flags"]
+
+
+def test_r_pin_9_the_first_complete_request_wins(service, frozen_clock):
+    register_partner(service, OTHER)
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    ours = send(service, pin_request(contacts="Контактное лицо: Смирнов А.П., +7 3452 123456"))
+    assert ours.state == "needs_info"  # D-32: an incomplete request reserves nothing
+    at(frozen_clock, 2026, 3, 2, 11, 0)
+    theirs = send(service, pin_request(sender="anna@other.ru"))
+    assert theirs.state == "pre_pinned"
+    at(frozen_clock, 2026, 3, 2, 12, 0)
+    completed = in_thread(service, ours.case, CONTACTS, subject="контакты")
+    assert completed.state == "rejected"
+    assert partner_replies(completed)[0]["template"] == "pin_rej"
+
+
+def test_r_pin_19_20_a_second_report_in_the_same_period_changes_nothing(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    in_thread(service, case, SOFTWARE_LIST)
+    at(frozen_clock, 2027, 1, 10, 10, 0)
+    in_thread(service, case, REPORT, subject="отчет")
+    at(frozen_clock, 2027, 1, 12, 10, 0)
+    again = in_thread(service, case, REPORT, subject="отчет еще раз")
+    text = partner_replies(again)[0]["text"]
+    assert "уже был принят ранее" in text and "до 15.01.2028 23:59" in text
+    assert show(service, case)["attrs"]["report_due_at"].startswith("2028-01-15")
+
+
+def test_r_pin_22_report_reminder_30_days_before(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    case = send(service, pin_request()).case
+    at(frozen_clock, 2026, 4, 1, 12, 0)
+    in_thread(service, case, SOFTWARE_LIST)  # first report due 15.01.2027
+    at(frozen_clock, 2026, 12, 16, 8, 59)
+    assert [r for r in service.ticker.tick().replies if r["template"] == "rpt_remind"] == []
+    at(frozen_clock, 2026, 12, 16, 9, 0)  # D − 30 days, 09:00 local
+    [remind] = [r for r in service.ticker.tick().replies if r["template"] == "rpt_remind"]
+    assert remind["kind"] == "reminder" and "до 15.01.2027 23:59" in remind["text"]
+
+
+def test_r_pin_29_repeat_after_own_expiry_goes_to_hq(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    send(service, pin_request())
+    at(frozen_clock, 2026, 5, 2, 9, 0)
+    service.ticker.tick()  # the pre-pin expired
+    again = send(service, pin_request())
+    assert again.state == "awaiting_hq"
+    assert "менее года назад" in partner_replies(again)[0]["text"]
+
+
+def test_r_thr_9_one_letter_naming_two_clients_is_refused(service):
+    from tests.integration.test_license_lifecycle import corpus
+
+    result = deliver(service, corpus("12_pin_two_clients.eml"), to=("mail@technocom.tech",))
+    assert (result.kind, result.state) == ("pin_request", "rejected")
+    [reply] = result.replies
+    assert reply["template"] == "rej_multi"
+    assert "одно письмо — один вопрос" in reply["text"]
+
+
+def test_r_val_8_contract_dated_after_the_letter_is_invalid(service, frozen_clock):
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    result = send(service, pin_request(contract_date="01.02.2027"))
+    assert result.state == "needs_info"
+    assert "contract_ref" in {item["field"] for item in result.invalid}
+
+
+def test_r_cfg_3_a_case_keeps_the_policy_version_it_was_created_under(service):
+    from sqlalchemy import select
+
+    from bot.store.models import Case
+
+    send(service, pin_request())
+    with service.sessions() as session:
+        assert session.scalars(select(Case.policy_version)).one() == service.policy.version
