@@ -176,3 +176,29 @@ def test_partners_and_case_commands(workdir: Path, capsys) -> None:
     assert "resolve is not possible" in capsys.readouterr().err
     assert main(["case", "TCM-000001", "comment", "--text", "x", "--as", "ivan@partner.ru"]) == 1
     assert "not HQ staff" in capsys.readouterr().err
+
+
+def test_r_hq_6_every_action_is_in_the_history_with_who_what_and_states(service) -> None:
+    ticket = deliver(service, letter(body=COMPLETE_TICKET))
+    act(service, ticket.case, "set_tracker", tracker="bug")
+    history = show(service, ticket.case)["history"]
+    [entry] = [e for e in history if e["event"] == "tracker-changed"]
+    assert entry["actor"] == "hq@technocom.tech"
+    # …and the letter it sent is recorded right after it.
+    assert history[-1]["event"] == "reply-notice"
+    assert entry["details"]["action"] == "set_tracker"
+    assert entry["details"]["params"] == {"tracker": "bug"}
+    assert (entry["old_state"], entry["new_state"]) == ("open", "open")
+
+
+def test_r_hq_9_a_comment_sends_nothing(service) -> None:
+    ticket = deliver(service, letter(body=COMPLETE_TICKET))
+    assert act(service, ticket.case, "comment", text="созвонились").replies == []
+    assert show(service, ticket.case)["history"][-1]["event"] == "comment"
+
+
+def test_r_hq_11_the_case_shows_why_it_was_decided(service) -> None:
+    result = deliver(service, letter(body=COMPLETE_TICKET.replace("ПО: ТехноКарта Сервер\n", "")))
+    created = show(service, result.case)["history"][0]
+    assert created["details"]["missing"] == ["software_name"]
+    assert "R-TKT-2" in created["details"]["rules"]

@@ -322,3 +322,18 @@ def test_r_thr_4_step_5_untagged_scans_join_the_one_case_waiting_for_them(
     act(service, third.case, "send_license_docs", draft_agreement="d.docx", invoice="i.pdf")
     unmatched = deliver(service, scans.replace(b"Message-ID: <", b"Message-ID: <again."))
     assert unmatched.case not in {first.case, second.case, third.case}
+
+
+def test_r_hq_3_license_alerts_go_to_the_deputy_ceo(settings, frozen_clock) -> None:
+    from bot.app import build
+
+    hq = settings.hq.model_copy(update={"roles": {"deputy_ceo": ["deputy@technocom.tech"]}})
+    service = build(settings.model_copy(update={"hq": hq}), clock=frozen_clock)
+    register_partner(service)
+    at(frozen_clock, 2026, 3, 2, 10, 0)
+    request = deliver(service, corpus("26_license_form_in_body_scan.eml"))
+    assert request.state == "in_review"
+    at(frozen_clock, 2026, 3, 6, 10, 1)  # one working day before HQ's 5 WD end
+    [alert] = tick(service)
+    assert alert["to"] == "deputy@technocom.tech"
+    service.engine.dispose()

@@ -242,3 +242,74 @@ def test_r_mbx_6_ticket_sent_to_general_mailbox_is_handled_and_redirected(servic
     assert (result.kind, result.state) == ("ticket", "open")
     [ack] = partner_replies(result)
     assert "такие обращения направляйте на адрес support@technocom.tech" in ack["text"]
+
+
+def test_r_tkt_3_missing_tracker_is_asked_with_the_criteria_not_guessed(service) -> None:
+    result = deliver(service, letter(body=COMPLETE_TICKET.replace("Tracker: Консультация\n", "")))
+    assert result.state == "needs_info" and "tracker" in result.missing
+    text = partner_replies(result)[0]["text"]
+    assert "Классификация обращения — ответственность заявителя" in text
+    assert "«Неисправность» — ошибка или сбой" in text
+
+
+def test_r_tkt_5_logs_not_applicable_with_a_reason_accepted_and_flagged(service) -> None:
+    from tests.support.letters import BUG_BODY
+
+    body = BUG_BODY.format(priority="Высокий") + (
+        "Логи базового ПО: не применимо — сбой воспроизводится без сервера\n"
+        "Скриншоты: не применимо — ошибка без сообщения на экране\n"
+        "Логи приложения: не применимо — журнал отключен заказчиком\n"
+    )
+    result = deliver(service, letter(body=body))  # no attachments at all
+    assert result.state == "open"
+    assert "description_incomplete" in show(service, result.case)["attrs"]["flags"]
+
+
+def test_r_tkt_11_hq_closes_with_its_reason(service) -> None:
+    ticket = deliver(service, letter(body=COMPLETE_TICKET))
+    closed = act(service, ticket.case, "close", reason="вопрос снят партнером по телефону")
+    assert closed.state == "closed"
+    text = closed.replies[0]["text"]
+    assert "Причина: решение головного офиса" in text and "снят партнером по телефону" in text
+
+
+def test_r_ntf_3_reply_goes_to_the_sender_only_never_to_hq_or_third_parties(service) -> None:
+    raw = letter(body=COMPLETE_TICKET, headers={"Cc": "hq@technocom.tech, boss@client.ru"})
+    [reply] = partner_replies(deliver(service, raw))
+    assert (reply["to"], reply["cc"]) == ("ivan@partner.ru", [])
+
+
+def test_r_val_2_warnings_do_not_block_and_are_listed(service) -> None:
+    result = deliver(service, letter(body=COMPLETE_TICKET))  # no project status: a warning
+    assert result.state == "open" and result.warnings
+    assert "Просим проверить" in partner_replies(result)[0]["text"]
+
+
+def test_r_sla_14_the_ticket_stores_its_clock_deadline_and_policy(service, frozen_clock) -> None:
+    from sqlalchemy import select
+
+    from bot.store.models import Case
+
+    received = at(frozen_clock, 2026, 3, 2, 10, 0)
+    deliver(service, bug_ticket("Высокий"))
+    with service.sessions() as session:
+        case = session.scalars(select(Case)).one()
+        attrs = case.attrs
+        assert case.policy_version == service.policy.version
+    assert datetime.fromisoformat(attrs["clock_started_at"]) == received
+    assert datetime.fromisoformat(attrs["deadline_at"]) == datetime(2026, 3, 5, 10, 0, tzinfo=GMT5)
+    assert (attrs["target_amount"], attrs["target_unit"]) == (3, "WD")
+
+
+def test_r_mbx_8_every_letter_in_a_thread_is_acknowledged(service) -> None:
+    ticket = deliver(service, letter(body=COMPLETE_TICKET))
+    more = deliver(
+        service,
+        letter(
+            subject=f"Re: [{ticket.case}]",
+            body="Прикладываю файл.",
+            attachments=[("log.txt", b"ERROR", "text/plain")],
+        ),
+    )
+    [notice] = partner_replies(more)
+    assert notice["template"] == "followup_received" and "log.txt" in notice["text"]

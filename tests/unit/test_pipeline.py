@@ -316,3 +316,17 @@ def test_stranded_letters_are_finished_by_recovery(service, frozen_clock) -> Non
     assert service.pipeline.recover_unprocessed() == 1
     assert _count(service, Case) == 1
     assert service.pipeline.recover_unprocessed() == 0
+
+
+def test_r_thr_2_number_format_is_configurable(settings, frozen_clock) -> None:
+    from bot.app import build
+    from tests.conftest import register_partner
+
+    case = settings.case.model_copy(update={"number_format": "SD-{seq:05d}"})
+    service = build(settings.model_copy(update={"case": case}), clock=frozen_clock)
+    register_partner(service)
+    first = deliver(service, letter(body=COMPLETE_TICKET))
+    assert first.case == "SD-00001" and first.replies[0]["subject"].startswith("[SD-00001] ")
+    again = deliver(service, letter(subject="Re: [SD-00001] вопрос", body="Дополнение"))
+    assert again.case == "SD-00001"
+    service.engine.dispose()
