@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from bot.clock import as_utc
 from bot.store.models import Letter
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# Finding a stored letter never needs its bytes.
+_WITHOUT_RAW = defer(Letter.raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +42,23 @@ class StoredLetter:
     duplicate: bool
 
 
-def header_facts(raw: bytes) -> tuple[str | None, str, str, str]:
-    """Message-ID, From, Date and Subject from the header block only (cheap, never fails)."""
+_ADDRESS_HEADERS = ("delivered-to", "x-original-to", "to", "cc")
+
+
+def _header_block(raw: bytes) -> Message | None:
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
+        return BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
     except Exception:  # even a broken header block must not stop the raw letter being stored
+        return None
+
+
+def _header_facts(block: Message | None) -> tuple[str | None, str, str, str]:
+    """Message-ID, From, Date and Subject from the header block only (cheap, never fails)."""
+    if block is None:
         return None, "", "", ""
 
     def get(name: str) -> str:
-        value = headers.get(name)
+        value = block.get(name)
         return str(value) if value is not None else ""
 
     ids = MESSAGE_ID.findall(get("Message-ID"))
@@ -89,55 +101,122 @@ def mailbox_roles(arrival: Arrival, raw_headers: dict[str, str], own: dict[str, 
 
 
 def address_headers(raw: bytes) -> dict[str, str]:
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
-    except Exception:
+    return _address_values(_header_block(raw))
+
+
+def _address_values(block: Message | None) -> dict[str, str]:
+    if block is None:
         return {}
-    wanted = ("delivered-to", "x-original-to", "to", "cc")
-    return {name: ", ".join(str(v) for v in headers.get_all(name) or []) for name in wanted}
+    return {name: ", ".join(str(v) for v in block.get_all(name) or []) for name in _ADDRESS_HEADERS}
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What storing needs from a letter, read from its header block once."""
+
+    key: str
+    message_id: str | None
+    subject: str
+    from_addr: str | None
+    roles: list[str]
+
+
+def _prepare(arrival: Arrival, own: dict[str, str]) -> _Prepared:
+    headers = _header_block(arrival.raw)
+    message_id, sender, date, subject = _header_facts(headers)
+    return _Prepared(
+        key=dedupe_key(arrival.raw, message_id, sender, date, subject),
+        message_id=message_id,
+        subject=subject,
+        from_addr=getaddresses([sender])[0][1].lower() if sender else None,
+        roles=mailbox_roles(arrival, _address_values(headers), own),
+    )
+
+
+def _new_row(arrival: Arrival, prepared: _Prepared, now: datetime) -> Letter:
+    return Letter(
+        dedupe_key=prepared.key,
+        message_id=prepared.message_id,
+        sha256=hashlib.sha256(arrival.raw).hexdigest(),
+        raw=arrival.raw,
+        size=len(arrival.raw),
+        mailboxes=prepared.roles,
+        envelope={
+            "mail_from": arrival.mail_from,
+            "rcpt_tos": list(arrival.rcpt_tos),
+            "source": arrival.source,
+        },
+        received_at=as_utc(arrival.received_at),
+        stored_at=now,
+        status="received",
+        subject=prepared.subject[:2000],
+        from_addr=prepared.from_addr,
+    )
+
+
+def _merge_roles(row: Letter, roles: list[str]) -> None:
+    # R-MBX-1: one letter reaching both mailboxes is one case recording both.
+    merged = [*row.mailboxes, *(r for r in roles if r not in row.mailboxes)]
+    if merged != row.mailboxes:
+        row.mailboxes = merged
 
 
 def store_raw(
     sessions: sessionmaker[Session], arrival: Arrival, own: dict[str, str], now: datetime
 ) -> StoredLetter:
     """Commit the raw bytes; the same letter twice returns the first row, marked duplicate."""
-    message_id, sender, date, subject = header_facts(arrival.raw)
-    key = dedupe_key(arrival.raw, message_id, sender, date, subject)
-    roles = mailbox_roles(arrival, address_headers(arrival.raw), own)
+    prepared = _prepare(arrival, own)
     with sessions() as session:
-        existing = session.scalar(select(Letter).where(Letter.dedupe_key == key))
-        if existing is not None:
-            # R-MBX-1: one letter reaching both mailboxes is one case recording both.
-            merged = [*existing.mailboxes, *(r for r in roles if r not in existing.mailboxes)]
-            if merged != existing.mailboxes:
-                existing.mailboxes = merged
-                session.commit()
-            return StoredLetter(existing.id, duplicate=True)
-        letter = Letter(
-            dedupe_key=key,
-            message_id=message_id,
-            sha256=hashlib.sha256(arrival.raw).hexdigest(),
-            raw=arrival.raw,
-            size=len(arrival.raw),
-            mailboxes=roles,
-            envelope={
-                "mail_from": arrival.mail_from,
-                "rcpt_tos": list(arrival.rcpt_tos),
-                "source": arrival.source,
-            },
-            received_at=as_utc(arrival.received_at),
-            stored_at=now,
-            status="received",
-            subject=subject[:2000],
-            from_addr=(getaddresses([sender])[0][1].lower() if sender else None),
+        existing = session.scalar(
+            select(Letter).options(_WITHOUT_RAW).where(Letter.dedupe_key == prepared.key)
         )
+        if existing is not None:
+            _merge_roles(existing, prepared.roles)
+            session.commit()
+            return StoredLetter(existing.id, duplicate=True)
+        letter = _new_row(arrival, prepared, now)
         session.add(letter)
         try:
             session.commit()
         except IntegrityError:
             # Another instance stored the same letter between our check and our insert.
             session.rollback()
-            winner = session.scalar(select(Letter.id).where(Letter.dedupe_key == key))
+            winner = session.scalar(select(Letter.id).where(Letter.dedupe_key == prepared.key))
             assert winner is not None
             return StoredLetter(winner, duplicate=True)
         return StoredLetter(letter.id, duplicate=False)
+
+
+def store_many(
+    sessions: sessionmaker[Session], arrivals: Sequence[Arrival], own: dict[str, str], now: datetime
+) -> list[StoredLetter]:
+    """`store_raw` for a batch in one transaction: one look-up, one commit (issue 6 speed).
+
+    A letter that repeats an earlier one of the same batch is its duplicate. If another
+    instance stores one of these letters meanwhile, the batch is stored one by one instead.
+    """
+    prepared = [_prepare(arrival, own) for arrival in arrivals]
+    try:
+        with sessions.begin() as session:
+            rows = {
+                row.dedupe_key: row
+                for row in session.scalars(
+                    select(Letter)
+                    .options(_WITHOUT_RAW)
+                    .where(Letter.dedupe_key.in_({p.key for p in prepared}))
+                )
+            }
+            entries: list[tuple[Letter, bool]] = []
+            for arrival, item in zip(arrivals, prepared, strict=True):
+                row = rows.get(item.key)
+                if row is not None:
+                    _merge_roles(row, item.roles)
+                    entries.append((row, True))
+                    continue
+                rows[item.key] = row = _new_row(arrival, item, now)
+                session.add(row)
+                entries.append((row, False))
+            session.flush()
+            return [StoredLetter(row.id, duplicate) for row, duplicate in entries]
+    except IntegrityError:
+        return [store_raw(sessions, arrival, own, now) for arrival in arrivals]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 import parsers
 from bot.apply import Applier, CaseContext
@@ -25,7 +25,7 @@ from bot.clock import Clock, as_utc
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
-from bot.ingest import Arrival, StoredLetter, store_raw
+from bot.ingest import Arrival, StoredLetter, store_many, store_raw
 from bot.lookups import SessionLookups
 from bot.partners import Identity, identify
 from bot.results import LetterResult
@@ -149,121 +149,166 @@ class Pipeline:
         )
         return result
 
+    def ingest_many(
+        self, arrivals: Sequence[Arrival], holds: Sequence[bool] | None = None
+    ) -> list[LetterResult]:
+        """`ingest` for a batch (IMAP): one commit stores every raw letter, one more
+        processes them all. If any letter fails unexpectedly, that transaction is rolled back
+        and the batch is processed one letter at a time, so only the bad one is quarantined.
+        """
+        holds = list(holds) if holds is not None else [False] * len(arrivals)
+        stored = store_many(self._sessions, arrivals, self._config.own_addresses, self._clock.now())
+        results: dict[int, LetterResult] = {}
+        todo: list[tuple[int, int]] = []
+        fresh: set[int] = set()
+        for index, item in enumerate(stored):
+            # A repeat within this batch is a plain duplicate; an older letter is claimed.
+            repeat = item.letter_id in fresh
+            if item.duplicate and (repeat or not self._claim_unprocessed(item.letter_id)):
+                results[index] = self._duplicate_result(item)
+            else:
+                fresh.add(item.letter_id)
+                todo.append((index, item.letter_id))
+        try:
+            with self._sessions.begin() as session:
+                # Parsed one at a time, so a batch never holds every decoded attachment.
+                done = {
+                    index: self._process_raw(session, letter_id, arrivals[index].raw, holds[index])
+                    for index, letter_id in todo
+                }
+        except Exception:
+            log.exception("a batch of %s letters failed; processing them one by one", len(todo))
+            done = {
+                index: self.process(letter_id, hold_replies=holds[index])
+                for index, letter_id in todo
+            }
+        results.update(done)
+        return [results[index] for index in range(len(arrivals))]
+
+    def _process_raw(
+        self, session: Session, letter_id: int, raw: bytes, hold: bool
+    ) -> LetterResult:
+        try:
+            parsed = self._read(raw)
+        except parsers.UnreadableLetter as exc:
+            return self._quarantine_in(session, letter_id, _failure_reason(exc), hold)
+        return self._process_in(session, letter_id, hold, parsed)
+
     def process(self, letter_id: int, *, hold_replies: bool = False) -> LetterResult:
         try:
-            return self._process(letter_id, hold_replies)
-        except parsers.UnreadableLetter as exc:
-            reason = f"cannot read the letter: {exc}"
-            return self.quarantine(letter_id, reason, hold_replies=hold_replies)
-        except Exception as exc:  # our bug or a broken dependency: shunt, never drop
-            log.exception("letter %s failed in the pipeline", letter_id)
-            detail = "".join(traceback.format_exception_only(exc)).strip()
-            reason = f"processing failed: {detail}"
+            with self._sessions.begin() as session:
+                return self._process_in(session, letter_id, hold_replies)
+        except Exception as exc:  # unreadable, or our bug / a broken dependency: shunt
+            if not isinstance(exc, parsers.UnreadableLetter):
+                log.exception("letter %s failed in the pipeline", letter_id)
+            reason = _failure_reason(exc)
             return self.quarantine(letter_id, reason, hold_replies=hold_replies)
 
-    def _process(self, letter_id: int, hold_replies: bool = False) -> LetterResult:
-        with self._sessions.begin() as session:
-            letter_row = session.get(Letter, letter_id)
-            assert letter_row is not None
-            received_at = as_utc(letter_row.received_at)
-            letter = self._read(letter_row.raw)
-            letter_row.subject = letter.subject[:2000]
-            roles = list(letter_row.mailboxes)
-            role = roles[0] if roles else None
-            match = self._match(session, letter)
-            case = session.get(Case, match.case_id) if match.case_id else None
-            while case is not None and (case.attrs or {}).get("merged_into"):
-                # R-THR-13: a merged number is an alias of the case it was merged into.
-                case = session.scalar(select(Case).where(Case.number == case.attrs["merged_into"]))
+    def _process_in(
+        self,
+        session: Session,
+        letter_id: int,
+        hold_replies: bool = False,
+        parsed: ParsedLetter | None = None,
+    ) -> LetterResult:
+        # The bytes are loaded only if they still have to be parsed.
+        letter_row = session.get(Letter, letter_id, options=[defer(Letter.raw)])
+        assert letter_row is not None
+        received_at = as_utc(letter_row.received_at)
+        letter = parsed if parsed is not None else self._read(letter_row.raw)
+        letter_row.subject = letter.subject[:2000]
+        roles = list(letter_row.mailboxes)
+        role = roles[0] if roles else None
+        match = self._match(session, letter)
+        case = session.get(Case, match.case_id) if match.case_id else None
+        while case is not None and (case.attrs or {}).get("merged_into"):
+            # R-THR-13: a merged number is an alias of the case it was merged into.
+            case = session.scalar(select(Case).where(Case.number == case.attrs["merged_into"]))
 
-            reason = automatic_reason(letter, frozenset(self._config.own_addresses))
-            if reason is not None:
-                return self._ignored(
-                    session, letter_row, letter, case, reason, received_at, hold_replies
-                )
-            if letter.from_addr in self._config.hq_staff:
-                return self._from_hq(session, letter_row, letter, case, received_at)
-
-            identity = identify(session, letter.from_addr, role)
-            flags: list[str] = []
-            if case is not None and not _same_owner(case, identity, letter.from_addr):
-                # R-THR-7: never attach a letter to another partner's case; HQ is told.
-                flags.append(f"cross_partner_reference:{case.number}")
-                case = None
-            classification = self._classify(letter, role, case.kind if case else None)
-            kind = classification.kind
-            if case is None and kind == Kind.LICENSE_DOCUMENTS and identity is not None:
-                # R-THR-4 step 5: the partner's one license case waiting for this document.
-                text = f"{letter.subject}\n{letter.new_text}"
-                case = license_case_for(session, identity.partner_id, text)
-            split_note: tuple[str, str] | None = None
-            if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
-                # R-THR-8: a new request of another kind in this thread gets its own case.
-                split_note = (case.number or "", "other_topic")
-                case = None
-            ctx = CaseContext(
-                letter=letter,
-                letter_row=letter_row,
-                received_at=received_at,
-                role=role,
-                kind=kind.value,
-                unknown_tags=match.unknown_tags,
-                identity=identity,
-                flags=tuple(flags),
-                previous_case=split_note,
-                # R-MBX-6: processed as what it is; the first reply names the right mailbox.
-                wrong_mailbox=classification.wrong_mailbox if case is None else None,
+        reason = automatic_reason(letter, frozenset(self._config.own_addresses))
+        if reason is not None:
+            return self._ignored(
+                session, letter_row, letter, case, reason, received_at, hold_replies
             )
-            if case is None and kind in PIN_FOLLOWUPS and identity is not None:
-                case, answered = route_unthreaded(session, self, ctx, classification)
-                if answered is not None:
-                    return self._answered(letter_row, classification, answered, hold_replies)
-            if case is not None:
-                if kind in FOLLOWUP_KINDS:
-                    # A software list, extension, report or document letter is read and
-                    # checked as itself; the case's own data stay as they were.
-                    request = parsers.extract(letter, kind, received_at=received_at)
-                    merged = dict(case.fields)
-                    findings = check(request)
-                else:
-                    # R-VAL-6: later values override the same fields; the rest are kept.
-                    request = parsers.extract(letter, Kind(case.kind), received_at=received_at)
-                    merged = merge_fields(case.fields, serialise_fields(request))
-                    findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
-                facts = self._facts(case.kind, findings, merged, ctx, classification, request)
-                decision = self._rules.followup(view_of(case), facts, SessionLookups(session))
-                if decision.split_from is None:
-                    self._applier.update_case(session, ctx, case, decision)
-                else:
-                    # R-TKT-12 after the reopen window: a new case that names the old one.
-                    self._applier.attach(
-                        session, case, letter_row, letter, "letter-after-close", {}
-                    )
-                    ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
-                    case = None
-            if case is None:
+        if letter.from_addr in self._config.hq_staff:
+            return self._from_hq(session, letter_row, letter, case, received_at)
+
+        identity = identify(session, letter.from_addr, role)
+        flags: list[str] = []
+        if case is not None and not _same_owner(case, identity, letter.from_addr):
+            # R-THR-7: never attach a letter to another partner's case; HQ is told.
+            flags.append(f"cross_partner_reference:{case.number}")
+            case = None
+        classification = self._classify(letter, role, case.kind if case else None)
+        kind = classification.kind
+        if case is None and kind == Kind.LICENSE_DOCUMENTS and identity is not None:
+            # R-THR-4 step 5: the partner's one license case waiting for this document.
+            text = f"{letter.subject}\n{letter.new_text}"
+            case = license_case_for(session, identity.partner_id, text)
+        split_note: tuple[str, str] | None = None
+        if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
+            # R-THR-8: a new request of another kind in this thread gets its own case.
+            split_note = (case.number or "", "other_topic")
+            case = None
+        ctx = CaseContext(
+            letter=letter,
+            letter_row=letter_row,
+            received_at=received_at,
+            role=role,
+            kind=kind.value,
+            unknown_tags=match.unknown_tags,
+            identity=identity,
+            flags=tuple(flags),
+            previous_case=split_note,
+            # R-MBX-6: processed as what it is; the first reply names the right mailbox.
+            wrong_mailbox=classification.wrong_mailbox if case is None else None,
+        )
+        if case is None and kind in PIN_FOLLOWUPS and identity is not None:
+            case, answered = route_unthreaded(session, self, ctx, classification)
+            if answered is not None:
+                return self._answered(letter_row, classification, answered, hold_replies)
+        if case is not None:
+            if kind in FOLLOWUP_KINDS:
+                # A software list, extension, report or document letter is read and
+                # checked as itself; the case's own data stay as they were.
                 request = parsers.extract(letter, kind, received_at=received_at)
-                fields = serialise_fields(request)
-                facts = self._facts(
-                    kind.value, check(request), fields, ctx, classification, request
-                )
-                decision = self._rules.new_case(facts, SessionLookups(session))
-                case = self._applier.open_case(session, ctx, decision)
-            replies = self._applier.flush_replies(session, case, ctx, decision)
-            result = LetterResult(
-                letter_id=letter_id,
-                kind=kind.value,
-                case=case.number,
-                state=case.state,
-                missing=list(decision.missing),
-                invalid=list(decision.invalid),
-                warnings=list(decision.warnings),
-                replies=replies,
-                confidence=classification.confidence,
-                reasons=list(classification.reasons),
-            )
-            self._finish(letter_row, result, case, hold_replies=hold_replies)
-            return result
+                merged = dict(case.fields)
+                findings = check(request)
+            else:
+                # R-VAL-6: later values override the same fields; the rest are kept.
+                request = parsers.extract(letter, Kind(case.kind), received_at=received_at)
+                merged = merge_fields(case.fields, serialise_fields(request))
+                findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
+            facts = self._facts(case.kind, findings, merged, ctx, classification, request)
+            decision = self._rules.followup(view_of(case), facts, SessionLookups(session))
+            if decision.split_from is None:
+                self._applier.update_case(session, ctx, case, decision)
+            else:
+                # R-TKT-12 after the reopen window: a new case that names the old one.
+                self._applier.attach(session, case, letter_row, letter, "letter-after-close", {})
+                ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
+                case = None
+        if case is None:
+            request = parsers.extract(letter, kind, received_at=received_at)
+            fields = serialise_fields(request)
+            facts = self._facts(kind.value, check(request), fields, ctx, classification, request)
+            decision = self._rules.new_case(facts, SessionLookups(session))
+            case = self._applier.open_case(session, ctx, decision)
+        replies = self._applier.flush_replies(session, case, ctx, decision)
+        result = LetterResult(
+            letter_id=letter_id,
+            kind=kind.value,
+            case=case.number,
+            state=case.state,
+            missing=list(decision.missing),
+            invalid=list(decision.invalid),
+            warnings=list(decision.warnings),
+            replies=replies,
+            confidence=classification.confidence,
+            reasons=list(classification.reasons),
+        )
+        self._finish(letter_row, result, case, hold_replies=hold_replies)
+        return result
 
     def _answered(
         self,
@@ -413,44 +458,57 @@ class Pipeline:
     ) -> LetterResult:
         """Keep the letter, mark it (and its case) quarantined, tell HQ (architecture §3)."""
         with self._sessions.begin() as session:
-            row = session.get(Letter, letter_id)
-            assert row is not None
-            case = None
-            try:
-                case = case_from_headers(
-                    session, row.raw, self._config.case_prefix, self._config.number_format
-                )
-            except Exception:  # the headers may be what broke; the case is then unknown
-                log.warning("letter %s: case unknown for quarantine", letter_id)
-            if case is not None:
-                case.quarantine_reason = reason
-                self._applier.event(session, case, "quarantined", row.id, {"reason": reason})
-            replies = self._applier.notify_hq(
-                session,
-                "hq_quarantine",
-                f"quarantine:{row.id}",
-                case,
-                {
-                    "letter_id": row.id,
-                    "sha256": row.sha256,
-                    "sender": row.from_addr,
-                    "received_at": as_utc(row.received_at),
-                    "reason": reason,
-                    "letter_subject": row.subject or "(без темы)",
-                    "case_number": case.number if case else None,
-                },
+            return self._quarantine_in(session, letter_id, reason, hold_replies)
+
+    def _quarantine_in(
+        self, session: Session, letter_id: int, reason: str, hold_replies: bool = False
+    ) -> LetterResult:
+        row = session.get(Letter, letter_id)
+        assert row is not None
+        case = None
+        try:
+            case = case_from_headers(
+                session, row.raw, self._config.case_prefix, self._config.number_format
             )
-            result = LetterResult(
-                row.id,
-                Kind.IGNORED.value,
-                case.number if case else None,
-                "quarantined",
-                replies=replies,
-                status="quarantined",
-                reason=reason,
-            )
-            self._finish(row, result, case, status="quarantined", hold_replies=hold_replies)
-            return result
+        except Exception:  # the headers may be what broke; the case is then unknown
+            log.warning("letter %s: case unknown for quarantine", letter_id)
+        if case is not None:
+            case.quarantine_reason = reason
+            self._applier.event(session, case, "quarantined", row.id, {"reason": reason})
+        replies = self._applier.notify_hq(
+            session,
+            "hq_quarantine",
+            f"quarantine:{row.id}",
+            case,
+            {
+                "letter_id": row.id,
+                "sha256": row.sha256,
+                "sender": row.from_addr,
+                "received_at": as_utc(row.received_at),
+                "reason": reason,
+                "letter_subject": row.subject or "(без темы)",
+                "case_number": case.number if case else None,
+            },
+        )
+        result = LetterResult(
+            row.id,
+            Kind.IGNORED.value,
+            case.number if case else None,
+            "quarantined",
+            replies=replies,
+            status="quarantined",
+            reason=reason,
+        )
+        self._finish(row, result, case, status="quarantined", hold_replies=hold_replies)
+        return result
+
+
+def _failure_reason(exc: Exception) -> str:
+    """What HQ reads in the quarantine notice."""
+    if isinstance(exc, parsers.UnreadableLetter):
+        return f"cannot read the letter: {exc}"
+    detail = "".join(traceback.format_exception_only(exc)).strip()
+    return f"processing failed: {detail}"
 
 
 def _same_owner(case: Case, identity: Identity | None, sender: str) -> bool:

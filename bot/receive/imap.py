@@ -15,7 +15,6 @@ import contextlib
 import logging
 import re
 import ssl
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -417,7 +416,7 @@ class MailboxWatcher:
     ) -> int:
         """Fetch and ingest `batch`; then every UID up to `upto` is done (the rest were known)."""
         cfg = self.config
-        letters: deque[Fetched] = deque()
+        letters: list[Fetched] = []
         if batch:
             response = ok(
                 await self._call(
@@ -425,30 +424,37 @@ class MailboxWatcher:
                 ),
                 "UID FETCH",
             )
-            # Only the parsed letters stay referenced: the response's copies go now, and each
-            # letter is dropped once ingested, so a batch never holds a letter twice for long.
-            letters.extend(sorted(parse_fetch(response.lines), key=lambda item: item.uid))
+            # Only the parsed letters stay referenced: the response's copies go now, so a
+            # batch (bounded by batch_bytes) never holds a letter twice for long.
+            letters = sorted(parse_fetch(response.lines), key=lambda item: item.uid)
             response.lines.clear()
             del response
         processed: list[int] = []
         quarantined: list[int] = []
         high = progress.last_uid
         try:
-            while letters:
-                item = letters.popleft()
-                held = hold
-                if held is None:
-                    held = cfg.existing_letters == "hold" and item.uid < progress.backfill_below_uid
-                result = await self._ingest(item, held)
-                high = item.uid
-                bad = result.status == "quarantined" or (
-                    result.duplicate and result.state == "quarantined"
-                )
-                (quarantined if bad else processed).append(item.uid)
-                stats.duplicates += result.duplicate
-                stats.quarantined += result.status == "quarantined"
-                stats.ingested += not result.duplicate
-                stats.held_replies += sum(1 for r in result.replies if r.get("status") == "held")
+            if letters:
+                holds = [
+                    hold
+                    if hold is not None
+                    else cfg.existing_letters == "hold" and item.uid < progress.backfill_below_uid
+                    for item in letters
+                ]
+                uids = [item.uid for item in letters]
+                results = await self._ingest(letters, holds)
+                del letters
+                for uid, result in zip(uids, results, strict=True):
+                    bad = result.status == "quarantined" or (
+                        result.duplicate and result.state == "quarantined"
+                    )
+                    (quarantined if bad else processed).append(uid)
+                    stats.duplicates += result.duplicate
+                    stats.quarantined += result.status == "quarantined"
+                    stats.ingested += not result.duplicate
+                    stats.held_replies += sum(
+                        1 for r in result.replies if r.get("status") == "held"
+                    )
+                high = uids[-1]
             # UIDs asked for but not returned were expunged meanwhile: nothing to keep.
             high = max(high, upto)
         finally:
@@ -468,24 +474,26 @@ class MailboxWatcher:
         await self._apply(client, progress.uidvalidity, processed, quarantined)
         return high
 
-    async def _ingest(self, item: Fetched, hold: bool) -> LetterResult:
+    async def _ingest(self, items: list[Fetched], holds: list[bool]) -> list[LetterResult]:
         # R-MBX-2: the receipt time is the server's INTERNALDATE, not our clock.
-        arrival = Arrival(
-            raw=item.raw,
-            received_at=item.internaldate or self._clock.now(),
-            rcpt_tos=(self.config.address,),
-            source=f"imap:{self.config.name}",
-        )
-        async with self._lock:
-            result = await asyncio.to_thread(self._ingest_sync, arrival, hold)
-        if self._on_ingested is not None:
-            self._on_ingested(result)
-        return result
-
-    def _ingest_sync(self, arrival: Arrival, hold: bool) -> LetterResult:
+        arrivals = [
+            Arrival(
+                raw=item.raw,
+                received_at=item.internaldate or self._clock.now(),
+                rcpt_tos=(self.config.address,),
+                source=f"imap:{self.config.name}",
+            )
+            for item in items
+        ]
+        del items
         # A copy fetched again after a crash finishes a letter left stored but unprocessed:
-        # the pipeline claims it (Pipeline.ingest), so nothing is lost or done twice.
-        return self._pipeline.ingest(arrival, hold_replies=hold)
+        # the pipeline claims it, so nothing is lost or done twice.
+        async with self._lock:
+            results = await asyncio.to_thread(self._pipeline.ingest_many, arrivals, holds)
+        if self._on_ingested is not None:
+            for result in results:
+                self._on_ingested(result)
+        return results
 
     async def _skip_known(
         self, client: ImapClient, uidvalidity: int, batch: list[int], stats: SyncStats

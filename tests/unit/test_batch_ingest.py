@@ -1,0 +1,115 @@
+"""`Pipeline.ingest_many`: the IMAP watcher's batch path keeps every promise of `ingest`.
+
+One commit stores a batch and one more processes it (issue 6 throughput); a duplicate, an
+unreadable letter or a crash in one letter must still cost only that letter (R-MBX-1,
+architecture §3).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.ingest import Arrival
+from bot.pipeline import Pipeline
+from bot.store.models import Case, Letter, OutboxMessage
+from parsers.types import ParsedLetter
+from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, letter
+
+
+def _arrivals(service, *raws: bytes) -> list[Arrival]:
+    now = service.clock.now()
+    return [Arrival(raw=raw, received_at=now, source="test") for raw in raws]
+
+
+def _count(service, model, *where) -> int:
+    with service.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _with_reader(service, reader) -> Pipeline:
+    real = service.pipeline
+    return Pipeline(
+        real._sessions, real._clock, real._config, real._applier, real._rules, reader=reader
+    )
+
+
+def test_a_batch_opens_one_case_and_one_reply_per_letter_in_order(service) -> None:
+    raws = [letter(subject=f"Ошибка №{n}", body=COMPLETE_TICKET) for n in range(5)]
+    results = service.pipeline.ingest_many(_arrivals(service, *raws))
+    assert [r.case for r in results] == [f"TCM-00000{n}" for n in range(1, 6)]
+    assert all(r.status == "processed" and len(r.replies) == 1 for r in results)
+    assert _count(service, OutboxMessage) == 5
+    assert _count(service, Letter, Letter.status == "processed") == 5
+
+
+def test_r_mbx_1_a_letter_repeated_within_a_batch_is_processed_once(service) -> None:
+    raw = letter(message_id="<same@partner.ru>", body=COMPLETE_TICKET)
+    first, again = service.pipeline.ingest_many(_arrivals(service, raw, raw))
+    assert first.status == "processed" and not first.duplicate
+    assert again.duplicate and again.status == "duplicate"
+    assert (_count(service, Letter), _count(service, Case), _count(service, OutboxMessage)) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_r_mbx_1_a_letter_seen_in_an_earlier_batch_is_a_duplicate(service) -> None:
+    raw = letter(message_id="<once@partner.ru>", body=COMPLETE_TICKET)
+    service.pipeline.ingest_many(_arrivals(service, raw))
+    [again] = service.pipeline.ingest_many(_arrivals(service, raw))
+    assert again.duplicate and again.case == "TCM-000001"
+    assert _count(service, OutboxMessage) == 1
+
+
+def test_a_reply_later_in_the_same_batch_joins_the_case_opened_earlier_in_it(service) -> None:
+    first = letter(message_id="<start@partner.ru>", body=INCOMPLETE_TICKET)
+    answer = letter(subject="Re: Ошибка", body="Дополняю", in_reply_to="<start@partner.ru>")
+    opened, followed = service.pipeline.ingest_many(_arrivals(service, first, answer))
+    assert followed.case == opened.case == "TCM-000001"
+    assert _count(service, Case) == 1
+
+
+def test_an_unreadable_letter_is_quarantined_and_the_rest_of_the_batch_goes_on(service) -> None:
+    results = service.pipeline.ingest_many(
+        _arrivals(service, letter(body=COMPLETE_TICKET), b"   \r\n", letter(body=COMPLETE_TICKET))
+    )
+    assert [r.status for r in results] == ["processed", "quarantined", "processed"]
+    assert "cannot read the letter" in results[1].reason
+    assert [r.template for r in _hq_notices(service)] == ["hq_quarantine"]
+
+
+def test_a_crash_in_one_letter_rolls_the_batch_back_and_costs_only_that_letter(service) -> None:
+    from parsers import parse_letter
+
+    def exploding(raw: bytes) -> ParsedLetter:
+        if b"BOOM" in raw:
+            raise RuntimeError("parser exploded")
+        return parse_letter(raw)
+
+    pipeline = _with_reader(service, exploding)
+    raws = [
+        letter(subject="Первое", body=COMPLETE_TICKET),
+        letter(subject="BOOM", body="BOOM"),
+        letter(subject="Третье", body=COMPLETE_TICKET),
+    ]
+    results = pipeline.ingest_many(_arrivals(service, *raws))
+    assert [r.status for r in results] == ["processed", "quarantined", "processed"]
+    assert "parser exploded" in results[1].reason
+    # The rolled-back first attempt left nothing behind: one case and one reply each.
+    assert _count(service, Case) == 2
+    partner_replies = _count(service, OutboxMessage, OutboxMessage.reply_kind != "notice")
+    assert partner_replies == 2
+    assert [r.template for r in _hq_notices(service)] == ["hq_quarantine"]
+
+
+def test_held_replies_follow_each_letter_of_the_batch(service) -> None:
+    raws = [letter(body=COMPLETE_TICKET), letter(body=COMPLETE_TICKET)]
+    results = service.pipeline.ingest_many(_arrivals(service, *raws), [True, False])
+    assert [r.replies[0]["status"] for r in results] == ["held", "queued"]
+
+
+def _hq_notices(service) -> list[OutboxMessage]:
+    with service.sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.reply_kind == "notice")
+        return list(session.scalars(query))
