@@ -8,8 +8,9 @@ queued with the error and the time of the next attempt.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import mailbox
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -144,6 +145,10 @@ def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:
 
 
 class Transport(Protocol):
+    # True when delivering the same row twice leaves one copy: the sender may then mark a
+    # whole batch sent at once, since a crash before that mark cannot duplicate a letter.
+    idempotent: bool
+
     async def deliver(self, row: OutboxMessage) -> None:
         """Deliver or raise; the caller records failures."""
         ...
@@ -152,22 +157,41 @@ class Transport(Protocol):
 
 
 class MaildirTransport:
-    """Replies kept in a local Maildir when no relay is configured."""
+    """Replies kept in a local Maildir when no relay is configured.
+
+    Each row has a fixed file name (its id and Message-ID), written to tmp/ and linked into
+    new/, so delivering a row again after a crash finds it there instead of adding a copy.
+    """
+
+    idempotent = True
 
     def __init__(self, path: Path) -> None:
         self._path = Path(path)
+        self._ready = False
 
     def describe(self) -> str:
         return f"Maildir {self._path.resolve()}"
 
+    def _dirs(self) -> tuple[Path, Path]:
+        if not self._ready or not self._path.is_dir():
+            for sub in ("tmp", "new", "cur"):
+                (self._path / sub).mkdir(parents=True, exist_ok=True)
+            self._ready = True
+        return self._path / "tmp", self._path / "new"
+
     async def deliver(self, row: OutboxMessage) -> None:
-        # Maildir(create=True) makes only the last directory; the parents may be gone too.
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        box = mailbox.Maildir(str(self._path), create=True)
+        tmp, new = self._dirs()
+        digest = hashlib.sha1(row.message_id.encode(), usedforsecurity=False).hexdigest()[:16]
+        name = f"{int(as_utc(row.created_at).timestamp())}.R{row.id}_{digest}.partnerdesk"
+        staged = tmp / f"{name}.{uuid.uuid4().hex[:8]}"
+        # Maildir files use the local line ending; the stored bytes keep CRLF for SMTP.
+        staged.write_bytes(row.raw.replace(b"\r\n", b"\n"))
         try:
-            box.add(mailbox.MaildirMessage(row.raw))
+            os.link(staged, new / name)
+        except FileExistsError:
+            pass  # delivered before a crash: one copy is enough
         finally:
-            box.close()
+            staged.unlink()
 
 
 class RelayTransport:
@@ -187,6 +211,9 @@ class RelayTransport:
         self._host, self._port = host, port
         self._username, self._password = username, password
         self._starttls, self._use_tls, self._timeout = starttls, use_tls, timeout
+
+    # A relay cannot take a letter back: every row is marked sent as soon as it went.
+    idempotent = False
 
     def describe(self) -> str:
         return f"SMTP relay {self._host}:{self._port}"
@@ -250,29 +277,42 @@ class Sender:
     async def deliver_due(self, limit: int = 100) -> int:
         """Send what is due now; returns how many were delivered."""
         now = self._clock.now()
-        delivered = 0
-        for row_id in self._claim(now, limit):
-            with self._sessions() as session:
-                row = session.get(OutboxMessage, row_id)
-            assert row is not None
+        ids = self._claim(now, limit)
+        if not ids:
+            return 0
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+            ).all()
+            session.expunge_all()
+        sent: list[int] = []
+        for row in rows:
             try:
                 await self._transport.deliver(row)
             except Exception as exc:  # any transport failure: keep the row, try later
-                self._record_failure(row_id, exc)
+                self._record_failure(row.id, exc)
                 continue
-            with self._sessions.begin() as session:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id)
-                    .values(
-                        status="sent",
-                        sent_at=self._clock.now(),
-                        attempts=row.attempts + 1,
-                        last_error=None,
-                    )
+            sent.append(row.id)
+            if not self._transport.idempotent:
+                self._mark_sent([row.id])
+        if self._transport.idempotent:
+            self._mark_sent(sent)
+        return len(sent)
+
+    def _mark_sent(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        with self._sessions.begin() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(
+                    status="sent",
+                    sent_at=self._clock.now(),
+                    attempts=OutboxMessage.attempts + 1,
+                    last_error=None,
                 )
-            delivered += 1
-        return delivered
+            )
 
     def _record_failure(self, row_id: int, exc: Exception) -> None:
         now = self._clock.now()

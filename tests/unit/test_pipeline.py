@@ -330,3 +330,33 @@ def test_r_thr_2_number_format_is_configurable(settings, frozen_clock) -> None:
     again = deliver(service, letter(subject="Re: [SD-00001] вопрос", body="Дополнение"))
     assert again.case == "SD-00001"
     service.engine.dispose()
+
+
+async def test_maildir_delivery_of_a_row_twice_leaves_one_copy(service, tmp_path) -> None:
+    """A crash between writing a reply and marking it sent re-sends the row later; the
+    Maildir keeps one file per row, which is why a batch may be marked sent at once."""
+    from bot.outbox import MaildirTransport
+    from tests.conftest import maildir_messages
+
+    deliver(service, letter(body=COMPLETE_TICKET))
+    [row] = _outbox(service)
+    transport = MaildirTransport(tmp_path / "outbox")
+    await transport.deliver(row)
+    await transport.deliver(row)
+    [copy] = maildir_messages(tmp_path / "outbox")
+    assert copy["Message-ID"] == row.message_id
+    assert list((tmp_path / "outbox" / "tmp").iterdir()) == []
+
+
+async def test_a_batch_of_replies_is_delivered_and_marked_sent_once(service, tmp_path) -> None:
+    from bot.outbox import MaildirTransport, RetryPolicy, Sender
+    from tests.conftest import maildir_messages
+
+    for n in range(3):
+        deliver(service, letter(subject=f"Вопрос {n}", body=COMPLETE_TICKET))
+    target = tmp_path / "outbox"
+    sender = Sender(service.sessions, MaildirTransport(target), service.clock, RetryPolicy())
+    assert await sender.deliver_due() == 3
+    assert await sender.deliver_due() == 0
+    assert len(maildir_messages(target)) == 3
+    assert {(r.status, r.attempts) for r in _outbox(service)} == {("sent", 1)}
