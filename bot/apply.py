@@ -232,7 +232,6 @@ class Applier(LetterWriter):
             # A case created in this transaction has no timers yet: nothing to look up.
             for item in decision.deadlines:
                 session.add(_deadline_row(case, item, now))
-        session.flush()
 
     def _revise_timers(
         self, session: Session, case: Case, decision: Decision, now: datetime

@@ -125,23 +125,34 @@ def queue(
         next_attempt_at=now,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
+    session.add(row)  # flushed with the rest of the letter's changes
+    counted = session.info.get(_RECENT_REPLIES)
+    if counted is not None and row.to_addr in counted and row.reply_kind in PARTNER_REPLY_KINDS:
+        counted[row.to_addr] += 1
     return row
+
+
+# Per transaction: replies counted per address, kept up to date by `queue`, so a batch of
+# letters from one partner asks the database once (R-MBX-4).
+_RECENT_REPLIES = "replies_in_last_hour"
 
 
 def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:
     """Auto-replies queued to one address in the last hour (R-MBX-4)."""
-    return (
-        session.scalar(
-            select(func.count(OutboxMessage.id)).where(
-                OutboxMessage.to_addr == address.lower(),
-                OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
-                OutboxMessage.created_at > now - timedelta(hours=1),
+    address = address.lower()
+    counted = session.info.setdefault(_RECENT_REPLIES, {})
+    if address not in counted:
+        counted[address] = (
+            session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.to_addr == address,
+                    OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+                    OutboxMessage.created_at > now - timedelta(hours=1),
+                )
             )
+            or 0
         )
-        or 0
-    )
+    return counted[address]
 
 
 class Transport(Protocol):

@@ -171,11 +171,18 @@ class Pipeline:
                 todo.append((index, item.letter_id))
         try:
             with self._sessions.begin() as session:
+                # One SELECT for the batch's rows; the list keeps them in the identity map.
+                rows = session.scalars(
+                    select(Letter)
+                    .options(defer(Letter.raw))
+                    .where(Letter.id.in_([letter_id for _, letter_id in todo]))
+                ).all()
                 # Parsed one at a time, so a batch never holds every decoded attachment.
                 done = {
                     index: self._process_raw(session, letter_id, arrivals[index].raw, holds[index])
                     for index, letter_id in todo
                 }
+            del rows
         except Exception:
             log.exception("a batch of %s letters failed; processing them one by one", len(todo))
             done = {

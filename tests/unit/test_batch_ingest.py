@@ -113,3 +113,12 @@ def _hq_notices(service) -> list[OutboxMessage]:
     with service.sessions() as session:
         query = select(OutboxMessage).where(OutboxMessage.reply_kind == "notice")
         return list(session.scalars(query))
+
+
+def test_r_mbx_4_the_hourly_cap_counts_replies_queued_earlier_in_the_same_batch(service) -> None:
+    limit = service.settings.mail.max_auto_replies_per_sender_per_hour
+    service.pipeline.ingest_many(_arrivals(service, letter(body=COMPLETE_TICKET)))
+    raws = [letter(body=COMPLETE_TICKET) for _ in range(limit + 1)]
+    results = service.pipeline.ingest_many(_arrivals(service, *raws))
+    statuses = [r.replies[0]["status"] for r in results]
+    assert statuses == ["queued"] * (limit - 1) + ["held", "held"]
