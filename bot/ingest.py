@@ -46,8 +46,13 @@ _ADDRESS_HEADERS = ("delivered-to", "x-original-to", "to", "cc")
 
 
 def _header_block(raw: bytes) -> Message | None:
+    head = raw[: 256 * 1024]
+    # Only the header block is parsed: the parser would otherwise split the whole body.
+    ends = [at for at in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if at >= 0]
+    if ends:
+        head = head[: min(ends) + 2]
     try:
-        return BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
+        return BytesHeaderParser(policy=compat32).parsebytes(head)
     except Exception:  # even a broken header block must not stop the raw letter being stored
         return None
 
