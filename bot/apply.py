@@ -28,6 +28,10 @@ from replies.render import Renderer
 log = logging.getLogger(__name__)
 
 
+# session.info key: Message-IDs of the letters being processed that no case had yet.
+UNMAPPED_IDS = "unmapped_message_ids"
+
+
 @dataclass(frozen=True, slots=True)
 class ApplierConfig:
     number_format: str
@@ -220,8 +224,13 @@ class Applier(LetterWriter):
     def _remember(
         self, session: Session, case: Case, message_id: str | None, *, fresh: bool = False
     ) -> None:
-        """Map a Message-ID to the case; `fresh` ids (our own, just made) need no look-up."""
-        if message_id and (fresh or session.get(ThreadKey, message_id) is None):
+        """Map a Message-ID to the case; `fresh` ids (our own, just made) need no look-up,
+        nor ids a batch found unmapped when it started (`UNMAPPED_IDS`)."""
+        if not message_id:
+            return
+        unmapped = session.info.get(UNMAPPED_IDS, set())
+        if fresh or message_id in unmapped or session.get(ThreadKey, message_id) is None:
+            unmapped.discard(message_id)
             session.add(ThreadKey(message_id=message_id, case_id=case.id))
 
     def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 import parsers
-from bot.apply import Applier, CaseContext
+from bot.apply import UNMAPPED_IDS, Applier, CaseContext
 from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
 from bot.case_lookup import case_from_headers
 from bot.clock import Clock, as_utc
@@ -177,6 +177,11 @@ class Pipeline:
                     .options(defer(Letter.raw))
                     .where(Letter.id.in_([letter_id for _, letter_id in todo]))
                 ).all()
+                own_ids = {row.message_id for row in rows if row.message_id}
+                mapped = session.scalars(
+                    select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
+                ).all()
+                session.info[UNMAPPED_IDS] = own_ids.difference(mapped)
                 # Parsed one at a time, so a batch never holds every decoded attachment.
                 done = {
                     index: self._process_raw(session, letter_id, arrivals[index].raw, holds[index])
