@@ -13,7 +13,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import message_from_bytes
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
@@ -31,6 +30,7 @@ from parsers.charsets import decode_bytes, decode_header_value
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
 from parsers.limits import DEFAULT_LIMITS, ParseLimits
+from parsers.mime import message_from_bytes
 from parsers.quotes import split_quoted
 from parsers.tnef import unpack_tnef
 from parsers.types import Attachment, ParsedLetter
