@@ -13,16 +13,24 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import message_from_bytes
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
-from parsers.blobs import blob_of, cut_blobs, decode_blob, restore_blobs
+from parsers.blobs import (
+    TOKEN,
+    blob_of,
+    cut_blobs,
+    decode_base64,
+    decode_blob,
+    restore_blobs,
+    restore_text,
+)
 from parsers.charsets import decode_bytes, decode_header_value
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
 from parsers.limits import DEFAULT_LIMITS, ParseLimits
+from parsers.mime import message_from_bytes
 from parsers.quotes import split_quoted
 from parsers.tnef import unpack_tnef
 from parsers.types import Attachment, ParsedLetter
@@ -120,10 +128,11 @@ def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
 
 def _decoded_payload(part: Message, walk: _Walk) -> bytes:
     blob = blob_of(part.get_payload(), walk.blobs)
-    if blob is not None:
-        if _cte(part) == "base64":
-            return decode_blob(blob, keep=True)[0]
-        return bytes(blob)
+    if blob is not None:  # only base64 bodies keep their token (_restore_runs)
+        payload, defects = decode_base64(blob)
+        for defect in defects:  # as get_payload(decode=True) records them
+            part.policy.handle_defect(part, defect)
+        return payload
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
 
@@ -148,7 +157,7 @@ def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None
     over = over or walk.kept_bytes + estimate > limits.max_total_bytes
     if over:
         if blob is not None and encoding == "base64":
-            _, size, digest = decode_blob(blob, keep=False)
+            size, digest = decode_blob(blob)
         elif encoding == "base64" and isinstance(raw_payload, str):
             size, digest = streamed_digest(raw_payload)
         else:  # rare: a huge 8-bit or quoted-printable part; hashed, then dropped
@@ -247,10 +256,34 @@ def _body_text(walk: _Walk) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
 
 
+def _restore_runs(message: Message, blobs: list[memoryview]) -> None:
+    """Put the cut-out runs back into every parsed string but the base64 bodies.
+
+    A part whose payload is exactly one token and which get_payload(decode=True) would
+    decode as base64 keeps the token: it is decoded or hashed from the raw bytes. Any other
+    string holding a token (text with a long hex dump, quoted-printable, a preamble) gets
+    its run back here, so nothing after parsing ever sees a token but those two readers.
+    """
+    for part in message.walk():
+        for name in ("preamble", "epilogue"):
+            value = getattr(part, name)
+            if isinstance(value, str) and TOKEN in value:
+                setattr(part, name, restore_text(value, blobs))
+        payload = part._payload  # as parsed: get_payload() would decode 8-bit text
+        if not isinstance(payload, str) or TOKEN not in payload:
+            continue
+        # The very test get_payload(decode=True) makes: no strip, first header only.
+        is_base64 = str(part.get("content-transfer-encoding", "")).lower() == "base64"
+        if not (is_base64 and blob_of(payload, blobs) is not None):
+            part.set_payload(restore_text(payload, blobs))
+
+
 def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
     raw, blobs = cut_blobs(raw)
     message = message_from_bytes(raw)
     del raw  # the parsed message holds what is needed; the blobs are views of the caller's bytes
+    if blobs:
+        _restore_runs(message, blobs)
     walk = _Walk(limits, blobs=blobs)
     _walk(message, walk, 0)
     text = _body_text(walk)

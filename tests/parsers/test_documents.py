@@ -55,6 +55,30 @@ def test_broken_documents_give_no_text_and_no_error() -> None:
         assert document_text(b"PK\x03\x04 not really a zip", extension, None, LIMITS) == ""
 
 
+def test_pdf_that_pypdf_cannot_read_is_not_handed_to_pypdf(monkeypatch) -> None:
+    """No %%EOF anywhere: pypdf would scan the whole file backwards in Python, then fail."""
+    import pypdf
+
+    good = pdf(["ИНН: 7204196795"])
+    body = good[: good.rfind(b"%%EOF")]
+    readable = [
+        good,
+        body + b"%%EO",  # truncated inside the marker: pypdf still reads it
+        body + b"%\r\n",
+        b"\x00junk before the header" + good,
+        good[len(b"%PDF-1.4\n") :],  # no header at all: the lenient reader copes
+    ]
+    for data in readable:
+        assert "7204196795" in document_text(data, ".pdf", None, LIMITS)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pypdf must not be asked")
+
+    monkeypatch.setattr(pypdf, "PdfReader", refuse)
+    for data in (body, body + b"x", good[: len(good) // 2], bytes(range(256)) * 400, b""):
+        assert document_text(data, ".pdf", None, LIMITS) == ""
+
+
 def test_documents_over_the_limit_are_not_opened() -> None:
     small = ParseLimits(max_document_bytes=100)
     assert document_text(pdf(["ИНН: 7204196795"]), ".pdf", None, small) == ""
