@@ -6,6 +6,9 @@ Prints letters per second (CPU time) for a typical 20 KB letter with two attachm
 for parse_letter alone and for the whole reading (parse, classify, extract, check), and the
 peak traced memory while parsing a letter with a 50 MB attachment, with the default limits
 (the attachment is hashed while streaming) and with limits that keep its bytes.
+
+The typical letter is built 50 times over, so that each parse meets a new MIME boundary as
+in service (the re module caches a pattern compiled for a boundary seen before).
 """
 
 from __future__ import annotations
@@ -68,10 +71,10 @@ def huge_letter(size: int) -> bytes:
     return head + base64.encodebytes(os.urandom(size)) + b"--b--\r\n"
 
 
-def rate(function, raw: bytes, seconds: float = 2.0) -> tuple[float, float]:
+def rate(function, raws: list[bytes], seconds: float = 2.0) -> tuple[float, float]:
     count, started = 0, time.process_time()
     while time.process_time() - started < seconds:
-        function(raw)
+        function(raws[count % len(raws)])
         count += 1
     elapsed = time.process_time() - started
     return count / elapsed, elapsed / count * 1000
@@ -92,11 +95,11 @@ def peak(raw: bytes, limits: ParseLimits) -> tuple[float, bool]:
 
 
 def main() -> None:
-    raw = typical_letter()
-    per_second, ms = rate(parse_letter, raw)
-    print(f"typical letter: {len(raw) / 1024:.1f} KB, 2 attachments")
+    raws = [typical_letter() for _ in range(50)]
+    per_second, ms = rate(parse_letter, raws)
+    print(f"typical letter: {len(raws[0]) / 1024:.1f} KB, 2 attachments")
     print(f"  parse_letter:                {per_second:8.0f} letters/s  {ms:.2f} ms CPU each")
-    per_second, ms = rate(pipeline, raw)
+    per_second, ms = rate(pipeline, raws)
     print(f"  parse+classify+extract+check: {per_second:7.0f} letters/s  {ms:.2f} ms CPU each")
     big = huge_letter(50 * MIB)
     print(f"50 MB attachment letter: {len(big) / MIB:.1f} MB raw")

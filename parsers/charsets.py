@@ -34,6 +34,8 @@ _ALIASES = {
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([qQbB])\?([^?\s]*)\?=")
+# Raw 8-bit header bytes, as compat32 keeps them (surrogateescape).
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def codec_name(charset: str | None) -> str | None:
@@ -140,7 +142,7 @@ def _unescape_8bit(value: str, hint: str | None) -> str:
     UTF-8 is tried first (its validity is a strong signal), then `hint`, the charset the
     letter declares for its text, then the guesses of decode_bytes().
     """
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if value.isascii() or not _SURROGATE.search(value):
         return value
     data = value.encode("ascii", "surrogateescape")
     try:
@@ -196,7 +198,10 @@ def decode_header_value(value: object, hint: str | None = None) -> str:
     """
     if value is None:
         return ""
-    text = _unescape_8bit(str(value), hint)
+    text = str(value)
+    if text.isascii() and "=?" not in text and "\n" not in text and "\r" not in text:
+        return text.strip()  # most headers: nothing to decode or unfold
+    text = _unescape_8bit(text, hint)
     if "=?" in text:
         try:
             parts = decode_header(text)

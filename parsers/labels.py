@@ -170,7 +170,9 @@ _COMPILED: dict[int, re.Pattern[str]] = {}
 
 def find_labelled(sources: list[Source], labels: dict[str, tuple[str, ...]]) -> dict[str, Hit]:
     """The first labelled value of each code, by source precedence then position."""
-    pattern = _COMPILED.setdefault(id(labels), _compile(labels))
+    pattern = _COMPILED.get(id(labels))
+    if pattern is None:  # built once per label table: setdefault() would build it every call
+        pattern = _COMPILED[id(labels)] = _compile(labels)
     found: dict[str, Hit] = {}
     for source in sources:
         for lineno, line in enumerate(source.text.splitlines(), start=1):

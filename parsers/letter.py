@@ -79,6 +79,13 @@ def _hint(message: Message) -> str | None:
     return next((c for c in charsets if c and c.lower() not in ("us-ascii", "ascii")), None)
 
 
+def _header_hint(message: Message) -> str | None:
+    """_hint() for this message's own headers: it only serves raw 8-bit values."""
+    if all(str(value).isascii() for _, value in message.raw_items()):
+        return None
+    return _hint(message)
+
+
 def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(_MSGID.findall(value)) if value else ()
 
@@ -114,7 +121,10 @@ def _filename(part: Message) -> str | None:
             if match:
                 name = match.group(1) or match.group(2)
                 break
-    return decode_header_value(name, _hint(part)) if name else None
+    if not name:
+        return None
+    # The charset hint only serves raw 8-bit names; get_charsets() is not free.
+    return decode_header_value(name, None if str(name).isascii() else _hint(part))
 
 
 def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
@@ -141,8 +151,9 @@ def _cte(part: Message) -> str:
     return (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
 
 
-def _add_attachment(part: Message, ctype: str, walk: _Walk, origin: str) -> None:
-    filename = _filename(part)
+def _add_attachment(
+    part: Message, ctype: str, filename: str | None, walk: _Walk, origin: str
+) -> None:
     limits = walk.limits
     raw_payload = part.get_payload()
     encoding = _cte(part)
@@ -205,7 +216,7 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes, blobs=walk.blobs)
     _walk(inner_msg, sub, depth + 1, origin="forwarded")
     walk.parts, walk.kept_bytes = sub.parts, sub.kept_bytes
-    hint = _hint(inner_msg)
+    hint = _header_hint(inner_msg)
     subject = decode_header_value(_raw(inner_msg, "Subject"), hint)
     sender = decode_header_value(_raw(inner_msg, "From"), hint)
     text = _body_text(sub)
@@ -247,7 +258,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         return
     if ctype.startswith("multipart/") or ctype == "message/delivery-status":
         return  # a multipart without parts, or a DSN status block: nothing to keep
-    _add_attachment(part, ctype, walk, origin)
+    _add_attachment(part, ctype, filename, walk, origin)
 
 
 def _body_text(walk: _Walk) -> str:
@@ -290,7 +301,7 @@ def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
     if not message.keys() and not text.strip() and not walk.attachments:
         raise UnreadableLetter("no headers and no readable text: this is not an e-mail letter")
     new_text, quoted = split_quoted(text)
-    hint = _hint(message)
+    hint = _header_hint(message)
     from_name, from_addr = parseaddr(decode_header_value(_raw(message, "From"), hint))
     headers = tuple((k.lower(), decode_header_value(v, hint)) for k, v in message.raw_items())
     defects = [type(d).__name__ for p in message.walk() for d in getattr(p, "defects", [])]

@@ -66,6 +66,20 @@ def test_rfc2047_headers_also_broken(raw: str, expected: str) -> None:
     assert decode_header_value(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  plain value \t", "plain value"),
+        ("folded\r\n  over two lines", "folded over two lines"),
+        ("bare\nnewline", "bare newline"),
+        ("Заявка \r\n", "Заявка"),  # not ASCII: the full path
+        ("=?utf-8?B?0JfQsNGP0LLQutCw?= \r\n\t(copy)", "Заявка  (copy)"),  # as ever
+    ],
+)
+def test_plain_headers_are_only_unfolded_and_stripped(raw: str, expected: str) -> None:
+    assert decode_header_value(raw) == expected
+
+
 def test_raw_8bit_subject_and_rfc2231_filename() -> None:
     raw = (
         "From: a@b.ru\r\nSubject: Запрос лицензий\r\n"
