@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from bot.outbox import OutgoingLetter, queue, replies_in_last_hour
+from bot.compose import OutgoingLetter
+from bot.outbox import queue, replies_in_last_hour
 from bot.rules.decide import Decision, ReplyIntent
 from bot.store.models import Case, Deadline, OutboxMessage, Partner
 from parsers.types import ParsedLetter

@@ -12,11 +12,8 @@ import hashlib
 import logging
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Protocol
 
@@ -24,9 +21,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, as_utc
+from bot.compose import OutgoingLetter, compose
 from bot.store.claims import claim_due
 from bot.store.models import OutboxMessage
-from replies.render import RenderedReply
 
 log = logging.getLogger(__name__)
 
@@ -41,48 +38,6 @@ class Envelope:
 
     sender: str
     recipients: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OutgoingLetter:
-    reply_kind: str  # acceptance | clarification | rejection | reminder | warning | notice
-    template: str
-    sender: str
-    sender_name: str
-    to: str
-    rendered: RenderedReply
-    dedupe_key: str
-    cc: tuple[str, ...] = ()
-    in_reply_to: str | None = None
-    references: tuple[str, ...] = ()
-    # RFC 3834 §5: auto-replied for answers to a letter, auto-generated for scheduled mail.
-    auto_submitted: str = "auto-replied"
-    extra_headers: dict[str, str] = field(default_factory=dict)
-
-
-def compose(letter: OutgoingLetter, message_id: str, at: datetime) -> bytes:
-    """MIME bytes: text and HTML alternatives, RFC 2047 for Cyrillic subjects and names."""
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = formataddr((letter.sender_name, letter.sender))
-    msg["To"] = letter.to
-    if letter.cc:
-        msg["Cc"] = ", ".join(letter.cc)
-    msg["Reply-To"] = letter.sender
-    msg["Subject"] = letter.rendered.subject
-    msg["Date"] = format_datetime(as_utc(at))
-    msg["Message-ID"] = message_id
-    if letter.in_reply_to:
-        msg["In-Reply-To"] = letter.in_reply_to
-    if letter.references:
-        msg["References"] = " ".join(letter.references)
-    msg["Auto-Submitted"] = letter.auto_submitted
-    # Outlook/Exchange honour this instead of RFC 3834: no out-of-office back to us.
-    msg["X-Auto-Response-Suppress"] = "All"
-    for name, value in letter.extra_headers.items():
-        msg[name] = value
-    msg.set_content(letter.rendered.text, charset="utf-8")
-    msg.add_alternative(letter.rendered.html, subtype="html", charset="utf-8")
-    return msg.as_bytes()
 
 
 def new_message_id(domain: str) -> str:
