@@ -1,0 +1,109 @@
+"""Start-up migrations: Alembic runs only when the schema is behind the migration files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from bot.store.db import (
+    MIGRATIONS,
+    DatabaseError,
+    alembic_config,
+    head_revisions,
+    make_engine,
+    open_database,
+    stored_revisions,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def revisions_in(url: str) -> frozenset[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return stored_revisions(connection)
+    finally:
+        engine.dispose()
+
+
+def test_head_read_from_the_files_is_the_one_alembic_finds() -> None:
+    # Adding a migration changes both; a parser that disagreed with Alembic would fail here.
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    assert head_revisions() == frozenset(script.get_heads())
+    assert len(head_revisions()) == 1
+
+
+def test_a_new_migration_file_becomes_the_head(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    shutil.copytree(MIGRATIONS / "versions", versions)
+    [head] = head_revisions()
+    (versions / "9999_next.py").write_text(
+        f'revision: str = "9999"\ndown_revision: str | None = {head!r}\n'
+    )
+    assert head_revisions(versions) == {"9999"}
+    (versions / "9998_branch.py").write_text(f'revision = "9998"\ndown_revision = {head!r}\n')
+    assert head_revisions(versions) == {"9998", "9999"}
+    (versions / "9997_merge.py").write_text('revision = "9997"\ndown_revision = ("9998", "9999")\n')
+    assert head_revisions(versions) == {"9997"}
+
+
+def test_a_migration_file_it_cannot_read_leaves_the_decision_to_alembic(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    shutil.copytree(MIGRATIONS / "versions", versions)
+    (versions / "9999_computed.py").write_text('revision = "99" + "99"\ndown_revision = "0004"\n')
+    assert head_revisions(versions) == frozenset()
+
+
+def test_fresh_database_is_migrated_to_head(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    engine, _ = open_database(url)
+    assert {"cases", "letters", "outbox", "hours_log"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert revisions_in(url) == head_revisions()
+
+
+def test_database_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'current.sqlite3'}"
+    open_database(url)[0].dispose()
+    script = (
+        "import sys\n"
+        "import bot.app\n"
+        "from bot.store.db import open_database\n"
+        "for _ in range(2):\n"
+        f"    open_database({url!r})[0].dispose()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_database_one_revision_behind_is_upgraded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'older.sqlite3'}"
+    engine, _ = open_database(url)
+    command.downgrade(alembic_config(engine), "-1")
+    assert "hours_log" not in inspect(engine).get_table_names()
+    engine.dispose()
+    older = revisions_in(url)
+    assert older and older != head_revisions()
+    engine, _ = open_database(url)
+    assert "hours_log" in inspect(engine).get_table_names()
+    engine.dispose()
+    assert revisions_in(url) == head_revisions()
+
+
+def test_unopenable_database_still_says_what_to_check(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="cannot open or migrate the database"):
+        open_database(f"sqlite:///{tmp_path}")  # a directory, not a database file
