@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from tests.imap.dovecot import Dovecot  # noqa: E402
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, letter  # noqa: E402
 
+BATCH_SIZE: int | None = None  # --batch-size: the watcher's default unless given
 _IN_REPLY_TO = re.compile(rb"^In-Reply-To:\s*(<[^>]+>)", re.MULTILINE | re.IGNORECASE)
 _HISTORY = (
     "\n\n-----Original Message-----\nFrom: support@technocom.tech\n"
@@ -109,7 +110,7 @@ class Service:
             'name = "support"\nrole = "support"\ntls = "none"\nuser = "support"\n'
             f'host = "{server.host}"\nport = {server.port}\nfolder = "{folder}"\n'
             # Letters put there before the start count as new mail: all of them are answered.
-            'existing_letters = "reply"\n',
+            'existing_letters = "reply"\n' + (f"batch_size = {BATCH_SIZE}\n" if BATCH_SIZE else ""),
             encoding="utf-8",
         )
         env = {**os.environ, "PARTNERDESK_IMAP_SUPPORT_PASSWORD": server.password}
@@ -171,10 +172,7 @@ def throughput(server: Dovecot, count: int, root: Path) -> None:
             lambda: service.scalar("select count(*) from letters") >= count, 600, "letters"
         )
         done = service.wait(lambda: service.replies() >= count, 600, "replies")
-        first, last = (
-            service.scalar(f"select strftime('%s', {f}(stored_at)) from letters")
-            for f in ("min", "max")
-        )
+        first = _as_perf(service, "min")
         rss = service.peak_rss_mb()
     finally:
         service.stop()
@@ -185,10 +183,24 @@ def throughput(server: Dovecot, count: int, root: Path) -> None:
         f"{count / total:.0f} letters/s"
     )
     print(
-        f"  all stored after {stored - service.started:.1f} s; steady ingest "
-        f"{count / max(int(last) - int(first), 1):.0f} letters/s (1 s resolution)"
+        f"  start-up (interpreter, imports, database, IMAP login, first batch stored): "
+        f"{first - service.started:.2f} s; all stored after {stored - service.started:.1f} s"
+    )
+    print(
+        f"  service rate (first letter stored → all replied): "
+        f"{count / (done - first):.0f} letters/s"
     )
     print(f"peak RSS of the service for {count} letters: {rss:.0f} MB")
+
+
+def _as_perf(service: Service, function: str) -> float:
+    """A stored_at of the service's database (UTC wall clock) on this process's perf clock."""
+    from datetime import UTC, datetime
+
+    with service._engine.connect() as connection:
+        value = connection.execute(text(f"select {function}(stored_at) from letters")).scalar()
+    wall = datetime.fromisoformat(str(value)).replace(tzinfo=UTC).timestamp()
+    return time.perf_counter() - (time.time() - wall)
 
 
 def latency(server: Dovecot, count: int, root: Path) -> None:
@@ -379,7 +391,10 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=200)
     parser.add_argument("--big-mb", type=int, default=50)
     parser.add_argument("--profile", type=int, metavar="N", help="only profile N letters")
+    parser.add_argument("--batch-size", type=int, help="letters per IMAP batch (imap.batch_size)")
     args = parser.parse_args()
+    global BATCH_SIZE
+    BATCH_SIZE = args.batch_size
     server = Dovecot(users=("support",))
     server.start()
     root = Path(tempfile.mkdtemp(prefix="partnerdesk-bench-"))
