@@ -15,6 +15,7 @@ from bot.letters_out import LetterWriter
 from bot.partners import Identity
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
+from bot.store.ids import reserve_id
 from bot.store.models import (
     Case,
     CaseEvent,
@@ -76,7 +77,12 @@ class Applier(LetterWriter):
 
     def open_case(self, session: Session, ctx: CaseContext, decision: Decision) -> Case:
         now = self._clock.now()
+        # R-THR-1/R-THR-2: the number comes from the never-reused row id, taken beforehand
+        # so that the case is written with its number and without a flush of its own.
+        case_id = reserve_id(session, Case.__tablename__)
         case = Case(
+            id=case_id,
+            number=self._config.number_format.format(seq=case_id) if case_id else None,
             kind=ctx.kind,
             state=decision.state,
             mailbox=ctx.role or "general",
@@ -98,10 +104,10 @@ class Applier(LetterWriter):
             ),
         )
         session.add(case)
-        session.flush()
+        if case_id is None:
+            session.flush()
+            case.number = self._config.number_format.format(seq=case.id)
         session.info.setdefault("new_cases", set()).add(case.id)
-        # R-THR-1/R-THR-2: the number comes from the never-reused row id.
-        case.number = self._config.number_format.format(seq=case.id)
         self._record(session, ctx, case, decision, old_state=None)
         return case
 

@@ -90,10 +90,10 @@ def test_database_at_head_opens_without_importing_alembic(tmp_path: Path) -> Non
     assert result.stdout.strip() == "False"
 
 
-def test_database_one_revision_behind_is_upgraded(tmp_path: Path) -> None:
+def test_database_behind_is_upgraded(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'older.sqlite3'}"
     engine, _ = open_database(url)
-    command.downgrade(alembic_config(engine), "-1")
+    command.downgrade(alembic_config(engine), "0003")
     assert "hours_log" not in inspect(engine).get_table_names()
     engine.dispose()
     older = revisions_in(url)
