@@ -12,12 +12,13 @@ import hashlib
 import logging
 import os
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, as_utc
@@ -56,10 +57,7 @@ def queue(
     status: str = "queued",
 ) -> OutboxMessage | None:
     """Add a reply row in the caller's transaction; None if this reply already exists."""
-    existing = session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == letter.dedupe_key)
-    )
-    if existing is not None:
+    if _exists(session, letter.dedupe_key):
         return None
     message_id = new_message_id(domain)
     row = OutboxMessage(
@@ -87,9 +85,63 @@ def queue(
     return row
 
 
+# Per batch transaction (`preload_letter_keys`): the letters whose reply keys were read at
+# once, and the keys already used; `queue` keeps the set up to date.
+_LETTER_KEYS = "outbox_letter_keys"
+
+
+def preload_letter_keys(session: Session, letter_ids: Iterable[int]) -> None:
+    """Read the reply keys of a batch's letters (`letter:<id>:…`) with one query."""
+    prefixes = {f"letter:{letter_id}:" for letter_id in letter_ids}
+    # A range per prefix, not LIKE: SQLite's LIKE ignores case and so skips the index.
+    ranges = [
+        and_(OutboxMessage.dedupe_key >= prefix, OutboxMessage.dedupe_key < prefix[:-1] + ";")
+        for prefix in prefixes
+    ]
+    known = (
+        set(session.scalars(select(OutboxMessage.dedupe_key).where(or_(*ranges))))
+        if ranges
+        else set()
+    )
+    session.info[_LETTER_KEYS] = (prefixes, known)
+
+
+def _exists(session: Session, key: str) -> bool:
+    preloaded = session.info.get(_LETTER_KEYS)
+    if preloaded is not None and key.startswith("letter:"):
+        prefixes, known = preloaded
+        if key[: key.find(":", 7) + 1] in prefixes:
+            if key in known:
+                return True
+            known.add(key)  # the caller adds the row right away
+            return False
+    return (
+        session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
+    )
+
+
 # Per transaction: replies counted per address, kept up to date by `queue`, so a batch of
 # letters from one partner asks the database once (R-MBX-4).
 _RECENT_REPLIES = "replies_in_last_hour"
+
+
+def count_recent_replies(session: Session, addresses: Iterable[str], now: datetime) -> None:
+    """`replies_in_last_hour` for many addresses with one query (a batch's senders)."""
+    counted = session.info.setdefault(_RECENT_REPLIES, {})
+    todo = {address.lower() for address in addresses}.difference(counted)
+    if not todo:
+        return
+    rows = session.execute(
+        select(OutboxMessage.to_addr, func.count(OutboxMessage.id))
+        .where(
+            OutboxMessage.to_addr.in_(todo),
+            OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+            OutboxMessage.created_at > now - timedelta(hours=1),
+        )
+        .group_by(OutboxMessage.to_addr)
+    ).all()
+    counted.update(dict.fromkeys(todo, 0))
+    counted.update({address: count for address, count in rows})
 
 
 def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:

@@ -27,7 +27,8 @@ from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
 from bot.ingest import Arrival, StoredLetter, store_many, store_raw
 from bot.lookups import SessionLookups
-from bot.partners import Identity, identify
+from bot.outbox import count_recent_replies, preload_letter_keys
+from bot.partners import Identity, identify, preload_senders
 from bot.results import LetterResult
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
@@ -182,6 +183,11 @@ class Pipeline:
                     select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
                 ).all()
                 session.info[UNMAPPED_IDS] = own_ids.difference(mapped)
+                # What each letter would otherwise ask the database on its own.
+                senders = {row.from_addr for row in rows if row.from_addr}
+                preload_senders(session, senders)
+                count_recent_replies(session, senders, self._clock.now())
+                preload_letter_keys(session, (row.id for row in rows))
                 # Parsed one at a time, so a batch never holds every decoded attachment.
                 done = {
                     index: self._process_raw(session, letter_id, arrivals[index].raw, holds[index])

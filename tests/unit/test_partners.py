@@ -77,3 +77,56 @@ def test_import_reads_csv_and_json(tmp_path: Path) -> None:
     json_file.write_text('{"name": 1}')
     with pytest.raises(RegistryError, match="JSON list"):
         read_records(json_file)
+
+
+def _statements(session) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_r_id_1_a_batch_identifies_its_senders_as_letter_by_letter_without_asking_again(
+    service,
+) -> None:
+    from bot.partners import preload_senders
+
+    with service.sessions.begin() as session:
+        upsert_partner(session, ROMASHKA, T0)
+    cases = [
+        ("PETR@partner.ru", "support"),
+        ("ivan@partner.ru", "general"),
+        ("new.person@partner.ru", "general"),
+        ("new.person@partner.ru", "support"),
+        ("someone@elsewhere.ru", "general"),
+        ("someone@elsewhere.ru", "support"),
+    ]
+    with service.sessions() as session:
+        one_by_one = [identify(session, address, role) for address, role in cases]
+    with service.sessions() as session:
+        preload_senders(session, {address for address, _ in cases})
+        identify(session, "x@partner.ru", "general")  # reads the domains once
+        statements = _statements(session)
+        batch = [identify(session, address, role) for address, role in cases]
+    assert batch == one_by_one
+    assert [i.via if i else None for i in batch] == [
+        "address",
+        "address",
+        "domain",
+        None,
+        None,
+        None,
+    ]
+    assert statements == []
+
+
+def test_an_address_outside_the_preloaded_batch_is_still_looked_up(service) -> None:
+    from bot.partners import preload_senders
+
+    with service.sessions.begin() as session:
+        upsert_partner(session, ROMASHKA, T0)
+    with service.sessions() as session:
+        preload_senders(session, {"someone@elsewhere.ru"})
+        found = identify(session, "ivan@partner.ru", "support")
+    assert found is not None and found.via == "address"
