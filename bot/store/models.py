@@ -101,7 +101,8 @@ class Case(Base):
     # The sender's partner (R-ID-1); None for unidentified senders.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     # Kind-specific attributes (tracker, priority, clock start, deadline …, spec §5).
-    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The server default is 0003's, which gave existing cases empty attributes.
+    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     # R-CFG-3: the policy version in force when the case was created.
     policy_version: Mapped[str | None] = mapped_column(String(60))
 

@@ -107,3 +107,69 @@ def test_database_behind_is_upgraded(tmp_path: Path) -> None:
 def test_unopenable_database_still_says_what_to_check(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="cannot open or migrate the database"):
         open_database(f"sqlite:///{tmp_path}")  # a directory, not a database file
+
+
+def test_an_empty_database_is_created_at_head_without_importing_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    script = (
+        "import sys\n"
+        "from bot.store.db import open_database\n"
+        f"open_database({url!r})[0].dispose()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    assert revisions_in(url) == head_revisions()
+
+
+def _schema(engine) -> dict:
+    """Tables as the database reports them, plus SQLite's AUTOINCREMENT (R-THR-1)."""
+    found = inspect(engine)
+    tables = {
+        table: {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                for c in found.get_columns(table)
+            ],
+            "primary key": found.get_pk_constraint(table)["constrained_columns"],
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in found.get_indexes(table)
+            ),
+            "foreign keys": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                for f in found.get_foreign_keys(table)
+            ),
+            "unique": sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table)),
+        }
+        for table in found.get_table_names()
+    }
+    with engine.connect() as connection:
+        tables["AUTOINCREMENT"] = sorted(
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'"
+            )
+        )
+    return tables
+
+
+def test_the_models_build_the_schema_every_migration_builds(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    migrated = make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+    command.upgrade(alembic_config(migrated), "head")
+    created, _ = open_database(f"sqlite:///{tmp_path / 'created.sqlite3'}")
+    with migrated.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    assert _schema(created) == _schema(migrated)
+    assert "cases" in _schema(created)["AUTOINCREMENT"]
+    migrated.dispose()
+    created.dispose()
