@@ -146,6 +146,10 @@ def _create_at_head(connection: Connection, head: str) -> None:
     import bot.store.imap_models  # noqa: F401 - both register their tables on Base.metadata
     from bot.store.models import Base
 
+    if connection.dialect.name == "sqlite":
+        # pysqlite runs each CREATE on its own; one transaction means a start killed
+        # half-way leaves an empty database, and readers never see half a schema.
+        connection.exec_driver_sql("BEGIN")
     Base.metadata.create_all(connection)
     # Alembic's own version table, as `alembic stamp` would create it.
     connection.execute(

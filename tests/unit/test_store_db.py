@@ -173,3 +173,31 @@ def test_the_models_build_the_schema_every_migration_builds(tmp_path: Path) -> N
     assert "cases" in _schema(created)["AUTOINCREMENT"]
     migrated.dispose()
     created.dispose()
+
+
+def test_a_start_that_fails_while_creating_the_schema_leaves_an_empty_database(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event
+
+    from bot.store.models import Base
+
+    url = f"sqlite:///{tmp_path / 'half.sqlite3'}"
+    outbox = Base.metadata.tables["outbox"]
+
+    def crash(*_args, **_kwargs) -> None:
+        raise RuntimeError("killed while creating the schema")
+
+    event.listen(outbox, "after_create", crash)
+    try:
+        with pytest.raises(RuntimeError):
+            open_database(url)
+    finally:
+        event.remove(outbox, "after_create", crash)
+    engine = make_engine(url)
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+    engine, _ = open_database(url)
+    assert "outbox" in inspect(engine).get_table_names()
+    engine.dispose()
+    assert revisions_in(url) == head_revisions()
