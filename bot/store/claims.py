@@ -1,7 +1,8 @@
 """Claim due rows (outbox, deadlines) so that of several instances exactly one runs each.
 
 A conditional UPDATE is the claim: it works the same on SQLite and PostgreSQL, and of two
-instances racing for a row exactly one sees rowcount 1 (ARCHITECTURE: "left open on purpose").
+instances racing for a row exactly one finds its own name on it afterwards (ARCHITECTURE:
+"left open on purpose").
 """
 
 from __future__ import annotations
@@ -31,13 +32,21 @@ def claim_due(
             .order_by(due_column, model.id)
             .limit(limit)
         ).all()
-        won = []
-        for row_id in due:
-            result = session.execute(
-                update(model)
-                .where(model.id == row_id, model.status == ready)
-                .values(status=claimed, claimed_by=worker, claimed_at=now)
+        if not due:
+            return []
+        # One UPDATE for all: the status condition is checked row by row, so a row another
+        # worker took between the SELECT and here stays theirs.
+        session.execute(
+            update(model)
+            .where(model.id.in_(due), model.status == ready)
+            .values(status=claimed, claimed_by=worker, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        won = set(
+            session.scalars(
+                select(model.id).where(
+                    model.id.in_(due), model.status == claimed, model.claimed_by == worker
+                )
             )
-            if result.rowcount == 1:
-                won.append(row_id)
-        return won
+        )
+        return [row_id for row_id in due if row_id in won]
