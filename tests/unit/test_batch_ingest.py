@@ -122,3 +122,28 @@ def test_r_mbx_4_the_hourly_cap_counts_replies_queued_earlier_in_the_same_batch(
     results = service.pipeline.ingest_many(_arrivals(service, *raws))
     statuses = [r.replies[0]["status"] for r in results]
     assert statuses == ["queued"] * (limit - 1) + ["held", "held"]
+
+
+def test_a_batch_of_new_letters_asks_the_database_the_same_whatever_its_size(service) -> None:
+    from sqlalchemy import event
+
+    def selects_for(count: int, start: int) -> int:
+        seen: list[str] = []
+
+        def note(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        raws = [
+            letter(body=COMPLETE_TICKET, sender=f"user{start + n}@partner.ru") for n in range(count)
+        ]
+        event.listen(service.engine, "before_cursor_execute", note)
+        try:
+            results = service.pipeline.ingest_many(_arrivals(service, *raws))
+        finally:
+            event.remove(service.engine, "before_cursor_execute", note)
+        assert all(r.status == "processed" for r in results)
+        return sum(s.lstrip().upper().startswith("SELECT") for s in seen)
+
+    selects_for(1, 1000)  # the very first case also sets up the id counter
+    # Senders, reply counts and reply keys are read once per batch, not once per letter.
+    assert selects_for(3, 0) == selects_for(9, 100)

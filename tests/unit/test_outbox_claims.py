@@ -1,4 +1,4 @@
-"""`claim_due`: of several instances exactly one runs each due row (outbox, deadlines)."""
+"""Outbox rows across workers and batches: claims (one worker each), reply keys and counts."""
 
 from __future__ import annotations
 
@@ -83,3 +83,72 @@ def test_a_row_taken_by_another_worker_after_the_select_stays_theirs(service) ->
     assert won == [i for i in ids if i != taken]
     with service.sessions() as session:
         assert session.get(OutboxMessage, taken).claimed_by == "b"
+
+
+def _statements(service) -> list[str]:
+    seen: list[str] = []
+    event.listen(service.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_r_mbx_1_a_batch_reads_its_letters_reply_keys_once_and_still_refuses_a_second_reply(
+    service,
+) -> None:
+    from bot.outbox import _exists, preload_letter_keys
+
+    with service.sessions.begin() as session:
+        for key in ("letter:5:ack", "letter:50:ack", "letter:6x"):
+            session.add(_row(service, key))
+    with service.sessions() as session:
+        preload_letter_keys(session, [5, 6])
+        seen = _statements(service)
+        assert _exists(session, "letter:5:ack")
+        assert not _exists(session, "letter:6:ack")
+        assert _exists(session, "letter:6:ack")  # the batch queued it a moment ago
+        assert not _exists(session, "letter:50:other")  # 50 is not 5: asked, not guessed
+        assert _exists(session, "letter:50:ack")
+        assert len(seen) == 2
+
+
+def test_r_mbx_4_reply_counts_read_for_a_batch_equal_those_read_one_by_one(service) -> None:
+    from datetime import timedelta
+
+    from bot.outbox import count_recent_replies, replies_in_last_hour
+
+    now = service.clock.now()
+    with service.sessions.begin() as session:
+        session.add(_row(service, "a1", to="a@partner.ru"))
+        session.add(_row(service, "a2", to="a@partner.ru"))
+        session.add(_row(service, "b1", to="b@partner.ru", created_at=now - timedelta(hours=2)))
+        session.add(_row(service, "c1", to="c@partner.ru", kind="digest"))  # not a reply
+    addresses = ["A@partner.ru", "b@partner.ru", "c@partner.ru", "d@partner.ru"]
+    with service.sessions() as session:
+        one_by_one = [replies_in_last_hour(session, a, now) for a in addresses]
+    with service.sessions() as session:
+        count_recent_replies(session, addresses, now)
+        seen = _statements(service)
+        batch = [replies_in_last_hour(session, a, now) for a in addresses]
+    assert batch == one_by_one == [2, 0, 0, 0]
+    assert seen == []
+
+
+def _row(service, key: str, *, to: str = "x@partner.ru", kind: str = "acceptance", **extra):
+    now = service.clock.now()
+    values = {
+        "dedupe_key": key,
+        "reply_kind": kind,
+        "template": "t",
+        "sender": "support@technocom.tech",
+        "to_addr": to,
+        "recipients": [to],
+        "subject": "s",
+        "message_id": f"<{key}@technocom.tech>",
+        "text": "t",
+        "raw": b"",
+        "status": "sent",
+        "attempts": 1,
+        "next_attempt_at": now,
+        "created_at": now,
+        **extra,
+    }
+    return OutboxMessage(**values)
