@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.results import LetterResult
 
 log = logging.getLogger("partnerdesk")
+DELIVERY_ROUND = 100  # replies claimed and delivered per round
 
 
 @dataclass(slots=True)
@@ -240,6 +241,27 @@ def _coalesced(
     return request
 
 
+async def deliver_forever(
+    sender: Sender, wake: asyncio.Event, stop: asyncio.Event, poll_seconds: float
+) -> None:
+    """Deliver due replies; a full round goes again at once, otherwise wait for a letter
+    (`wake`) or the poll interval. A burst (an IMAP batch of 200) is not paced at one round
+    of `DELIVERY_ROUND` replies per interval."""
+    while not stop.is_set():
+        # Clear before delivering: a letter ingested meanwhile wakes the next round.
+        wake.clear()
+        try:
+            delivered = await sender.deliver_due(DELIVERY_ROUND)
+        except Exception:
+            log.exception("outbox delivery round failed")
+            delivered = 0
+        if delivered >= DELIVERY_ROUND:
+            await asyncio.sleep(0)  # more may be due: let the watchers run, then go on
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+
+
 async def run_service(service: Service, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -307,18 +329,9 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     await tick_job()  # catch up on anything that fell due while the service was down
     service.sender.recover_stale_claims()
 
-    async def sender_loop() -> None:
-        while not stop.is_set():
-            # Clear before delivering: a letter ingested meanwhile wakes the next round.
-            wake.clear()
-            try:
-                await service.sender.deliver_due()
-            except Exception:
-                log.exception("outbox delivery round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=settings.outbox.poll_seconds)
-
-    sender_task = asyncio.create_task(sender_loop())
+    sender_task = asyncio.create_task(
+        deliver_forever(service.sender, wake, stop, settings.outbox.poll_seconds)
+    )
     watcher_tasks = [asyncio.create_task(w.run(stop), name=w.config.name) for w in watchers]
     for watcher in watchers:
         cfg = watcher.config

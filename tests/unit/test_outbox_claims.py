@@ -152,3 +152,26 @@ def _row(service, key: str, *, to: str = "x@partner.ru", kind: str = "acceptance
         **extra,
     }
     return OutboxMessage(**values)
+
+
+async def test_a_burst_of_replies_is_delivered_round_after_round_without_waiting() -> None:
+    import asyncio
+
+    from bot.app import DELIVERY_ROUND, deliver_forever
+
+    wake, stop = asyncio.Event(), asyncio.Event()
+    rounds = [DELIVERY_ROUND, DELIVERY_ROUND, 50]
+    calls: list[int] = []
+
+    class Burst:
+        async def deliver_due(self, limit: int) -> int:
+            calls.append(limit)
+            delivered = rounds.pop(0)
+            if not rounds:
+                stop.set()
+                wake.set()
+            return delivered
+
+    # An hour's poll interval: waiting after a full round would never end within the test.
+    await asyncio.wait_for(deliver_forever(Burst(), wake, stop, 3600), timeout=10)
+    assert calls == [DELIVERY_ROUND] * 3
