@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -165,7 +165,7 @@ def identify(session: Session, address: str, mailbox_role: str | None) -> Identi
     domain = address.rsplit("@", 1)[1]
     for domains, identity in _partners_by_domain(session):
         if domain in domains:
-            return replace(identity, via="domain")
+            return identity
     return None
 
 
