@@ -92,18 +92,17 @@ _LETTER_KEYS = "outbox_letter_keys"
 
 def preload_letter_keys(session: Session, letter_ids: Iterable[int]) -> None:
     """Read the reply keys of a batch's letters (`letter:<id>:…`) with one query."""
-    prefixes = {f"letter:{letter_id}:" for letter_id in letter_ids}
-    # A range per prefix, not LIKE: SQLite's LIKE ignores case and so skips the index.
-    ranges = [
-        and_(OutboxMessage.dedupe_key >= prefix, OutboxMessage.dedupe_key < prefix[:-1] + ";")
-        for prefix in prefixes
-    ]
-    known = (
-        set(session.scalars(select(OutboxMessage.dedupe_key).where(or_(*ranges))))
-        if ranges
-        else set()
-    )
-    session.info[_LETTER_KEYS] = (prefixes, known)
+    prefixes = sorted({f"letter:{letter_id}:" for letter_id in letter_ids})
+    known: set[str] = set()
+    # SQLite parses a chain of ORs as a tree with a depth limit of 1000: ask in slices.
+    for start in range(0, len(prefixes), 200):
+        # A range per prefix, not LIKE: SQLite's LIKE ignores case and so skips the index.
+        ranges = [
+            and_(OutboxMessage.dedupe_key >= prefix, OutboxMessage.dedupe_key < prefix[:-1] + ";")
+            for prefix in prefixes[start : start + 200]
+        ]
+        known.update(session.scalars(select(OutboxMessage.dedupe_key).where(or_(*ranges))))
+    session.info[_LETTER_KEYS] = (set(prefixes), known)
 
 
 def _exists(session: Session, key: str) -> bool:

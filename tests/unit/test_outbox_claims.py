@@ -175,3 +175,16 @@ async def test_a_burst_of_replies_is_delivered_round_after_round_without_waiting
     # An hour's poll interval: waiting after a full round would never end within the test.
     await asyncio.wait_for(deliver_forever(Burst(), wake, stop, 3600), timeout=10)
     assert calls == [DELIVERY_ROUND] * 3
+
+
+def test_reply_keys_of_a_batch_larger_than_sqlite_expression_limits_are_read(service) -> None:
+    from bot.outbox import _exists, preload_letter_keys
+
+    with service.sessions.begin() as session:
+        session.add(_row(service, "letter:1999:ack"))
+    with service.sessions() as session:
+        preload_letter_keys(session, range(1, 2001))  # imap.batch_size has no upper bound
+        seen = _statements(service)
+        assert _exists(session, "letter:1999:ack")
+        assert not _exists(session, "letter:7:ack")
+        assert seen == []
