@@ -13,16 +13,7 @@ NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
 
 
 def _case(**values) -> Case:
-    return Case(
-        kind="ticket",
-        state="new",
-        mailbox="support",
-        requester="ivan@partner.ru",
-        subject="s",
-        created_at=NOW,
-        updated_at=NOW,
-        **values,
-    )
+    return Case(**_row(), **values)
 
 
 def test_r_thr_1_reserved_ids_count_from_one_and_stay_in_step_with_plain_inserts(service):
