@@ -42,16 +42,23 @@ def is_idle(service, name: str) -> bool:
     return row is not None and row.status == "idle"
 
 
+async def idling(start_service, settings, name: str = "support"):
+    """The service started on `settings`, once the watcher `name` idles."""
+    running = await start_service(settings)
+    await until(lambda: is_idle(running.service, name), 10, "the watcher to idle")
+    return running
+
+
 async def test_r_mbx_2_letter_appended_while_idling_is_answered_within_a_second(
     dovecot, clients, folder, tmp_path, start_service
 ) -> None:
     client = clients("support")
     client.create(folder)
-    running = await start_service(
-        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
+    running = await idling(
+        start_service,
+        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)]),
     )
     service = running.service
-    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
 
     # R-MBX-2: the receipt time is the server's INTERNALDATE, not the Date header or our clock.
     arrived = datetime(2026, 3, 2, 10, 0, 7, tzinfo=UTC)
@@ -76,11 +83,11 @@ async def test_500_letters_appended_at_once_are_each_ingested_once(
 ) -> None:
     client = clients("support")
     client.create(folder)
-    running = await start_service(
-        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
+    running = await idling(
+        start_service,
+        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)]),
     )
     service = running.service
-    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
 
     client.append_many(folder, [ticket(n) for n in range(500)])
     await until(lambda: len(delivered(running.outbox)) >= 500, 90, "500 replies")
@@ -106,11 +113,11 @@ async def test_server_restart_while_idling_reconnects_and_carries_on(
 ) -> None:
     client = clients("support")
     client.create(folder)
-    running = await start_service(
-        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
+    running = await idling(
+        start_service,
+        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)]),
     )
     service = running.service
-    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
     client.append(folder, ticket(1))
     await until(lambda: len(delivered(running.outbox)) == 1, 10, "the first reply")
     await until(lambda: is_idle(service, "support"), 10, "the watcher to idle again")
@@ -133,9 +140,8 @@ async def test_uidvalidity_change_resyncs_without_duplicates(
     client = clients("support")
     client.create(folder)
     settings = imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
-    running = await start_service(settings)
+    running = await idling(start_service, settings)
     service = running.service
-    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
     old = [ticket(n) for n in range(5)]
     client.append_many(folder, old)
     await until(lambda: len(delivered(running.outbox)) == 5, 20, "five replies")
@@ -166,11 +172,11 @@ async def test_folder_recreated_while_idling_is_found_again_without_duplicates(
 ) -> None:
     client = clients("support")
     client.create(folder)
-    running = await start_service(
-        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)])
+    running = await idling(
+        start_service,
+        imap_settings(tmp_path, [mailbox_config(dovecot, "support", "support", folder)]),
     )
     service = running.service
-    await until(lambda: is_idle(service, "support"), 10, "the watcher to idle")
     old = [ticket(n) for n in range(3)]
     client.append_many(folder, old)
     await until(lambda: len(delivered(running.outbox)) == 3, 10, "three replies")
@@ -193,9 +199,8 @@ async def test_unreadable_letter_goes_to_quarantine_and_the_watcher_carries_on(
     client = clients("mail")
     client.create(folder)
     box = mailbox_config(dovecot, "mail", "general", folder, processed_action="move")
-    running = await start_service(imap_settings(tmp_path, [box]))
+    running = await idling(start_service, imap_settings(tmp_path, [box]), "mail")
     service = running.service
-    await until(lambda: is_idle(service, "mail"), 10, "the watcher to idle")
 
     client.append(folder, b"\r\n\r\n")  # nothing to read: the pipeline quarantines it
     client.append(folder, ticket(1, to="mail@technocom.tech"))
