@@ -19,6 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
+from bot.reader_process import ReaderProcess
 from bot.rules.dispatch import Rules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
@@ -51,6 +52,7 @@ class Service:
     policy: Policy
     calendar: WorkCalendar
     rules: Rules
+    reader: ReaderProcess
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -101,6 +103,10 @@ def build(
         Renderer(timezone=calendar.primary.tz),
         clock,
     )
+    reader = ReaderProcess(
+        timeout_seconds=settings.reading.timeout_seconds,
+        max_bytes=settings.reading.child_max_bytes,
+    )
     pipeline = Pipeline(
         sessions,
         clock,
@@ -112,6 +118,7 @@ def build(
         ),
         applier,
         rules,
+        reader_process=reader,
     )
     transport = transport or make_transport(settings)
     outbox = settings.outbox
@@ -136,6 +143,7 @@ def build(
         policy=policy,
         calendar=calendar,
         rules=rules,
+        reader=reader,
     )
 
 
@@ -269,6 +277,9 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     from bot.receive.smtp import IngestHandler, make_controller
 
     settings = service.settings
+    if settings.reading.child_process:
+        # First of all: the child is forked before any thread or socket exists.
+        service.reader.start()
     stop = stop or asyncio.Event()
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -356,5 +367,6 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
         scheduler.shutdown(wait=False)
         if controller is not None:
             controller.stop()
+        service.reader.close()
         service.engine.dispose()
         print("partnerdesk: stopped", flush=True)

@@ -29,12 +29,14 @@ from bot.ingest import Arrival, StoredLetter, store_many, store_raw
 from bot.lookups import SessionLookups
 from bot.outbox import count_recent_replies, preload_letter_keys
 from bot.partners import Identity, identify, preload_senders
+from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
 from bot.store.models import Case, Letter, ThreadKey
 from bot.threads import ThreadMatch, match_thread
+from parsers.reading import Reading
 from parsers.requirements import Findings, check
 from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
 
@@ -77,6 +79,7 @@ class Pipeline:
         rules: Rules,
         reader: Reader = parsers.parse_letter,
         classifier: Classifier = default_classifier,
+        reader_process: ReaderProcess | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -85,6 +88,9 @@ class Pipeline:
         self._rules = rules
         self._read = reader
         self._classify = classifier
+        # Letters are read there (another process once started) unless a test injects its own.
+        self._reader = reader_process or ReaderProcess()
+        self._own_reading = reader is parsers.parse_letter and classifier is default_classifier
 
     def ingest(self, arrival: Arrival, *, hold_replies: bool = False) -> LetterResult:
         """Store, then process. Raises only if the raw letter could not be stored.
@@ -158,6 +164,8 @@ class Pipeline:
         and the batch is processed one letter at a time, so only the bad one is quarantined.
         """
         holds = list(holds) if holds is not None else [False] * len(arrivals)
+        # Handed to the reader first: it reads while the letters are stored and recorded.
+        tickets = self._submit(arrivals)
         stored = store_many(self._sessions, arrivals, self._config.own_addresses, self._clock.now())
         results: dict[int, LetterResult] = {}
         todo: list[tuple[int, int]] = []
@@ -188,11 +196,12 @@ class Pipeline:
                 preload_senders(session, senders)
                 count_recent_replies(session, senders, self._clock.now())
                 preload_letter_keys(session, (row.id for row in rows))
-                # Parsed one at a time, so a batch never holds every decoded attachment.
-                done = {
-                    index: self._process_raw(session, letter_id, arrivals[index].raw, holds[index])
-                    for index, letter_id in todo
-                }
+                # Read one at a time, so a batch never holds every decoded attachment.
+                done = {}
+                for index, letter_id in todo:
+                    raw = arrivals[index].raw
+                    ticket = tickets[index] if tickets else None
+                    done[index] = self._process_raw(session, letter_id, raw, ticket, holds[index])
             del rows
         except Exception:
             log.exception("a batch of %s letters failed; processing them one by one", len(todo))
@@ -203,14 +212,35 @@ class Pipeline:
         results.update(done)
         return [results[index] for index in range(len(arrivals))]
 
+    def _submit(self, arrivals: Sequence[Arrival]) -> list[Ticket]:
+        if not self._own_reading:
+            return []
+        own = self._config.own_addresses
+        return self._reader.submit(
+            [
+                # The role it will have when the envelope names a watched mailbox (IMAP).
+                (
+                    a.raw,
+                    own.get(a.rcpt_tos[0].lower()) if a.rcpt_tos else None,
+                    as_utc(a.received_at),
+                )
+                for a in arrivals
+            ]
+        )
+
+    def _reading(self, raw: bytes, ticket: Ticket | None = None) -> Reading:
+        if not self._own_reading:
+            return Reading(self._read(raw), None, None)
+        return self._reader.wait(ticket) if ticket is not None else self._reader.read(raw)
+
     def _process_raw(
-        self, session: Session, letter_id: int, raw: bytes, hold: bool
+        self, session: Session, letter_id: int, raw: bytes, ticket: Ticket | None, hold: bool
     ) -> LetterResult:
         try:
-            parsed = self._read(raw)
+            reading = self._reading(raw, ticket)
         except parsers.UnreadableLetter as exc:
             return self._quarantine_in(session, letter_id, _failure_reason(exc), hold)
-        return self._process_in(session, letter_id, hold, parsed)
+        return self._process_in(session, letter_id, hold, reading)
 
     def process(self, letter_id: int, *, hold_replies: bool = False) -> LetterResult:
         try:
@@ -227,13 +257,15 @@ class Pipeline:
         session: Session,
         letter_id: int,
         hold_replies: bool = False,
-        parsed: ParsedLetter | None = None,
+        reading: Reading | None = None,
     ) -> LetterResult:
-        # The bytes are loaded only if they still have to be parsed.
+        # The bytes are loaded only if they still have to be read.
         letter_row = session.get(Letter, letter_id, options=[defer(Letter.raw)])
         assert letter_row is not None
         received_at = as_utc(letter_row.received_at)
-        letter = parsed if parsed is not None else self._read(letter_row.raw)
+        if reading is None:
+            reading = self._reading(letter_row.raw)
+        letter = reading.letter
         letter_row.subject = letter.subject[:2000]
         roles = list(letter_row.mailboxes)
         role = roles[0] if roles else None
@@ -257,7 +289,10 @@ class Pipeline:
             # R-THR-7: never attach a letter to another partner's case; HQ is told.
             flags.append(f"cross_partner_reference:{case.number}")
             case = None
-        classification = self._classify(letter, role, case.kind if case else None)
+        thread_kind = case.kind if case else None
+        classification = reading.classification_for(role, thread_kind) or self._classify(
+            letter, role, thread_kind
+        )
         kind = classification.kind
         if case is None and kind == Kind.LICENSE_DOCUMENTS and identity is not None:
             # R-THR-4 step 5: the partner's one license case waiting for this document.
@@ -307,7 +342,9 @@ class Pipeline:
                 ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
                 case = None
         if case is None:
-            request = parsers.extract(letter, kind, received_at=received_at)
+            request = reading.request_for(kind, received_at) or parsers.extract(
+                letter, kind, received_at=received_at
+            )
             fields = serialise_fields(request)
             facts = self._facts(kind.value, check(request), fields, ctx, classification, request)
             decision = self._rules.new_case(facts, SessionLookups(session))

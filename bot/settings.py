@@ -157,6 +157,17 @@ class SchedulerSettings(BaseModel):
     tick_seconds: float = Field(60, gt=0)
 
 
+class ReadingSettings(BaseModel):
+    """Where `partnerdesk run` reads letters (parse, classify, extract): bot/reader_process.py."""
+
+    # A child process reads the next letters while the service records the last ones, and
+    # a letter that hangs or kills the parser is quarantined instead of stopping the service.
+    child_process: bool = True
+    timeout_seconds: float = Field(120, gt=0)  # a letter read longer than this is quarantined
+    # Bigger letters are read in the service itself: copies through pipes would cost memory.
+    child_max_bytes: int = Field(4 * 1024 * 1024, ge=0)
+
+
 class ImapMailboxSettings(BaseModel):
     """One watched IMAP folder (issue 6). The password is a SecretStr: never printed."""
 
@@ -244,6 +255,7 @@ class Settings(BaseSettings):
     # config/policy/technocom.toml.
     policy_file: Path | None = None
     scheduler: SchedulerSettings = SchedulerSettings()
+    reading: ReadingSettings = ReadingSettings()
     imap: ImapSettings = ImapSettings()
 
     @model_validator(mode="after")
