@@ -93,6 +93,10 @@ class ReaderProcess:
             sent = [t for t in tickets if len(t.job[0]) <= self.max_bytes]
             if not sent:
                 return tickets
+            if self._pending:
+                # Answers nobody waited for (duplicates, a batch redone one by one): read
+                # them first, or a child blocked on sending them would never read this.
+                self._answer(self._pending[-1])
             for ticket in sent:
                 self._seq += 1
                 ticket.seq = self._seq

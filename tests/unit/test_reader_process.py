@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -192,3 +193,20 @@ def test_a_batch_with_a_letter_that_kills_the_reader_quarantines_only_that_lette
     with service.sessions() as session:
         reason = session.scalar(select(Letter.reason).where(Letter.id == results[1].letter_id))
     assert "reading process died on it twice" in reason
+
+
+def test_answers_nobody_waited_for_do_not_block_the_next_batch(reader) -> None:
+    # Duplicates are never read: their answers, more than a socket buffer holds, must not
+    # leave the child blocked on sending while the next batch waits for it to receive.
+    raws = [_ticket_letter(n) + b"x" * 20_000 for n in range(60)]
+    reader.submit([(raw, None, None) for raw in raws])
+    outcome: list[str] = []
+
+    def next_batch() -> None:
+        (ticket,) = reader.submit([(_ticket_letter(99), None, None)])
+        outcome.append(reader.wait(ticket).letter.subject)
+
+    worker = threading.Thread(target=next_batch, daemon=True)
+    worker.start()
+    worker.join(20)
+    assert outcome == ["Ошибка №99"], "the next batch never got its reading"
