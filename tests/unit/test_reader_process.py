@@ -203,7 +203,8 @@ def test_answers_nobody_waited_for_do_not_block_the_next_batch(reader) -> None:
     outcome: list[str] = []
 
     def next_batch() -> None:
-        (ticket,) = reader.submit([(_ticket_letter(99), None, None)])
+        # Bigger than the socket's buffer: sending it needs the child to be receiving.
+        (ticket,) = reader.submit([(_ticket_letter(99) + b"y" * 2_000_000, None, None)])
         outcome.append(reader.wait(ticket).letter.subject)
 
     worker = threading.Thread(target=next_batch, daemon=True)
