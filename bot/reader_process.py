@@ -116,6 +116,28 @@ class ReaderProcess:
         """The reading; UnreadableLetter (incl. ReaderFailed) or the parser's own error."""
         if ticket.seq == 0:  # read here: no guesses, the pipeline classifies as needed
             return Reading(parse_letter(ticket.job[0]), *ticket.job[1:])
+        outcome = self._collect(ticket)
+        if outcome == "died":  # on this letter or an earlier one: one more try, alone
+            (retry,) = self.submit([ticket.job])
+            if retry.seq == 0:
+                return self.wait(retry)
+            outcome = self._collect(retry)
+            if outcome == "died":
+                raise ReaderFailed(
+                    "the reading process died on it twice; the letter is kept as received: "
+                    "read it from the quarantine and answer the sender by hand"
+                )
+        if outcome == "hung":
+            raise ReaderFailed(
+                f"reading it took longer than {self.timeout_seconds:g} s and was stopped; "
+                "the letter is kept as received: read it from the quarantine and answer "
+                "the sender by hand"
+            )
+        assert isinstance(outcome, Reading)
+        return outcome
+
+    def _collect(self, ticket: Ticket) -> Reading | str:
+        """The reading, "died" or "hung"; the child's error is raised as itself."""
         with self._lock:
             if ticket.generation == self._generation and ticket.seq in self._pending:
                 ok, value = self._answer(ticket.seq)
@@ -125,26 +147,7 @@ class ReaderProcess:
             return value
         if isinstance(value, BaseException):
             raise value
-        if value == "hung":
-            raise ReaderFailed(
-                f"reading it took longer than {self.timeout_seconds:g} s and was stopped; "
-                "the letter is kept as received: read it from the quarantine and answer "
-                "the sender by hand"
-            )
-        # The child died: on this letter or an earlier one. One more try, alone.
-        (retry,) = self.submit([ticket.job])
-        if retry.seq == 0:
-            return self.wait(retry)
-        with self._lock:
-            ok, value = self._answer(retry.seq) if retry.seq in self._pending else (False, None)
-        if ok:
-            return value
-        if isinstance(value, BaseException):
-            raise value
-        raise ReaderFailed(
-            "the reading process died on it twice; the letter is kept as received: read it "
-            "from the quarantine and answer the sender by hand"
-        )
+        return value or "died"
 
     def read(
         self, raw: bytes, role: str | None = None, received_at: datetime | None = None
