@@ -10,7 +10,9 @@ letter-reading child (bot/reader_process.py). Memory is their PSS summed, sample
 Figures printed:
 
 1. throughput: N letters already in the folder; from process start until every letter is
-   stored and every reply is in the outbox (letters/s), plus the steady-state ingest rate;
+   stored and every reply is in the outbox (letters/s), plus the steady-state ingest rate,
+   and the CPU each letter cost the service, its reading child and Dovecot from the first
+   letter stored on, with the rate that CPU would allow if the cores shared it perfectly;
 2. latency: letters APPENDed one by one (10 per second) while the watcher idles; APPEND to
    reply-in-outbox, median and p99;
 3. peak memory for the N letters, and for one big letter alone.
@@ -99,6 +101,30 @@ def multiappend(server: Dovecot, user: str, folder: str, raws: list[bytes]) -> N
     imap.logout()
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat from its third field (state) on; the name may hold spaces."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (all its threads) so far."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def session_cpu(session: int) -> float:
+    """CPU of the live processes of a session (Dovecot's master and its imap processes)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if entry.name.isdigit() and int((fields := _stat(entry.name))[3]) == session:
+                total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
 def _kb(path: str, field: str) -> int:
     return int(re.search(rf"^{field}:\s+(\d+) kB", Path(path).read_text(), re.M).group(1))
 
@@ -155,13 +181,25 @@ class Service:
         """The service process's own peak RSS (VmHWM), without its reading child."""
         return _kb(f"/proc/{self.process.pid}/status", "VmHWM") / 1024
 
+    def children(self) -> list[int]:
+        """The service's reading child, if any."""
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            return [int(pid) for pid in children.read_text().split()]
+        return []
+
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds so far of the service (all its threads) and of its reading child."""
+        child = 0.0
+        for pid in self.children():
+            with contextlib.suppress(OSError):
+                child += cpu_seconds(pid)
+        return cpu_seconds(self.process.pid), child
+
     def memory_mb(self) -> float:
         """PSS of the service and its reading child together: pages they share (the child
         is forked after imports) are counted once, not once per process."""
-        pids = [self.process.pid]
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            pids += [int(pid) for pid in children.read_text().split()]
+        pids = [self.process.pid, *self.children()]
         total = 0
         for pid in pids:
             with contextlib.suppress(OSError, AttributeError):
@@ -202,13 +240,18 @@ def throughput(server: Dovecot, count: int, root: Path) -> None:
     size = sum(map(len, raws))
     multiappend(server, "support", "through", raws)
     del raws
+    assert server.session is not None
     service = Service(server, "through", root / "through")
     service.sample_memory()
     try:
+        # CPU from the first letter stored on: the work per letter, without the start-up.
+        service.wait(lambda: service.scalar("select count(*) from letters") > 0, 600, "a letter")
+        cpu_from = (*service.cpu(), session_cpu(server.session))
         stored = service.wait(
             lambda: service.scalar("select count(*) from letters") >= count, 600, "letters"
         )
         done = service.wait(lambda: service.replies() >= count, 600, "replies")
+        cpu_to = (*service.cpu(), session_cpu(server.session))
         first = _as_perf(service, "min")
         rss, pss = service.peak_rss_mb(), service.peak_pss
     finally:
@@ -226,6 +269,15 @@ def throughput(server: Dovecot, count: int, root: Path) -> None:
     print(
         f"  service rate (first letter stored → all replied): "
         f"{count / (done - first):.0f} letters/s"
+    )
+    # Letters stored before the first CPU reading are a batch at most: a small overcount.
+    own, child, dovecot = (1000 * (b - a) / count for a, b in zip(cpu_from, cpu_to, strict=True))
+    cores = os.cpu_count() or 1
+    print(
+        f"  CPU per letter after the first was stored: service {own:.2f} ms (all its threads), "
+        f"reading child {child:.2f} ms, Dovecot {dovecot:.2f} ms; with {cores} cores shared "
+        f"perfectly that work allows at most {1000 * cores / (own + child + dovecot):.0f} "
+        "letters/s after start-up"
     )
     print(
         f"peak memory for {count} letters: {pss:.0f} MB PSS of the service (and its reading "

@@ -97,6 +97,11 @@ class Dovecot:
         self._process: subprocess.Popen[bytes] | None = None
         self._write_config()
 
+    @property
+    def session(self) -> int | None:
+        """The session id of the master and every process it started (None when stopped)."""
+        return self._process.pid if self._process is not None else None
+
     def _write_config(self) -> None:
         root = self.root
         # Login and mail processes run as other users when we are root; they must reach it.
