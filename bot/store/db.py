@@ -117,19 +117,31 @@ def migrate(engine: Engine) -> None:
     older schema, or one of a version this code does not know); an empty database is
     created at head without it.
     """
+    current: frozenset[str] = frozenset()
+    heads = head_revisions()
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             current = stored_revisions(connection)
-            heads = head_revisions()
             if heads and current == heads:
                 return
             if len(heads) == 1 and not current and not inspect(connection).get_table_names():
                 _create_at_head(connection, next(iter(heads)))
                 return
         from alembic import command
+        from alembic.util.exc import CommandError
 
-        command.upgrade(alembic_config(engine), "head")
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        except CommandError as exc:
+            # Most often a revision this code has no file for: a newer version migrated it.
+            raise DatabaseError(
+                f"the database {engine.url.render_as_string()} is at schema revision "
+                f"{', '.join(sorted(current)) or '(none)'}, and this version of partnerdesk "
+                f"cannot upgrade it to its own newest ({', '.join(sorted(heads))}): {exc}. "
+                "If a newer partnerdesk used this database, run that version, or restore a "
+                "backup made with this one; do not edit the alembic_version table by hand."
+            ) from exc
     except SQLAlchemyError as exc:
         raise DatabaseError(
             f"cannot open or migrate the database {engine.url.render_as_string()}: "

@@ -110,6 +110,21 @@ def test_database_behind_is_upgraded(tmp_path: Path) -> None:
     assert revisions_in(url) == head_revisions()
 
 
+def test_a_database_from_a_newer_version_says_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    engine, _ = open_database(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+    with pytest.raises(DatabaseError) as caught:
+        open_database(url)
+    message = str(caught.value)
+    assert "schema revision 9999" in message
+    assert ", ".join(sorted(head_revisions())) in message
+    assert "run that version, or restore a backup" in message
+    assert revisions_in(url) == {"9999"}  # nothing was changed
+
+
 def test_unopenable_database_still_says_what_to_check(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="cannot open or migrate the database"):
         open_database(f"sqlite:///{tmp_path}")  # a directory, not a database file
