@@ -117,7 +117,6 @@ def migrate(engine: Engine) -> None:
     older schema, or one of a version this code does not know); an empty database is
     created at head without it.
     """
-    current: frozenset[str] = frozenset()
     heads = head_revisions()
     try:
         with engine.connect() as connection:
