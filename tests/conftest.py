@@ -1,9 +1,14 @@
-"""Shared fixtures: a frozen clock, a service on a temporary SQLite database, mail helpers."""
+"""Shared fixtures: a frozen clock, a service on a temporary database, mail helpers.
+
+The database is SQLite unless a test module parametrizes `database_url` (the integration
+tests run on PostgreSQL as well: tests/integration/conftest.py).
+"""
 
 from __future__ import annotations
 
 import mailbox
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -16,6 +21,7 @@ from bot.app import Service, build
 from bot.clock import FrozenClock
 from bot.ingest import Arrival
 from bot.settings import Settings, load_settings
+from tests.support.postgres import Postgres, postgres_bindir
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Mon 02.03.2026 10:00 GMT+5
@@ -38,10 +44,40 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`@pytest.mark.both_databases`: the test runs on SQLite and on a real PostgreSQL."""
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One real PostgreSQL for the session; skipped only where it is not installed."""
+    if postgres_bindir() is None:
+        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; .ci/run must install it")
+        pytest.skip(f"{message}: PostgreSQL tests skipped")
+    server = Postgres()
+    server.start()
+    yield server
+    server.cleanup()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, clean_env: None) -> Settings:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite in the test's directory, or (param "postgresql") a fresh PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
+    return f"sqlite:///{tmp_path / 'pd.sqlite3'}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, clean_env: None, database_url: str) -> Settings:
     return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        database_url=database_url,
         outbox={"maildir": str(tmp_path / "outbox")},
         smtp={"port": 0},
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, select, update
 
 from bot.outbox import OutgoingLetter, queue
 from bot.store.claims import claim_due
 from bot.store.models import OutboxMessage
 from replies.render import RenderedReply
+
+# Claims are how several instances share one database: PostgreSQL is where that happens.
+pytestmark = pytest.mark.both_databases
 
 
 def _queue(service, count: int) -> list[int]:

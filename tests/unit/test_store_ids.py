@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import delete, select
 
 from bot.store.ids import reserve_id
 from bot.store.models import Case
 
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+
+# SQLite's counter is a table, PostgreSQL's a sequence: reserve_id has a branch for each.
+pytestmark = pytest.mark.both_databases
 
 
 def _case(**values) -> Case:
@@ -39,17 +43,25 @@ def test_r_thr_1_an_id_is_never_given_twice_even_after_its_case_is_deleted(servi
         assert reserve_id(session, "cases") == top + 1
 
 
-def test_a_rolled_back_reservation_gives_its_id_back(service):
+def test_a_rolled_back_reservation_is_never_given_to_another_case(service):
+    """SQLite's counter rolls back with the transaction, so nothing was used; PostgreSQL's
+    sequence does not, so the number is skipped (a gap, never a reuse: R-THR-1)."""
     session = service.sessions()
     with session.begin():
         kept = reserve_id(session, "cases")
         session.add(_case(id=kept))
     session.begin()
-    assert reserve_id(session, "cases") == kept + 1
+    lost = reserve_id(session, "cases")
+    assert lost == kept + 1
     session.rollback()
     with session.begin():
-        assert reserve_id(session, "cases") == kept + 1
+        after = reserve_id(session, "cases")
+        session.add(_case(id=after))
     session.close()
+    gap = service.engine.dialect.name == "postgresql"
+    assert after == (lost + 1 if gap else lost)
+    with service.sessions() as session:
+        assert session.scalars(select(Case.id).order_by(Case.id)).all() == [kept, after]
 
 
 def test_a_case_opened_by_a_letter_is_written_with_its_number(service):
