@@ -229,7 +229,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from bot.store.models import Letter
 
     service = _service(args)
-    with service.sessions.begin() as session:
+    with service.sessions() as session:
         letter = session.get(Letter, args.letter_id)
         if letter is None:
             raise CliError(f"no letter {args.letter_id}; list cases with 'partnerdesk cases'")
@@ -240,8 +240,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
                 "quarantined letters are re-run (see 'partnerdesk show-letter "
                 f"{args.letter_id}')"
             )
-        letter.status = "received"
-    result = service.pipeline.process(args.letter_id)
+    result = service.pipeline.reprocess(args.letter_id)
     _print_result(result.as_json(), args.json)
     return 0
 

@@ -25,7 +25,7 @@ from bot.clock import Clock, as_utc
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
-from bot.ingest import Arrival, StoredLetter, store_many, store_raw
+from bot.ingest import Arrival, store_many, store_raw
 from bot.lookups import SessionLookups
 from bot.outbox import count_recent_replies, preload_letter_keys
 from bot.partners import Identity, identify, preload_senders
@@ -100,26 +100,39 @@ class Pipeline:
         releases it (`partnerdesk outbox --release`).
         """
         stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
-        if stored.duplicate and not self._claim_unprocessed(stored.letter_id):
-            return self._duplicate_result(stored)
         return self.process(stored.letter_id, hold_replies=hold_replies)
 
-    def _claim_unprocessed(self, letter_id: int) -> bool:
-        """A letter stored but never processed (a crash between the two commits) is taken by
-        whoever sees it again; the conditional UPDATE lets exactly one instance take it."""
-        with self._sessions.begin() as session:
-            taken = session.execute(
-                update(Letter)
-                .where(Letter.id == letter_id, Letter.status == "received")
-                .values(status="processing")
-            )
-            return taken.rowcount == 1
+    def _claim_in(self, session: Session, letter_ids: Sequence[int]) -> set[int]:
+        """The letters this transaction may process: those still waiting to be processed.
+
+        Storing a letter does not make it ours: another instance sharing the database may
+        have stored it a moment earlier or be seeing it at the same moment (R-MBX-1). The
+        conditional UPDATE is the transaction's first write, so its row locks (PostgreSQL) or
+        the write lock (SQLite) make a second claimant wait and then find the letter done.
+        The claim commits with the processing: a crash leaves the letter `received`, for
+        whoever sees it next, instead of a claim nobody would take back.
+        """
+        if not letter_ids:
+            return set()
+        claim = (
+            update(Letter)
+            .where(Letter.id.in_(letter_ids), Letter.status == "received")
+            .values(status="processing")
+            .execution_options(synchronize_session=False)
+        )
+        if session.get_bind().dialect.update_returning:
+            return set(session.scalars(claim.returning(Letter.id)))
+        won: set[int] = set()
+        for letter_id in letter_ids:  # rowcount tells which were taken, one row at a time
+            if session.execute(claim.where(Letter.id == letter_id)).rowcount == 1:
+                won.add(letter_id)
+        return won
 
     def recover_unprocessed(self, older_than: timedelta = STRANDED_AFTER) -> int:
         """Finish letters a crash left stored but unprocessed; run at start and on every tick."""
         cutoff = self._clock.now() - older_than
         with self._sessions.begin() as session:
-            # A claim left by a crash mid-processing is released first.
+            # A claim committed by an older version that crashed mid-processing is released.
             session.execute(
                 update(Letter)
                 .where(Letter.status == "processing", Letter.stored_at < cutoff)
@@ -132,21 +145,18 @@ class Pipeline:
             ).all()
         done = 0
         for letter_id in stranded:
-            if self._claim_unprocessed(letter_id):
-                log.warning(
-                    "letter %s was stored but never processed; processing it now", letter_id
-                )
-                self.process(letter_id)
+            if not self.process(letter_id).duplicate:
+                log.warning("letter %s was stored but never processed; processed it now", letter_id)
                 done += 1
         return done
 
-    def _duplicate_result(self, stored: StoredLetter) -> LetterResult:
+    def _duplicate_result(self, letter_id: int) -> LetterResult:
         with self._sessions() as session:
-            letter = session.get(Letter, stored.letter_id)
+            letter = session.get(Letter, letter_id)
             assert letter is not None
             previous = dict(letter.result or {})
         result = LetterResult(
-            letter_id=stored.letter_id,
+            letter_id=letter_id,
             kind=previous.get("kind", Kind.IGNORED.value),
             case=previous.get("case"),
             state=previous.get("state"),
@@ -167,50 +177,62 @@ class Pipeline:
         # Handed to the reader first: it reads while the letters are stored and recorded.
         tickets = self._submit(arrivals)
         stored = store_many(self._sessions, arrivals, self._config.own_addresses, self._clock.now())
-        results: dict[int, LetterResult] = {}
-        todo: list[tuple[int, int]] = []
-        fresh: set[int] = set()
+        # Each letter once, at its first place in the batch; a repeat is a plain duplicate.
+        first: dict[int, int] = {}
         for index, item in enumerate(stored):
-            # A repeat within this batch is a plain duplicate; an older letter is claimed.
-            repeat = item.letter_id in fresh
-            if item.duplicate and (repeat or not self._claim_unprocessed(item.letter_id)):
-                results[index] = self._duplicate_result(item)
-            else:
-                fresh.add(item.letter_id)
-                todo.append((index, item.letter_id))
+            first.setdefault(item.letter_id, index)
+        done: dict[int, LetterResult] = {}
         try:
             with self._sessions.begin() as session:
-                # One SELECT for the batch's rows; the list keeps them in the identity map.
-                rows = session.scalars(
-                    select(Letter)
-                    .options(defer(Letter.raw))
-                    .where(Letter.id.in_([letter_id for _, letter_id in todo]))
-                ).all()
-                own_ids = {row.message_id for row in rows if row.message_id}
-                mapped = session.scalars(
-                    select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
-                ).all()
-                session.info[UNMAPPED_IDS] = own_ids.difference(mapped)
-                # What each letter would otherwise ask the database on its own.
-                senders = {row.from_addr for row in rows if row.from_addr}
-                preload_senders(session, senders)
-                count_recent_replies(session, senders, self._clock.now())
-                preload_letter_keys(session, (row.id for row in rows))
-                # Read one at a time, so a batch never holds every decoded attachment.
-                done = {}
-                for index, letter_id in todo:
-                    raw = arrivals[index].raw
-                    ticket = tickets[index] if tickets else None
-                    done[index] = self._process_raw(session, letter_id, raw, ticket, holds[index])
-            del rows
+                ours = self._claim_in(session, list(first))
+                todo = [
+                    (index, letter_id) for letter_id, index in first.items() if letter_id in ours
+                ]
+                if todo:
+                    done = self._process_batch(session, arrivals, todo, tickets, holds)
         except Exception:
-            log.exception("a batch of %s letters failed; processing them one by one", len(todo))
+            log.exception("a batch of %s letters failed; processing them one by one", len(first))
             done = {
                 index: self.process(letter_id, hold_replies=holds[index])
-                for index, letter_id in todo
+                for letter_id, index in first.items()
             }
-        results.update(done)
-        return [results[index] for index in range(len(arrivals))]
+        return [
+            done[index] if index in done else self._duplicate_result(item.letter_id)
+            for index, item in enumerate(stored)
+        ]
+
+    def _process_batch(
+        self,
+        session: Session,
+        arrivals: Sequence[Arrival],
+        todo: list[tuple[int, int]],
+        tickets: list[Ticket],
+        holds: list[bool],
+    ) -> dict[int, LetterResult]:
+        # One SELECT for the batch's rows; the list keeps them in the identity map.
+        rows = session.scalars(
+            select(Letter)
+            .options(defer(Letter.raw))
+            .where(Letter.id.in_([letter_id for _, letter_id in todo]))
+        ).all()
+        own_ids = {row.message_id for row in rows if row.message_id}
+        mapped = session.scalars(
+            select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
+        ).all()
+        session.info[UNMAPPED_IDS] = own_ids.difference(mapped)
+        # What each letter would otherwise ask the database on its own.
+        senders = {row.from_addr for row in rows if row.from_addr}
+        preload_senders(session, senders)
+        count_recent_replies(session, senders, self._clock.now())
+        preload_letter_keys(session, (row.id for row in rows))
+        # Read one at a time, so a batch never holds every decoded attachment.
+        done = {}
+        for index, letter_id in todo:
+            ticket = tickets[index] if tickets else None
+            done[index] = self._process_raw(
+                session, letter_id, arrivals[index].raw, ticket, holds[index]
+            )
+        return done
 
     def _submit(self, arrivals: Sequence[Arrival]) -> list[Ticket]:
         if not self._own_reading:
@@ -243,14 +265,28 @@ class Pipeline:
         return self._process_in(session, letter_id, hold, reading)
 
     def process(self, letter_id: int, *, hold_replies: bool = False) -> LetterResult:
+        """Process a stored letter unless it is done or another instance is on it."""
         try:
             with self._sessions.begin() as session:
-                return self._process_in(session, letter_id, hold_replies)
+                if self._claim_in(session, [letter_id]):
+                    return self._process_in(session, letter_id, hold_replies)
         except Exception as exc:  # unreadable, or our bug / a broken dependency: shunt
             if not isinstance(exc, parsers.UnreadableLetter):
                 log.exception("letter %s failed in the pipeline", letter_id)
             reason = _failure_reason(exc)
             return self.quarantine(letter_id, reason, hold_replies=hold_replies)
+        return self._duplicate_result(letter_id)
+
+    def reprocess(self, letter_id: int) -> LetterResult:
+        """Run a quarantined letter again (HQ: `partnerdesk reprocess`); a letter already
+        processed is left alone, since running it again would open a second case."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Letter)
+                .where(Letter.id == letter_id, Letter.status == "quarantined")
+                .values(status="received")
+            )
+        return self.process(letter_id)
 
     def _process_in(
         self,
@@ -513,7 +549,10 @@ class Pipeline:
     ) -> LetterResult:
         """Keep the letter, mark it (and its case) quarantined, tell HQ (architecture §3)."""
         with self._sessions.begin() as session:
-            return self._quarantine_in(session, letter_id, reason, hold_replies)
+            # Claimed again: the failed attempt's claim was rolled back with it.
+            if self._claim_in(session, [letter_id]):
+                return self._quarantine_in(session, letter_id, reason, hold_replies)
+        return self._duplicate_result(letter_id)
 
     def _quarantine_in(
         self, session: Session, letter_id: int, reason: str, hold_replies: bool = False

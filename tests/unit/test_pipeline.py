@@ -243,8 +243,11 @@ def test_reprocess_after_quarantine(service) -> None:
     service.pipeline = broken
     bad = deliver(service, letter(body=COMPLETE_TICKET))
     assert bad.status == "quarantined"
-    again = real.process(bad.letter_id)
+    # Only HQ's re-run takes a quarantined letter up again; a plain process leaves it.
+    assert real.process(bad.letter_id).duplicate
+    again = real.reprocess(bad.letter_id)
     assert again.status == "processed" and again.case == "TCM-000001"
+    assert real.reprocess(bad.letter_id).duplicate  # processed now: never a second case
 
 
 async def test_maildir_outbox_recreates_missing_parent_directories(service, tmp_path) -> None:
