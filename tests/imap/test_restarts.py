@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot import cli
 from bot.store.db import make_engine, session_factory
@@ -35,11 +35,11 @@ def ticket(n: int) -> bytes:
     )
 
 
-def write_config(tmp_path: Path, dovecot, folder: str, **extra) -> Path:
+def write_config(tmp_path: Path, url: str, dovecot, folder: str, **extra) -> Path:
     box = mailbox_config(dovecot, "support", "support", folder, **extra)
     box.pop("password")  # from the environment, as in production
     lines = [
-        f'database_url = "sqlite:///{tmp_path / "pd.sqlite3"}"',
+        f'database_url = "{url}"',
         "[smtp]",
         "enabled = false",
         "[outbox]",
@@ -70,14 +70,14 @@ def partnerdesk(config: Path, dovecot, *args: str) -> subprocess.Popen:
 class Db:
     """A reader beside the subprocess; it migrates, so we never do (no DDL race)."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.engine = make_engine(f"sqlite:///{tmp_path / 'pd.sqlite3'}")
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
         self.sessions = session_factory(self.engine)
 
     def ready(self) -> bool:
         try:
             self.count(MailboxState)
-        except OperationalError:
+        except DBAPIError:  # no tables yet (OperationalError or ProgrammingError)
             return False
         return True
 
@@ -95,8 +95,9 @@ def in_reply_to(paths: list[Path]) -> Counter:
     return Counter(email.message_from_bytes(p.read_bytes())["In-Reply-To"] for p in paths)
 
 
+@pytest.mark.both_databases
 async def test_watcher_killed_mid_batch_and_restarted_loses_and_repeats_nothing(
-    dovecot, clients, folder, tmp_path
+    dovecot, clients, folder, tmp_path, database_url
 ) -> None:
     total = 200
     client = clients("support")
@@ -104,12 +105,18 @@ async def test_watcher_killed_mid_batch_and_restarted_loses_and_repeats_nothing(
     client.append_many(folder, [ticket(n) for n in range(total)])
     # `existing_letters = reply`: these letters count as new mail, so every one is answered.
     config = write_config(
-        tmp_path, dovecot, folder, processed_action="move", existing_letters="reply", batch_size=20
+        tmp_path,
+        database_url,
+        dovecot,
+        folder,
+        processed_action="move",
+        existing_letters="reply",
+        batch_size=20,
     )
     run = partnerdesk(config, dovecot, "run")
     db = None
     try:
-        db = Db(tmp_path)
+        db = Db(database_url)
         await until(db.ready, 20, "the database")
         await until(lambda: db.count(Letter) >= 30, 30, "the first letters")
         run.send_signal(signal.SIGKILL)  # no graceful stop
@@ -147,17 +154,17 @@ async def test_watcher_killed_mid_batch_and_restarted_loses_and_repeats_nothing(
 
 
 async def test_import_backfills_without_replies_resumes_after_interrupt_and_hands_over(
-    dovecot, clients, folder, tmp_path, start_service
+    dovecot, clients, folder, tmp_path, start_service, database_url
 ) -> None:
     total = 150
     client = clients("support")
     client.create(folder)
     client.append_many(folder, [ticket(n) for n in range(total)])
-    config = write_config(tmp_path, dovecot, folder, batch_size=10)
+    config = write_config(tmp_path, database_url, dovecot, folder, batch_size=10)
 
     # Interrupted like Ctrl-C…
     first = partnerdesk(config, dovecot, "import")
-    db = Db(tmp_path)
+    db = Db(database_url)
     await until(db.ready, 20, "the database")
     await until(lambda: db.count(Letter) >= 20, 30, "the import to start")
     first.send_signal(signal.SIGINT)

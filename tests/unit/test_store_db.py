@@ -158,13 +158,14 @@ def _schema(engine) -> dict:
         }
         for table in found.get_table_names()
     }
-    with engine.connect() as connection:
-        tables["AUTOINCREMENT"] = sorted(
-            row[0]
-            for row in connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'"
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            tables["AUTOINCREMENT"] = sorted(
+                row[0]
+                for row in connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'"
+                )
             )
-        )
     return tables
 
 
@@ -211,3 +212,24 @@ def test_a_start_that_fails_while_creating_the_schema_leaves_an_empty_database(
     assert "outbox" in inspect(engine).get_table_names()
     engine.dispose()
     assert revisions_in(url) == head_revisions()
+
+
+def test_on_postgresql_the_migrations_build_the_schema_the_models_create(postgres) -> None:
+    """The shared-database deployment: every migration runs on PostgreSQL (0005 is
+    SQLite-only), and a database created empty at start-up is the same schema at head."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    migrated = make_engine(postgres.new_database())
+    command.upgrade(alembic_config(migrated), "head")
+    created_url = postgres.new_database()
+    created, _ = open_database(created_url)
+    with migrated.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert stored_revisions(connection) == head_revisions()
+    assert _schema(created) == _schema(migrated)
+    assert revisions_in(created_url) == head_revisions()
+    migrated.dispose()
+    created.dispose()
