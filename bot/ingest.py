@@ -133,9 +133,16 @@ def _prepare(arrival: Arrival, own: dict[str, str]) -> _Prepared:
         key=dedupe_key(arrival.raw, message_id, sender, date, subject),
         message_id=message_id,
         subject=subject,
-        from_addr=getaddresses([sender])[0][1].lower() if sender else None,
+        from_addr=_first_address(sender),
         roles=mailbox_roles(arrival, _address_values(headers), own),
     )
+
+
+def _first_address(sender: str) -> str | None:
+    """The From address; a list of one that an unquoted comma in the name split is skipped."""
+    pairs = getaddresses([sender]) if sender else []
+    found = next((addr for _, addr in pairs if "@" in addr), pairs[0][1] if pairs else "")
+    return found.lower() or None
 
 
 def _new_row(arrival: Arrival, prepared: _Prepared, now: datetime) -> Letter:

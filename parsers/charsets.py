@@ -191,6 +191,14 @@ def _lenient_decode(value: str) -> str:
     return "".join(out)
 
 
+def header_text(value: object, hint: str | None = None) -> str:
+    """A header as one line of text with raw 8-bit bytes decoded, RFC 2047 words left as
+    they are: what an address parser needs, since a decoded name may hold `,`, `"` or `(`."""
+    if value is None:
+        return ""
+    return re.sub(r"\s*[\r\n]+\s*", " ", _unescape_8bit(str(value), hint)).strip()
+
+
 def decode_header_value(value: object, hint: str | None = None) -> str:
     """Decode a header value (RFC 2047, also broken, or raw 8-bit) to one clean line.
 

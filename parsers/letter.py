@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
 from parsers.blobs import (
@@ -26,7 +26,7 @@ from parsers.blobs import (
     restore_blobs,
     restore_text,
 )
-from parsers.charsets import decode_bytes, decode_header_value
+from parsers.charsets import decode_bytes, decode_header_value, header_text
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
 from parsers.limits import DEFAULT_LIMITS, ParseLimits
@@ -90,9 +90,20 @@ def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(_MSGID.findall(value)) if value else ()
 
 
+def _address_pairs(values: list[str], hint: str | None) -> list[tuple[str, str]]:
+    """(name, address) pairs. The list is split before the names are decoded: a name like
+    =?utf-8?B?...?= for «Петров, Иван» would otherwise split in two and lose the address."""
+    pairs = getaddresses([header_text(v, hint) for v in values])
+    return [(decode_header_value(name, hint), addr) for name, addr in pairs]
+
+
 def _addresses(values: list[str], hint: str | None) -> tuple[str, ...]:
-    pairs = getaddresses([decode_header_value(v, hint) for v in values])
-    return tuple(addr.lower() for _, addr in pairs if "@" in addr)
+    return tuple(addr.lower() for _, addr in _address_pairs(values, hint) if "@" in addr)
+
+
+def _sender(value: str | None, hint: str | None) -> tuple[str, str]:
+    pairs = _address_pairs([value], hint) if value else []
+    return next((pair for pair in pairs if "@" in pair[1]), pairs[0] if pairs else ("", ""))
 
 
 def _date(value: str | None) -> datetime | None:
@@ -302,7 +313,7 @@ def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
         raise UnreadableLetter("no headers and no readable text: this is not an e-mail letter")
     new_text, quoted = split_quoted(text)
     hint = _header_hint(message)
-    from_name, from_addr = parseaddr(decode_header_value(_raw(message, "From"), hint))
+    from_name, from_addr = _sender(_raw(message, "From"), hint)
     headers = tuple((k.lower(), decode_header_value(v, hint)) for k, v in message.raw_items())
     defects = [type(d).__name__ for p in message.walk() for d in getattr(p, "defects", [])]
     return ParsedLetter(

@@ -325,3 +325,32 @@ def test_raw_utf8_header_wins_over_a_cp1251_body() -> None:
         + "текст".encode("cp1251")
     )
     assert parse_letter(raw).subject == "Запрос лицензий"
+
+
+def _encoded(text: str) -> str:
+    return "=?utf-8?B?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+@pytest.mark.parametrize(
+    ("sender", "name"),
+    [
+        # An encoded name is split only after decoding, or the comma would cut the address.
+        (f"{_encoded('Петров, Иван')} <Ivan@Partner.ru>", "Петров, Иван"),
+        (f"{_encoded('Иван (ООО Партнер)')} <ivan@partner.ru>", "Иван (ООО Партнер)"),
+        (_encoded('ООО "Партнер"') + " <ivan@partner.ru>", 'ООО "Партнер"'),
+        (f'"{_encoded("Петров, Иван")}" <ivan@partner.ru>', "Петров, Иван"),
+        ('"Petrov, Ivan" <ivan@partner.ru>', "Petrov, Ivan"),
+        ("ivan@partner.ru (Ivan Petrov)", "Ivan Petrov"),
+        # Raw 8-bit name, quoted as it should be.
+        ('"Петров, Иван" <ivan@partner.ru>', "Петров, Иван"),
+    ],
+)
+def test_r_id_1_sender_names_with_commas_quotes_or_brackets_keep_the_address(
+    sender: str, name: str
+) -> None:
+    """R-ID-1 identifies the partner by the From address, whatever its display name holds."""
+    to = f"{_encoded('Поддержка, ТЕХНОКОМ')} <support@technocom.tech>, hq@technocom.tech"
+    raw = f"From: {sender}\r\nTo: {to}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    parsed = parse_letter(raw)
+    assert (parsed.from_name, parsed.from_addr) == (name, "ivan@partner.ru")
+    assert parsed.to == ("support@technocom.tech", "hq@technocom.tech")

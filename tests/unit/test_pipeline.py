@@ -109,6 +109,17 @@ def test_invalid_inn_is_reported_as_invalid_not_missing(service) -> None:
     assert "контрольная сумма ИНН не сходится" in text and "«ООО «Северный кадастр»" in text
 
 
+def test_r_id_1_a_partner_whose_name_holds_a_comma_is_still_recognised(service) -> None:
+    # Mail clients encode such a name as one RFC 2047 word; the comma appears only decoded.
+    raw = letter(body=COMPLETE_TICKET, sender_name="Петров, Иван (ООО «Партнер»)")
+    assert b"=?utf-8?" in raw.split(b"\r\n\r\n")[0]
+    result = deliver(service, raw)
+    assert (result.kind, result.status) == ("ticket", "processed")
+    assert result.replies[0]["to"] == "ivan@partner.ru"
+    with service.sessions() as session:
+        assert session.scalar(select(Letter.from_addr)) == "ivan@partner.ru"
+
+
 def test_same_letter_twice_is_one_case_one_reply(service) -> None:
     raw = letter(message_id="<dup@partner.ru>", body=COMPLETE_TICKET)
     first = deliver(service, raw)
