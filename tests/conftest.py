@@ -68,9 +68,9 @@ def postgres() -> Iterator[Postgres]:
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """SQLite in the test's directory, or (param "postgresql") a fresh PostgreSQL database."""
+    """SQLite in the test's directory, or (param "postgresql") an emptied PostgreSQL one."""
     if getattr(request, "param", "sqlite") == "postgresql":
-        return request.getfixturevalue("postgres").new_database()
+        return request.getfixturevalue("postgres").clean_database()
     return f"sqlite:///{tmp_path / 'pd.sqlite3'}"
 
 

@@ -47,6 +47,7 @@ class Postgres:
         self.root = Path(tempfile.mkdtemp(prefix="partnerdesk-postgres-"))
         self.data = self.root / "data"
         self._as: list[str] = []
+        self._schema_url: str | None = None
         if os.geteuid() == 0:
             owner = pwd.getpwnam("postgres")
             self.root.chmod(0o755)
@@ -94,14 +95,49 @@ class Postgres:
 
     def new_database(self) -> str:
         """A fresh empty database; its SQLAlchemy URL."""
+        name = f"test_{os.getpid()}_{next(_databases)}"
+        self._execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def clean_database(self) -> str:
+        """One database at the schema's head, emptied for each caller; its SQLAlchemy URL.
+
+        Emptying the tables (ids restarting from 1) takes a few milliseconds where a new
+        database takes a sixth of a second. The schema is built once by the service's own
+        start-up path (`open_database`).
+        """
         import psycopg
 
-        name = f"test_{os.getpid()}_{next(_databases)}"
+        if self._schema_url is None:
+            from bot.store.db import open_database
+
+            url = self.new_database()
+            engine, _ = open_database(url)
+            engine.dispose()
+            self._schema_url = url
+        name = self._schema_url.rsplit("/", 1)[1]
+        with psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname=name, autocommit=True
+        ) as conn:
+            # A connection a test left open would make TRUNCATE wait: fail instead.
+            conn.execute("SET lock_timeout = '10s'")
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ]
+            conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        return self._schema_url
+
+    def _execute(self, statement: str) -> None:
+        import psycopg
+
         with psycopg.connect(
             host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
+            conn.execute(statement)
 
     def stop(self) -> None:
         with contextlib.suppress(RuntimeError):
