@@ -22,6 +22,7 @@ from bot.clock import FrozenClock
 from bot.ingest import Arrival
 from bot.settings import Settings, load_settings
 from tests.support.postgres import Postgres, postgres_bindir
+from tests.support.servers import require_installed
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Mon 02.03.2026 10:00 GMT+5
@@ -55,11 +56,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     """One real PostgreSQL for the session; skipped only where it is not installed."""
-    if postgres_bindir() is None:
-        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; .ci/run must install it")
-        pytest.skip(f"{message}: PostgreSQL tests skipped")
+    require_installed(postgres_bindir(), "PostgreSQL", "postgresql", "PostgreSQL tests")
     server = Postgres()
     server.start()
     yield server

@@ -26,17 +26,14 @@ from bot.settings import Settings, load_settings
 from bot.store.imap_models import MailboxState
 from bot.store.models import Case, Letter, OutboxMessage
 from tests.imap.dovecot import Dovecot, dovecot_binary
+from tests.support.servers import require_installed
 
 _folders = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
-    if dovecot_binary() is None:
-        message = "dovecot is not installed (Debian: apt-get install dovecot-imapd)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; .ci/run must install it")
-        pytest.skip(f"{message}: IMAP tests skipped")
+    require_installed(dovecot_binary(), "dovecot", "dovecot-imapd", "IMAP tests")
     server = Dovecot()
     server.start()
     yield server
