@@ -130,16 +130,10 @@ def mailbox_config(dovecot: Dovecot, name: str, role: str, folder: str, **extra:
     }
 
 
-def imap_settings(
-    tmp_path: Path,
-    mailboxes: list[dict],
-    database_url: str | None = None,
-    outbox: str = "outbox",
-    **extra: Any,
-) -> Settings:
+def imap_settings(tmp_path: Path, mailboxes: list[dict], **extra: Any) -> Settings:
     return load_settings(
-        database_url=database_url or f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / outbox), "poll_seconds": 1},
+        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 1},
         smtp={"enabled": False},
         imap={"mailboxes": mailboxes},
         **extra,

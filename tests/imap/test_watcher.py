@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email
 from datetime import UTC, datetime
 
 import pytest
@@ -302,33 +301,3 @@ async def test_thousands_of_waiting_letters_are_listed_in_one_go(
     finally:
         await watcher.close(imap)
         service.engine.dispose()
-
-
-@pytest.mark.both_databases
-async def test_two_instances_watching_one_mailbox_answer_each_letter_once(
-    dovecot, clients, folder, tmp_path, start_service, database_url
-) -> None:
-    """Several instances on one database (PostgreSQL in production) may watch the same
-    mailbox: every letter is stored, processed and answered once between them (R-MBX-1)."""
-    client = clients("support")
-    client.create(folder)
-    box = mailbox_config(dovecot, "support", "support", folder, batch_size=20)
-    one = await idling(start_service, imap_settings(tmp_path, [box], database_url, "outbox-1"))
-    two = await idling(start_service, imap_settings(tmp_path, [box], database_url, "outbox-2"))
-
-    client.append_many(folder, [ticket(n) for n in range(200)])
-    both = lambda: len(delivered(one.outbox)) + len(delivered(two.outbox))  # noqa: E731
-    await until(lambda: both() >= 200, 90, "200 replies between the two")
-    await until(lambda: state(one.service, "support").pending["processed"] == [], 10, "flags")
-
-    assert letters(one.service) == 200
-    assert cases(one.service) == 200
-    replies = partner_replies(one.service)
-    assert len(replies) == 200 and len({r.letter_id for r in replies}) == 200
-    answered = [
-        email.message_from_bytes(path.read_bytes())["In-Reply-To"]
-        for path in delivered(one.outbox) + delivered(two.outbox)
-    ]
-    assert len(answered) == len(set(answered)) == 200
-    flags = client.flags(folder)
-    assert len(flags) == 200 and all("$Partnerdesk" in f for f in flags.values())
