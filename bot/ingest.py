@@ -199,6 +199,10 @@ def store_raw(
         return StoredLetter(letter.id, duplicate=False)
 
 
+def _by_key(row: Letter) -> str:
+    return row.dedupe_key
+
+
 def store_many(
     sessions: sessionmaker[Session], arrivals: Sequence[Arrival], own: dict[str, str], now: datetime
 ) -> list[StoredLetter]:
@@ -226,8 +230,11 @@ def store_many(
                     entries.append((row, True))
                     continue
                 rows[item.key] = row = _new_row(arrival, item, now)
-                session.add(row)
                 entries.append((row, False))
+            # Inserted in key order: two instances storing the same letters then wait for
+            # each other in the same order (PostgreSQL: no deadlock on the unique index) and
+            # the later one falls back to storing one by one.
+            session.add_all(sorted((r for r, dup in entries if not dup), key=_by_key))
             session.flush()
             return [StoredLetter(row.id, duplicate) for row, duplicate in entries]
     except IntegrityError:
