@@ -106,8 +106,6 @@ class Postgres:
         database takes a sixth of a second. The schema is built once by the service's own
         start-up path (`open_database`).
         """
-        import psycopg
-
         if self._schema_url is None:
             from bot.store.db import open_database
 
@@ -116,9 +114,7 @@ class Postgres:
             engine.dispose()
             self._schema_url = url
         name = self._schema_url.rsplit("/", 1)[1]
-        with psycopg.connect(
-            host=self.host, port=self.port, user=self.user, dbname=name, autocommit=True
-        ) as conn:
+        with self._connect(name) as conn:
             # A connection a test left open would make TRUNCATE wait: fail instead.
             conn.execute("SET lock_timeout = '10s'")
             tables = [
@@ -132,12 +128,15 @@ class Postgres:
         return self._schema_url
 
     def _execute(self, statement: str) -> None:
+        with self._connect("postgres") as conn:
+            conn.execute(statement)
+
+    def _connect(self, database: str):  # psycopg.Connection; imported only when used
         import psycopg
 
-        with psycopg.connect(
-            host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
-        ) as conn:
-            conn.execute(statement)
+        return psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname=database, autocommit=True
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(RuntimeError):
