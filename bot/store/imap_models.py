@@ -45,3 +45,7 @@ class MailboxState(Base):
     outage_alerted_at: Mapped[datetime | None]
     letters_ingested: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime | None]
+    # Which instance watches the mailbox, until when (bot/receive/imap_lease.py): several
+    # instances on one database watch each mailbox from one of them at a time.
+    lease_holder: Mapped[str | None] = mapped_column(String(300))
+    lease_until: Mapped[datetime | None]
