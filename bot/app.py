@@ -20,6 +20,7 @@ from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Tr
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
+from bot.receive.imap_lease import Holder
 from bot.rules.dispatch import Rules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
@@ -53,6 +54,8 @@ class Service:
     calendar: WorkCalendar
     rules: Rules
     reader: ReaderProcess
+    # This service as named in the IMAP mailbox leases (bot/receive/imap_lease.py).
+    holder: str
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -144,6 +147,7 @@ def build(
         calendar=calendar,
         rules=rules,
         reader=reader,
+        holder=str(Holder.this_process(settings.instance_name)),
     )
 
 
@@ -189,6 +193,7 @@ def imap_watchers(
             backoff_max_seconds=box.backoff_max_seconds,
             batch_size=box.batch_size,
             batch_bytes=box.batch_bytes,
+            lease_seconds=settings.imap.lease_seconds,
         )
         watchers.append(
             MailboxWatcher(
@@ -197,6 +202,7 @@ def imap_watchers(
                 service.sessions,
                 service.clock,
                 lock,
+                service.holder,
                 on_ingested=on_ingested,
                 on_outage=lambda name, since, error, _box=box: _alert_outage(
                     service, name, f"{_box.host}:{_box.effective_port}", since, error

@@ -321,7 +321,8 @@ def cmd_show_letter(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.app import imap_watchers
-    from bot.receive.backfill import backfill_all, summary
+    from bot.receive.backfill import MailboxBusy, backfill_all, summary
+    from bot.receive.imap_lease import LeaseLost
 
     service = _service(args)
     known = [box.name for box in service.settings.imap.mailboxes]
@@ -342,6 +343,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(work())
+    except MailboxBusy as exc:
+        raise CliError(str(exc)) from exc
+    except LeaseLost as exc:
+        raise CliError(
+            f"another service took mailbox {exc.name} over during the import; what was "
+            "imported is kept, and that service carries on from there"
+        ) from exc
     except OSError as exc:
         raise CliError(f"cannot reach the IMAP server: {exc.strerror or exc}") from exc
     except KeyboardInterrupt:
@@ -374,6 +382,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{row.get('letters_ingested', 0)} letters, "
             f"{row.get('pending_actions', 0)} flag/move owed"
         )
+        if row.get("watched_by"):
+            print(f"    watched by {row['watched_by']}, lease until {row['lease_until']}")
         if row.get("down_since"):
             print(f"    unreachable since {row['down_since']}")
         if row.get("last_error"):

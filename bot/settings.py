@@ -226,6 +226,9 @@ class ImapSettings(BaseModel):
     mailboxes: list[ImapMailboxSettings] = Field(default_factory=list)
     # R-HQ-8: HQ is alerted when a mailbox stays unreachable longer than this.
     outage_alert_minutes: float = Field(60, gt=0)
+    # Instances sharing a database watch each mailbox from one of them; a standby takes a
+    # mailbox over this long after its watcher stopped renewing (crashed or hung).
+    lease_seconds: float = Field(60, gt=0)
 
     @field_validator("mailboxes")
     @classmethod

@@ -14,6 +14,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.receive.imap import MailboxWatcher, SyncStats
+from bot.receive.imap_lease import LeaseLost
+
+
+class MailboxBusy(Exception):
+    """Another running service watches the mailbox: it imports the letters itself."""
 
 
 class ProgressLine:
@@ -57,14 +62,37 @@ async def backfill(
     stats: SyncStats | None = None,
     report: Callable[[SyncStats], None] | None = None,
 ) -> SyncStats:
-    """Ingest everything above the mailbox's high-water mark once, then log out."""
+    """Ingest everything above the mailbox's high-water mark once, then log out.
+
+    The import holds the mailbox's lease like a watcher, so a service started meanwhile
+    stands by until it ends instead of moving the same progress."""
     stats = stats if stats is not None else SyncStats()
-    client = await watcher.connect()
+    name = watcher.config.name
+    lease = await watcher.take_lease()
+    if not lease.ours:
+        until = lease.until.isoformat(timespec="seconds") if lease.until else "-"
+        raise MailboxBusy(
+            f"mailbox {name} is watched by {lease.holder} (lease until {until}), which "
+            "imports its letters itself; stop that service first to import them with this "
+            "command"
+        )
+    done, lost = asyncio.Event(), asyncio.Event()
+    keeper = asyncio.create_task(watcher.keep_lease(done, lost))
     try:
-        progress = await watcher.open_folder(client)
-        await watcher.sync(client, progress, hold=not reply, stats=stats, report=report)
+        client = await watcher.connect()
+        try:
+            progress = await watcher.open_folder(client)
+            await watcher.sync(
+                client, progress, hold=not reply, stats=stats, report=report, stop=lost
+            )
+        finally:
+            await watcher.close(client)
+        if lost.is_set():
+            raise LeaseLost(name, None)
     finally:
-        await watcher.close(client)
+        done.set()
+        await keeper
+        await watcher.release_lease()
     return stats
 
 

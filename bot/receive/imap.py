@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import Pipeline
-from bot.receive import imap_state
+from bot.receive import imap_lease, imap_state
 from bot.receive.imap_wire import (
     Fetched,
     ImapClient,
@@ -84,6 +84,7 @@ class WatcherConfig:
     backoff_max_seconds: float = 300
     batch_size: int = 100
     batch_bytes: int = 16 * 1024 * 1024
+    lease_seconds: float = 60  # bot/receive/imap_lease.py
 
     def __repr__(self) -> str:  # never show the password, not even in a traceback
         return f"WatcherConfig(name={self.name!r}, {self.user}@{self.host}:{self.port})"
@@ -109,6 +110,7 @@ class MailboxWatcher:
         sessions: sessionmaker[Session],
         clock: Clock,
         lock: asyncio.Lock,
+        holder: str,
         on_ingested: Callable[[LetterResult], None] | None = None,
         on_outage: Callable[[str, datetime, str], None] | None = None,
         outage_minutes: float = 60,
@@ -125,42 +127,143 @@ class MailboxWatcher:
         self._status = ""
         self._status_at = 0.0
         self._failures = 0  # consecutive, for the backoff
+        self._me = holder  # this service, as named in the mailbox's lease
+        self._holding = False
+        self._held_until: datetime | None = None
+        self._standing_by_for: str | None = None
 
     # -- the long-running loop -------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Watch until `stop` is set; every failure is logged, recorded and retried later."""
-        while not stop.is_set():
-            client: ImapClient | None = None
-            try:
-                await self._health("connecting")
-                client = await self.connect()
-                progress = await self.open_folder(client)
-                await self._health("syncing", connected=True)
-                await self._watch(client, progress, stop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self._failures += 1
-                attempt = self._failures
-                delay = backoff_delay(
-                    attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
-                )
-                error = describe(exc)
-                log.warning(
-                    "imap %s: %s; reconnecting in %.1f s (attempt %d)",
-                    self.config.name,
-                    error,
-                    delay,
-                    attempt,
-                )
-                await self._record_failure(error)
+        """Watch until `stop` is set, while this service holds the mailbox's lease; every
+        failure is logged, recorded and retried later."""
+        try:
+            while not stop.is_set():
+                try:
+                    lease = await self.take_lease()
+                except Exception as exc:  # the database: nothing can be done without it
+                    await self._retry_later(describe(exc), stop, record=False)
+                    continue
+                if lease.ours:
+                    await self._watch_while_held(stop)
+                else:
+                    await self._stand_by(lease, stop)
+        finally:
+            if self._holding:
+                with contextlib.suppress(Exception):
+                    await self._health("stopped")
+                await self.release_lease()
+
+    async def _watch_while_held(self, stop: asyncio.Event) -> None:
+        # `leave` is set by `stop`, or when the lease is lost: the watch then ends between
+        # two batches, everything so far committed.
+        leave = asyncio.Event()
+        keeper = asyncio.create_task(self.keep_lease(stop, leave))
+        client: ImapClient | None = None
+        try:
+            await self._health("connecting")
+            client = await self.connect()
+            progress = await self.open_folder(client)
+            await self._health("syncing", connected=True)
+            await self._watch(client, progress, leave)
+        except asyncio.CancelledError:
+            raise
+        except imap_lease.LeaseLost as exc:
+            self._holding = False
+            log.warning("imap %s: %s; standing by", self.config.name, exc)
+        except Exception as exc:
+            await self._retry_later(describe(exc), stop)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            if client is not None:
+                await self.close(client)
+
+    async def _retry_later(self, error: str, stop: asyncio.Event, *, record: bool = True):
+        self._failures += 1
+        attempt = self._failures
+        delay = backoff_delay(
+            attempt, self.config.backoff_initial_seconds, self.config.backoff_max_seconds
+        )
+        log.warning(
+            "imap %s: %s; reconnecting in %.1f s (attempt %d)",
+            self.config.name,
+            error,
+            delay,
+            attempt,
+        )
+        if record:
+            await self._record_failure(error)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    # -- the lease (bot/receive/imap_lease.py) ---------------------------------------------
+
+    async def take_lease(self) -> imap_lease.Lease:
+        """Take or renew this mailbox's lease; not ours when another live service holds it."""
+        lease = await asyncio.to_thread(
+            imap_lease.acquire,
+            self._sessions,
+            self.config.name,
+            self.config.folder,
+            self._me,
+            self._clock.now(),
+            self.config.lease_seconds,
+        )
+        if lease.ours:
+            if not self._holding:
+                log.info("imap %s: this service watches the mailbox", self.config.name)
+            self._holding, self._held_until, self._standing_by_for = True, lease.until, None
+        else:
+            self._holding = False
+        return lease
+
+    async def keep_lease(self, stop: asyncio.Event, leave: asyncio.Event) -> None:
+        """Renew the lease every third of its length; set `leave` once it is lost."""
+        try:
+            while True:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
-            finally:
-                if client is not None:
-                    await self.close(client)
-        await self._health("stopped")
+                    await asyncio.wait_for(stop.wait(), self.config.lease_seconds / 3)
+                if stop.is_set():
+                    return
+                try:
+                    lease = await self.take_lease()
+                except Exception as exc:  # keep watching while the lease still runs
+                    log.warning("imap %s: cannot renew the lease: %s", self.config.name, exc)
+                    if self._held_until is None or self._clock.now() >= self._held_until:
+                        self._holding = False
+                        return
+                    continue
+                if not lease.ours:
+                    log.warning(
+                        "imap %s: %s took the mailbox over; standing by",
+                        self.config.name,
+                        lease.holder,
+                    )
+                    return
+        finally:
+            leave.set()
+
+    async def release_lease(self) -> None:
+        """Hand the mailbox over at once; a standby need not wait the lease out."""
+        self._holding = False
+        try:
+            await asyncio.to_thread(imap_lease.release, self._sessions, self.config.name, self._me)
+        except Exception as exc:  # it runs out by itself
+            log.warning("imap %s: cannot release the lease: %s", self.config.name, exc)
+
+    async def _stand_by(self, lease: imap_lease.Lease, stop: asyncio.Event) -> None:
+        if lease.holder != self._standing_by_for:
+            self._standing_by_for = lease.holder
+            log.info(
+                "imap %s: watched by %s (lease until %s); standing by",
+                self.config.name,
+                lease.holder,
+                lease.until.isoformat() if lease.until else "-",
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), self.config.lease_seconds / 3)
 
     async def _watch(self, client: ImapClient, progress: imap_state.Progress, stop: asyncio.Event):
         idle = self.config.idle and client.has_capability("IDLE")
@@ -327,6 +430,7 @@ class MailboxWatcher:
             cfg.folder,
             int(validity.group(1)),
             int(uidnext.group(1)) if uidnext else 1,
+            self._me,
         )
         if progress.resync:
             log.warning(
@@ -470,6 +574,7 @@ class MailboxWatcher:
                     quarantined,
                     len(processed) + len(quarantined),
                     self._clock.now(),
+                    self._me,
                 )
         await self._apply(client, progress.uidvalidity, processed, quarantined)
         return high
@@ -525,6 +630,7 @@ class MailboxWatcher:
                 bad,
                 0,
                 self._clock.now(),
+                self._me,
             )
             await self._apply(client, uidvalidity, good, bad)
             stats.duplicates += len(known)
@@ -570,7 +676,12 @@ class MailboxWatcher:
                 await self._move(client, uids, cfg.processed_folder)
         if processed or quarantine:
             await asyncio.to_thread(
-                imap_state.done, self._sessions, cfg.name, uidvalidity, {*processed, *quarantine}
+                imap_state.done,
+                self._sessions,
+                cfg.name,
+                uidvalidity,
+                {*processed, *quarantine},
+                self._me,
             )
 
     async def _move(self, client: ImapClient, uids: str, folder: str) -> None:

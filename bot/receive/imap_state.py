@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
+from bot.receive import imap_lease
 from bot.store.imap_models import MailboxState
 
 
@@ -37,11 +38,21 @@ def _row(session: Session, name: str, folder: str) -> MailboxState:
 
 
 def begin(
-    sessions: sessionmaker[Session], name: str, folder: str, uidvalidity: int, uidnext: int
+    sessions: sessionmaker[Session],
+    name: str,
+    folder: str,
+    uidvalidity: int,
+    uidnext: int,
+    me: str,
 ) -> Progress:
-    """Match the stored progress to the folder just selected; reset it on a new UIDVALIDITY."""
+    """Match the stored progress to the folder just selected; reset it on a new UIDVALIDITY.
+
+    `me`: the lease holder (imap_lease); every progress write checks it still holds it."""
     with sessions.begin() as session:
-        row = _row(session, name, folder)
+        row = session.get(MailboxState, name, with_for_update=True)
+        if row is None:  # the lease creates the row: no row, no lease
+            raise imap_lease.LeaseLost(name, None)
+        imap_lease.check(row, me)
         resync = False
         if row.uidvalidity is None:
             # First sight: what is already there is old mail (backfilled, no auto-replies).
@@ -73,11 +84,15 @@ def commit(
     quarantine: list[int],
     ingested: int,
     now: datetime,
+    me: str,
 ) -> None:
     """Advance the high-water mark and record the server actions now owed, in one commit."""
     with sessions.begin() as session:
         row = session.get(MailboxState, name, with_for_update=True)
-        if row is None or row.uidvalidity != uidvalidity:
+        if row is None:
+            return
+        imap_lease.check(row, me)
+        if row.uidvalidity != uidvalidity:
             return
         pending: dict[str, Any] = (
             dict(row.pending) if row.pending.get("uidvalidity") == uidvalidity else {}
@@ -92,11 +107,16 @@ def commit(
         row.updated_at = now
 
 
-def done(sessions: sessionmaker[Session], name: str, uidvalidity: int, uids: set[int]) -> None:
+def done(
+    sessions: sessionmaker[Session], name: str, uidvalidity: int, uids: set[int], me: str
+) -> None:
     """The server has flagged or moved these letters: forget the owed actions."""
     with sessions.begin() as session:
         row = session.get(MailboxState, name, with_for_update=True)
-        if row is None or row.pending.get("uidvalidity") != uidvalidity:
+        if row is None:
+            return
+        imap_lease.check(row, me)
+        if row.pending.get("uidvalidity") != uidvalidity:
             return
         pending = dict(row.pending)
         for key in ("processed", "quarantine"):
@@ -169,6 +189,8 @@ def all_states(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                 "last_error_at": iso(r.last_error_at),
                 "outage_alerted_at": iso(r.outage_alerted_at),
                 "updated_at": iso(r.updated_at),
+                "watched_by": r.lease_holder,
+                "lease_until": iso(r.lease_until),
             }
             for r in rows
         ]

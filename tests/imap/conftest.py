@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Service, build, run_service
+from bot.clock import Clock
 from bot.settings import Settings, load_settings
 from bot.store.imap_models import MailboxState
 from bot.store.models import Case, Letter, OutboxMessage
@@ -130,12 +131,19 @@ def mailbox_config(dovecot: Dovecot, name: str, role: str, folder: str, **extra:
     }
 
 
-def imap_settings(tmp_path: Path, mailboxes: list[dict], **extra: Any) -> Settings:
+def imap_settings(
+    tmp_path: Path,
+    mailboxes: list[dict],
+    database_url: str | None = None,
+    outbox: str = "outbox",
+    imap: dict | None = None,
+    **extra: Any,
+) -> Settings:
     return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 1},
+        database_url=database_url or f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        outbox={"maildir": str(tmp_path / outbox), "poll_seconds": 1},
         smtp={"enabled": False},
-        imap={"mailboxes": mailboxes},
+        imap={"mailboxes": mailboxes, **(imap or {})},
         **extra,
     )
 
@@ -162,8 +170,8 @@ async def start_service(
             monkeypatch.delenv(key)
     running: list[Running] = []
 
-    async def start(settings: Settings) -> Running:
-        service = build(settings)
+    async def start(settings: Settings, clock: Clock | None = None) -> Running:
+        service = build(settings, clock)
         stop = asyncio.Event()
         task = asyncio.create_task(run_service(service, stop))
         handle = Running(service, Path(settings.outbox.maildir), stop, task)
