@@ -158,7 +158,8 @@ def imap_watchers(
     only: Sequence[str] = (),
 ) -> list[MailboxWatcher]:
     """One watcher per configured IMAP mailbox (`only`: just these names)."""
-    from bot.receive.imap import MailboxWatcher, WatcherConfig
+    from bot.receive.imap import MailboxWatcher
+    from bot.receive.imap_session import WatcherConfig
 
     settings = service.settings
     watchers = []

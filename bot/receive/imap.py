@@ -14,13 +14,10 @@ import asyncio
 import contextlib
 import logging
 import re
-import ssl
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from aioimaplib import aioimaplib
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,9 +25,9 @@ from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import Pipeline
 from bot.receive import imap_lease, imap_state
+from bot.receive.imap_session import ImapSession, WatcherConfig
 from bot.receive.imap_wire import (
     Fetched,
-    ImapClient,
     ImapError,
     backoff_delay,
     batches,
@@ -40,7 +37,6 @@ from bot.receive.imap_wire import (
     parse_search,
     parse_sizes,
     quote,
-    server_trouble,
     uid_set,
 )
 from bot.results import LetterResult
@@ -53,41 +49,7 @@ logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
 _MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
 
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class WatcherConfig:
-    """Plain values for one watched folder (built from `ImapMailboxSettings` in bot/app.py)."""
-
-    name: str
-    address: str  # the watched address: gives the letter its mailbox role
-    host: str
-    port: int
-    tls: str  # none | starttls | tls
-    user: str
-    password: str
-    folder: str = "INBOX"
-    tls_verify: bool = True
-    ca_file: str = ""
-    processed_action: str = "flag"  # flag | move
-    processed_folder: str = "Processed"
-    quarantine_folder: str = "Quarantine"
-    keyword: str = "$Partnerdesk"
-    existing_letters: str = "hold"  # hold | reply
-    idle: bool = True  # use IDLE when the server has it
-    poll_seconds: float = 60
-    idle_timeout_seconds: float = 1500
-    command_timeout_seconds: float = 60
-    backoff_initial_seconds: float = 1
-    backoff_max_seconds: float = 300
-    batch_size: int = 100
-    batch_bytes: int = 16 * 1024 * 1024
-    lease_seconds: float = 60  # bot/receive/imap_lease.py
-
-    def __repr__(self) -> str:  # never show the password, not even in a traceback
-        return f"WatcherConfig(name={self.name!r}, {self.user}@{self.host}:{self.port})"
+__all__ = ["MailboxWatcher", "SyncStats", "WatcherConfig"]
 
 
 @dataclass(slots=True)
@@ -123,7 +85,6 @@ class MailboxWatcher:
         self._on_ingested = on_ingested
         self._on_outage = on_outage
         self._outage_minutes = outage_minutes
-        self._lost = asyncio.Event()
         self._status = ""
         self._status_at = 0.0
         self._failures = 0  # consecutive, for the backoff
@@ -159,13 +120,13 @@ class MailboxWatcher:
         # two batches, everything so far committed.
         leave = asyncio.Event()
         keeper = asyncio.create_task(self.keep_lease(stop, leave))
-        client: ImapClient | None = None
+        imap: ImapSession | None = None
         try:
             await self._health("connecting")
-            client = await self.connect()
-            progress = await self.open_folder(client)
+            imap = await self.connect()
+            progress = await self.open_folder(imap)
             await self._health("syncing", connected=True)
-            await self._watch(client, progress, leave)
+            await self._watch(imap, progress, leave)
         except asyncio.CancelledError:
             raise
         except imap_lease.LeaseLost as exc:
@@ -177,8 +138,8 @@ class MailboxWatcher:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
-            if client is not None:
-                await self.close(client)
+            if imap is not None:
+                await imap.close()
 
     async def _retry_later(self, error: str, stop: asyncio.Event, *, record: bool = True):
         self._failures += 1
@@ -265,150 +226,27 @@ class MailboxWatcher:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), self.config.lease_seconds / 3)
 
-    async def _watch(self, client: ImapClient, progress: imap_state.Progress, stop: asyncio.Event):
-        idle = self.config.idle and client.has_capability("IDLE")
+    async def _watch(self, imap: ImapSession, progress: imap_state.Progress, stop: asyncio.Event):
+        idle = self.config.idle and imap.has_capability("IDLE")
         while not stop.is_set():
-            progress = await self.sync(client, progress, stop=stop)
+            progress = await self.sync(imap, progress, stop=stop)
             # Only a full sync resets the backoff: a server that accepts the login and then
             # fails every time must not be hammered.
             self._failures = 0
             await self._health("idle" if idle else "polling", success=True)
             if idle:
-                await self._idle(client, stop)
+                await imap.idle(stop)
             else:
-                await self._poll(client, stop)
+                await imap.poll(stop)
 
-    async def _idle(self, client: ImapClient, stop: asyncio.Event) -> None:
-        proto = client.protocol
-        if proto.new_mail.is_set():
-            return
-        timeout = self.config.idle_timeout_seconds
-        idle = await client.idle_start(timeout=timeout)
-        push = asyncio.ensure_future(client.wait_server_push(timeout=timeout))
-        waiters = [
-            asyncio.ensure_future(proto.new_mail.wait()),
-            asyncio.ensure_future(self._lost.wait()),
-            asyncio.ensure_future(stop.wait()),
-            push,
-        ]
-        try:
-            # RFC 2177: re-issue IDLE before the server's inactivity timeout (≥ 29 min).
-            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        # Dovecot answers a deleted or renamed selected folder with an untagged NO and keeps
-        # the connection: only a new SELECT finds the folder (and its new UIDVALIDITY).
-        trouble = server_trouble(push)
-        if self._lost.is_set():
-            idle.cancel()
-            raise ImapError("connection lost while idling")
-        client.idle_done()
-        await asyncio.wait_for(idle, self.config.command_timeout_seconds)
-        # Pushes are tracked by `new_mail`; aioimaplib's queue would only grow.
-        while not proto.idle_queue.empty():
-            proto.idle_queue.get_nowait()
-        if trouble:
-            raise ImapError(f"server says: {trouble}")
-
-    async def _call(self, command: Awaitable[T]) -> T:
-        """Await an IMAP command, or fail at once when the connection drops.
-
-        aioimaplib leaves a command pending forever when the socket closes under it (only
-        the command timeout would end it); a restarted server must not cost us that long.
-        """
-        task = asyncio.ensure_future(command)
-        lost = asyncio.ensure_future(self._lost.wait())
-        try:
-            await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            lost.cancel()
-        if not task.done():
-            task.cancel()
-            raise ImapError("connection lost")
-        return task.result()
-
-    async def _poll(self, client: ImapClient, stop: asyncio.Event) -> None:
-        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._lost.wait())]
-        try:
-            await asyncio.wait(
-                waiters, timeout=self.config.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        if self._lost.is_set():
-            raise ImapError("connection lost")
-        if not stop.is_set():
-            ok(await self._call(client.noop()), "NOOP")
-
-    # -- connection ------------------------------------------------------------------------
-
-    def _ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(
-            ssl.Purpose.SERVER_AUTH, cafile=self.config.ca_file or None
-        )
-        if not self.config.tls_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
-
-    async def connect(self) -> ImapClient:
+    async def connect(self) -> ImapSession:
         """Connect, (STARTTLS,) log in and read the capabilities."""
-        cfg = self.config
-        self._lost = asyncio.Event()
-        lost = self._lost
-        client = ImapClient(
-            cfg.host,
-            cfg.port,
-            timeout=cfg.command_timeout_seconds,
-            conn_lost_cb=lambda _exc: lost.set(),
-            ssl_context=self._ssl_context() if cfg.tls == "tls" else None,
-        )
-        try:
-            await client.wait_hello_from_server()
-            if cfg.tls == "starttls":
-                await self._starttls(client)
-            response = await client.login(cfg.user, cfg.password)
-            if response.result != "OK":
-                # The server's words only: the password is never part of a message.
-                raise ImapError(f"login as {cfg.user} refused by {cfg.host}")
-            # RFC 3501 §6.2.3: capabilities may change after login; ask again.
-            await asyncio.wait_for(client.protocol.capability(), cfg.command_timeout_seconds)
-        except BaseException:
-            await self.close(client)
-            raise
-        return client
+        return await ImapSession.open(self.config)
 
-    async def _starttls(self, client: ImapClient) -> None:
-        proto = client.protocol
-        if "STARTTLS" not in proto.capabilities:
-            raise ImapError(f"{self.config.host} does not offer STARTTLS")
-        command = aioimaplib.Command("STARTTLS", proto.new_tag(), loop=proto.loop)
-        ok(
-            await asyncio.wait_for(proto.execute(command), self.config.command_timeout_seconds),
-            "STARTTLS",
-        )
-        loop = asyncio.get_running_loop()
-        transport = await loop.start_tls(
-            proto.transport, proto, self._ssl_context(), server_hostname=self.config.host
-        )
-        proto.transport = transport
-        # RFC 3501 §6.2.1: forget what the server said before TLS.
-        await asyncio.wait_for(proto.capability(), self.config.command_timeout_seconds)
+    async def close(self, imap: ImapSession) -> None:
+        await imap.close()
 
-    async def close(self, client: ImapClient) -> None:
-        with contextlib.suppress(Exception):
-            if client.has_pending_idle():
-                # Also cancels aioimaplib's timer that would re-arm IDLE on a dead client.
-                client.idle_done()
-            if client.protocol.transport is not None and not self._lost.is_set():
-                await asyncio.wait_for(client.logout(), 2)
-        with contextlib.suppress(Exception):
-            if client.protocol.transport is not None:
-                client.protocol.transport.close()
-
-    async def open_folder(self, client: ImapClient) -> imap_state.Progress:
+    async def open_folder(self, imap: ImapSession) -> imap_state.Progress:
         """Create the target folders if needed, SELECT, match UIDVALIDITY, replay owed actions."""
         cfg = self.config
         targets = [cfg.quarantine_folder] if cfg.quarantine_folder else []
@@ -416,8 +254,10 @@ class MailboxWatcher:
             targets.append(cfg.processed_folder)
         for folder in targets:
             # NO [ALREADYEXISTS] is the usual answer and fine.
-            await self._call(client.create(quote(folder)))
-        response = ok(await self._call(client.select(quote(cfg.folder))), f"SELECT {cfg.folder}")
+            await imap.call(imap.client.create(quote(folder)))
+        response = ok(
+            await imap.call(imap.client.select(quote(cfg.folder))), f"SELECT {cfg.folder}"
+        )
         text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
         validity = re.search(rb"UIDVALIDITY (\d+)", text)
         uidnext = re.search(rb"UIDNEXT (\d+)", text)
@@ -440,14 +280,14 @@ class MailboxWatcher:
                 progress.uidvalidity,
             )
         if progress.processed or progress.quarantine:
-            await self._apply(client, progress.uidvalidity, progress.processed, progress.quarantine)
+            await self._apply(imap, progress.uidvalidity, progress.processed, progress.quarantine)
         return progress
 
     # -- fetching and ingesting ------------------------------------------------------------
 
     async def sync(
         self,
-        client: ImapClient,
+        imap: ImapSession,
         progress: imap_state.Progress,
         *,
         hold: bool | None = None,
@@ -465,29 +305,29 @@ class MailboxWatcher:
         last_uid = progress.last_uid
         resync = progress.resync
         while True:
-            client.protocol.new_mail.clear()
-            todo = await self.new_uids(client, last_uid)
+            imap.new_mail.clear()
+            todo = await self.new_uids(imap, last_uid)
             stats.total += len(todo)
             for chunk in _chunks(todo, cfg.batch_size):
-                sizes = await self._sizes(client, chunk)
+                sizes = await self._sizes(imap, chunk)
                 for batch in batches(sizes, cfg.batch_size, cfg.batch_bytes):
                     if stop is not None and stop.is_set():
                         break  # between batches: everything so far is committed
                     upto = batch[-1]
                     if resync:
-                        batch = await self._skip_known(client, progress.uidvalidity, batch, stats)
-                    last_uid = await self._ingest_batch(client, progress, batch, upto, hold, stats)
+                        batch = await self._skip_known(imap, progress.uidvalidity, batch, stats)
+                    last_uid = await self._ingest_batch(imap, progress, batch, upto, hold, stats)
                     if report is not None:
                         report(stats)
             if stop is not None and stop.is_set():
                 break
-            if not todo and not client.protocol.new_mail.is_set():
+            if not todo and not imap.new_mail.is_set():
                 break
         return imap_state.Progress(
             progress.uidvalidity, last_uid, progress.backfill_below_uid, (), (), resync
         )
 
-    async def new_uids(self, client: ImapClient, last_uid: int) -> list[int]:
+    async def new_uids(self, imap: ImapSession, last_uid: int) -> list[int]:
         """UIDs above the high-water mark, ascending.
 
         One UID SEARCH line rather than a FETCH line per letter: aioimaplib parses a response
@@ -495,15 +335,15 @@ class MailboxWatcher:
         the stack (and its FETCH bookkeeping is quadratic in the lines of a response).
         """
         response = ok(
-            await self._call(client.uid_search(f"UID {last_uid + 1}:*", charset=None)),
+            await imap.call(imap.client.uid_search(f"UID {last_uid + 1}:*", charset=None)),
             "UID SEARCH",
         )
         # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
         return sorted(uid for uid in parse_search(response.lines) if uid > last_uid)
 
-    async def _sizes(self, client: ImapClient, uids: list[int]) -> list[tuple[int, int]]:
+    async def _sizes(self, imap: ImapSession, uids: list[int]) -> list[tuple[int, int]]:
         response = ok(
-            await self._call(client.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)")),
+            await imap.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)"),
             "UID FETCH",
         )
         # A letter expunged meanwhile has no size: it is simply not there any more.
@@ -511,7 +351,7 @@ class MailboxWatcher:
 
     async def _ingest_batch(
         self,
-        client: ImapClient,
+        imap: ImapSession,
         progress: imap_state.Progress,
         batch: list[int],
         upto: int,
@@ -523,9 +363,7 @@ class MailboxWatcher:
         letters: list[Fetched] = []
         if batch:
             response = ok(
-                await self._call(
-                    client.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])")
-                ),
+                await imap.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])"),
                 "UID FETCH",
             )
             # Only the parsed letters stay referenced: the response's copies go now, so a
@@ -576,7 +414,7 @@ class MailboxWatcher:
                     self._clock.now(),
                     self._me,
                 )
-        await self._apply(client, progress.uidvalidity, processed, quarantined)
+        await self._apply(imap, progress.uidvalidity, processed, quarantined)
         return high
 
     async def _ingest(self, items: list[Fetched], holds: list[bool]) -> list[LetterResult]:
@@ -601,13 +439,11 @@ class MailboxWatcher:
         return results
 
     async def _skip_known(
-        self, client: ImapClient, uidvalidity: int, batch: list[int], stats: SyncStats
+        self, imap: ImapSession, uidvalidity: int, batch: list[int], stats: SyncStats
     ) -> list[int]:
         """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
         response = ok(
-            await self._call(
-                client.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
-            ),
+            await imap.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"),
             "UID FETCH",
         )
         ids: dict[int, str] = {}
@@ -632,7 +468,7 @@ class MailboxWatcher:
                 self._clock.now(),
                 self._me,
             )
-            await self._apply(client, uidvalidity, good, bad)
+            await self._apply(imap, uidvalidity, good, bad)
             stats.duplicates += len(known)
         return [uid for uid in batch if uid not in known]
 
@@ -650,7 +486,7 @@ class MailboxWatcher:
 
     async def _apply(
         self,
-        client: ImapClient,
+        imap: ImapSession,
         uidvalidity: int,
         processed: Iterable[int],
         quarantine: Iterable[int],
@@ -661,19 +497,17 @@ class MailboxWatcher:
         if quarantine:
             uids = uid_set(quarantine)
             flags = f"({cfg.keyword}Quarantine)"
-            await self._call(client.uid("store", uids, "+FLAGS.SILENT", flags))
+            await imap.uid("store", uids, "+FLAGS.SILENT", flags)
             if cfg.quarantine_folder:
-                await self._move(client, uids, cfg.quarantine_folder)
+                await imap.move(uids, cfg.quarantine_folder)
         if processed:
             uids = uid_set(processed)
             ok(
-                await self._call(
-                    client.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})")
-                ),
+                await imap.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})"),
                 "UID STORE",
             )
             if cfg.processed_action == "move":
-                await self._move(client, uids, cfg.processed_folder)
+                await imap.move(uids, cfg.processed_folder)
         if processed or quarantine:
             await asyncio.to_thread(
                 imap_state.done,
@@ -683,19 +517,6 @@ class MailboxWatcher:
                 {*processed, *quarantine},
                 self._me,
             )
-
-    async def _move(self, client: ImapClient, uids: str, folder: str) -> None:
-        if client.has_capability("MOVE"):
-            ok(await self._call(client.uid("move", uids, quote(folder))), f"UID MOVE to {folder}")
-            return
-        # RFC 6851 fallback: copy, mark deleted, expunge just these UIDs (needs UIDPLUS).
-        ok(await self._call(client.uid("copy", uids, quote(folder))), f"UID COPY to {folder}")
-        ok(
-            await self._call(client.uid("store", uids, "+FLAGS.SILENT", "(\\Deleted)")),
-            "UID STORE",
-        )
-        if client.has_capability("UIDPLUS"):
-            ok(await self._call(client.uid("expunge", uids)), "UID EXPUNGE")
 
     # -- health ----------------------------------------------------------------------------
 
