@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app import build, imap_watchers
 from bot.clock import as_utc
+from bot.receive.imap_session import ImapSession
 from bot.store.models import Letter, OutboxMessage
 from tests.imap.conftest import (
     cases,
@@ -216,6 +217,25 @@ async def test_unreadable_letter_goes_to_quarantine_and_the_watcher_carries_on(
     assert statuses == ["processed", "quarantined"]
     assert "hq_quarantine" in notices
     assert "$PartnerdeskQuarantine" in next(iter(client.flags(f"{folder}-quarantine").values()))
+
+
+async def test_without_move_letters_are_copied_flagged_deleted_and_expunged(
+    dovecot, clients, folder, tmp_path, start_service, monkeypatch
+) -> None:
+    """RFC 6851's fallback for servers without MOVE, against the real server."""
+    real = ImapSession.has_capability
+    monkeypatch.setattr(
+        ImapSession, "has_capability", lambda self, name: name != "MOVE" and real(self, name)
+    )
+    client = clients("support")
+    client.create(folder)
+    box = mailbox_config(dovecot, "support", "support", folder, processed_action="move")
+    running = await idling(start_service, imap_settings(tmp_path, [box]))
+    client.append_many(folder, [ticket(n) for n in range(3)])
+    await until(lambda: len(client.uids(f"{folder}-processed")) == 3, 10, "three letters moved")
+    assert client.uids(folder) == []  # expunged, not just flagged \Deleted
+    await until(lambda: len(delivered(running.outbox)) == 3, 10, "three replies")
+    assert all("$Partnerdesk" in f for f in client.flags(f"{folder}-processed").values())
 
 
 async def test_both_mailboxes_are_watched_at_once(
