@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 import parsers
@@ -107,13 +107,26 @@ class Pipeline:
 
         Storing a letter does not make it ours: another instance sharing the database may
         have stored it a moment earlier or be seeing it at the same moment (R-MBX-1). The
-        conditional UPDATE is the transaction's first write, so its row locks (PostgreSQL) or
+        claim is the transaction's first write, so its row locks (a conditional UPDATE) or
         the write lock (SQLite) make a second claimant wait and then find the letter done.
         The claim commits with the processing: a crash leaves the letter `received`, for
         whoever sees it next, instead of a claim nobody would take back.
         """
         if not letter_ids:
             return set()
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite has one writer at a time: once this transaction holds the write lock, no
+            # other can change a letter's status before it commits. A write that changes no
+            # row takes the lock; updating the letters themselves would make SQLite build each
+            # whole row, raw bytes included, in memory (+50 MB for a 51 MB letter).
+            session.execute(
+                update(Letter)
+                .where(false())
+                .values(status=Letter.status)
+                .execution_options(synchronize_session=False)
+            )
+            waiting = Letter.id.in_(letter_ids), Letter.status == "received"
+            return set(session.scalars(select(Letter.id).where(*waiting)))
         claim = (
             update(Letter)
             .where(Letter.id.in_(letter_ids), Letter.status == "received")
