@@ -23,7 +23,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -105,7 +105,9 @@ def acquire(
         if row is None:
             try:
                 with session.begin_nested():
-                    session.add(_new_row(name, folder, me, until))
+                    row = MailboxState.fresh(name, folder)
+                    row.lease_holder, row.lease_until = me, until
+                    session.add(row)
                 return Lease(True, me, until)
             except IntegrityError:  # another instance created it meanwhile
                 row = session.get(MailboxState, name, populate_existing=True)
@@ -143,19 +145,6 @@ def _take(
     return result.rowcount == 1
 
 
-def _new_row(name: str, folder: str, me: str, until: datetime) -> MailboxState:
-    return MailboxState(
-        name=name,
-        folder=folder,
-        last_uid=0,
-        backfill_below_uid=0,
-        pending={},
-        status="new",
-        lease_holder=me,
-        lease_until=until,
-    )
-
-
 def release(sessions: sessionmaker[Session], name: str, me: str) -> None:
     """Hand the mailbox over at once (a graceful stop): a standby need not wait it out."""
     with sessions.begin() as session:
@@ -171,15 +160,3 @@ def check(row: MailboxState, me: str) -> None:
     """The fence of every progress write: only the holder moves the mailbox's progress."""
     if row.lease_holder != me:
         raise LeaseLost(row.name, row.lease_holder)
-
-
-def holder_of(sessions: sessionmaker[Session], name: str) -> tuple[str | None, datetime | None]:
-    with sessions() as session:
-        found = session.execute(
-            select(MailboxState.lease_holder, MailboxState.lease_until).where(
-                MailboxState.name == name
-            )
-        ).first()
-    if found is None:
-        return None, None
-    return found[0], as_utc(found[1]) if found[1] else None

@@ -30,9 +30,7 @@ class Progress:
 def _row(session: Session, name: str, folder: str) -> MailboxState:
     row = session.get(MailboxState, name)
     if row is None:
-        row = MailboxState(
-            name=name, folder=folder, last_uid=0, backfill_below_uid=0, pending={}, status="new"
-        )
+        row = MailboxState.fresh(name, folder)
         session.add(row)
     return row
 

@@ -49,3 +49,10 @@ class MailboxState(Base):
     # instances on one database watch each mailbox from one of them at a time.
     lease_holder: Mapped[str | None] = mapped_column(String(300))
     lease_until: Mapped[datetime | None]
+
+    @classmethod
+    def fresh(cls, name: str, folder: str) -> MailboxState:
+        """The row of a mailbox never seen before: no progress, nothing owed."""
+        return cls(
+            name=name, folder=folder, last_uid=0, backfill_below_uid=0, pending={}, status="new"
+        )

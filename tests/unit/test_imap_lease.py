@@ -11,17 +11,25 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from bot.clock import as_utc
 from bot.receive import imap_lease, imap_state
 from bot.receive.imap_lease import Holder, LeaseLost
+from bot.store.imap_models import MailboxState
 
 pytestmark = pytest.mark.both_databases
 
 A = str(Holder("one", socket.gethostname(), os.getpid(), "aaaa0001"))
 B = str(Holder("two", "elsewhere.example", 4242, "bbbb0002"))
+
+
+def holder_of(service) -> tuple[str | None, datetime | None]:
+    with service.sessions() as session:
+        row = session.get(MailboxState, "support")
+        return row.lease_holder, as_utc(row.lease_until) if row.lease_until else None
 
 
 def take(service, who: str, seconds: float = 60) -> imap_lease.Lease:
@@ -50,7 +58,7 @@ def test_a_free_mailbox_is_taken_and_refused_to_another_until_the_lease_runs_out
     frozen_clock.advance(seconds=1)  # 119 s: the renewed lease ran out unrenewed
     assert take(service, B).ours
     assert not take(service, A).ours
-    assert imap_lease.holder_of(service.sessions, "support")[0] == B
+    assert holder_of(service)[0] == B
 
 
 def test_released_lease_is_taken_at_once(service, frozen_clock) -> None:
@@ -59,7 +67,7 @@ def test_released_lease_is_taken_at_once(service, frozen_clock) -> None:
     imap_lease.release(service.sessions, "support", B)  # not B's to release
     assert not take(service, B).ours
     imap_lease.release(service.sessions, "support", A)
-    assert imap_lease.holder_of(service.sessions, "support") == (None, None)
+    assert holder_of(service) == (None, None)
     assert take(service, B).ours
 
 
@@ -131,4 +139,4 @@ def test_services_racing_for_a_new_mailbox_get_one_lease(service) -> None:
     for thread in threads:
         thread.join()
     assert len(won) == 1
-    assert imap_lease.holder_of(service.sessions, "support")[0] == won[0]
+    assert holder_of(service)[0] == won[0]
