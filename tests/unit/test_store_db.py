@@ -233,3 +233,86 @@ def test_on_postgresql_the_migrations_build_the_schema_the_models_create(postgre
     assert revisions_in(created_url) == head_revisions()
     migrated.dispose()
     created.dispose()
+
+
+def _fill(engine, revision: str) -> None:
+    """A case with a letter, its bytes, a thread key and a history entry pointing at it."""
+    inline = True
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO cases (id, number, kind, state, mailbox, requester, subject, fields, "
+            "missing, invalid, created_at, updated_at) VALUES (7, 'SD-000007', 'ticket', "
+            "'new', 'support', 'ivan@partner.ru', 's', '{}', '[]', '[]', '2026-03-02 10:00:00', "
+            "'2026-03-02 10:00:00')"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO letters (id, dedupe_key, sha256, size, mailboxes, envelope, "
+            f"received_at, stored_at, status, case_id{', raw' if inline else ''}) VALUES (3, "
+            "'mid:<a@p.ru>', 'h', 5, '[]', '{}', '2026-03-02 10:00:00', '2026-03-02 10:00:00', "
+            f"'processed', 7{', x' + repr('4869210d0a') if inline else ''})"
+        )
+        if not inline:
+            connection.exec_driver_sql(
+                "INSERT INTO letter_raw (letter_id, raw) VALUES (3, x'4869210d0a')"
+            )
+        connection.exec_driver_sql("INSERT INTO thread_keys VALUES ('<a@p.ru>', 7)")
+        connection.exec_driver_sql(
+            "INSERT INTO case_events (case_id, at, actor, event, letter_id, details) "
+            "VALUES (7, '2026-03-02 10:00:00', 'partnerdesk', 'opened', 3, '{}')"
+        )
+
+
+def _at(tmp_path: Path, name: str, revision: str):
+    """A database migrated from empty to `revision`, with `_fill`'s rows."""
+    engine = make_engine(f"sqlite:///{tmp_path / name}")
+    command.upgrade(alembic_config(engine), revision)
+    _fill(engine, revision)
+    return engine
+
+
+@pytest.mark.parametrize("older", ["0001", "0002", "0004"])
+def test_a_database_with_letters_and_cases_is_upgraded_with_its_rows(
+    tmp_path: Path, older: str
+) -> None:
+    """0003 and 0005 rebuild `cases`, which letters, thread keys and history point at: on
+    SQLite that rebuild used to fail with FOREIGN KEY constraint failed on any database
+    that had a case."""
+    from bot.store.models import Letter
+
+    _at(tmp_path, "used.sqlite3", older).dispose()
+    url = f"sqlite:///{tmp_path / 'used.sqlite3'}"
+    assert revisions_in(url) == {older}
+
+    engine, sessions = open_database(url)
+    assert revisions_in(url) == head_revisions()
+    with sessions() as session:
+        letter = session.get(Letter, 3)
+        assert letter is not None and letter.case_id == 7 and letter.raw == b"Hi!\r\n"
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar() == 1
+        # The pooled connection the migration used is back to checking references.
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_an_upgrade_that_would_break_references_changes_nothing_and_says_so(
+    tmp_path: Path,
+) -> None:
+    engine = _at(tmp_path, "broken.sqlite3", "0004")
+    with engine.connect() as connection:  # a reference to a case that does not exist
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql("UPDATE letters SET case_id = 99")
+        connection.commit()
+    engine.dispose()
+    url = f"sqlite:///{tmp_path / 'broken.sqlite3'}"
+
+    with pytest.raises(DatabaseError, match=r"rolled back and the database is unchanged.*report"):
+        open_database(url)
+    assert revisions_in(url) == {"0004"}
+    engine = make_engine(url)
+    lease = [c["name"] for c in inspect(engine).get_columns("mailbox_state")]
+    assert "lease_holder" not in lease  # 0006 undone with the rest
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT raw FROM letters").scalar() == b"Hi!\r\n"
+    engine.dispose()
