@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import false, select, update
-from sqlalchemy.orm import Session, defer, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 import parsers
 from bot.apply import UNMAPPED_IDS, Applier, CaseContext
@@ -224,9 +224,7 @@ class Pipeline:
     ) -> dict[int, LetterResult]:
         # One SELECT for the batch's rows; the list keeps them in the identity map.
         rows = session.scalars(
-            select(Letter)
-            .options(defer(Letter.raw))
-            .where(Letter.id.in_([letter_id for _, letter_id in todo]))
+            select(Letter).where(Letter.id.in_([letter_id for _, letter_id in todo]))
         ).all()
         own_ids = {row.message_id for row in rows if row.message_id}
         mapped = session.scalars(
@@ -308,8 +306,8 @@ class Pipeline:
         hold_replies: bool = False,
         reading: Reading | None = None,
     ) -> LetterResult:
-        # The bytes are loaded only if they still have to be read.
-        letter_row = session.get(Letter, letter_id, options=[defer(Letter.raw)])
+        # The bytes (`letter_row.raw`) are loaded only if they still have to be read.
+        letter_row = session.get(Letter, letter_id)
         assert letter_row is not None
         received_at = as_utc(letter_row.received_at)
         if reading is None:

@@ -17,7 +17,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -62,7 +62,6 @@ class Letter(Base):
     dedupe_key: Mapped[str] = mapped_column(String(512), unique=True)
     message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     mailboxes: Mapped[list[Any]] = mapped_column(default=list)
     envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -77,6 +76,22 @@ class Letter(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     processed_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Loaded only when read: most work on a letter never needs its bytes again.
+    body: Mapped[LetterRaw] = relationship(lazy="select")
+
+    @property
+    def raw(self) -> bytes:
+        return self.body.raw
+
+
+class LetterRaw(Base):
+    """A letter's bytes, apart from its row (0007): the row is updated as the letter is
+    processed, and SQLite rewrites a whole row on every update, bytes included."""
+
+    __tablename__ = "letter_raw"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), primary_key=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Case(Base):

@@ -54,6 +54,31 @@ def test_r_mbx_1_a_letter_repeated_within_a_batch_is_processed_once(service) -> 
     )
 
 
+def test_a_batch_stores_each_letter_with_its_bytes_and_the_mailboxes_it_reached(service) -> None:
+    """R-MBX-1: the same letter reaching both mailboxes, in one batch or in two, is one
+    letter recording both; the bytes are kept apart from the row (0007) and read back."""
+    # Blind copies: only the envelope says which mailbox each copy reached.
+    raw = letter(to="it@partner.ru", message_id="<both@partner.ru>", body=COMPLETE_TICKET)
+    other = letter(to="it@partner.ru", message_id="<other@partner.ru>", body=INCOMPLETE_TICKET)
+    now = service.clock.now()
+    to = lambda raw, box: Arrival(raw=raw, received_at=now, rcpt_tos=(box,))  # noqa: E731
+    first = service.pipeline.ingest_many(
+        [
+            to(raw, "support@technocom.tech"),
+            to(other, "support@technocom.tech"),
+            to(other, "mail@technocom.tech"),
+        ]
+    )
+    assert [r.duplicate for r in first] == [False, False, True]
+    again = service.pipeline.ingest_many([to(raw, "mail@technocom.tech")])
+    assert again[0].duplicate and again[0].case == first[0].case
+    with service.sessions() as session:
+        rows = {row.message_id: row for row in session.scalars(select(Letter))}
+        assert rows["<both@partner.ru>"].mailboxes == ["support", "general"]
+        assert rows["<other@partner.ru>"].mailboxes == ["support", "general"]
+        assert rows["<both@partner.ru>"].raw == raw and rows["<other@partner.ru>"].raw == other
+
+
 def test_r_mbx_1_a_letter_seen_in_an_earlier_batch_is_a_duplicate(service) -> None:
     raw = letter(message_id="<once@partner.ru>", body=COMPLETE_TICKET)
     service.pipeline.ingest_many(_arrivals(service, raw))

@@ -236,8 +236,9 @@ def test_on_postgresql_the_migrations_build_the_schema_the_models_create(postgre
 
 
 def _fill(engine, revision: str) -> None:
-    """A case with a letter, its bytes, a thread key and a history entry pointing at it."""
-    inline = True
+    """A case with a letter, its bytes, a thread key and a history entry pointing at it, in
+    the schema of `revision` (the bytes were in the `letters` row before 0007)."""
+    inline = revision < "0007"
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO cases (id, number, kind, state, mailbox, requester, subject, fields, "
@@ -270,13 +271,13 @@ def _at(tmp_path: Path, name: str, revision: str):
     return engine
 
 
-@pytest.mark.parametrize("older", ["0001", "0002", "0004"])
+@pytest.mark.parametrize("older", ["0001", "0002", "0004", "0006"])
 def test_a_database_with_letters_and_cases_is_upgraded_with_its_rows(
     tmp_path: Path, older: str
 ) -> None:
     """0003 and 0005 rebuild `cases`, which letters, thread keys and history point at: on
     SQLite that rebuild used to fail with FOREIGN KEY constraint failed on any database
-    that had a case."""
+    that had a case. 0007 moves each letter's bytes to `letter_raw`."""
     from bot.store.models import Letter
 
     _at(tmp_path, "used.sqlite3", older).dispose()
@@ -293,6 +294,15 @@ def test_a_database_with_letters_and_cases_is_upgraded_with_its_rows(
         assert connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar() == 1
         # The pooled connection the migration used is back to checking references.
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_0007_moves_the_bytes_back_on_downgrade(tmp_path: Path) -> None:
+    engine = _at(tmp_path, "down.sqlite3", "0007")
+    command.downgrade(alembic_config(engine), "0006")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT raw FROM letters").scalar() == b"Hi!\r\n"
+    assert "letter_raw" not in inspect(engine).get_table_names()
     engine.dispose()
 
 
@@ -313,6 +323,7 @@ def test_an_upgrade_that_would_break_references_changes_nothing_and_says_so(
     engine = make_engine(url)
     lease = [c["name"] for c in inspect(engine).get_columns("mailbox_state")]
     assert "lease_holder" not in lease  # 0006 undone with the rest
+    assert "letter_raw" not in inspect(engine).get_table_names()  # and 0007
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT raw FROM letters").scalar() == b"Hi!\r\n"
     engine.dispose()
