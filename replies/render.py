@@ -64,6 +64,8 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates ship with the code: no stat of every file on every reply.
+            auto_reload=False,
         )
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
