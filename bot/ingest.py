@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
-from bot.store.models import Letter, LetterRaw
+from bot.store.letter_bytes import put_bytes
+from bot.store.models import Letter
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
@@ -187,9 +188,11 @@ def store_raw(
             _merge_roles(existing, prepared.roles)
             session.commit()
             return StoredLetter(existing.id, duplicate=True)
-        letter = Letter(**_values(arrival, prepared, now), body=LetterRaw(raw=arrival.raw))
+        letter = Letter(**_values(arrival, prepared, now))
         session.add(letter)
         try:
+            session.flush()
+            put_bytes(session, [(letter.id, arrival.raw)])
             session.commit()
         except IntegrityError:
             # Another instance stored the same letter between our check and our insert.
@@ -264,8 +267,5 @@ def _insert(session: Session, letters: list[tuple[dict[str, Any], bytes]]) -> li
             session.execute(insert(Letter).values(values)).inserted_primary_key[0]
             for values, _ in letters
         ]
-    session.execute(
-        insert(LetterRaw),
-        [{"letter_id": id_, "raw": raw} for id_, (_, raw) in zip(ids, letters, strict=True)],
-    )
+    put_bytes(session, [(id_, raw) for id_, (_, raw) in zip(ids, letters, strict=True)])
     return ids

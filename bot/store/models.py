@@ -17,7 +17,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -76,12 +76,16 @@ class Letter(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     processed_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Loaded only when read: most work on a letter never needs its bytes again.
-    body: Mapped[LetterRaw] = relationship(lazy="select")
 
     @property
     def raw(self) -> bytes:
-        return self.body.raw
+        """The letter's bytes, read when asked for: most work on a letter never needs them."""
+        from bot.store.letter_bytes import get_bytes  # it builds on these models
+
+        session = object_session(self)
+        if session is None:
+            raise ValueError(f"letter {self.id} is detached: read its bytes in a session")
+        return get_bytes(session, self.id)
 
 
 class LetterRaw(Base):
