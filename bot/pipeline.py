@@ -100,7 +100,10 @@ class Pipeline:
         releases it (`partnerdesk outbox --release`).
         """
         stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
-        return self.process(stored.letter_id, hold_replies=hold_replies)
+        # The bytes in hand are read, not a second copy from the database (a big letter);
+        # a duplicate is read as it was first stored.
+        raw = None if stored.duplicate else arrival.raw
+        return self.process(stored.letter_id, hold_replies=hold_replies, raw=raw)
 
     def _claim_in(self, session: Session, letter_ids: Sequence[int]) -> set[int]:
         """The letters this transaction may process: those still waiting to be processed.
@@ -275,12 +278,16 @@ class Pipeline:
             return self._quarantine_in(session, letter_id, _failure_reason(exc), hold)
         return self._process_in(session, letter_id, hold, reading)
 
-    def process(self, letter_id: int, *, hold_replies: bool = False) -> LetterResult:
-        """Process a stored letter unless it is done or another instance is on it."""
+    def process(
+        self, letter_id: int, *, hold_replies: bool = False, raw: bytes | None = None
+    ) -> LetterResult:
+        """Process a stored letter unless it is done or another instance is on it; `raw`
+        is its bytes when the caller still has them."""
         try:
             with self._sessions.begin() as session:
                 if self._claim_in(session, [letter_id]):
-                    return self._process_in(session, letter_id, hold_replies)
+                    reading = self._reading(raw) if raw is not None else None
+                    return self._process_in(session, letter_id, hold_replies, reading)
         except Exception as exc:  # unreadable, or our bug / a broken dependency: shunt
             if not isinstance(exc, parsers.UnreadableLetter):
                 log.exception("letter %s failed in the pipeline", letter_id)
