@@ -122,6 +122,19 @@ def test_cases_show_and_outbox_commands(workdir: Path, capsys) -> None:
     assert row["status"] == "sent"
 
 
+def test_show_letter_prints_the_stored_bytes_or_the_metadata(workdir: Path, capsys) -> None:
+    raw = letter(body=COMPLETE_TICKET)
+    (workdir / "a.eml").write_bytes(raw)
+    main(["process", "a.eml", "--json"])
+    capsys.readouterr()
+    assert main(["show-letter", "1", "--raw"]) == 0
+    assert capsys.readouterr().out.encode() == raw
+    assert main(["show-letter", "1"]) == 0
+    details = json.loads(capsys.readouterr().out)
+    assert details["case"] == "TCM-000001" and details["status"] == "processed"
+    assert "raw" not in details
+
+
 def test_errors_are_clear_and_non_zero(workdir: Path, capsys) -> None:
     assert main(["process", "missing.eml"]) == 1
     assert "cannot read missing.eml" in capsys.readouterr().err
