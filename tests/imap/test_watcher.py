@@ -233,7 +233,8 @@ async def test_without_move_letters_are_copied_flagged_deleted_and_expunged(
     running = await idling(start_service, imap_settings(tmp_path, [box]))
     client.append_many(folder, [ticket(n) for n in range(3)])
     await until(lambda: len(client.uids(f"{folder}-processed")) == 3, 10, "three letters moved")
-    assert client.uids(folder) == []  # expunged, not just flagged \Deleted
+    # The copies appear before the originals are flagged and expunged: wait for the latter.
+    await until(lambda: client.uids(folder) == [], 10, "the originals expunged, not just flagged")
     await until(lambda: len(delivered(running.outbox)) == 3, 10, "three replies")
     assert all("$Partnerdesk" in f for f in client.flags(f"{folder}-processed").values())
 
