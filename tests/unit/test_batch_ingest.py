@@ -54,7 +54,7 @@ def test_r_mbx_1_a_letter_repeated_within_a_batch_is_processed_once(service) -> 
     )
 
 
-def test_a_batch_stores_each_letter_with_its_bytes_and_the_mailboxes_it_reached(service) -> None:
+def test_r_mbx_1_a_batch_stores_each_letter_with_its_bytes_and_every_mailbox(service) -> None:
     """R-MBX-1: the same letter reaching both mailboxes, in one batch or in two, is one
     letter recording both; the bytes are kept apart from the row (0007) and read back."""
     # Blind copies: only the envelope says which mailbox each copy reached.
