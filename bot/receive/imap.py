@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -88,6 +88,7 @@ class MailboxWatcher:
         self._status = ""
         self._status_at = 0.0
         self._failures = 0  # consecutive, for the backoff
+        self._failing_since: datetime | None = None  # the first of those failures
         self._me = holder  # this service, as named in the mailbox's lease
         self._holding = False
         self._held_until: datetime | None = None
@@ -121,6 +122,7 @@ class MailboxWatcher:
         leave = asyncio.Event()
         keeper = asyncio.create_task(self.keep_lease(stop, leave))
         imap: ImapSession | None = None
+        failure: str | None = None
         try:
             await self._health("connecting")
             imap = await self.connect()
@@ -133,15 +135,40 @@ class MailboxWatcher:
             self._holding = False
             log.warning("imap %s: %s; standing by", self.config.name, exc)
         except Exception as exc:
-            await self._retry_later(describe(exc), stop)
+            failure = describe(exc)
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
             if imap is not None:
                 await imap.close()
+        if failure is not None:
+            await self._retry_later(failure, stop, hand_over=True)
 
-    async def _retry_later(self, error: str, stop: asyncio.Event, *, record: bool = True):
+    async def _hand_over_if_cut_off(self) -> None:
+        """Release the lease once this service has failed to watch for a whole lease.
+
+        The database still answers (the lease is being renewed), but the mailbox does not:
+        another instance that can reach the server takes it over instead of standing by
+        behind a lease that is renewed while nothing is read. Alone, this service takes the
+        lease back at its next attempt.
+        """
+        now = self._clock.now()
+        if self._failing_since is None:
+            self._failing_since = now
+        elif self._holding and now - self._failing_since >= timedelta(
+            seconds=self.config.lease_seconds
+        ):
+            log.warning(
+                "imap %s: cannot watch the mailbox since %s; releasing it for another instance",
+                self.config.name,
+                self._failing_since.isoformat(timespec="seconds"),
+            )
+            await self.release_lease()
+
+    async def _retry_later(
+        self, error: str, stop: asyncio.Event, *, record: bool = True, hand_over: bool = False
+    ):
         self._failures += 1
         attempt = self._failures
         delay = backoff_delay(
@@ -156,6 +183,8 @@ class MailboxWatcher:
         )
         if record:
             await self._record_failure(error)
+        if hand_over:
+            await self._hand_over_if_cut_off()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=delay)
 
@@ -215,6 +244,7 @@ class MailboxWatcher:
             log.warning("imap %s: cannot release the lease: %s", self.config.name, exc)
 
     async def _stand_by(self, lease: imap_lease.Lease, stop: asyncio.Event) -> None:
+        self._failing_since = None  # a later lease starts its own count
         if lease.holder != self._standing_by_for:
             self._standing_by_for = lease.holder
             log.info(
@@ -233,6 +263,7 @@ class MailboxWatcher:
             # Only a full sync resets the backoff: a server that accepts the login and then
             # fails every time must not be hammered.
             self._failures = 0
+            self._failing_since = None
             await self._health("idle" if idle else "polling", success=True)
             if idle:
                 await imap.idle(stop)

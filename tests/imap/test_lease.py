@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import email
 import logging
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -150,3 +151,40 @@ async def test_import_refuses_a_mailbox_a_running_service_watches(
         assert holder(running.service) == running.service.holder  # untouched
     finally:
         other.engine.dispose()
+
+
+async def test_an_instance_cut_off_from_the_server_hands_the_mailbox_over(
+    dovecot, clients, folder, tmp_path, start_service, database_url, caplog
+) -> None:
+    """The holder reaches the database but not the IMAP server: once it has failed for a
+    whole lease it releases the mailbox, and an instance that can reach the server takes
+    it over instead of standing by behind a lease renewed while nothing is read.
+
+    Real time, not a shifted clock: the handover is between two clocks, and one shifted
+    by a lease would see the other's lease as run out."""
+    caplog.set_level(logging.INFO, logger="bot.receive.imap")
+    client = clients("support")
+    client.create(folder)
+    lease = {"lease_seconds": 2}
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    cut_off = mailbox_config(dovecot, "support", "support", folder, port=closed_port)
+    one = await start_service(
+        imap_settings(tmp_path, [cut_off], database_url, "outbox-1", imap=lease)
+    )
+    await until(lambda: "reconnecting in" in caplog.text, 10, "the first failed connection")
+    assert holder(one.service) == one.service.holder  # still renewed: the database answers
+
+    box = mailbox_config(dovecot, "support", "support", folder)
+    two = await start_service(imap_settings(tmp_path, [box], database_url, "outbox-2", imap=lease))
+    took = await until(lambda: holder(two.service) == two.service.holder, 10, "the handover")
+    assert "releasing it for another instance" in caplog.text
+    # Appended once the second watches (a letter found at its first look would be old mail).
+    await until(lambda: state(two.service, "support").status == "idle", 10, "the second idling")
+    client.append(folder, ticket(1))
+    await until(lambda: delivered(two.outbox), 10, "the letter answered by the second")
+    assert holder(two.service) == two.service.holder, "the cut-off instance took it back"
+    assert delivered(one.outbox) == []
+    assert letters(two.service) == cases(two.service) == 1
+    assert took < 5
