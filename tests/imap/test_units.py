@@ -7,12 +7,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from aioimaplib import aioimaplib
 from sqlalchemy import select
 
 from bot import cli
 from bot.app import build, imap_watchers
 from bot.receive.imap import WatcherConfig
 from bot.receive.imap_wire import (
+    ImapProtocol,
     backoff_delay,
     batches,
     parse_fetch,
@@ -47,6 +49,43 @@ def test_fetch_items_carry_uid_date_and_bytes_and_skip_unsolicited_flags() -> No
     assert [(i.uid, i.raw) for i in items] == [(7, b"(((\r\n"), (9, b"hi")]
     assert items[0].internaldate == datetime(2026, 3, 2, 5, 0, 7, tzinfo=UTC)
     assert items[1].internaldate == datetime(2026, 3, 2, 5, 0, 8, tzinfo=UTC)
+
+
+def _fed(protocol_class, response: bytes, chunk: int) -> list:
+    """What a protocol of this class hands a UID FETCH for `response` arriving in chunks."""
+
+    async def feed() -> list:
+        protocol = protocol_class(asyncio.get_running_loop())
+        protocol.state = aioimaplib.SELECTED
+        command = aioimaplib.FetchCommand("A1", "FETCH", loop=asyncio.get_running_loop())
+        protocol.pending_sync_command = command
+        for start in range(0, len(response), chunk):
+            protocol.data_received(response[start : start + chunk])
+        assert command.response is not None
+        return [command.response.result, *command.response.lines]
+
+    return asyncio.run(feed())
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096, 1 << 20])
+def test_the_protocol_reads_fetch_responses_as_aioimaplib_does_in_any_chunks(chunk) -> None:
+    """ImapProtocol replaces aioimaplib's data_received (which formatted every chunk for a
+    debug line); split anywhere (inside a literal, between CR and LF), it reads the same."""
+    letters = [b"Subject: one\r\n\r\n(((body\r\n", b"Subject: two\r\n\r\n" + b"x" * 9000]
+    response = (
+        b"".join(
+            b"* %d FETCH (UID %d BODY[] {%d}\r\n%s)\r\n" % (n, n + 10, len(raw), raw)
+            for n, raw in enumerate(letters, 1)
+        )
+        + b"* 3 EXISTS\r\nA1 OK Fetch completed.\r\n"
+    )
+    ours = _fed(ImapProtocol, response, chunk)
+    assert ours == _fed(aioimaplib.IMAP4ClientProtocol, response, chunk)
+    assert ours[0] == "OK"
+    assert [(item.uid, item.raw) for item in parse_fetch(ours[1:])] == [
+        (11, letters[0]),
+        (12, letters[1]),
+    ]
 
 
 def test_sizes_and_batches_by_count_and_bytes() -> None:
