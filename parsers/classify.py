@@ -12,8 +12,10 @@ from __future__ import annotations
 from parsers.signals import (
     EVENTS,
     FORM_MARKERS,
+    FORM_MARKERS_FOLDED,
     PIN_INTENT,
     SIGNALS,
+    SIGNALS_FOLDED,
     STATUS_QUERY,
     SUBJECT_MARKERS,
 )
@@ -60,15 +62,23 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     text = _haystack(letter)
     scores: dict[Kind, int] = {}
     reasons: list[str] = []
-    for kind, weight, pattern in SIGNALS:
-        if match := pattern.search(text):
+    folded = text.lower()
+    # Spans of the lowercased text are the original's when lowercasing kept every length
+    # (always for Cyrillic and Latin); otherwise the case-insensitive patterns are used.
+    same_spans = len(folded) == len(text)
+    haystack, signals = (folded, SIGNALS_FOLDED) if same_spans else (text, SIGNALS)
+    for kind, weight, pattern in signals:
+        if match := pattern.search(haystack):
+            found = text[match.start() : match.end()]
             scores[kind] = scores.get(kind, 0) + weight
-            reasons.append(f"{kind.value} +{weight}: «{' '.join(match.group(0).split())[:40]}»")
+            reasons.append(f"{kind.value} +{weight}: «{' '.join(found.split())[:40]}»")
     for kind, pattern in SUBJECT_MARKERS:
         if pattern.search(letter.subject):
             scores[kind] = scores.get(kind, 0) + 4
             reasons.append(f"{kind.value} +4: subject marker")
-    markers = sum(1 for m in FORM_MARKERS if m.search(text))
+    markers = sum(
+        1 for m in (FORM_MARKERS_FOLDED if same_spans else FORM_MARKERS) if m.search(haystack)
+    )
     if markers >= 3:
         scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
         reasons.append(f"license_request +6: {markers} Appendix 1 form markers")

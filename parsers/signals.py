@@ -102,3 +102,20 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+
+
+def _folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for a lowercased text, without re.I.
+
+    Case-insensitive matching folds every character of the text for every pattern; a
+    lowercased text is searched about 3 times faster. Only lowercase escapes (\\w, \\s, \\b,
+    \\d) survive lowercasing unchanged, so a pattern with another one is refused here.
+    """
+    if re.search(r"\\[A-Z]", pattern.pattern):
+        raise ValueError(f"pattern {pattern.pattern!r} has an uppercase escape")
+    return re.compile(pattern.pattern.lower(), pattern.flags & ~re.I)
+
+
+# What classify.score searches in `text.lower()`; tests check they find what the originals do.
+SIGNALS_FOLDED = tuple((kind, weight, _folded(pattern)) for kind, weight, pattern in SIGNALS)
+FORM_MARKERS_FOLDED = tuple(_folded(pattern) for pattern in FORM_MARKERS)

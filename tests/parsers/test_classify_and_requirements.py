@@ -244,3 +244,57 @@ def test_partner_staff_are_not_client_contacts() -> None:
     assert "Петров Петр Петрович" in contacts.reason
     prose = "Прошу закрепить клиента ООО «Альфа».\nСидоров Олег Ильич, sidorov@partner.ru\n"
     assert extract(letter(prose), Kind.PIN_REQUEST).fields["contacts"].status == FieldStatus.MISSING
+
+
+def _corpus_haystacks(corpus_root) -> list[str]:
+    from parsers.classify import _haystack
+    from parsers.errors import UnreadableLetter
+
+    texts = []
+    for line in (corpus_root / "index.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        try:
+            letter = parse_letter((corpus_root / line.split("\t")[0]).read_bytes())
+        except UnreadableLetter:
+            continue
+        texts.append(_haystack(letter))
+    for seed in sorted((corpus_root.parent.parent / "seeds").glob("*.txt")):
+        texts.append(seed.read_text(encoding="utf-8"))
+    return texts
+
+
+def test_r_mbx_9_signals_searched_in_lowercased_text_find_what_case_insensitive_ones_do(
+    corpus_root,
+) -> None:
+    """classify.score searches `text.lower()` with lowercased patterns (3× faster than
+    re.I); over the real corpus, the regulations and SHOUTED wording they match alike."""
+    from parsers.classify import score
+    from parsers.signals import FORM_MARKERS, FORM_MARKERS_FOLDED, SIGNALS, SIGNALS_FOLDED
+
+    shouted = (
+        "РЕСУРС СОТРУДНИКА ГО. ЗАЯВКА НА УЧАСТИЕ В ПАРТНЕРСКОЙ ПРОГРАММЕ, Р/СЧЁТ, БИК, ОГРН, "
+        "М.П., ИСХ. № 5. ПРОШУ ЗАКРЕПИТЬ клиента. Ошибка: НЕ РАБОТАЕТ. Service Desk, TRACKER."
+    )
+    texts = [shouted, *_corpus_haystacks(corpus_root)]
+    pairs = [(a[2], b[2]) for a, b in zip(SIGNALS, SIGNALS_FOLDED, strict=True)]
+    pairs += list(zip(FORM_MARKERS, FORM_MARKERS_FOLDED, strict=True))
+    matched = 0
+    for text in texts:
+        folded = text.lower()
+        if len(folded) != len(text):
+            continue  # score() uses the case-insensitive patterns for such a text
+        for original, lowered in pairs:
+            found = original.search(text)
+            assert (found and found.span()) == (
+                (again := lowered.search(folded)) and again.span()
+            ), (original.pattern, text[:80])
+            matched += found is not None
+    assert matched > 50
+    scores, reasons = score(parse_letter(_shouting_letter(shouted)), None)
+    assert scores[Kind.RESOURCE] >= 4 and any("РЕСУРС СОТРУДНИКА ГО" in r for r in reasons)
+
+
+def _shouting_letter(body: str) -> bytes:
+    return (
+        "From: a@b.ru\r\nTo: mail@technocom.tech\r\nSubject: =?utf-8?b?0JfQsNC/0YDQvtGB?=\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n"
+    ).encode()
