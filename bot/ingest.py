@@ -48,7 +48,11 @@ _ADDRESS_HEADERS = ("delivered-to", "x-original-to", "to", "cc")
 def _header_block(raw: bytes) -> Message | None:
     head = raw[: 256 * 1024]
     # Only the header block is parsed: the parser would otherwise split the whole body.
-    ends = [at for at in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if at >= 0]
+    crlf = head.find(b"\r\n\r\n")
+    # A bare-LF blank line counts only before the CRLF one: bounded, the search stops at the
+    # header block instead of scanning a CRLF letter's whole body for "\n\n".
+    lf = head.find(b"\n\n", 0, crlf if crlf >= 0 else len(head))
+    ends = [at for at in (crlf, lf) if at >= 0]
     if ends:
         head = head[: min(ends) + 2]
     try:

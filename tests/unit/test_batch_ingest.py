@@ -172,3 +172,20 @@ def test_a_batch_of_new_letters_asks_the_database_the_same_whatever_its_size(ser
     selects_for(1, 1000)  # the very first case also sets up the id counter
     # Senders, reply counts and reply keys are read once per batch, not once per letter.
     assert selects_for(3, 0) == selects_for(9, 100)
+
+
+def test_r_mbx_1_the_header_block_ends_at_the_first_blank_line_of_either_kind(service) -> None:
+    """Message-ID and subject (the duplicate key) come from the header block only: it ends
+    at the first blank line, CRLF or bare LF, whichever comes first."""
+    lf_letter = (
+        b"From: a@partner.ru\nSubject: lf\nMessage-ID: <lf@partner.ru>\n\n"
+        b"body\r\n\r\nSubject: not a header\r\n"
+    )
+    crlf_letter = (
+        b"From: a@partner.ru\r\nSubject: crlf\r\nMessage-ID: <crlf@partner.ru>\r\n\r\n"
+        b"body\n\nMessage-ID: <not-a-header@partner.ru>\n"
+    )
+    service.pipeline.ingest_many(_arrivals(service, lf_letter, crlf_letter))
+    with service.sessions() as session:
+        rows = session.execute(select(Letter.message_id, Letter.subject))
+        assert sorted(rows.all()) == [("<crlf@partner.ru>", "crlf"), ("<lf@partner.ru>", "lf")]
