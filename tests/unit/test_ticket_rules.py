@@ -281,3 +281,21 @@ def test_r_tkt_19_urgent_request_alerts_deputy_science_without_changing_priority
     )
     assert [a.role for a in decision.hq_alerts] == ["deputy_science"]
     assert decision.attrs["priority"] == "normal"
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("ВОПРОС РЕШЁН, можно закрывать", "solved"),
+        ("Ошибка ПОВТОРЯЕТСЯ после обновления", "not_solved"),
+        ("СПАСИБО!", "thanks_only"),
+        ("Когда БУДЕТ исправлено?", "status_query"),
+        ("Нужно СРОЧНО", "asks_urgent"),
+    ],
+)
+def test_r_tkt_10_r_tkt_12_feedback_is_read_whatever_the_letter_case(text, signal) -> None:
+    """The feedback patterns are lowercase and search the lowercased text (no re.I)."""
+    feedback = read_feedback(text)
+    assert getattr(feedback, signal)
+    others = {"solved", "not_solved", "thanks_only", "status_query", "asks_urgent"} - {signal}
+    assert not any(getattr(feedback, name) for name in others - {"asks_urgent"})
