@@ -308,13 +308,12 @@ def cmd_show_letter(args: argparse.Namespace) -> int:
     from bot.inspect import letter_details
 
     service = _service(args)
-    details = letter_details(service.sessions, args.letter_id)
+    details = letter_details(service.sessions, args.letter_id, raw=args.raw)
     if details is None:
         raise CliError(f"no letter {args.letter_id}")
     if args.raw:
-        sys.stdout.buffer.write(details.pop("raw"))
+        sys.stdout.buffer.write(details["raw"])
         return 0
-    details.pop("raw")
     print(json.dumps(details, ensure_ascii=False, default=str, indent=2))
     return 0
 

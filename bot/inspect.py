@@ -161,7 +161,10 @@ def format_case(details: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def letter_details(sessions: sessionmaker[Session], letter_id: int) -> dict[str, Any] | None:
+def letter_details(
+    sessions: sessionmaker[Session], letter_id: int, *, raw: bool = False
+) -> dict[str, Any] | None:
+    """The letter's metadata; with `raw`, its stored bytes too (read only when asked)."""
     with sessions() as session:
         letter = session.get(Letter, letter_id)
         if letter is None:
@@ -183,7 +186,7 @@ def letter_details(sessions: sessionmaker[Session], letter_id: int) -> dict[str,
             "from": letter.from_addr,
             "case": case.number if case else None,
             "result": letter.result,
-            "raw": letter.raw,
+            **({"raw": letter.raw} if raw else {}),
         }
 
 

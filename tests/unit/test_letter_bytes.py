@@ -71,3 +71,26 @@ def test_a_letter_read_outside_a_session_says_so(tmp_path) -> None:
         row = session.get(Letter, stored.letter_id)
     with pytest.raises(ValueError, match="read its bytes in a session"):
         row.raw  # noqa: B018 - the property is what is tested
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_show_letter_reads_the_bytes_only_when_they_are_printed(database, monkeypatch) -> None:
+    from bot.inspect import letter_details
+    from bot.store import letter_bytes
+
+    _engine, sessions, _bound = database
+    arrival = _arrival(2_000, 5)
+    [stored] = store_many(sessions, [arrival], OWN, NOW)
+    reads: list[int] = []
+    real = letter_bytes.get_bytes
+    monkeypatch.setattr(
+        letter_bytes,
+        "get_bytes",
+        lambda session, letter_id: reads.append(letter_id) or real(session, letter_id),
+    )
+    details = letter_details(sessions, stored.letter_id)
+    assert details is not None and "raw" not in details and details["size"] == len(arrival.raw)
+    assert reads == []
+    with_bytes = letter_details(sessions, stored.letter_id, raw=True)
+    assert with_bytes is not None and with_bytes["raw"] == arrival.raw
+    assert reads == [stored.letter_id]
