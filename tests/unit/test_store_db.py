@@ -327,3 +327,19 @@ def test_an_upgrade_that_would_break_references_changes_nothing_and_says_so(
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT raw FROM letters").scalar() == b"Hi!\r\n"
     engine.dispose()
+
+
+@pytest.mark.both_databases
+def test_every_migration_goes_down_to_the_empty_database_and_up_again(database_url: str) -> None:
+    """An operator rolling back a release runs `alembic downgrade`: each step must undo
+    its own upgrade even after the later ones ran. 0005 rebuilt `cases` on SQLite from a
+    reflection, which used to lose the name 0003's downgrade drops its foreign key by."""
+    engine = make_engine(database_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "head")
+    at_head = _schema(engine)
+    command.downgrade(config, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    command.upgrade(config, "head")
+    assert _schema(engine) == at_head
+    engine.dispose()

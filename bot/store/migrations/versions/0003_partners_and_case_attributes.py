@@ -60,8 +60,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The key is looked up: PostgreSQL databases upgraded by this file carry the server's
+    # own name for it (cases_partner_id_fkey), SQLite ones the name given above.
+    names = [
+        key["name"] or "fk_cases_partner_id"
+        for key in sa.inspect(op.get_bind()).get_foreign_keys("cases")
+        if key["constrained_columns"] == ["partner_id"]
+    ]
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_cases_partner_id", type_="foreignkey")
+        for name in names:
+            batch_op.drop_constraint(name, type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_cases_partner_id"))
         batch_op.drop_column("policy_version")
         batch_op.drop_column("attrs")
