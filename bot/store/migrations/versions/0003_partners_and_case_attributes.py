@@ -60,14 +60,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The key is looked up: PostgreSQL databases upgraded by this file carry the server's
-    # own name for it (cases_partner_id_fkey), SQLite ones the name given above.
+    # The key's name depends on who made it: this file names it, PostgreSQL names it itself
+    # (cases_partner_id_fkey) and a database the service created at head has it unnamed.
+    # It is looked up; on SQLite an unnamed one is given this file's name by the convention.
     names = [
         key["name"] or "fk_cases_partner_id"
         for key in sa.inspect(op.get_bind()).get_foreign_keys("cases")
         if key["constrained_columns"] == ["partner_id"]
     ]
-    with op.batch_alter_table("cases", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "cases", naming_convention={"fk": "fk_%(table_name)s_%(column_0_name)s"}
+    ) as batch_op:
         for name in names:
             batch_op.drop_constraint(name, type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_cases_partner_id"))
