@@ -1,0 +1,61 @@
+"""Russian word forms through pymorphy3: labels and cue words are matched by lemma.
+
+One analyser is loaded once per process (about 15 MB, shared by every letter); lemmas are
+cached because letters repeat the same few hundred words. Latin words and numbers pass
+through lowercased, so «СУБД», «PostgreSQL» and «1С» compare as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+import pymorphy3
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+
+
+@cache
+def _analyser() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The dictionary form of one word (`договора` → `договор`), lowercased, ё → е."""
+    low = word.lower().replace("ё", "е")
+    if not _CYRILLIC.search(low):
+        return low
+    return _analyser().parse(low)[0].normal_form.replace("ё", "е")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def lemmas(text: str) -> list[str]:
+    """The lemmas of every word of `text`, in order."""
+    return [lemma(w) for w in _WORD.findall(text)]
+
+
+def lemma_text(text: str) -> str:
+    """`text` as a space-joined string of lemmas, for phrase search by lemma."""
+    return " ".join(lemmas(text))
+
+
+def has_phrase(text: str, phrase: str) -> bool:
+    """True when the lemmas of `phrase` occur in `text` as consecutive words."""
+    needle = lemmas(phrase)
+    if not needle:
+        return False
+    hay = lemmas(text)
+    n = len(needle)
+    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def inflect(word: str, *grammemes: str) -> str:
+    """`word` in the given grammatical form (e.g. «указан», "femn"), or unchanged."""
+    parsed = _analyser().parse(word)[0]
+    form = parsed.inflect(set(grammemes))
+    return form.word if form is not None else word
