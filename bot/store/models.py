@@ -181,6 +181,12 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The claim's lease: past it, any sender takes the row back (0008,
+    # issue 19); columns added by a migration come last, as it adds them.
+    claim_until: Mapped[datetime | None]
+    # Set before a hand-over to a relay, cleared with its outcome: a recovered row with it
+    # set may have reached the relay, and is held for HQ instead of sent blindly again.
+    attempt_started_at: Mapped[datetime | None]
 
 
 class Deadline(Base):
@@ -204,6 +210,9 @@ class Deadline(Base):
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The claim's lease: past it (or once its claimant's process is gone), any tick runs
+    # the timer again (0008, issue 19).
+    claim_until: Mapped[datetime | None]
 
 
 class Partner(Base):
