@@ -102,6 +102,8 @@ def build(
             max_replies_per_hour=settings.mail.max_auto_replies_per_sender_per_hour,
             hq_roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
             at_risk_ratio=policy.sla.at_risk_ratio,
+            hq_staff=tuple(settings.hq.staff),
+            ack_unidentified_general_mail=settings.mail.ack_unidentified_general_mail,
         ),
         Renderer(timezone=calendar.primary.tz),
         clock,

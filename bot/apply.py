@@ -46,6 +46,10 @@ class ApplierConfig:
     # R-HQ-1: role → addresses; a role nobody holds falls back to hq_alerts_to.
     hq_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     at_risk_ratio: float = 0.75
+    # HQ staff addresses: never the recipient of a partner reply (R-NTF-3).
+    hq_staff: tuple[str, ...] = ()
+    # R-MBX-8 / D-36: acknowledge unidentified mail@ letters that match no kind.
+    ack_unidentified_general_mail: bool = False
 
 
 @dataclass(frozen=True, slots=True)

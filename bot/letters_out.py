@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.compose import OutgoingLetter
 from bot.outbox import queue, replies_in_last_hour
+from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
+from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded
 from bot.store.models import Case, Deadline, OutboxMessage, Partner
-from parsers.types import ParsedLetter
 
 if TYPE_CHECKING:
     from bot.apply import ApplierConfig, CaseContext
@@ -50,7 +51,8 @@ class LetterWriter:
             "case_number": case.number,
             "kind": case.kind,
             "state": case.state,
-            "topic": case.subject or "(без темы)",
+            # A reply quotes a bounded subject, whatever the letter's (R-NTF-3, issue 19).
+            "topic": bounded(case.subject or "(без темы)"),
             "company": self._config.company,
             "phone": self._config.phone,
             "reply_mailbox": self.reply_mailbox(case),
@@ -71,14 +73,35 @@ class LetterWriter:
     ) -> list[dict[str, Any]]:
         """Replies to a partner letter: to its sender, in its thread (R-THR-3, R-NTF-3)."""
         letter = ctx.letter
-        to = _reply_address(letter)
+        recipient = recipient_of(session, letter, ctx.identity, self.ours())
+        to, author = recipient.address, letter.from_addr
+        flags = list(ctx.flags)
+        if recipient.note:
+            self.event(
+                session,
+                case,
+                "reply-recipient",
+                ctx.letter_row.id,
+                {"rule": "R-NTF-3", "note": recipient.note},
+            )
+        if recipient.flag_hq:
+            flags.append(f"no_reply: {recipient.note}")
+        intents = decision.replies if to is not None else ()
+        if intents and self.unclassified(case, ctx):
+            # R-MBX-8: an unidentified letter at mail@ that matches no kind is not answered.
+            self.event(session, case, "unclassified", ctx.letter_row.id, {"rule": "R-MBX-8"})
+            intents = ()
+        # R-MBX-4: the author's replies are capped too, whichever of the partner's addresses
+        # they went to; an unidentified author is only ever answered at their own address.
+        reach = partner_addresses(session, ctx.identity) if intents and ctx.identity else None
         out: list[dict[str, Any]] = []
-        for intent in decision.replies:
+        for intent in intents:
+            assert to is not None
             context = {
                 **self.common_context(session, case),
                 "received_at": ctx.received_at,
                 # R-THR-6: a quoted number that does not exist is named in the reply.
-                "unknown_tags": list(ctx.unknown_tags),
+                "unknown_tags": list(ctx.unknown_tags[:MAX_UNKNOWN_TAGS]),
                 "right_mailbox": self._mailbox_of(ctx.wrong_mailbox),
                 **intent.context,
             }
@@ -96,9 +119,10 @@ class LetterWriter:
                 in_reply_to=letter.message_id,
                 references=tuple(references),
                 auto_submitted="auto-replied",
+                author=(author, reach) if reach is not None else None,
             )
         out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}")
-        for flag in ctx.flags:
+        for flag in flags:
             out += self.notify_hq(
                 session,
                 "hq_flag",
@@ -108,6 +132,29 @@ class LetterWriter:
                 role="admin",
             )
         return out
+
+    def ours(self) -> frozenset[str]:
+        """Our mailboxes and HQ: never the recipient of a partner reply (R-NTF-3, R-MBX-7)."""
+        config = self._config
+        roles = (address for addresses in config.hq_roles.values() for address in addresses)
+        return frozenset(
+            (
+                config.general_address,
+                config.support_address,
+                *config.hq_alerts_to,
+                *config.hq_staff,
+                *roles,
+            )
+        )
+
+    def unclassified(self, case: Case, ctx: CaseContext) -> bool:
+        """R-MBX-8 / D-36: an unidentified author at mail@ whose letter matches no kind."""
+        return (
+            not self._config.ack_unidentified_general_mail
+            and case.kind == "inquiry"
+            and case.mailbox == "general"
+            and ctx.identity is None
+        )
 
     def alerts(
         self, session: Session, case: Case, decision: Decision, origin: str
@@ -185,12 +232,19 @@ class LetterWriter:
         in_reply_to: str | None,
         references: tuple[str, ...],
         auto_submitted: str,
+        author: tuple[str, frozenset[str]] | None = None,
     ) -> list[dict[str, Any]]:
+        """`author`: who wrote the letter answered at another address, and that partner's
+        addresses, so the author's replies are capped as well as the recipient's."""
         now = self._clock.now()
         rendered = self._renderer.render(intent.template, context)
         status = "queued"
+        limit = self._config.max_replies_per_hour
         # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
-        over_limit = replies_in_last_hour(session, to, now) >= self._config.max_replies_per_hour
+        count = replies_in_last_hour(session, to, now)
+        if author is not None:
+            count = max(count, caused_in_last_hour(session, author[0], author[1], now))
+        over_limit = count >= limit
         # A case imported from old mail without replies (IMAP backfill) stays silent.
         if over_limit or (case.attrs or {}).get("replies_held"):
             status = "held"
@@ -218,6 +272,8 @@ class LetterWriter:
         )
         if row is None:
             return []
+        if author is not None:
+            note_caused(session, author[0])
         self._remember(session, case, row.message_id, fresh=True)
         self.event(
             session,
@@ -233,11 +289,8 @@ class LetterWriter:
                 "hq_held_replies",
                 f"held:{to}:{now:%Y%m%d%H}",
                 case,
-                {
-                    "address": to,
-                    "count": self._config.max_replies_per_hour,
-                    "limit": self._config.max_replies_per_hour,
-                },
+                # The replies this hour, this one included, not the limit (issue 19).
+                {"address": to, "count": count + 1, "limit": limit},
             )
         return out
 
@@ -275,17 +328,6 @@ class LetterWriter:
             now=now,
         )
         return [reply_json(row)] if row is not None else []
-
-
-def _reply_address(letter: ParsedLetter) -> str:
-    reply_to = letter.header("reply-to")
-    if reply_to:
-        from email.utils import getaddresses
-
-        addresses = [addr for _, addr in getaddresses([reply_to]) if "@" in addr]
-        if addresses:
-            return addresses[0].lower()
-    return letter.from_addr
 
 
 def reply_json(row: OutboxMessage) -> dict[str, Any]:

@@ -37,14 +37,21 @@ def tag_pattern(prefix: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){body}\s*[-–—_]?\s*(?:№\s*)?(\d{{1,9}})(?!\d)")
 
 
-def find_case_numbers(text: str, prefix: str, number_format: str) -> list[str]:
-    """Canonical case numbers tagged in `text`, in order of appearance, without repeats."""
-    found: list[str] = []
+# The most tags of one subject that are looked up (issue 19: 60 000 made-up numbers).
+MAX_TAGS = 20
+
+
+def find_case_numbers(
+    text: str, prefix: str, number_format: str, limit: int = MAX_TAGS
+) -> list[str]:
+    """Canonical case numbers tagged in `text`, in order of appearance, without repeats;
+    at most `limit` of them, each of which costs the caller a look-up."""
+    found: dict[str, None] = {}
     for match in tag_pattern(prefix).finditer(text):
-        number = number_format.format(seq=int(match.group(1)))
-        if number not in found:
-            found.append(number)
-    return found
+        found[number_format.format(seq=int(match.group(1)))] = None
+        if len(found) >= limit:
+            break
+    return list(found)
 
 
 @dataclass(frozen=True, slots=True)

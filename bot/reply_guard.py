@@ -1,0 +1,83 @@
+"""The database side of R-NTF-3 and R-MBX-4: whose addresses a reply may use, and how many
+replies one author's letters caused in the last hour (issue 19)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.outbox import PARTNER_REPLY_KINDS
+from bot.partners import Identity
+from bot.rules.recipients import Recipient, reply_recipient
+from bot.store.models import Letter, OutboxMessage, PartnerAddress
+from parsers.types import ParsedLetter
+
+# session.info key: author → replies their letters caused in the last hour.
+_CAUSED = "replies_caused_in_last_hour"
+# session.info key: partner id → registered addresses.
+_ADDRESSES = "partner_addresses"
+
+
+def partner_addresses(session: Session, identity: Identity | None) -> frozenset[str]:
+    """The registered addresses of the author's partner (read once per transaction)."""
+    if identity is None:
+        return frozenset()
+    known: dict[int, frozenset[str]] = session.info.setdefault(_ADDRESSES, {})
+    if identity.partner_id not in known:
+        known[identity.partner_id] = frozenset(
+            session.scalars(
+                select(PartnerAddress.email).where(PartnerAddress.partner_id == identity.partner_id)
+            )
+        )
+    return known[identity.partner_id]
+
+
+def recipient_of(
+    session: Session, letter: ParsedLetter, identity: Identity | None, ours: frozenset[str]
+) -> Recipient:
+    """R-NTF-3 for one letter; the registry is read only when Reply-To names someone else."""
+    reply_to = letter.header("reply-to")
+    registered = frozenset()
+    if reply_to and identity is not None:
+        registered = partner_addresses(session, identity)
+    return reply_recipient(
+        letter.header("from"),
+        letter.header("sender"),
+        reply_to,
+        ours=ours,
+        partner_addresses=registered,
+    )
+
+
+def caused_in_last_hour(
+    session: Session, author: str, addresses: frozenset[str], now: datetime
+) -> int:
+    """Partner replies in the last hour to any of `addresses` that letters of `author` caused.
+
+    Replies only ever go to the author or the author's partner's addresses (R-NTF-3), so
+    those addresses bound the search (`to_addr` is indexed; `from_addr` is not).
+    """
+    counted: dict[str, int] = session.info.setdefault(_CAUSED, {})
+    if author not in counted:
+        counted[author] = (
+            session.scalar(
+                select(func.count(OutboxMessage.id))
+                .join(Letter, Letter.id == OutboxMessage.letter_id)
+                .where(
+                    OutboxMessage.to_addr.in_(addresses | {author}),
+                    OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+                    OutboxMessage.created_at > now - timedelta(hours=1),
+                    Letter.from_addr == author,
+                )
+            )
+            or 0
+        )
+    return counted[author]
+
+
+def note_caused(session: Session, author: str) -> None:
+    counted: dict[str, int] = session.info.setdefault(_CAUSED, {})
+    if author in counted:
+        counted[author] += 1
