@@ -30,7 +30,59 @@ _ALIASES = {
     "unknown-8bit": "",
     "x-user-defined": "",
     "default": "",
+    "windows-874": "cp874",
+    "windows-31j": "cp932",
+    "x-mac-cyrillic": "mac-cyrillic",
+    "ks_c_5601": "euc_kr",
 }
+# The text charsets mail really declares, as Python names them (codecs.lookup(...).name).
+# Any other codec is refused: Python also registers `punycode` (quadratic to decode), `idna`
+# (raises UnicodeError), `rot13`, `zlib`, `base64` … under names a letter may declare.
+_ISO_8859 = {f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)}
+_WINDOWS = {f"cp{n}" for n in range(1250, 1259)}
+TEXT_CODECS = frozenset(
+    {
+        *_ISO_8859,
+        *_WINDOWS,
+        "ascii",
+        "utf-8",
+        "utf-8-sig",
+        "utf-7",
+        "utf-16",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "utf-32-le",
+        "utf-32-be",
+        "koi8-r",
+        "koi8-u",
+        "koi8-t",
+        "cp866",
+        "cp1125",
+        "cp850",
+        "cp437",
+        "cp874",
+        "tis-620",
+        "mac-cyrillic",
+        "mac-roman",
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "hz",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "shift_jis",
+        "cp932",
+        "euc_jp",
+        "euc_kr",
+        "cp949",
+        "iso2022_jp",
+        "iso2022_jp_1",
+        "iso2022_jp_2",
+        "iso2022_kr",
+    }
+)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([qQbB])\?([^?\s]*)\?=")
@@ -39,19 +91,30 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def codec_name(charset: str | None) -> str | None:
-    """A Python codec for a declared MIME charset, or None when unknown/absent."""
+    """A Python text codec for a declared MIME charset, or None when unknown, absent or not
+    a text charset (TEXT_CODECS): the caller then guesses, as for an undeclared one."""
     if not charset:
         return None
-    name = charset.strip().strip("\"'").lower()
+    name = charset.strip().strip("\"'").lower()[:64]
     name = _ALIASES.get(name, name)
     if not name:
         return None
     for candidate in (name, re.sub(r"-[ie]$", "", name)):  # iso-8859-8-i → iso-8859-8
         try:
-            return codecs.lookup(candidate).name
+            found = codecs.lookup(candidate).name
         except LookupError:
             continue
+        return found if found in TEXT_CODECS else None
     return None
+
+
+def unknown_charset(charset: str | None) -> str | None:
+    """The declared charset when it is neither absent nor a text charset we decode (a defect
+    worth noting: the text was guessed), else None."""
+    if charset is None or codec_name(charset) is not None:
+        return None
+    name = charset.strip().strip("\"'").lower()
+    return None if not name or name in _ALIASES else charset[:64]
 
 
 _LATIN = ("iso8859-1", "cp1252", "iso8859-15")
@@ -113,7 +176,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     if codec and codec not in ("ascii", "us-ascii"):
         try:
             text = data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             text = None
         if text is not None and codec in _LATIN and _looks_like_misread_cyrillic(text):
             # Old Russian clients label cp1251/koi8-r text as Latin-1: «Ïðèâåò».

@@ -10,9 +10,11 @@ memory (591 MiB peak and 5 s for a 67 MB letter with a 50 MB attachment, against
 from __future__ import annotations
 
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from email._encoded_words import decode_b  # what get_payload(decode=True) decodes with
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -26,7 +28,7 @@ from parsers.blobs import (
     restore_blobs,
     restore_text,
 )
-from parsers.charsets import decode_bytes, decode_header_value, header_text
+from parsers.charsets import decode_bytes, decode_header_value, header_text, unknown_charset
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
 from parsers.limits import DEFAULT_LIMITS, ParseLimits
@@ -147,8 +149,14 @@ def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
     return True
 
 
+def _payload_as_parsed(part: Message) -> object:
+    """The payload as parsed. get_payload() would decode 8-bit text with the declared charset
+    (whatever Python codec that names, e.g. quadratic `punycode`) only to be thrown away."""
+    return part._payload
+
+
 def _decoded_payload(part: Message, walk: _Walk) -> bytes:
-    blob = blob_of(part.get_payload(), walk.blobs)
+    blob = blob_of(_payload_as_parsed(part), walk.blobs)
     if blob is not None:  # only base64 bodies keep their token (_restore_runs)
         payload, defects = decode_base64(blob)
         for defect in defects:  # as get_payload(decode=True) records them
@@ -156,6 +164,28 @@ def _decoded_payload(part: Message, walk: _Walk) -> bytes:
         return payload
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
+
+
+def _text_payload(part: Message, walk: _Walk) -> bytes:
+    """A text body's bytes, at most what max_text_chars can use: a huge body is cut before
+    it is decoded, so a 50 MB one-line text is never copied whole (issue 19)."""
+    limit = walk.limits.max_text_chars * 4  # up to 4 bytes per character
+    encoded = 2 * limit  # base64 with its line breaks stays under twice its decoded size
+    payload = _payload_as_parsed(part)
+    blob = blob_of(payload, walk.blobs)
+    if blob is not None and len(blob) > encoded:
+        data = decode_base64(blob[: encoded - encoded % 4])[0]
+    elif blob is None and isinstance(payload, str) and len(payload) > encoded:
+        data = payload[:encoded].encode("ascii", "surrogateescape")
+        cte = _cte(part)
+        if cte == "base64":
+            data = decode_b(b"".join(data.splitlines()))[0]
+        elif cte == "quoted-printable":
+            data = quopri.decodestring(data)
+    else:
+        return _decoded_payload(part, walk)[:limit]
+    walk.defects.append("text part over the size limit: only its beginning was read")
+    return data[:limit]
 
 
 def _cte(part: Message) -> str:
@@ -166,7 +196,7 @@ def _add_attachment(
     part: Message, ctype: str, filename: str | None, walk: _Walk, origin: str
 ) -> None:
     limits = walk.limits
-    raw_payload = part.get_payload()
+    raw_payload = _payload_as_parsed(part)
     encoding = _cte(part)
     blob = blob_of(raw_payload, walk.blobs)
     # Estimate before decoding so that a huge part is hashed while streaming, not held.
@@ -255,7 +285,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         if ctype == "multipart/alternative" and isinstance(children, list):
             # Prefer the plain alternative; HTML only when the plain one is empty (R-MBX-5).
             plain = [c for c in children if c.get_content_type() == "text/plain"]
-            if plain and _decoded_payload(plain[0], walk).strip():
+            if plain and _text_payload(plain[0], walk).strip():
                 children = [c for c in children if c.get_content_type() != "text/html"]
         for child in children if isinstance(children, list) else []:
             if isinstance(child, Message):
@@ -263,7 +293,10 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         return
     filename = _filename(part)
     if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
-        text = decode_bytes(_decoded_payload(part, walk), part.get_content_charset())
+        charset = part.get_content_charset()
+        if (unknown := unknown_charset(charset)) is not None:
+            walk.defects.append(f"unknown charset {unknown!r}: the text was read as a guess")
+        text = decode_bytes(_text_payload(part, walk), charset)
         text = text[: walk.limits.max_text_chars]
         (walk.plain if ctype == "text/plain" else walk.html).append(text)
         return
