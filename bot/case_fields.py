@@ -15,6 +15,7 @@ def serialise_fields(request: RequestData) -> dict[str, Any]:
             "raw": value.raw,
             "value": value.value,
             "reason": value.reason,
+            "confidence": value.confidence,
             "evidence": (
                 {"source": value.evidence.source, "excerpt": value.evidence.excerpt}
                 if value.evidence
@@ -45,5 +46,6 @@ def deserialise_fields(stored: dict[str, Any]):
             value=item.get("value"),
             reason=item.get("reason", ""),
             evidence=Evidence(evidence["source"], evidence["excerpt"]) if evidence else None,
+            confidence=item.get("confidence", 1.0),
         )
     return fields

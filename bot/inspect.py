@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
 from bot.store.models import Case, CaseEvent, Deadline, Letter, OutboxMessage
+from parsers.types import LOW_CONFIDENCE
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -67,6 +68,13 @@ def case_details(sessions: sessionmaker[Session], number: str) -> dict[str, Any]
             "updated_at": _iso(case.updated_at),
             "missing": case.missing,
             "invalid": case.invalid,
+            # Fields read with low confidence: HQ checks them before trusting the case.
+            "uncertain": sorted(
+                code
+                for code, item in case.fields.items()
+                # A warning is already shown with its reason; a doubtful valid value is not.
+                if item.get("status") == "valid" and item.get("confidence", 1.0) < LOW_CONFIDENCE
+            ),
             "quarantine_reason": case.quarantine_reason,
             # Kind-specific state: due dates, checklists, HQ flags (R-HQ-11).
             "attrs": case.attrs or {},
@@ -135,6 +143,12 @@ def format_case(details: dict[str, Any]) -> str:
         lines.append(f"  QUARANTINED: {details['quarantine_reason']}")
     if details["missing"] or details["invalid"]:
         lines.append(f"  missing: {details['missing']}  invalid: {details['invalid']}")
+    for code in details.get("uncertain") or []:
+        item = details["fields"][code]
+        lines.append(
+            f"  check: {code} read with low confidence as «{item.get('raw') or item.get('value')}»"
+            f" (from: {item.get('evidence') or 'no evidence'})"
+        )
     if flags := [f for f in details["attrs"].get("flags") or [] if f]:
         lines.append(f"  flags: {', '.join(flags)}")
     lines.append("  letters:")

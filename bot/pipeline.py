@@ -374,6 +374,7 @@ class Pipeline:
             case, answered = route_unthreaded(session, self, ctx, classification)
             if answered is not None:
                 return self._answered(letter_row, classification, answered, hold_replies)
+        uncertain: list[str] = []
         if case is not None:
             if kind in FOLLOWUP_KINDS:
                 # A software list, extension, report or document letter is read and
@@ -387,6 +388,7 @@ class Pipeline:
                 merged = merge_fields(case.fields, serialise_fields(request))
                 findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
             facts = self._facts(case.kind, findings, merged, ctx, classification, request)
+            uncertain = list(findings.uncertain)
             decision = self._rules.followup(view_of(case), facts, SessionLookups(session))
             if decision.split_from is None:
                 self._applier.update_case(session, ctx, case, decision)
@@ -400,7 +402,9 @@ class Pipeline:
                 letter, kind, received_at=received_at
             )
             fields = serialise_fields(request)
-            facts = self._facts(kind.value, check(request), fields, ctx, classification, request)
+            findings = check(request)
+            uncertain = list(findings.uncertain)
+            facts = self._facts(kind.value, findings, fields, ctx, classification, request)
             decision = self._rules.new_case(facts, SessionLookups(session))
             case = self._applier.open_case(session, ctx, decision)
         replies = self._applier.flush_replies(session, case, ctx, decision)
@@ -415,6 +419,7 @@ class Pipeline:
             replies=replies,
             confidence=classification.confidence,
             reasons=list(classification.reasons),
+            uncertain=uncertain,
         )
         self._finish(letter_row, result, case, hold_replies=hold_replies)
         return result

@@ -23,6 +23,8 @@ class LetterResult:
     warnings: list[dict[str, str]] = field(default_factory=list)
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
+    # Required fields read with low confidence: HQ checks them before trusting the case.
+    uncertain: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -39,4 +41,5 @@ class LetterResult:
             "warnings": self.warnings,
             "confidence": self.confidence,
             "reasons": self.reasons,
+            "uncertain": self.uncertain,
         }

@@ -41,11 +41,20 @@ class Context:
     def body(self) -> str:
         return "\n".join(s.text for s in self.sources if s.name != "subject")
 
-    def put(self, code: str, check: Check, hit: Hit | None = None, raw: str = "") -> None:
+    def put(
+        self,
+        code: str,
+        check: Check,
+        hit: Hit | None = None,
+        raw: str = "",
+        confidence: float | None = None,
+    ) -> None:
         """Store a field once; an earlier (higher precedence) value wins."""
         if code in self.fields and self.fields[code].status != FieldStatus.MISSING:
             return
         evidence = Evidence(hit.source, hit.excerpt[:300], hit.line or None) if hit else None
+        if confidence is None:
+            confidence = default_confidence(check, hit)
         self.fields[code] = FieldValue(
             code=code,
             status=check.status,
@@ -54,6 +63,7 @@ class Context:
             reason=check.reason,
             evidence=evidence,
             reason_code=check.code,
+            confidence=confidence,
         )
 
     def put_evidence(self, code: str, check: Check, source: str, excerpt: str, raw: str) -> None:
@@ -61,6 +71,22 @@ class Context:
 
     def source_text(self, name: str) -> str:
         return next((s.text for s in self.sources if s.name == name), "")
+
+
+def default_confidence(check: Check, hit: Hit | None) -> float:
+    """How sure a reading is by where it came from, unless the reader says otherwise.
+
+    A value on a labelled line of the letter or of a text attachment is the partner's own
+    statement; one found without a line (a prose cue, a whole-text search) or in the
+    subject is a reading of ours; a value with no evidence at all is a default.
+    """
+    if check.status == FieldStatus.MISSING:
+        return 1.0
+    if hit is None:
+        return 0.5
+    if hit.source == "subject":
+        return 0.7
+    return 0.95 if hit.line else 0.75
 
 
 def sources_of(letter: ParsedLetter) -> list[Source]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parsers.types import FieldStatus, Kind, RequestData
+from parsers.types import LOW_CONFIDENCE, FieldStatus, Kind, RequestData
 
 _REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.PIN_REQUEST: (
@@ -75,6 +75,8 @@ class Findings:
     missing: tuple[str, ...]
     invalid: tuple[Invalid, ...]
     warnings: tuple[Invalid, ...] = ()
+    # Required fields read with low confidence (LOW_CONFIDENCE): HQ sees them (issue 18).
+    uncertain: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -165,4 +167,15 @@ def check(
         for code, value in request.fields.items()
         if value.status == FieldStatus.VALID_WITH_WARNING
     )
-    return Findings(tuple(missing), tuple(invalid), warnings)
+    return Findings(tuple(missing), tuple(invalid), warnings, uncertain(request, required))
+
+
+def uncertain(request: RequestData, required: tuple[str, ...]) -> tuple[str, ...]:
+    """Required fields that were read, but with low confidence: shown to HQ, not trusted."""
+    return tuple(
+        code
+        for code in required
+        if (value := request.fields.get(code)) is not None
+        and value.status != FieldStatus.MISSING
+        and value.confidence < LOW_CONFIDENCE
+    )

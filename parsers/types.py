@@ -170,6 +170,13 @@ class FieldValue:
     evidence: Evidence | None = None
     # Machine reason for invalid/warning: length, checksum, format, type_mismatch, cross_check.
     reason_code: str = ""
+    # How sure the reading is (0..1): a value under its own label is sure; one taken from
+    # prose, the subject or a default is less so, and HQ is shown it (LOW_CONFIDENCE).
+    confidence: float = 1.0
+
+
+# Below this a required field's reading is listed for HQ instead of silently trusted.
+LOW_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)

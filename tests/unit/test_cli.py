@@ -184,3 +184,24 @@ def test_reprocess_and_release_commands(workdir: Path, capsys) -> None:
     assert "no letter 99" in capsys.readouterr().err
     assert main(["outbox", "--release", "1"]) == 1
     assert "is not held" in capsys.readouterr().err
+
+
+def test_show_lists_required_fields_read_with_low_confidence(workdir: Path, capsys) -> None:
+    """Issue 18: a doubtful reading of a required field is shown to HQ, not trusted silently."""
+    import sqlite3
+
+    (workdir / "a.eml").write_bytes(letter(body=COMPLETE_TICKET))
+    main(["process", "a.eml", "--json"])
+    [item] = _json_lines(capsys)
+    assert item["uncertain"] == []  # every field of the complete ticket stands under a label
+    database = sqlite3.connect(workdir / "var" / "partnerdesk.sqlite3")
+    [(raw_fields,)] = database.execute("SELECT fields FROM cases").fetchall()
+    fields = json.loads(raw_fields)
+    fields["legal_entity"]["confidence"] = 0.4
+    database.execute("UPDATE cases SET fields = ?", (json.dumps(fields, ensure_ascii=False),))
+    database.commit()
+    database.close()
+    assert main(["show", "TCM-000001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["uncertain"] == ["legal_entity"]
+    assert main(["show", "TCM-000001"]) == 0
+    assert "check: legal_entity read with low confidence" in capsys.readouterr().out
