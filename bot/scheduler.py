@@ -2,14 +2,19 @@
 
 APScheduler only calls tick on an interval (and once at start, to catch up after downtime):
 it holds no business state, so a restart loses nothing.
+
+Timers are claimed a small batch at a time with a lease (bot/store/claims.py), and every
+tick first takes back the claims of a crashed tick (issue 19). Running a timer is one
+transaction whose first write marks it `done` on condition that the claim is still this
+tick's: its effects and that mark commit together, so a timer interrupted before the commit
+runs again, and one that committed never does.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -19,10 +24,16 @@ from bot.apply import Applier
 from bot.clock import Clock, as_utc
 from bot.lookups import SessionLookups
 from bot.rules.dispatch import Rules
-from bot.store.claims import claim_due
+from bot.store.claims import claim_due, claimant, release_stale, still_ours
 from bot.store.models import Case, Deadline
 
 log = logging.getLogger(__name__)
+
+# Timers claimed at once, and how long the claim holds: a timer runs in milliseconds, so a
+# batch is done long before its lease ends, and a crash strands a few for two minutes at most
+# (at once when the crashed claimant was a process of this host).
+CLAIM_BATCH = 20
+CLAIM_LEASE = timedelta(minutes=2)
 
 
 @dataclass(slots=True)
@@ -52,7 +63,7 @@ class Ticker:
         self._applier = applier
         self._rules = rules
         self._clock = clock
-        self._worker = f"{worker}:{uuid.uuid4().hex[:8]}"
+        self._worker = claimant(worker)
 
     def _claim(self, now: datetime, limit: int) -> list[int]:
         return claim_due(
@@ -64,6 +75,7 @@ class Ticker:
             worker=self._worker,
             now=now,
             limit=limit,
+            lease=CLAIM_LEASE,
         )
 
     def _calendar_alerts(self) -> list[dict[str, Any]]:
@@ -86,29 +98,58 @@ class Ticker:
             return out
 
     def tick(self, now: datetime | None = None, limit: int = 500) -> TickResult:
-        """Run every deadline due by `now`, oldest first (R-CAL-11 catch-up)."""
+        """Run every deadline due by `now` (at most `limit`), oldest first (R-CAL-11 catch-up)."""
         now = as_utc(now) if now else self._clock.now()
         result = TickResult()
-        for deadline_id in self._claim(now, limit):
-            try:
-                result.replies += self._run(deadline_id, now)
-                result.done += 1
-            except Exception:
-                log.exception("deadline %s failed; it stays visible as failed", deadline_id)
-                with self._sessions.begin() as session:
-                    session.execute(
-                        update(Deadline)
-                        .where(Deadline.id == deadline_id)
-                        .values(status="failed", done_at=now)
-                    )
-                result.failed += 1
+        released = release_stale(
+            self._sessions, Deadline, ready="pending", claimed="running", now=now
+        )
+        if released:
+            log.warning("took back %s timers a stopped tick had claimed", len(released))
+        claimed = 0
+        while claimed < limit:
+            batch = self._claim(now, min(CLAIM_BATCH, limit - claimed))
+            if not batch:
+                break
+            claimed += len(batch)
+            for deadline_id in batch:
+                self._run_one(deadline_id, now, result)
         result.replies += self._calendar_alerts()
         return result
 
-    def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]]:
+    def _run_one(self, deadline_id: int, now: datetime, result: TickResult) -> None:
+        try:
+            replies = self._run(deadline_id, now)
+        except Exception:
+            log.exception("deadline %s failed; it stays visible as failed", deadline_id)
+            with self._sessions.begin() as session:
+                mine = still_ours(Deadline, deadline_id, claimed="running", worker=self._worker)
+                session.execute(update(Deadline).where(*mine).values(status="failed", done_at=now))
+            result.failed += 1
+            return
+        if replies is None:
+            log.warning("deadline %s was taken back from this tick; its taker runs it", deadline_id)
+            return
+        result.replies += replies
+        result.done += 1
+
+    def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]] | None:
+        """The timer's effects and its `done` mark in one transaction; None when the claim
+        is no longer this tick's (its lease ran out and another tick took it)."""
         from bot.pipeline import view_of
 
         with self._sessions.begin() as session:
+            # The first write: from here the row is locked (SQLite: the database) until the
+            # commit, so a tick taking the claim back waits and then finds it done.
+            mine = still_ours(Deadline, deadline_id, claimed="running", worker=self._worker)
+            marked = session.execute(
+                update(Deadline)
+                .where(*mine)
+                .values(status="done", done_at=now, claim_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            if marked.rowcount != 1:
+                return None
             deadline = session.get(Deadline, deadline_id)
             assert deadline is not None
             case = session.get(Case, deadline.case_id)
@@ -130,6 +171,4 @@ class Ticker:
                     session, case, decision, details=details, keep_findings=True
                 )
                 replies = self._applier.scheduled_replies(session, case, decision, deadline)
-            deadline.status = "done"
-            deadline.done_at = now
             return replies
