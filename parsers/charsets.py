@@ -275,7 +275,10 @@ def decode_header_value(value: object, hint: str | None = None) -> str:
     text = _unescape_8bit(text, hint)
     if "=?" in text:
         try:
-            parts = decode_header(text)
+            # Unfold first (RFC 5322 §2.2.3): the stdlib decodes line by line and drops the
+            # white space that starts a folded line, so «в?=\r\n GeoPackage» lost its space.
+            # Between two encoded words it still drops the space, as RFC 2047 §6.2 says.
+            parts = decode_header(re.sub(r"\r?\n[ \t]", " ", text))
             decoded = "".join(
                 part if isinstance(part, str) else decode_bytes(part, cs) for part, cs in parts
             )
