@@ -399,14 +399,23 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
     role = args.mailbox
+    settings = load_settings(args.config)
+    boxes = settings.mailboxes
     if role is None:
-        boxes = load_settings(args.config).mailboxes
         own = {boxes.general_address: "general", boxes.support_address: "support"}
         roles = mailbox_roles(
             Arrival(raw=raw, received_at=SystemClock().now()), address_headers(raw), own
         )
         role = roles[0] if roles else None
-    report = parse_report(raw, role, received_at=args.at or SystemClock().now())
+    # R-MBX-7: the vendor's own domain and HQ staff are never read as partner requests.
+    staff = {*settings.hq.staff, *(a for group in settings.hq.roles.values() for a in group)}
+    report = parse_report(
+        raw,
+        role,
+        received_at=args.at or SystemClock().now(),
+        own_domains=(boxes.domain,),
+        hq_staff=tuple(staff),
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, default=str, indent=2))
         return 0

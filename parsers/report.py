@@ -5,6 +5,7 @@ No database and no clock: HQ staff use it to see why the bot decided what it did
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from parsers.auto import is_automatic
@@ -12,8 +13,18 @@ from parsers.classify import classify
 from parsers.errors import UnreadableLetter
 from parsers.extract import extract
 from parsers.letter import parse_letter
-from parsers.requirements import check
-from parsers.types import FieldValue, ParsedLetter
+from parsers.requirements import Findings, check
+from parsers.signals_hq import case_numbers, hq_command, is_hq_sender
+from parsers.signals_tone import offensive
+from parsers.types import (
+    NEW_CASE_KINDS,
+    Classification,
+    FieldStatus,
+    FieldValue,
+    Kind,
+    ParsedLetter,
+    RequestData,
+)
 
 
 def _field(value: FieldValue) -> dict[str, object]:
@@ -49,21 +60,70 @@ def _letter(letter: ParsedLetter) -> dict[str, object]:
     }
 
 
+def _not_a_request(letter: ParsedLetter, automatic: str | None) -> Classification:
+    """Automatic mail is ignored (R-MBX-3); HQ mail is a command or ignored (R-MBX-7, R-HQ-5)."""
+    if automatic is not None:
+        return Classification(Kind.IGNORED, 1.0, (f"automatic: {automatic} (R-MBX-3)",))
+    command = hq_command(letter)
+    if command is not None:
+        return Classification(Kind.HQ_COMMAND, 0.9, (f"{command} (R-MBX-7, R-HQ-5)",))
+    why = "HQ internal letter, no case and no command (R-MBX-7)"
+    return Classification(Kind.IGNORED, 0.9, (why,))
+
+
+def _case_no(letter: ParsedLetter) -> FieldValue | None:
+    """The case a letter outside its thread names (R-THR-4 steps 2–3), look-alikes normalised."""
+    numbers = case_numbers(f"{letter.subject}\n{letter.new_text}")
+    if not numbers:
+        return None
+    return FieldValue("case_no", FieldStatus.VALID, raw=numbers[0], value=numbers[0])
+
+
 def parse_report(
     raw: bytes,
     mailbox_role: str | None,
     *,
     thread_kind: str | None = None,
     received_at: datetime | None = None,
+    own_domains: Collection[str] = (),
+    hq_staff: Collection[str] = (),
 ) -> dict[str, object]:
-    """Kind, confidence, reasons, fields with evidence, missing, invalid, warnings, attachments."""
+    """Kind, confidence, reasons, fields with evidence, missing, invalid, warnings, attachments.
+
+    `own_domains` and `hq_staff` come from the settings (`mailboxes.domain`, `hq.staff`):
+    a letter from them is HQ's, never a partner request (R-MBX-7).
+    """
     try:
         letter = parse_letter(raw)
     except UnreadableLetter as exc:
         return {"kind": None, "error": str(exc)}
-    verdict = classify(letter, mailbox_role, thread_kind=thread_kind)
-    request = extract(letter, verdict.kind, received_at=received_at)
-    findings = check(request, in_thread=thread_kind is not None)
+    automatic = is_automatic(letter)
+    hq = automatic is None and is_hq_sender(letter, own_domains, hq_staff)
+    flags: list[str] = []
+    if automatic is not None or hq:
+        verdict = _not_a_request(letter, automatic)
+        request = RequestData(verdict.kind)
+        findings = Findings((), ())
+        flags.append("automatic" if automatic is not None else "from_hq_staff")
+    else:
+        verdict = classify(letter, mailbox_role, thread_kind=thread_kind)
+        request = extract(letter, verdict.kind, received_at=received_at)
+        findings = check(request, in_thread=thread_kind is not None)
+        if verdict.wrong_mailbox:
+            flags.append("wrong_mailbox")
+        if verdict.kind not in NEW_CASE_KINDS and (case_no := _case_no(letter)) is not None:
+            request.fields.setdefault("case_no", case_no)
+        if (rude := offensive(f"{letter.subject}\n{letter.new_text}")) is not None:
+            flags.append("offensive")
+            verdict = Classification(
+                verdict.kind,
+                verdict.confidence,
+                (*verdict.reasons, f"possibly offensive: {rude} (R-TKT-17)"),
+                verdict.wrong_mailbox,
+                verdict.ambiguous,
+                verdict.candidates,
+                verdict.event,
+            )
     return {
         "kind": verdict.kind.value,
         "confidence": verdict.confidence,
@@ -72,9 +132,9 @@ def parse_report(
         "candidates": [k.value for k in verdict.candidates],
         "wrong_mailbox": verdict.wrong_mailbox,
         "event": verdict.event,
-        "automatic": is_automatic(letter),
+        "automatic": automatic,
         "fields": {code: _field(value) for code, value in request.fields.items()},
-        "flags": list(request.flags),
+        "flags": list(dict.fromkeys([*request.flags, *flags])),
         "missing": list(findings.missing),
         "invalid": [{"field": i.field, "reason": i.reason} for i in findings.invalid],
         "warnings": [{"field": w.field, "reason": w.reason} for w in findings.warnings],

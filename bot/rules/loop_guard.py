@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from parsers.auto import is_automatic
+from parsers.auto_content import bounce
 from parsers.types import ParsedLetter
 
 _DAEMON_SENDER = re.compile(
@@ -39,8 +40,13 @@ def automatic_reason(letter: ParsedLetter, own_addresses: frozenset[str]) -> str
 
 
 def is_bounce(letter: ParsedLetter) -> bool:
-    """A delivery failure report: answering it is pointless, but HQ must hear of it."""
-    return letter.content_type == "multipart/report" or bool(
+    """A delivery failure report: answering it is pointless, but HQ must hear of it.
+
+    Besides the report formats, the fixed texts of MTAs that send none (`bounce`).
+    """
+    if letter.content_type == "multipart/report" or bounce(letter) is not None:
+        return True
+    return bool(
         _DAEMON_SENDER.match(letter.from_addr.lower())
         and re.search(
             r"undeliver|deliver\w* (?:status|fail)|returned|недостав", letter.subject, re.I
