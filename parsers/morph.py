@@ -17,7 +17,8 @@ _CYRILLIC = re.compile(r"[а-яё]", re.I)
 
 
 @cache
-def _analyser() -> pymorphy3.MorphAnalyzer:
+def analyser() -> pymorphy3.MorphAnalyzer:
+    """The one analyser of this process (its dictionary is loaded on first use)."""
     return pymorphy3.MorphAnalyzer()
 
 
@@ -27,7 +28,7 @@ def lemma(word: str) -> str:
     low = word.lower().replace("ё", "е")
     if not _CYRILLIC.search(low):
         return low
-    return _analyser().parse(low)[0].normal_form.replace("ё", "е")
+    return analyser().parse(low)[0].normal_form.replace("ё", "е")
 
 
 def words(text: str) -> list[str]:
@@ -56,6 +57,6 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 def inflect(word: str, *grammemes: str) -> str:
     """`word` in the given grammatical form (e.g. «указан», "femn"), or unchanged."""
-    parsed = _analyser().parse(word)[0]
+    parsed = analyser().parse(word)[0]
     form = parsed.inflect(set(grammemes))
     return form.word if form is not None else word

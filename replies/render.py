@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from replies.grammar import need, not_given
 from replies.labels import (
     field_help,
     kind_title,
@@ -69,6 +70,8 @@ class Renderer:
         )
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
+        self._env.filters["not_given"] = not_given
+        self._env.filters["need"] = need
         self._env.filters["local_iso"] = lambda value: self.format_local(
             datetime.fromisoformat(value)
         )

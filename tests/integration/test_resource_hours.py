@@ -100,7 +100,7 @@ def test_r_res_2_r_res_4_clarification_then_review_then_hq_question(service, fro
     assert (incomplete.state, incomplete.missing) == ("needs_info", ["estimated_hours"])
     text = texts(partner_replies(incomplete))
     assert "не проводят настроек без заранее проведенной подготовительной работы" in text
-    assert "• Оценка мероприятия в часах — не указано. Пример: 24 часа." in text
+    assert "• Оценка мероприятия в часах — не указана. Пример: 24 часа." in text
     at(frozen_clock, 2026, 3, 3, 9, 0)
     answer = deliver(
         service,

@@ -55,7 +55,7 @@ def test_r_ntf_4_deadlines_are_absolute_with_time_zone() -> None:
 
 def test_r_val_7_clarification_names_label_problem_and_example() -> None:
     reply = Renderer().render("clarification", {**COMMON, **PARTNER["clarification"]})
-    assert "ИНН клиента — не указано. Пример: 7204196795" in reply.text
+    assert "ИНН клиента — не указан. Пример: 7204196795" in reply.text
     assert "контрольная сумма ИНН не сходится (в письме: «7204196796»)" in reply.text
 
 
