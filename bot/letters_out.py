@@ -343,9 +343,18 @@ def reply_json(row: OutboxMessage) -> dict[str, Any]:
     }
 
 
-def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
+class CaseAttrs(dict[str, Any]):
+    """A case's attributes in a template: one not set yet reads as None. Attributes come
+    with the case's progress (`last_hq_action_at` only after an HQ action), and a status
+    question may meet any state (issue 19: a fresh ticket's status reply was quarantined)."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+def _instants(attrs: dict[str, Any]) -> CaseAttrs:
     """Attributes for templates: ISO strings of `*_at`/`*_until` keys become datetimes."""
-    out = dict(attrs)
+    out = CaseAttrs(attrs)
     for key, value in attrs.items():
         if isinstance(value, str) and key.endswith(("_at", "_until")):
             try:
