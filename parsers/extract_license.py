@@ -1,51 +1,44 @@
-"""License request fields (§3.5): the Appendix 1 form in the body, a DOCX or a PDF."""
+"""License request fields (§3.5): the Appendix 1 form in the body, a DOCX, a PDF or a scan.
+
+Each source is cut into the form's parts (license_sections): the project rows give the
+software, the end customers and their INNs; the applicant's part («Данные участника») gives
+the applicant's requisites and the head's signature line. A requisite is read from the
+applicant's part first, then from the rest of the form (a letterhead), never from a
+project row or from the sender's e-mail signature.
+"""
 
 from __future__ import annotations
 
-import re
-
-from parsers.contacts import check_email, check_phone
 from parsers.context import Context
-from parsers.dates import DATE_PATTERN, check_date
+from parsers.dates import check_date
 from parsers.labels import LICENSE_LABELS, Hit, find_labelled
-from parsers.license_form import project_rows, purpose, signatory
-from parsers.types import AttachmentClass, FieldStatus
-from parsers.validate import (
-    MISSING,
-    Check,
-    check_account,
-    check_bik,
-    check_corr_account,
-    check_inn,
-    check_kpp,
-    check_ogrn,
-    check_text,
-    is_placeholder,
-    ok,
-    warn,
-)
+from parsers.license_form import purpose, signatory
+from parsers.license_phones import put_phones
+from parsers.license_project import Row, project_rows
+from parsers.license_requisites import put_requisites
+from parsers.license_scan import form_scans
+from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
+from parsers.types import FieldStatus
+from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, warn
 
 
 def extract_license(ctx: Context) -> None:
-    hits = find_labelled([s for s in ctx.sources if s.name != "subject"], LICENSE_LABELS)
-    project_rows(ctx, hits)
+    parts = [split_form(s) for s in ctx.sources if s.name != "subject"]
+    applicant = [p.applicant for p in parts if p.applicant.text.strip()]
+    rest = [p.rest for p in parts]
+    hits = find_labelled(applicant, LICENSE_LABELS)
+    for code, hit in find_labelled(rest, LICENSE_LABELS).items():
+        hits.setdefault(code, hit)
+    _project(ctx, parts)
     purpose(ctx)
-    if hit := hits.get("inn_kpp"):
-        inn, _, kpp = hit.raw.partition("/")
-        hits.setdefault("inn", Hit("inn", inn, hit.source, hit.line, hit.excerpt))
-        hits.setdefault("kpp", Hit("kpp", kpp, hit.source, hit.line, hit.excerpt))
-    if hit := hits.get("bank_account"):
-        account, _, bank = hit.raw.partition(" в ")
-        hits["bank_account"] = Hit("bank_account", account, hit.source, hit.line, hit.excerpt)
-        if bank.strip() and "bank_name" not in hits:
-            hits["bank_name"] = Hit("bank_name", bank, hit.source, hit.line, hit.excerpt)
-    _requisites(ctx, hits)
-    signatory(ctx, hits.get("signatory"))
-    scans = [
-        a.filename
-        for a in ctx.letter.attachments
-        if a.cls in (AttachmentClass.SCAN, AttachmentClass.SIGNATURE)
-    ]
+    if found := applicant_name(parts, hits):
+        name, hit = found
+        ctx.put("applicant_name", check_text(name, 2), hit)
+    put_requisites(ctx, hits)
+    put_phones(ctx, hits)
+    _outgoing(ctx, parts)
+    signatory(ctx, hits.get("signatory"), applicant or rest)
+    scans = form_scans(ctx.letter)
     if scans:  # D-19: a scan or an e-signature satisfies signed_form; HQ may reject it
         ctx.put_evidence(
             "signed_form", ok(scans), "attachments", ", ".join(scans), ", ".join(scans)
@@ -58,64 +51,59 @@ def extract_license(ctx: Context) -> None:
         ctx.flags.append("scan_without_text")
 
 
-def _requisites(ctx: Context, hits: dict[str, Hit]) -> None:
-    def raw(code: str) -> str:
-        return hits[code].raw if code in hits else ""
+def _per_row(values: list[str]) -> Check:
+    """One value per row; a half-filled table is reported with its row numbers (§3.5)."""
+    empty = [str(i + 1) for i, v in enumerate(values) if len(v.strip()) < 2]
+    if len(empty) == len(values):
+        return MISSING
+    if empty:
+        return bad(f"не заполнено в строке {', '.join(empty)} таблицы", "format", values)
+    return ok(values)
 
-    inn = check_inn(raw("inn")) if "inn" in hits else MISSING
-    ctx.put("inn", inn, hits.get("inn"))
-    inn_value = str(inn.value) if inn.value else None
-    if "kpp" in hits:
-        kpp = check_kpp(raw("kpp"))
-        if kpp.status == FieldStatus.VALID and inn_value and len(inn_value) == 12:
-            kpp = warn(kpp.value, "у ИНН из 12 цифр (ИП) КПП нет: значение не учитывается")
-        ctx.put("kpp", kpp, hits["kpp"])
-    ctx.put(
-        "ogrn", check_ogrn(raw("ogrn"), inn_value) if "ogrn" in hits else MISSING, hits.get("ogrn")
-    )
-    bik = check_bik(raw("bik")) if "bik" in hits else MISSING
-    ctx.put("bik", bik, hits.get("bik"))
-    bik_value = str(bik.value) if bik.value and bik.status != FieldStatus.INVALID else None
-    ctx.put(
-        "bank_account",
-        check_account(raw("bank_account"), bik_value) if "bank_account" in hits else MISSING,
-        hits.get("bank_account"),
-    )
-    ctx.put(
-        "corr_account",
-        check_corr_account(raw("corr_account"), bik_value) if "corr_account" in hits else MISSING,
-        hits.get("corr_account"),
-    )
-    ctx.put(
-        "bank_name",
-        check_text(raw("bank_name"), 3) if "bank_name" in hits else MISSING,
-        hits.get("bank_name"),
-    )
-    legal = check_text(raw("legal_address"), 10) if "legal_address" in hits else MISSING
-    ctx.put("legal_address", legal, hits.get("legal_address"))
-    postal = raw("postal_address")
-    if re.search(r"совпадает|аналогичен|тот\s+же", postal, re.I) and legal.value:
-        ctx.put("postal_address", ok(legal.value), hits.get("postal_address"))
+
+def _project(ctx: Context, parts: list[FormParts]) -> None:
+    """software_name, end_customer and end_customer_inn: one value per project row."""
+    rows: list[Row] = []
+    hit: Hit | None = None
+    for part in parts:
+        if rows := project_rows(part.project.text):
+            lines = part.project.text.splitlines()
+            first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+            excerpt = "\n".join(ln for ln in lines if ln.strip())
+            hit = Hit("software_name", excerpt, part.source.name, first + 1, excerpt[:300])
+            break
+    if not rows:
+        for code in ("software_name", "end_customer"):
+            ctx.put(code, MISSING)
+        return
+    ctx.put("software_name", _per_row([r.software for r in rows]), hit)
+    ctx.put("end_customer", _per_row([r.customer for r in rows]), hit)
+    inns = [r.inn for r in rows if r.inn]
+    if inns:
+        checks = [check_inn(v) for v in inns]
+        values = [c.value for c in checks]
+        failed = next((c for c in checks if c.status == FieldStatus.INVALID), None)
+        result = Check(failed.status, values, failed.reason, failed.code) if failed else ok(values)
+        ctx.put("end_customer_inn", result, hit)
+
+
+def _outgoing(ctx: Context, parts: list[FormParts]) -> None:
+    """outgoing_ref (optional): «Исх. № 118 от 30.11.2026», the date maybe on the next line."""
+    found = outgoing_ref(parts)
+    if not found:
+        return
+    number, date_text, hit = found
+    date = check_date_value(date_text)
+    value = {"number": number, "date": date}
+    if date:
+        ctx.put("outgoing_ref", ok(value), hit)
     else:
-        ctx.put(
-            "postal_address",
-            check_text(postal, 10) if postal else MISSING,
-            hits.get("postal_address"),
-        )
-    ctx.put("phone", check_phone(raw("phone")) if "phone" in hits else MISSING, hits.get("phone"))
-    if "fax" in hits and not is_placeholder(raw("fax")):
-        ctx.put("fax", check_phone(raw("fax")), hits["fax"])
-    ctx.put("email", check_email(raw("email")) if "email" in hits else MISSING, hits.get("email"))
-    if "outgoing_ref" in hits and not is_placeholder(raw("outgoing_ref")):
-        text = raw("outgoing_ref")
-        number = re.split(rf"\s+от\s+|\s+(?={DATE_PATTERN})", text, maxsplit=1)[0].strip(" №")
-        date = check_date(text)
-        value = {"number": number, "date": date.value}
-        status = (
-            ok(value)
-            if date.status == FieldStatus.VALID
-            else Check(
-                FieldStatus.VALID_WITH_WARNING, value, "не указана дата исходящего номера", "format"
-            )
-        )
-        ctx.put("outgoing_ref", status, hits["outgoing_ref"])
+        ctx.put("outgoing_ref", warn(value, "не указана дата исходящего номера"), hit)
+
+
+def check_date_value(text: str | None) -> str | None:
+    """The ISO date in `text`, or None."""
+    if not text:
+        return None
+    check = check_date(text)
+    return str(check.value) if check.status == FieldStatus.VALID else None

@@ -89,16 +89,27 @@ TICKET_LABELS: dict[str, tuple[str, ...]] = {
 
 LICENSE_LABELS: dict[str, tuple[str, ...]] = {
     "outgoing_ref": (r"исх\.?\s*№?",),
-    "end_customer_inn": (r"инн\s+конечного\s+заказчика",),
-    "software_name": (r"наименование\s+программного\s+обеспечения", r"наименование\s+по"),
+    "applicant_name": (
+        r"(?:полное\s+)?наименование\s+(?:участника|заявителя|партн[её]ра|организации(?:-заявителя)?)",
+    ),
+    "end_customer_inn": (r"инн\s+(?:конечного\s+)?заказчика",),
+    "software_name": (
+        r"наименование\s+программного\s+обеспечения",
+        r"наименование\s+(?:специализированного\s+)?по",
+    ),
     "end_customer": (r"конечный\s+заказчик", r"конечный\s+пользователь"),
     "legal_address": (r"юридический\s+адрес",),
     "postal_address": (r"почтовый\s+адрес",),
-    "phone": (r"телефон", r"тел\."),
+    "phone": (r"тел(?:ефон)?\.?\s*/\s*факс", r"телефон", r"тел\."),
     "fax": (r"факс",),
-    "email": (r"электронный\s+адрес", r"e-?mail", r"эл\.\s*почта", r"электронная\s+почта"),
+    "email": (
+        r"электрон+ый\s+адрес",
+        r"e-?mail",
+        r"эл\.\s*(?:почта|адрес)",
+        r"электрон+ая\s+почта",
+    ),
     "inn_kpp": (r"инн\s*/\s*кпп",),
-    "inn": (r"инн",),
+    "inn": (r"инн\s+(?:организации(?:-заявителя)?|участника|заявителя|партн[её]ра)", r"инн"),
     "kpp": (r"кпп",),
     "ogrn": (r"огрнип", r"огрн"),
     "bank_account": (r"р/сч[её]т", r"р/с", r"расч[её]тный\s+сч[её]т"),
@@ -157,10 +168,13 @@ def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     ]
     label = "|".join(alternatives)
     # At a line start, or after a space, « / », « | » or a comma (find_labelled keeps the
-    # latter only for the _INLINE_OK requisites); then a separator or the value's digits.
+    # latter only for the _INLINE_OK requisites); then a separator, a TAB (a table cell) or
+    # the value's digits. A bracket of digits before the value is an area code, not a hint
+    # («Телефон (3452) 56-70-12», but «Поставки за (2026): …»).
     return re.compile(
         rf"(?:{_LINE_PREFIX}|(?<=[\s/|,]))"
-        rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*)?(?::|\||—|–|-(?=\s)|(?=\s*[\d_]))[ \t]*",
+        rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*(?=[:|—–])|\((?!\s*\d)[^)\n]{{0,40}}\)\s*)?"
+        rf"(?::|\||—|–|-(?=\s)|(?=\s*[\d_])|(?=\s*\(\d)|(?<=\t))[ \t]*",
         re.I | re.M,
     )
 

@@ -1,4 +1,4 @@
-"""The Appendix 1 form (§3.5): project table rows, purposes (D-18) and the signatory."""
+"""The Appendix 1 form (§3.5): purposes (D-18) and the head's signature line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from parsers.contacts import find_person
 from parsers.context import Context
 from parsers.labels import Hit, Source
-from parsers.validate import MISSING, Check, bad, check_inn, is_placeholder, ok, warn
+from parsers.validate import MISSING, Check, bad, ok, warn
 
 PURPOSES = (
     ("own_use", r"воспроизведени\w*\s+для\s+собственного|собственного\s+использования"),
@@ -21,65 +21,17 @@ _SELECTED_HEAD = re.compile(r"[☑☒✓✔✅]|\[[xXхХ✓]\]|^\s*[-•]?\s*[+
 _SELECTED_TAIL = re.compile(r"\bда\s*[.;]?\s*$", re.I)
 _UNSELECTED_HEAD = re.compile(r"[☐□]|\[\s\]")
 _UNSELECTED_TAIL = re.compile(r"\bнет\s*[.;]?\s*$", re.I)
-_TABLE_HEAD = re.compile(r"наименование\s+программного\s+обеспечения.*конечн\w+\s+заказчик", re.I)
 _POSITION = re.compile(
     r"((?:Генеральн\w+\s+|Исполнительн\w+\s+)?[Дд]иректор\w*|Руководител\w+|Президент|"
     r"Управляющ\w+|Индивидуальн\w+\s+предпринимател\w+|Председател\w+)[^\n_]{0,80}",
 )
-_ADDRESSEE = re.compile(r"руководител\w+\s+ООО\s+«ТЕХНОКОМ»", re.I)
-
-
-def _table_rows(source: Source) -> tuple[list[list[str]], Hit] | None:
-    """Rows of the «Описание проекта» table: software | end customer [| INN]."""
-    lines = source.text.splitlines()
-    for index, line in enumerate(lines):
-        if not (_TABLE_HEAD.search(line) and ("|" in line or "\t" in line)):
-            continue
-        rows: list[list[str]] = []
-        for row in lines[index + 1 :]:
-            if "|" not in row and "\t" not in row:
-                if row.strip():
-                    break
-                continue
-            cells = [c.strip() for c in re.split(r"\s*[|\t]\s*", row.strip(" |"))]
-            if any(not is_placeholder(c) for c in cells):
-                rows.append(cells)
-        excerpt = "\n".join(lines[index : index + 1 + len(rows)])
-        return rows, Hit("software_name", excerpt, source.name, index + 1, line.strip())
-    return None
-
-
-def _per_row(values: list[str]) -> Check:
-    """One value per row; a half-filled table is reported with its row numbers (§3.5)."""
-    empty = [str(i + 1) for i, v in enumerate(values) if is_placeholder(v)]
-    if len(empty) == len(values):
-        return MISSING
-    if empty:
-        return bad(f"не заполнено в строке {', '.join(empty)} таблицы", "format", values)
-    return ok(values)
-
-
-def project_rows(ctx: Context, hits: dict[str, Hit]) -> None:
-    """software_name, end_customer and end_customer_inn, one value per table row."""
-    found = next((t for s in ctx.sources if (t := _table_rows(s))), None)
-    if found:
-        rows, hit = found
-    else:
-        soft, cust = hits.get("software_name"), hits.get("end_customer")
-        rows = [[soft.raw if soft else "", cust.raw if cust else ""]] if soft or cust else []
-        hit = soft or cust
-    ctx.put("software_name", _per_row([r[0] for r in rows]) if rows else MISSING, hit)
-    customers = [r[1] if len(r) > 1 else "" for r in rows]
-    ctx.put("end_customer", _per_row(customers) if rows else MISSING, hit)
-    inns = [r[2] for r in rows if len(r) > 2 and not is_placeholder(r[2])]
-    if not inns and (inn_hit := hits.get("end_customer_inn")) is not None:
-        inns, hit = [inn_hit.raw], inn_hit
-    if inns:
-        checks = [check_inn(v) for v in inns]
-        values = [c.value for c in checks]
-        failed = next((c for c in checks if c.status.value == "invalid"), None)
-        result = Check(failed.status, values, failed.reason, failed.code) if failed else ok(values)
-        ctx.put("end_customer_inn", result, hit)
+_ADDRESSEE = re.compile(r"руководител\w+\s+ООО\s+[«\"]?ТЕХНОКОМ", re.I)
+# Where the position ends on the head's line: the blank for the signature, a cell break,
+# «(подпись)», «М.П.» or a wide gap before the name.
+_POSITION_END = re.compile(r"_{2,}|\s{3,}|\||/|\t|\(|М\.П\.")
+_SIGN_MARKS = re.compile(r"\((?:личная\s+)?подпись\)|\(расшифровка[^)]*\)|М\.П\.|_+|[/|]")
+# A template line («Наименование должности руководителя участника»), not the head's line.
+_LABEL_LINE = re.compile(r"^\s*(?:наименование\s+должности|\(|должность\s*:?\s*$)", re.I)
 
 
 def _mark(line: str, pattern: str) -> str | None:
@@ -135,29 +87,34 @@ def purpose(ctx: Context) -> None:
     ctx.put("purpose", MISSING)
 
 
-def signatory(ctx: Context, hit: Hit | None) -> None:
-    """Position and name of the head who signs: a labelled line or the form's footer."""
+def signatory(ctx: Context, hit: Hit | None, regions: list[Source]) -> None:
+    """Position and name of the head who signs the form (not the sender of the e-mail).
+
+    `regions` are the form's applicant parts up to the sender's e-mail signature: the
+    head's line («Генеральный директор ____ /Иванов И.И./», «Директор (подпись) М.П.
+    Петрова Анна Сергеевна», the name on the next line) is the first position found there.
+    """
     if hit and (name := find_person(hit.raw)):
         before, _, after = hit.raw.partition(name)
-        position = before.strip(" ,—-_") or after.strip(" ,—-_")
+        position = before.strip(" ,—-_/|") or after.strip(" ,—-_/|")
         ctx.put("signatory", _signatory_check(position, name), hit)
         return
-    for source in ctx.sources:
+    for source in regions:
         lines = source.text.splitlines()
-        for index in range(len(lines) - 1, -1, -1):  # the footer is at the end of the form
-            match = _POSITION.search(lines[index])
-            if not match or _ADDRESSEE.search(lines[index]):
+        for index, line in enumerate(lines):
+            match = _POSITION.search(line)
+            if not match or _ADDRESSEE.search(line) or _LABEL_LINE.match(line):
                 continue
-            position = match.group(0).strip(" ,")
-            name = find_person(lines[index][match.end() :])
-            for follow in lines[index + 1 : index + 6]:
-                if name:
+            position = _POSITION_END.split(match.group(0), maxsplit=1)[0].strip(" ,")
+            rest = _SIGN_MARKS.sub(" ", line[match.start() + len(position) :])
+            name = find_person(rest) or find_person(position)
+            for follow in lines[index + 1 : index + 4]:
+                if name or not follow.strip():
                     break
-                if not re.search(r"подпись|М\.П\.", follow, re.I):
-                    name = find_person(follow)
+                name = find_person(_SIGN_MARKS.sub(" ", follow))
             if name and name in position:
                 position = position.split(name, 1)[0].strip(" ,")
-            found = Hit("signatory", lines[index], source.name, index + 1, lines[index].strip())
+            found = Hit("signatory", line, source.name, index + 1, line.strip())
             ctx.put("signatory", _signatory_check(position, name), found)
             return
     ctx.put("signatory", MISSING)

@@ -1,0 +1,190 @@
+"""Rows of the Appendix 1 project description (§3.5): software | end customer | its INN.
+
+Partners write the project part as a table (pipes, TABs from HTML or DOCX, ASCII art, a
+PDF that lost its column breaks), as labelled lines («ПО: …», «Конечный заказчик: …») or as
+one prose line («1) ИСОГД — конечный заказчик Администрация …»). Every shape gives rows;
+an INN written inside the customer's cell («…, ИНН 7206048150») is that row's INN.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.validate import digits_of, is_placeholder
+
+_CELL_SPLIT = re.compile(r"\s*(?:\||\t)\s*")
+_RULING = re.compile(r"^[\s+\-=|_]*$")
+_SOFTWARE_HEAD = re.compile(r"наименовани|программ|\bпо\b|продукт|лицензи", re.I)
+_CUSTOMER_HEAD = re.compile(r"заказчик|пользовател|клиент|покупател", re.I)
+_INN_HEAD = re.compile(r"\bинн\b", re.I)
+_NUMBER_HEAD = re.compile(r"^\s*(?:№|N|No\.?|#|п/п|№\s*п/п)\s*$", re.I)
+_SOFTWARE_LABEL = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:наименование\s+(?:программного\s+обеспечения|"
+    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт)\s*[:—–-]\s*(.*)$",
+    re.I,
+)
+_INN_LABEL = re.compile(
+    r"^\s*инн\s+(?:конечн\w+\s+)?(?:заказчик|пользовател|клиент)\w*\s*[:—–-]\s*(.*)$", re.I
+)
+_CUSTOMER_LABEL = re.compile(
+    r"^\s*(?:конечн\w+\s+(?:заказчик|пользовател)\w*|заказчик)\s*[:—–-]\s*(.*)$", re.I
+)
+# «… — конечный заказчик …» or «…; конечный заказчик – …» inside one line.
+_CUSTOMER_INLINE = re.compile(
+    r"\s*[;,]?\s*(?:[—–-]\s*)?конечн\w+\s+(?:заказчик|пользовател)\w*\s*[:—–-]?\s*", re.I
+)
+_INN_IN_CELL = re.compile(r"[,;]?\s*\(?\s*ИНН\s*[:№]?\s*(\d[\d \u00a0]{8,13}\d)\s*\)?\.?", re.I)
+# Where a customer's name starts when a PDF lost the column break between the two cells.
+_CUSTOMER_START = re.compile(
+    r"\s(?=(?:ООО|ОАО|ЗАО|ПАО|АО|НАО|МКУ|МБУ|МАУ|МУП|ГУП|ГБУ|ГАУ|ГКУ|ФГБУ|ФГУП|БУ|КУ|ИП|"
+    r"Администраци\w*|Департамент\w*|Управлени\w+|Комитет\w*|Министерств\w*)\b)"
+)
+_ROW_NUMBER = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\S)")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    software: str
+    customer: str
+    inn: str  # "" when the row has none
+
+
+def _customer_and_inn(cell: str) -> tuple[str, str]:
+    match = _INN_IN_CELL.search(cell)
+    if not match:
+        return cell.strip(" ,;."), ""
+    name = (cell[: match.start()] + cell[match.end() :]).strip(" ,;.")
+    return name, digits_of(match.group(1))
+
+
+def _row(software: str, customer: str, inn: str = "") -> Row:
+    software = _ROW_NUMBER.sub("", software).strip(" ;,.")
+    name, inner = _customer_and_inn(customer)
+    inn = "" if is_placeholder(inn) else inn.strip()
+    return Row(software, name, inn or inner)
+
+
+@dataclass
+class _Columns:
+    software: int
+    customer: int
+    inn: int | None
+    numbered: bool
+
+
+def _columns(cells: list[str]) -> _Columns | None:
+    def find(pattern: re.Pattern[str], skip: tuple[int, ...] = ()) -> int | None:
+        return next((i for i, c in enumerate(cells) if i not in skip and pattern.search(c)), None)
+
+    customer = find(_CUSTOMER_HEAD)
+    if customer is None:
+        return None
+    inn = find(_INN_HEAD, (customer,))
+    software = find(_SOFTWARE_HEAD, tuple(i for i in (customer, inn) if i is not None))
+    if software is None:
+        return None
+    numbered = any(_NUMBER_HEAD.match(c) for c in cells)
+    return _Columns(software, customer, inn, numbered)
+
+
+def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
+    rows: list[list[str]] = []
+    for line in lines:
+        if _RULING.match(line):
+            if not line.strip() and rows:
+                rows.append([])  # a blank line ends cell continuation
+            continue
+        if "|" in line or "\t" in line:
+            cells = _CELL_SPLIT.split(line.strip().strip("|").strip())
+            if columns.numbered and cells and re.fullmatch(r"\d{1,3}[.)]?", cells[0]):
+                cells = cells[1:]
+            elif columns.numbered and columns.software > 0:
+                cells = ["", *cells]
+            rows.append(cells)
+        elif rows and rows[-1]:
+            rows[-1][-1] = f"{rows[-1][-1]} {line.strip()}"  # a cell wrapped onto the next line
+        else:
+            parts = _CUSTOMER_START.split(line.strip(), maxsplit=1)  # PDF: no column break
+            rows.append(parts if len(parts) == 2 else [line.strip()])
+    shift = 1 if columns.numbered else 0  # the «№» column was dropped from the cells
+    result: list[Row] = []
+    for cells in (r for r in rows if r):
+
+        def cell(index: int | None, cells: list[str] = cells) -> str:
+            if index is None:
+                return ""
+            index -= shift
+            return cells[index] if 0 <= index < len(cells) else ""
+
+        if len(cells) == 1 and not columns.numbered:
+            continue
+        row = _row(cell(columns.software), cell(columns.customer), cell(columns.inn))
+        if not (is_placeholder(row.software) and is_placeholder(row.customer)):
+            result.append(row)
+    return result
+
+
+def _header(lines: list[str]) -> tuple[int, _Columns] | None:
+    """The table's header line (it may wrap over two lines in a PDF)."""
+    for index, line in enumerate(lines):
+        if not _CUSTOMER_HEAD.search(line):
+            continue
+        if "|" in line or "\t" in line:
+            columns = _columns(_CELL_SPLIT.split(line.strip().strip("|").strip()))
+        else:
+            joined = f"{lines[index - 1]} {line}" if index else line
+            heads = re.split(
+                r"\s+(?=конечн|инн\b)|(?<!ный)(?<!ного)\s+(?=заказчик|пользовател)",
+                joined.strip(),
+                flags=re.I,
+            )
+            columns = _columns(heads) if len(heads) > 1 else None
+            if columns:
+                columns.numbered = False
+        if columns and not _SOFTWARE_LABEL.match(line) and not _CUSTOMER_LABEL.match(line):
+            return index, columns
+    return None
+
+
+def _labelled_rows(lines: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    software: str | None = None
+    for line in lines:
+        if (match := _INN_LABEL.match(line)) and not is_placeholder(match.group(1)):
+            inn = digits_of(match.group(1).split(",")[0])
+            last = rows.pop() if rows else _row(software or "", "")
+            rows.append(Row(last.software, last.customer, inn))
+            software = None
+        elif match := _SOFTWARE_LABEL.match(line):
+            if software is not None:
+                rows.append(_row(software, ""))
+            value = match.group(1)
+            inline = _CUSTOMER_INLINE.split(value, maxsplit=1)
+            if len(inline) == 2:
+                rows.append(_row(inline[0], inline[1]))
+                software = None
+            else:
+                software = value
+        elif match := _CUSTOMER_LABEL.match(line):
+            rows.append(_row(software or "", match.group(1)))
+            software = None
+        elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:
+            rows.append(_row(parts[0], parts[1]))
+    if software is not None:
+        rows.append(_row(software, ""))
+    return rows
+
+
+def project_rows(text: str) -> list[Row]:
+    """The rows of the project part of one source (its other lines are blank)."""
+    lines = [ln for ln in text.splitlines() if not re.search(r"описани\w*\s+проекта", ln, re.I)]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    found = _header(lines)
+    if found:
+        index, columns = found
+        rows = _table_rows(lines[index + 1 :], columns)
+        if rows:
+            return rows
+    return _labelled_rows(lines)

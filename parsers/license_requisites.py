@@ -1,0 +1,103 @@
+"""The applicant's requisites of Appendix 1 (§3.5): INN/KPP/OGRN, bank, addresses, e-mail.
+
+The values come from the applicant's part of the form (license_sections) and go through the
+§3.1 validators, so that a wrong key (account against BIK, corr. account, OGRN check digit,
+KPP or BIK length) is reported invalid. A sole proprietor (12-digit INN) has an OGRNIP and
+no KPP: a KPP written as «—» or «(ИП)» is not required and not an error (T-KPP).
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.contacts import check_email
+from parsers.context import Context
+from parsers.labels import Hit
+from parsers.types import FieldStatus
+from parsers.validate import (
+    MISSING,
+    check_account,
+    check_bik,
+    check_corr_account,
+    check_inn,
+    check_kpp,
+    check_ogrn,
+    check_text,
+    ok,
+    warn,
+)
+
+_SAME_AS_LEGAL = re.compile(r"совпада\w*|аналогич\w*|тот\s+же|то\s+же|соответству\w*", re.I)
+_INN_KPP = re.compile(r"^\s*(\d[\d\s]{8,13}\d)\s*(?:[/\\,;]|\s)\s*(\d{4}[\dA-Z]{2}\d{2,3}\b.*)?$")
+
+
+def _split_inn_kpp(hits: dict[str, Hit]) -> None:
+    """«ИНН/КПП: 6658767487/665801001» (one cell) → separate inn and kpp hits."""
+    hit = hits.get("inn_kpp")
+    if hit is None:
+        return
+    match = _INN_KPP.match(hit.raw)
+    inn, _, kpp = hit.raw.partition("/")
+    if match:
+        inn, kpp = match.group(1), match.group(2) or kpp
+    hits.setdefault("inn", Hit("inn", inn.strip(), hit.source, hit.line, hit.excerpt))
+    if kpp.strip():
+        hits.setdefault("kpp", Hit("kpp", kpp.strip(), hit.source, hit.line, hit.excerpt))
+
+
+def _split_bank(hits: dict[str, Hit]) -> None:
+    """«Р/счет: 40702… в ПАО Сбербанк»: the bank's name follows «в» (App. 1 «Р/счет ___ в ___»)."""
+    hit = hits.get("bank_account")
+    if hit is None:
+        return
+    account, _, bank = re.sub(r"\s+в\s+", " в ", hit.raw, count=1).partition(" в ")
+    hits["bank_account"] = Hit("bank_account", account, hit.source, hit.line, hit.excerpt)
+    if bank.strip() and "bank_name" not in hits:
+        hits["bank_name"] = Hit("bank_name", bank, hit.source, hit.line, hit.excerpt)
+
+
+def put_requisites(ctx: Context, hits: dict[str, Hit]) -> None:
+    _split_inn_kpp(hits)
+    _split_bank(hits)
+
+    def raw(code: str) -> str:
+        return hits[code].raw if code in hits else ""
+
+    inn = check_inn(raw("inn")) if "inn" in hits else MISSING
+    ctx.put("inn", inn, hits.get("inn"))
+    inn_value = str(inn.value) if inn.value else None
+    sole_proprietor = bool(inn_value and len(inn_value) == 12)
+    if "kpp" in hits and not (sole_proprietor and not re.search(r"\d", raw("kpp"))):
+        kpp = check_kpp(raw("kpp"))
+        if kpp.status == FieldStatus.VALID and sole_proprietor:
+            kpp = warn(kpp.value, "у ИНН из 12 цифр (ИП) КПП нет: значение не учитывается")
+        ctx.put("kpp", kpp, hits["kpp"])
+    ogrn = check_ogrn(raw("ogrn"), inn_value) if "ogrn" in hits else MISSING
+    ctx.put("ogrn", ogrn, hits.get("ogrn"))
+    bik = check_bik(raw("bik")) if "bik" in hits else MISSING
+    ctx.put("bik", bik, hits.get("bik"))
+    bik_value = str(bik.value) if bik.value and bik.status != FieldStatus.INVALID else None
+    ctx.put(
+        "bank_account",
+        check_account(raw("bank_account"), bik_value) if "bank_account" in hits else MISSING,
+        hits.get("bank_account"),
+    )
+    ctx.put(
+        "corr_account",
+        check_corr_account(raw("corr_account"), bik_value) if "corr_account" in hits else MISSING,
+        hits.get("corr_account"),
+    )
+    bank = check_text(raw("bank_name"), 3) if "bank_name" in hits else MISSING
+    ctx.put("bank_name", bank, hits.get("bank_name"))
+    legal = check_text(raw("legal_address"), 10) if "legal_address" in hits else MISSING
+    ctx.put("legal_address", legal, hits.get("legal_address"))
+    postal = raw("postal_address")
+    if _SAME_AS_LEGAL.search(postal) and legal.value:
+        ctx.put("postal_address", ok(legal.value), hits.get("postal_address"))
+    else:
+        ctx.put(
+            "postal_address",
+            check_text(postal, 10) if postal else MISSING,
+            hits.get("postal_address"),
+        )
+    ctx.put("email", check_email(raw("email")) if "email" in hits else MISSING, hits.get("email"))
