@@ -70,7 +70,9 @@ class Actions:
             now = self._clock.now()
             if decision.event == "partner-approved":
                 # R-LIC-2: approve_partner creates the registry record of the applicant.
-                partner = _register_applicant(session, decision.attrs["approved_partner"], now)
+                partner = _register_applicant(
+                    session, decision.attrs["approved_partner"], now, merge=_yes(params, "merge")
+                )
                 case.partner_id = partner.id
             self._applier.transition(
                 session,
@@ -147,18 +149,39 @@ class Actions:
         )
 
 
-def _register_applicant(session: Session, record: dict[str, Any], now: datetime) -> Partner:
-    """A new registry record, or, for a company already registered under the form's INN,
-    its record kept as it is plus the applicant's address and the role HQ chose."""
+def _register_applicant(
+    session: Session, record: dict[str, Any], now: datetime, *, merge: bool
+) -> Partner:
+    """A new registry record. A form naming a registered company (its INN or name) joins
+    that record only when HQ says so (`--param merge=yes`), and never changes its role: a
+    stranger could otherwise add himself to a partner with its INN (issue 19, R-LIC-2)."""
     existing = find_partner(session, record["inn"]) if record.get("inn") else None
+    existing = existing or find_partner(session, record["name"])
     if existing is not None:
         current = partner_json(session, existing)
-        addresses = [*current["addresses"], *record["addresses"]]
-        record = {**current, "role": record["role"], "addresses": addresses}
+        applicant = ", ".join(record["addresses"])
+        if not merge:
+            raise ActionRefused(
+                f"approve_partner: the form's INN or name belongs to the registered partner "
+                f"{existing.name} (INN {existing.inn or '—'}); approving would add {applicant} "
+                f"to that partner. If {applicant} works for it, repeat with --param merge=yes; "
+                "otherwise reject the application. Nothing was changed"
+            )
+        if current["role"] and record["role"] != current["role"]:
+            raise ActionRefused(
+                f"approve_partner: {existing.name} is registered as {current['role']}, not "
+                f"{record['role']}; repeat with --param role={current['role']} (change a "
+                "partner's role with 'partnerdesk partners add'). Nothing was changed"
+            )
+        record = {**current, "addresses": [*current["addresses"], *record["addresses"]]}
     try:
         return upsert_partner(session, record, now)
     except RegistryError as exc:
         raise ActionRefused(f"approve_partner: {exc}; nothing was changed") from exc
+
+
+def _yes(params: dict[str, Any], key: str) -> bool:
+    return str(params.get(key) or "").strip().lower() in {"yes", "true", "1"}
 
 
 _ALL_TIMERS = (

@@ -158,7 +158,16 @@ def test_r_lic_2_docx_form_from_a_non_partner_goes_to_hq_then_approve_partner(
     assert "approve_partner" in texts(request.replies, HQ)
 
     at(frozen_clock, 2026, 3, 3, 11, 0)
-    approved = act(service, request.case, "approve_partner", role="authorized")
+    # The form's INN is that of the registered gold ООО «Партнер» (issue 19): HQ must confirm
+    # the applicant works for it, and the role is never downgraded on the way.
+    with pytest.raises(ActionRefused, match="--param merge=yes"):
+        act(service, request.case, "approve_partner", role="authorized")
+    with pytest.raises(ActionRefused, match="registered as gold, not authorized"):
+        act(service, request.case, "approve_partner", role="authorized", merge="yes")
+    assert show(service, request.case)["state"] == "awaiting_hq"
+    with service.sessions() as session:
+        assert identify(session, "o.sidorova@ural-gis.ru", "general") is None
+    approved = act(service, request.case, "approve_partner", role="gold", merge="yes")
     assert approved.state == "in_review"
     text = texts(approved.replies)
     assert "• ТехноКарта Сервер — конечный заказчик АО «Тюменьгазстрой»" in text
@@ -169,9 +178,8 @@ def test_r_lic_2_docx_form_from_a_non_partner_goes_to_hq_then_approve_partner(
     with service.sessions() as session:
         identity = identify(session, "o.sidorova@ural-gis.ru", "general")
         partner = identify(session, "ivan@partner.ru", "general")
-    assert identity is not None and identity.role == "authorized"
-    # The form's INN is that of the registered ООО «Партнер»: its record is kept, the
-    # applicant's address joins it.
+    assert identity is not None and identity.role == "gold"
+    # Confirmed by HQ: the partner's record is kept, the applicant's address joins it.
     assert partner is not None and identity.partner_id == partner.partner_id
     assert partner.partner_name == "ООО «Партнер»"
 
@@ -296,7 +304,7 @@ def test_r_hq_5_approve_partner_refuses_an_address_of_another_registered_partner
     request = deliver(service, corpus("26_license_form_in_body_scan.eml", "ivan@old.ru"))
     assert request.state == "awaiting_hq"  # an inactive partner is not a partner (R-LIC-2)
     with pytest.raises(ActionRefused, match="already belongs to another partner"):
-        act(service, request.case, "approve_partner", role="gold")
+        act(service, request.case, "approve_partner", role="gold", merge="yes")
     assert show(service, request.case)["state"] == "awaiting_hq"
 
 
