@@ -89,7 +89,12 @@ def _header_hint(message: Message) -> str | None:
 
 
 def _ids(value: str | None) -> tuple[str, ...]:
-    return tuple(_MSGID.findall(value)) if value else ()
+    if not value:
+        return ()
+    # A raw 8-bit byte is read as a lone surrogate, which no database accepts (issue 19):
+    # the id keeps its valid UTF-8 and gets U+FFFD for the rest, the same on every letter.
+    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return tuple(_MSGID.findall(value))
 
 
 def _address_pairs(values: list[str], hint: str | None) -> list[tuple[str, str]]:

@@ -159,3 +159,20 @@ def test_r_ntf_3_recipient_rule_table() -> None:
     assert pick("a@p.ru, b@p.ru", sender="x@evil.example").address is None
     assert pick("").address is None
     assert pick("mail@technocom.tech").address is None
+
+
+def test_r_thr_4_raw_8bit_bytes_in_message_ids_do_not_quarantine(service) -> None:
+    first = deliver(service, letter(body=COMPLETE_TICKET, message_id="<first@partner.ru>"))
+    raw = (
+        b"From: ivan@partner.ru\r\nTo: support@technocom.tech\r\n"
+        b"Subject: \xd0\x92\xd0\xbe\xd0\xbf\xd1\x80\xd0\xbe\xd1\x81\r\n"
+        b"Message-ID: <caf\xe9-\xff@partner.ru>\r\n"
+        b"In-Reply-To: <x\xe9@partner.ru>\r\n"
+        b"References: <first@partner.ru> <y\xfe@partner.ru>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + "Дополняю.\r\n".encode()
+    )
+    result = deliver(service, raw)
+    assert result.status == "processed", result.reason
+    assert result.case == first.case  # the valid reference still threads it
+    again = deliver(service, raw)
+    assert again.duplicate  # and the odd id is the same id the next time
