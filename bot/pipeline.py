@@ -190,13 +190,20 @@ class Pipeline:
         and the batch is processed one letter at a time, so only the bad one is quarantined.
         """
         holds = list(holds) if holds is not None else [False] * len(arrivals)
-        # Handed to the reader first: it reads while the letters are stored and recorded.
+        # Handed to the reader first: it reads while the letters are stored.
         tickets = self._submit(arrivals)
         stored = store_many(self._sessions, arrivals, self._config.own_addresses, self._clock.now())
         # Each letter once, at its first place in the batch; a repeat is a plain duplicate.
         first: dict[int, int] = {}
         for index, item in enumerate(stored):
             first.setdefault(item.letter_id, index)
+        # Read before the write transaction, so a slow letter never holds SQLite's write lock
+        # (issue 19); a batch is bounded in bytes (imap.batch_bytes), so are its readings.
+        readings = {
+            index: self._read_first(arrivals[index].raw, tickets[index] if tickets else None)
+            for index in first.values()
+            if not stored[index].duplicate
+        }
         done: dict[int, LetterResult] = {}
         try:
             with self._sessions.begin() as session:
@@ -205,11 +212,15 @@ class Pipeline:
                     (index, letter_id) for letter_id, index in first.items() if letter_id in ours
                 ]
                 if todo:
-                    done = self._process_batch(session, arrivals, todo, tickets, holds)
+                    done = self._process_batch(session, arrivals, todo, readings, holds)
         except Exception:
             log.exception("a batch of %s letters failed; processing them one by one", len(first))
             done = {
-                index: self.process(letter_id, hold_replies=holds[index])
+                index: self.process(
+                    letter_id,
+                    hold_replies=holds[index],
+                    raw=None if stored[index].duplicate else arrivals[index].raw,
+                )
                 for letter_id, index in first.items()
             }
         return [
@@ -222,7 +233,7 @@ class Pipeline:
         session: Session,
         arrivals: Sequence[Arrival],
         todo: list[tuple[int, int]],
-        tickets: list[Ticket],
+        readings: dict[int, Reading | Exception],
         holds: list[bool],
     ) -> dict[int, LetterResult]:
         # One SELECT for the batch's rows; the list keeps them in the identity map.
@@ -239,13 +250,11 @@ class Pipeline:
         preload_senders(session, senders)
         count_recent_replies(session, senders, self._clock.now())
         preload_letter_keys(session, (row.id for row in rows))
-        # Read one at a time, so a batch never holds every decoded attachment.
         done = {}
         for index, letter_id in todo:
-            ticket = tickets[index] if tickets else None
-            done[index] = self._process_raw(
-                session, letter_id, arrivals[index].raw, ticket, holds[index]
-            )
+            # A letter stored earlier and stranded (rare) is read here, from the bytes in hand.
+            reading = readings.pop(index, None) or self._read_first(arrivals[index].raw, None)
+            done[index] = self._process_read(session, letter_id, reading, holds[index])
         return done
 
     def _submit(self, arrivals: Sequence[Arrival]) -> list[Ticket]:
@@ -269,14 +278,33 @@ class Pipeline:
             return Reading(self._read(raw), None, None)
         return self._reader.wait(ticket) if ticket is not None else self._reader.read(raw)
 
-    def _process_raw(
-        self, session: Session, letter_id: int, raw: bytes, ticket: Ticket | None, hold: bool
-    ) -> LetterResult:
+    def _read_first(self, raw: bytes, ticket: Ticket | None) -> Reading | Exception:
+        """The reading, or the error to raise where the letter is processed."""
         try:
-            reading = self._reading(raw, ticket)
-        except parsers.UnreadableLetter as exc:
-            return self._quarantine_in(session, letter_id, _failure_reason(exc), hold)
+            return self._reading(raw, ticket)
+        except Exception as exc:  # unreadable: quarantined there; anything else: one by one
+            return exc
+
+    def _process_read(
+        self, session: Session, letter_id: int, reading: Reading | Exception, hold: bool
+    ) -> LetterResult:
+        if isinstance(reading, parsers.UnreadableLetter):
+            return self._quarantine_in(session, letter_id, _failure_reason(reading), hold)
+        if isinstance(reading, Exception):
+            raise reading
         return self._process_in(session, letter_id, hold, reading)
+
+    def _read_stored(self, letter_id: int, raw: bytes | None) -> Reading | None:
+        """The letter read outside any write transaction (issue 19: a slow letter held the
+        SQLite write lock, and HQ's `partnerdesk case … comment` failed "database is locked");
+        None when it is no longer waiting, so there is nothing to read."""
+        if raw is None:
+            with self._sessions() as session:
+                row = session.get(Letter, letter_id)
+                if row is None or row.status != "received":
+                    return None
+                raw = row.raw
+        return self._reading(raw)
 
     def process(
         self, letter_id: int, *, hold_replies: bool = False, raw: bytes | None = None
@@ -284,9 +312,11 @@ class Pipeline:
         """Process a stored letter unless it is done or another instance is on it; `raw`
         is its bytes when the caller still has them."""
         try:
+            reading = self._read_stored(letter_id, raw)
+            if reading is None:
+                return self._duplicate_result(letter_id)
             with self._sessions.begin() as session:
                 if self._claim_in(session, [letter_id]):
-                    reading = self._reading(raw) if raw is not None else None
                     return self._process_in(session, letter_id, hold_replies, reading)
         except Exception as exc:  # unreadable, or our bug / a broken dependency: shunt
             if not isinstance(exc, parsers.UnreadableLetter):
