@@ -240,7 +240,8 @@ def test_partner_staff_are_not_client_contacts() -> None:
         "Петров Петр Петрович, petrov@partner.ru\n"
     )
     contacts = extract(letter(body), Kind.PIN_REQUEST).fields["contacts"]
-    assert contacts.status == FieldStatus.VALID_WITH_WARNING
+    # D-15: the partner's own employee does not count, so one client contact is too few.
+    assert contacts.status == FieldStatus.INVALID
     assert "Петров Петр Петрович" in contacts.reason
     prose = "Прошу закрепить клиента ООО «Альфа».\nСидоров Олег Ильич, sidorov@partner.ru\n"
     assert extract(letter(prose), Kind.PIN_REQUEST).fields["contacts"].status == FieldStatus.MISSING
