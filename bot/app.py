@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier, ApplierConfig
 from bot.clock import Clock, SystemClock
-from bot.outbox import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
@@ -26,8 +25,11 @@ from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
 from bot.rules.resources import ResourceRules
 from bot.scheduler import Ticker
+from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings
+from bot.store.claims import DEFAULT_LEASE
 from bot.store.db import open_database
+from bot.store.models import Case, OutboxMessage
 from bot.workcal import WorkCalendar
 from replies.render import Renderer
 
@@ -133,6 +135,9 @@ def build(
         clock,
         RetryPolicy(outbox.max_attempts, outbox.retry_base_seconds, outbox.retry_max_seconds),
         worker=settings.instance_name,
+        # A hand-over to the relay is claimed for a few of its timeouts (issue 19).
+        lease=max(DEFAULT_LEASE, timedelta(seconds=settings.relay.timeout_seconds * 4)),
+        on_unconfirmed=lambda session, row: _tell_unconfirmed(applier, session, row),
     )
     ticker = Ticker(sessions, applier, rules, clock, worker=settings.instance_name)
     return Service(
@@ -214,6 +219,25 @@ def imap_watchers(
             )
         )
     return watchers
+
+
+def _tell_unconfirmed(applier: Applier, session: Session, row: OutboxMessage) -> None:
+    """A reply a crash interrupted while the relay was taking it: HQ checks and releases it
+    (bot/sender.py)."""
+    case = session.get(Case, row.case_id) if row.case_id is not None else None
+    applier.notify_hq(
+        session,
+        "hq_outbox_unconfirmed",
+        f"outbox-unconfirmed:{row.id}:{row.attempts}",
+        case,
+        {
+            "id": row.id,
+            "to": row.to_addr,
+            "reply_subject": row.subject,
+            "message_id": row.message_id,
+            "case_number": case.number if case else None,
+        },
+    )
 
 
 def _alert_outage(service: Service, name: str, server: str, since: datetime, error: str) -> None:
