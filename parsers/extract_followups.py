@@ -1,5 +1,5 @@
 """Fields of follow-ups and auxiliary kinds: software list, extension, annual report (§3.3),
-license documents (§3.6), resource (§3.7) and Service Desk account (§3.8) requests."""
+resource (§3.7) and Service Desk account (§3.8) requests."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import re
 from parsers.contacts import EMAIL_RE, check_email, find_person
 from parsers.context import Context, put_pin_ref, put_pin_refs
 from parsers.dates import DATE_PATTERN, check_date
+
+# License follow-ups (§3.6) moved to extract_license_docs; re-exported for existing callers.
+from parsers.extract_license_docs import extract_license_documents as extract_license_documents
+from parsers.extract_license_docs import license_event as license_event
 from parsers.extract_pin import without_signature
 from parsers.labels import (
     EXTENSION_LABELS,
@@ -18,64 +22,19 @@ from parsers.labels import (
     block_after,
     find_labelled,
 )
-from parsers.types import AttachmentClass, FieldStatus
-from parsers.validate import MISSING, Check, bad, check_inn, check_regnum, check_text, ok, warn
-
-_SPLIT = re.compile(r"\s*(?:\||\t|;|\s[—–-]\s)\s*")
-_HEADER = re.compile(r"наименование|назначение|номер\s+(?:гос|регистр)", re.I)
-
-
-def _item(cells: list[str], max_year: int | None) -> dict[str, object]:
-    cells = [re.sub(r"^\s*\d{1,3}[.)]\s*", "", c).strip() for c in cells if c.strip()]
-    if len(cells) > 3 and re.fullmatch(r"\d{1,3}", cells[0]):
-        cells = cells[1:]  # a «№» column of a table
-    number_index = next(
-        (i for i in range(len(cells) - 1, 0, -1) if re.search(r"\d{5,}|реестр", cells[i], re.I)),
-        None,
-    )
-    regnum = cells[number_index] if number_index is not None else ""
-    rest = [c for i, c in enumerate(cells) if i != number_index]
-    name = rest[0] if rest else ""
-    purpose = ", ".join(rest[1:])
-    checks = {
-        "software_name": check_text(name, 2),
-        "purpose": check_text(purpose, 5),
-        "registration_number": check_regnum(regnum, max_year),
-    }
-    item: dict[str, object] = {
-        "software_name": checks["software_name"].value or name,
-        "purpose": checks["purpose"].value or purpose,
-        "registration_number": checks["registration_number"].value or regnum,
-    }
-    problems = [
-        f"{code}: {c.reason or 'не указано'}"
-        for code, c in checks.items()
-        if c.status not in (FieldStatus.VALID, FieldStatus.VALID_WITH_WARNING)
-    ]
-    item["status"] = "invalid" if problems else "valid"
-    if problems:
-        item["reason"] = "; ".join(problems)
-    return item
-
-
-def software_items(source: Source, max_year: int | None) -> list[dict[str, object]]:
-    """Rows of a table or numbered lines naming a program and a registration number."""
-    items = []
-    for line in source.text.splitlines():
-        cells = [c for c in _SPLIT.split(line.strip(" |")) if c.strip()]
-        if len(cells) < 2 or (_HEADER.search(line) and not re.search(r"\d{10}", line)):
-            continue
-        if not re.search(r"\d{5,}|реестр", line, re.I):
-            continue
-        items.append(_item(cells, max_year))
-    return items
+from parsers.pin_software import software_items
+from parsers.pin_text import unflow
+from parsers.types import FieldStatus
+from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, warn
 
 
 def extract_software_list(ctx: Context) -> None:
     put_pin_ref(ctx)
     max_year = ctx.received.year if ctx.received else None
     for source in ctx.sources:
-        items = software_items(Source(source.name, without_signature(source.text)), max_year)
+        items = software_items(
+            Source(source.name, unflow(without_signature(source.text))), max_year
+        )
         if items:
             excerpt = source.text.strip()[:300]
             # D-49: any non-empty list of valid items; a bad row is reported by its number.
@@ -146,43 +105,6 @@ def extract_annual_report(ctx: Context) -> None:
                 ctx.put_evidence(code, check_text(text, 10), source.name, text, text)
                 break
     # §3.3: at least one of the two; a missing one is not an error on its own.
-
-
-_EVENTS = (
-    ("payment_order", r"платежн\w+\s+поручени|п/п\s*№|оплатили|оплата\s+произведена|оплачен"),
-    (
-        "originals_returned",
-        r"отправили\s+(?:подписанн\w+\s+)?(?:акт|оригинал)|трек|почтой\s+России|курьер",
-    ),
-    ("originals_received", r"оригиналы?\s+(?:документов\s+)?получ"),
-    ("signed_scans", r"подписанн|скан|со\s+своей\s+стороны"),
-)
-
-
-def license_event(text: str) -> str | None:
-    """Which §3.6 license follow-up the words describe (payment order, originals, scans)."""
-    return next((event for event, pattern in _EVENTS if re.search(pattern, text, re.I)), None)
-
-
-def extract_license_documents(ctx: Context) -> None:
-    text = ctx.source_text("body") + "\n" + ctx.letter.subject
-    if event := license_event(text):
-        ctx.flags.append(f"event:{event}")
-    docs = [
-        a.filename
-        for a in ctx.letter.attachments
-        if a.cls in (AttachmentClass.SCAN, AttachmentClass.DOCUMENT, AttachmentClass.SIGNATURE)
-    ]
-    if docs:
-        ctx.put_evidence(
-            "signed_documents", ok(docs), "attachments", ", ".join(docs), ", ".join(docs)
-        )
-    else:
-        ctx.put("signed_documents", MISSING)
-    if match := re.search(rf"(?:оплат\w*|платеж\w*|п/п)[^\n]{{0,60}}?({DATE_PATTERN})", text, re.I):
-        ctx.put_evidence(
-            "payment_date", check_date(match.group(1)), "body", match.group(0), match.group(1)
-        )
 
 
 _HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)

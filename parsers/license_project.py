@@ -53,13 +53,13 @@ class Row:
 def _customer_and_inn(cell: str) -> tuple[str, str]:
     match = _INN_IN_CELL.search(cell)
     if not match:
-        return cell.strip(" ,;."), ""
-    name = (cell[: match.start()] + cell[match.end() :]).strip(" ,;.")
+        return cell.strip(" ,;"), ""
+    name = (cell[: match.start()] + cell[match.end() :]).strip(" ,;")
     return name, digits_of(match.group(1))
 
 
 def _row(software: str, customer: str, inn: str = "") -> Row:
-    software = _ROW_NUMBER.sub("", software).strip(" ;,.")
+    software = _ROW_NUMBER.sub("", software).strip(" ;,")
     name, inner = _customer_and_inn(customer)
     inn = "" if is_placeholder(inn) else inn.strip()
     return Row(software, name, inn or inner)

@@ -1,0 +1,57 @@
+"""License follow-ups (§3.6): payment order, originals received and returned, signed scans."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from parsers import extract, parse_letter
+from parsers.extract_license_docs import date_in, license_event
+from parsers.types import Kind
+from tests.support.letters import letter
+
+LETTER_DATE = datetime(2026, 4, 9, 8, 0, tzinfo=UTC)
+
+
+def _read(body: str, attachments: list[tuple[str, bytes, str]] | None = None):
+    raw = letter(
+        subject="Re: [TCM-000510] Документы",
+        body=body,
+        to="mail@technocom.tech",
+        date=LETTER_DATE,
+        attachments=attachments,
+    )
+    return extract(parse_letter(raw), Kind.LICENSE_DOCUMENTS, received_at=LETTER_DATE)
+
+
+def test_r_lic_8_payment_order_number_and_date() -> None:
+    request = _read("Оплатили, п/п № 552 от 08.04.2026, копия приложена.")
+    assert request.fields["payment_document"].value["number"] == "552"
+    assert request.fields["payment_date"].value == "2026-04-08"
+    assert "event:payment_order" in request.flags
+
+
+def test_r_lic_10_originals_received_with_a_day_and_month_only() -> None:
+    request = _read("Здравствуйте. Оригинал сертификата и акта мы получили 07.04, спасибо.")
+    assert request.fields["received_date"].value == "2026-04-07"
+
+
+def test_r_lic_10_originals_received_without_a_date_default_to_the_letter_date() -> None:
+    request = _read("Получили оригиналы документов, всё в порядке.")
+    assert request.fields["received_date"].value == "2026-04-09"
+
+
+def test_r_lic_12_returned_originals_track_number_and_yesterday() -> None:
+    request = _read(
+        "Подписанный акт отправили вчера заказным письмом.\nШПИ 62501234567890\nВсего доброго."
+    )
+    assert request.fields["tracking_number"].value == "62501234567890"
+    assert request.fields["return_date"].value == "2026-04-08"
+
+
+def test_r_lic_6_scan_of_signed_agreement_with_original_by_post_is_signed_scans() -> None:
+    text = "Скан подписанного соглашения прикладываем, оригинал отправили Почтой России."
+    assert license_event(text) == "signed_scans"
+
+
+def test_date_in_places_a_december_date_written_in_january_in_the_previous_year() -> None:
+    assert date_in("получили 28.12", datetime(2027, 1, 3).date()) == "2026-12-28"
