@@ -307,7 +307,7 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot.receive.smtp import IngestHandler, make_controller
+    from bot.receive.smtp import DataBudget, IngestHandler, make_controller
 
     settings = service.settings
     if settings.reading.child_process:
@@ -333,6 +333,7 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
             on_ingested=lambda _result: loop.call_soon_threadsafe(wake.set),
             lmtp=settings.smtp.lmtp,
             lock=ingest_lock,
+            budget=DataBudget(settings.smtp.max_data_bytes_in_flight),
         )
         controller = make_controller(
             handler,

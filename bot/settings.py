@@ -78,6 +78,9 @@ class SmtpEndpointSettings(BaseModel):
     port: int = Field(2525, ge=0, le=65535)
     lmtp: bool = False
     max_message_size: int = Field(64 * 1024 * 1024, gt=0)
+    # Bytes of large letters (1 MiB and up) received or declared at once, all sessions
+    # together; beyond it a large letter is answered 451 and the MTA retries (issue 19).
+    max_data_bytes_in_flight: int = Field(96 * 1024 * 1024, gt=0)
 
 
 class RelaySettings(BaseModel):
