@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 
 from bot.compose import OutgoingLetter
 from bot.outbox import queue, replies_in_last_hour
-from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
+from bot.reply_guard import (
+    MAX_HQ_NOTICES_PER_HOUR,
+    caused_in_last_hour,
+    note_caused,
+    note_notice,
+    notices_in_last_hour,
+    partner_addresses,
+    recipient_of,
+)
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded
 from bot.store.models import Case, Deadline, OutboxMessage, Partner
@@ -308,6 +316,20 @@ class LetterWriter:
         now = self._clock.now()
         rendered = self._renderer.render(template, context)
         alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
+        # Issue 19: 200 forged bounces made 200 notices. Past the hourly cap of a kind they
+        # are kept as held rows (nothing lost), and HQ gets one summary for the hour.
+        status, summary = "queued", []
+        if notices_in_last_hour(session, alerts[0], template, now) >= MAX_HQ_NOTICES_PER_HOUR:
+            status = "held"
+            if template != "hq_notices_held":
+                summary = self.notify_hq(
+                    session,
+                    "hq_notices_held",
+                    f"hq-limit:{template}:{now:%Y%m%d%H}",
+                    None,
+                    {"template": template, "limit": MAX_HQ_NOTICES_PER_HOUR},
+                    role=role,
+                )
         outgoing = OutgoingLetter(
             reply_kind="notice",
             template=template,
@@ -326,8 +348,11 @@ class LetterWriter:
             letter_id=None,
             domain=self._config.domain,
             now=now,
+            status=status,
         )
-        return [reply_json(row)] if row is not None else []
+        if row is not None:
+            note_notice(session, alerts[0], template)
+        return ([reply_json(row)] if row is not None else []) + summary
 
 
 def reply_json(row: OutboxMessage) -> dict[str, Any]:

@@ -16,6 +16,10 @@ from parsers.types import ParsedLetter
 
 # session.info key: author → replies their letters caused in the last hour.
 _CAUSED = "replies_caused_in_last_hour"
+# session.info key: (HQ address, template) → notices of that kind in the last hour.
+_NOTICES = "hq_notices_in_last_hour"
+# HQ notices of one kind per hour before the rest are held behind one summary.
+MAX_HQ_NOTICES_PER_HOUR = 20
 # session.info key: partner id → registered addresses.
 _ADDRESSES = "partner_addresses"
 
@@ -81,3 +85,28 @@ def note_caused(session: Session, author: str) -> None:
     counted: dict[str, int] = session.info.setdefault(_CAUSED, {})
     if author in counted:
         counted[author] += 1
+
+
+def notices_in_last_hour(session: Session, address: str, template: str, now: datetime) -> int:
+    """HQ notices of one kind queued to `address` in the last hour, held ones included."""
+    counted: dict[tuple[str, str], int] = session.info.setdefault(_NOTICES, {})
+    key = (address, template)
+    if key not in counted:
+        counted[key] = (
+            session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.to_addr == address,
+                    OutboxMessage.template == template,
+                    OutboxMessage.reply_kind == "notice",
+                    OutboxMessage.created_at > now - timedelta(hours=1),
+                )
+            )
+            or 0
+        )
+    return counted[key]
+
+
+def note_notice(session: Session, address: str, template: str) -> None:
+    counted: dict[tuple[str, str], int] = session.info.setdefault(_NOTICES, {})
+    if (address, template) in counted:
+        counted[(address, template)] += 1
