@@ -89,6 +89,13 @@ CONTRACT_RE = re.compile(
     rf"(?:\s*,?\s*(?:от|дата:?)\s*(?P<date>{DATE_PATTERN}))?",
     re.I,
 )
+_NUMBER_TOKEN = r"(?P<number>(?![\d.]+\s*(?:г|год)\b)(?=[^\s,;()«»\"]*\d)[^\s,;()«»\"]{1,40})"
+_NUMBER_BEFORE_DATE = re.compile(
+    rf"(?P<kind>)(?<![\w№]){_NUMBER_TOKEN}\s*,?\s+от\s+(?P<date>{DATE_PATTERN})", re.I
+)
+_NUMBER_AFTER_KIND = re.compile(
+    rf"(?P<kind>договор\w*|контракт\w*|дог\.)\s+(?!от\b){_NUMBER_TOKEN}(?P<date>)", re.I
+)
 _REGISTRY = re.compile(r"реестров\w*\s+(?:номер|запис\w*)\s*:?\s*№?\s*(\d[\d\s]{8,25}\d)", re.I)
 
 
@@ -116,6 +123,10 @@ def check_contract(raw: str, received: date | None = None, hint: str = "") -> Ch
             raw,
             re.I,
         )
+    if not match:
+        # «лиц. дог. 15-Л от 10.03.2025», «ЛД 66-ЛД/2025 от 17 февраля 2025 г.», «Договор 31/2024»:
+        # no «№», the number is the token with a digit before «от <date>» or after the kind word.
+        match = _NUMBER_BEFORE_DATE.search(raw) or _NUMBER_AFTER_KIND.search(raw)
     if not match:
         return bad(
             "укажите номер и дату договора, например «Договор № 12/34 от 01.02.2024»", "format"

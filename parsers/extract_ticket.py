@@ -7,51 +7,43 @@ import re
 from parsers.context import INN_IN_TEXT, Context, find_in_sources
 from parsers.dates import check_contract
 from parsers.extract_pin import ORG, without_signature
-from parsers.labels import TICKET_LABELS, Hit, Source, block_after, find_labelled
+from parsers.labels import Hit, Source
+from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
+from parsers.ticket_form import Field, first, form_fields
+from parsers.ticket_prose import (
+    LICENSE_CONTRACT_IN_TEXT,
+    PRIORITIES,
+    TRACKERS,
+    clean_subject,
+    enum_value,
+    is_boilerplate,
+    problem_statement,
+    quoted_component,
+    stated_priority,
+    stated_tracker,
+)
 from parsers.types import AttachmentClass, FieldStatus
-from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, warn
+from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
 
-# R-TKT-3: only the applicant classifies; synonyms of §3.4, never a guess from the text.
-TRACKERS = (
-    ("bug", r"bug|неисправност|ошибк|сбо[йи]"),
-    ("feature", r"feature|разработк|новый\s+функционал|доработк|тз\b|техническ\w+\s+задани"),
-    ("support", r"support|консультац|поддержк|вопрос"),
-)
-PRIORITIES = (
-    ("urgent", r"urgent|срочн"),
-    ("high", r"high|высок"),
-    ("normal", r"normal|нормальн|обычн|средн"),
-    ("low", r"low|низк"),
-)
-# The four checks of 000 §4.1 and the words that name them in a partner's answer.
-CHECKS = (
-    ("base_software_ok", r"базов\w*\s+по|платформ"),
-    ("dbms_ok", r"субд|баз\w+\s+данных|транзакц"),
-    ("network_ok", r"сет[ьие]\w*|ping|пинг"),
-    ("auth_privileges_unchanged", r"привилеги|прав\w*\s+пользовател|аутентификац"),
-)
-_NOT_CHECKED = re.compile(r"не\s+проверял|не\s+проверен|не\s+знаю|нет\s+данных|не\s+провод", re.I)
-_FAILED = re.compile(
-    r"\bнет\b|не\s+работает|некорректно|ошибк|проблем|сбо[йи]|потер|недоступ|нестабил|"
-    r"\bfail|менялись(?!.*не\s+менялись)",
-    re.I,
-)
-_PASSED = re.compile(
-    r"\bда\b|\bok\b|\bок\b|корректно|работает|исправн|в\s+норме|стабил|не\s+менялись|без\s+ошибок"
-    r"|без\s+потерь|\bpass",
-    re.I,
-)
-_NO_PROBLEMS = re.compile(
-    r"(?:проблем|ошибок|сбоев|замечаний|потерь)\w*(?:\s+[а-яё]+){0,3}?\s+(?:не\s+(?:выявлено|обнаружено)|нет)"
-    r"|нет\s+(?:проблем|ошибок|сбоев|замечаний|потерь)|без\s+(?:проблем|ошибок|замечаний)",
-    re.I,
-)
 _NA = re.compile(
-    r"^\s*(?:нет|не\s+прилага\w+|отсутству\w+|n/?a|не\s+применимо)\b[\s,.;:—–-]*(.*)$", re.I
+    r"^\s*(?:нет|n/?a|н/?д)\b|не\s+прилага\w*|отсутству\w*|не\s+применим\w*"
+    r"|(?:приложить|выгрузить|предоставить|передать|снять)\s+не\s+(?:можем|можно|удается)"
+    r"|не\s+(?:можем|можно|удается)\s+(?:приложить|выгрузить|предоставить|передать|снять)"
+    r"|невозможно|нет\s+возможности|запрещен\w*",
+    re.I,
 )
 _DEMO = re.compile(r"демо|пилот|demo", re.I)
 _URGENT_ASK = re.compile(r"срочно|срочное\s+решение|как\s+можно\s+скорее|горит", re.I)
-_GREETING = re.compile(r"^\s*(?:добрый\s+\w+|здравствуйте|коллеги|уважаем\w+)[^\n]{0,40}$", re.I)
+_DBMS = re.compile(
+    r"postgre|postgres|sql\s*server|oracle|firebird|sqlite|mysql|maria|субд|clickhouse|mongo", re.I
+)
+_STEPS_INTRO = re.compile(
+    r"(?:действи\w*|шаг\w*|воспроизв\w*)\s*:\s*\n"
+    r"((?:[ \t]*\d{1,2}[.)].*\n?(?:[ \t]+\S.*\n?)*)+)",
+    re.I,
+)
+_IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|webp|heic|tiff?)$", re.I)
+_SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 
 
 # An organisation named in a ticket's text, with its INN when it follows closely.
@@ -63,81 +55,36 @@ def _body_only(ctx: Context, sources: list[Source]) -> Context:
 
 
 def _enum(raw: str, table: tuple[tuple[str, str], ...], label: str) -> Check:
-    for code, pattern in table:
-        if re.search(pattern, raw, re.I):
-            return ok(code)
+    code = enum_value(raw, table)
+    if code:
+        return ok(code)
     return bad(f"не удалось распознать {label}: «{raw.strip()[:40]}»", "format", raw.strip())
 
 
-def answer(text: str, is_privileges: bool) -> tuple[str, str]:
-    """(`passed`|`failed`|`not_checked`, comment) for one self-diagnosis answer."""
-    tail = re.split(r"[?:—–]|\s-\s", text, maxsplit=1)
-    reply = tail[1] if len(tail) > 1 else text
-    if _NOT_CHECKED.search(reply):
-        return "not_checked", reply.strip()
-    if is_privileges and re.search(r"\bнет\b|не\s+менял", reply, re.I):
-        return "passed", reply.strip()  # «Не менялись ли привилегии?» — «нет» is the good answer
-    if _NO_PROBLEMS.search(reply):
-        return "passed", reply.strip()
-    if _FAILED.search(reply):
-        return "failed", reply.strip()
-    if _PASSED.search(reply):
-        return "passed", reply.strip()
-    return "not_checked", reply.strip()
-
-
-def self_diagnosis(lines: list[str]) -> Check:
-    """§3.4 `self_diagnosis`: the four checks; unanswered ones are `not_checked`."""
-    result: dict[str, dict[str, str]] = {}
-    # One line may answer several checks: «базовое ПО работает; СУБД без ошибок; …».
-    lines = [part for line in lines for part in re.split(r";\s*", line) if part.strip()]
-    for line in lines:
-        for code, pattern in CHECKS:
-            if code not in result and re.search(pattern, line, re.I):
-                status, comment = answer(line, code == "auth_privileges_unchanged")
-                result[code] = {"status": status, "comment": comment[:200]}
-                break
-    if not result:
-        return MISSING
-    for code, _ in CHECKS:
-        result.setdefault(code, {"status": "not_checked", "comment": ""})
-    return ok(result)
-
-
-def _diagnosis_lines(text: str, line: int) -> list[str]:
-    """Lines after the self-diagnosis label while each one answers one of the four checks."""
-    block = []
-    for candidate in text.splitlines()[line : line + 8]:
-        if not candidate.strip():
-            if block:
-                break
-            continue
-        if not any(re.search(pattern, candidate, re.I) for _, pattern in CHECKS):
-            break
-        block.append(candidate.strip())
-    return block
+def _hit(field: Field) -> Hit:
+    return Hit(field.code, field.text, field.source, field.line, field.excerpt)
 
 
 def _attachment_field(
-    ctx: Context, code: str, classes: tuple[AttachmentClass, ...], hit: Hit | None
+    ctx: Context, code: str, files: list[str], statements: list[Field | None]
 ) -> None:
-    files = [a.filename for a in ctx.letter.attachments if a.cls in classes]
     if files:
         ctx.put_evidence(code, ok(files), "attachments", ", ".join(files), ", ".join(files))
         return
-    na = _NA.match(hit.raw) if hit else None
-    if hit and na:
-        # R-TKT-5: N/A with the partner's reason is accepted, flagged for HQ.
-        reason = na.group(1).strip() or hit.raw.strip()
-        ctx.put(code, Check(FieldStatus.NOT_APPLICABLE, None, reason), hit)
-        ctx.flags.append("description_incomplete")
-        return
+    for field in statements:
+        if field is not None and _NA.search(field.text):
+            # R-TKT-5: N/A with the partner's reason is accepted, flagged for HQ.
+            reason = " ".join(field.text.split())
+            ctx.put(code, Check(FieldStatus.NOT_APPLICABLE, None, reason), _hit(field))
+            ctx.flags.append("description_incomplete")
+            return
     ctx.put(code, MISSING)
 
 
 def _legal_entity(ctx: Context, hit: Hit) -> None:
-    inn_match = INN_IN_TEXT.search(hit.raw)
-    name = hit.raw[: inn_match.start()] if inn_match else hit.raw
+    raw = " ".join(hit.raw.split())
+    inn_match = INN_IN_TEXT.search(raw)
+    name = raw[: inn_match.start()] if inn_match else raw
     name = name.strip(" ,;()")
     value: dict[str, str] = {"name": name}
     check = check_text(name, 2)
@@ -150,104 +97,168 @@ def _legal_entity(ctx: Context, hit: Hit) -> None:
     ctx.put("legal_entity", Check(check.status, value if check.value else None, check.reason), hit)
 
 
+def _software_item(text: str) -> dict[str, str] | None:
+    """«MS SQL Server 2019 (15.0.4312)» → name and version (from the first token with a digit)."""
+    text = re.sub(r"^(?:ОС|СУБД|сервер\s+приложений)\s+", "", text.strip(" .;"), flags=re.I)
+    match = re.match(r"^(.*?)[\s(]+(?:верси[яи]:?\s*)?(v?\d[^\s]*.*)$", text, re.I)
+    if not match or not re.search(r"[^\W\d]{2}", match.group(1)):
+        return None
+    return {"name": match.group(1).strip(" ,(:"), "version": match.group(2).strip(" ,")}
+
+
 def _base_software(raw: str) -> Check:
-    match = re.match(
-        r"^(.*?)\s*(?:,?\s*верси[яи]:?\s*|\s)(v?\d[\w.\-]*(?:\s*\w+)?)\s*$", raw.strip(), re.I
-    )
-    if not match or not match.group(1).strip():
-        text = check_text(raw, 2)
+    """§3.4 `base_software`: name and version; of several items the DBMS with a version."""
+    flat = " ".join(raw.split())
+    if is_placeholder(flat):
+        return MISSING
+    parts = re.split(r"\s*(?:;|,(?![^(]*\))|\s\+\s|\s/\s)\s*", flat)
+    items = [item for part in parts if (item := _software_item(part))]
+    if not items:
+        text = check_text(flat, 2)
         if text.status != FieldStatus.VALID:
             return text
         return bad(
-            "укажите версию базового ПО, например «PostgreSQL 14.5»",
-            "format",
-            {"name": raw.strip()},
+            "укажите версию базового ПО, например «PostgreSQL 14.5»", "format", {"name": flat}
         )
-    return ok({"name": match.group(1).strip(" ,"), "version": match.group(2).strip()})
+    best = next((i for i in items if _DBMS.search(i["name"])), items[0])
+    return ok({**best, "items": items} if len(items) > 1 else best)
 
 
-def _steps(ctx: Context, hit: Hit) -> None:
-    lines = ([hit.raw] if hit.raw else []) + block_after(ctx.source_text(hit.source), hit.line, 15)
-    numbered = [line for line in lines if re.match(r"^\s*\d{1,2}[.)]\s*\S", line)]
-    text = "\n".join(lines)
-    if len(numbered) >= 2:
-        ctx.put(
-            "steps_to_reproduce",
-            ok([re.sub(r"^\s*\d{1,2}[.)]\s*", "", n) for n in numbered]),
-            hit,
-            text,
-        )
+def _steps(ctx: Context, field: Field) -> None:
+    text = field.text
+    numbered = re.split(r"(?:^|(?<=[\s;]))\d{1,2}[.)]\s+", text)
+    steps = [" ".join(step.split()).strip(" ;") for step in numbered[1:] if step.strip()]
+    if len(steps) >= 2:
+        ctx.put("steps_to_reproduce", ok(steps), _hit(field), text)
     else:
-        ctx.put("steps_to_reproduce", check_text(text, 30), hit, text)
+        ctx.put("steps_to_reproduce", check_text(text, 30), _hit(field), text)
 
 
-def _description_fallback(ctx: Context) -> None:
-    """No «Описание:» label: the first paragraph of the letter describes the problem."""
+def _steps_list(sources: list[Source]) -> Field | None:
+    """A numbered list introduced by «Порядок действий:» at the end of a sentence (R-MBX-10:
+    an attached or forwarded client letter may hold the only steps)."""
+    for source in sources:
+        match = _STEPS_INTRO.search(source.text)
+        if match:
+            line = source.text.count("\n", 0, match.start()) + 1
+            return Field(
+                "steps_to_reproduce", match.group(1), source.name, line, match.group(0)[:200]
+            )
+    return None
+
+
+def _description(ctx: Context, found: dict[str, list[Field]], sources: list[Source]) -> None:
+    """The subject (the partner's short description) with the problem statement."""
+    field = first(found, "description")
     body = without_signature(ctx.source_text("body"))
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
-    for paragraph in paragraphs:
-        lines = [ln for ln in paragraph.splitlines() if not _GREETING.match(ln)]
-        text = " ".join(" ".join(lines).split())
-        if len(text) >= 20 and not re.match(r"^[А-ЯЁA-Za-zа-яё ]{2,40}:", text):
-            ctx.put_evidence("description", ok(text[:1000]), "body", text[:300], text)
-            return
-    ctx.put("description", MISSING)
+    statement = " ".join(field.text.split()) if field else problem_statement(body)
+    subject = clean_subject(ctx.letter.subject)
+    parts = [subject] if len(subject) >= 10 and not is_boilerplate(subject) else []
+    parts += [statement] if statement else []
+    text = " — ".join(parts)
+    hit = _hit(field) if field else Hit("description", text, "body", 0, text[:300])
+    ctx.put("description", check_text(text[:1000], 20) if text else MISSING, hit, text)
+
+
+def _text_fields(ctx: Context, found: dict[str, list[Field]]) -> None:
+    pair = first(found, "software_and_component")
+    if pair is not None:
+        software, _, component = pair.text.partition("/")
+        ctx.put("software_name", check_text(software, 2), _hit(pair), software)
+        ctx.put("component", check_text(component.strip(' «»"'), 3), _hit(pair), component)
+    for code, minimum in (("software_name", 2), ("component", 3), ("business_task", 30)):
+        if field := first(found, code):
+            ctx.put(code, check_text(field.text, minimum), _hit(field))
+    for field in found.get("item_name", []):
+        if field.section in ("section", "software_name") and field.text.strip():
+            ctx.put("software_name", check_text(field.text, 2), _hit(field))
+    if field := first(found, "base_software"):
+        ctx.put("base_software", _base_software(field.text), _hit(field))
+    names = [f for f in found.get("item_name", []) if f.section == "base_software"]
+    versions = [f for f in found.get("item_version", []) if f.section == "base_software"]
+    if names and versions:  # «- Наименование: PostgreSQL» «- Версия: 15.2» under item 5
+        text = f"{names[0].text} {versions[0].text}"
+        ctx.put("base_software", _base_software(text), _hit(names[0]), text)
 
 
 def extract_ticket(ctx: Context) -> None:
     sources = [Source(s.name, without_signature(s.text)) for s in ctx.sources]
-    hits = find_labelled(sources, TICKET_LABELS)
-    if hit := hits.get("tracker"):
-        ctx.put("tracker", _enum(hit.raw, TRACKERS, "тип обращения (Tracker)"), hit)
-    if hit := hits.get("priority"):
-        ctx.put("priority", _enum(hit.raw, PRIORITIES, "приоритет (Priority)"), hit)
-    if hit := hits.get("self_diagnosis"):
-        lines = [hit.raw] if hit.raw else []
-        lines += _diagnosis_lines(ctx.source_text(hit.source), hit.line)
-        ctx.put("self_diagnosis", self_diagnosis(lines), hit, "\n".join(lines))
-    if hit := hits.get("legal_entity"):
-        _legal_entity(ctx, hit)
-    elif found := find_in_sources(_body_only(ctx, sources), _ORG_IN_TICKET):
+    found = form_fields(sources)
+    body = "\n".join(s.text for s in sources if s.name in ("body", "forwarded"))
+    subject = ctx.letter.subject
+    if field := first(found, "tracker"):
+        ctx.put("tracker", _enum(field.text, TRACKERS, "тип обращения (Tracker)"), _hit(field))
+    elif stated := stated_tracker(body) or stated_tracker(subject):
+        ctx.put_evidence("tracker", ok(stated[0]), "body", stated[1], stated[1])
+    if field := first(found, "priority"):
+        ctx.put("priority", _enum(field.text, PRIORITIES, "приоритет (Priority)"), _hit(field))
+    elif stated := stated_priority(body) or stated_priority(subject):
+        ctx.put_evidence("priority", ok(stated[0]), "body", stated[1], stated[1])
+    if field := first(found, "self_diagnosis"):
+        ctx.put("self_diagnosis", self_diagnosis(field.text), _hit(field), field.text)
+    elif answers := answers_in_prose([f.text for f in found.get("", [])]):
+        hit = Hit("self_diagnosis", answers, "body", 0, answers[:300])
+        ctx.put("self_diagnosis", self_diagnosis(answers), hit)
+    if field := first(found, "legal_entity"):
+        _legal_entity(ctx, _hit(field))
+    elif hit_found := find_in_sources(_body_only(ctx, sources), _ORG_IN_TICKET):
         # «у клиента ООО «Ромашка» не работает…»: the organisation named in the text.
-        match, hit = found
+        match, hit = hit_found
         _legal_entity(ctx, Hit("legal_entity", match.group(0), hit.source, hit.line, hit.excerpt))
-    status = _project_status(ctx, hits.get("project_status"))
-    if hit := hits.get("license_contract"):
-        if status == "demo" and _NA.match(hit.raw):
-            ctx.put("license_contract", Check(FieldStatus.NOT_APPLICABLE, None, "демо-проект"), hit)
+    status = _project_status(ctx, first(found, "project_status"))
+    contract = first(found, "license_contract")
+    if contract is not None:
+        if status == "demo" and _NA.search(contract.text):
+            na = Check(FieldStatus.NOT_APPLICABLE, None, "демо-проект")
+            ctx.put("license_contract", na, _hit(contract))
         else:
-            ctx.put("license_contract", check_contract(hit.raw, ctx.received, hit.excerpt), hit)
-    for code, minimum in (("software_name", 2), ("component", 3)):
-        if hit := hits.get(code):
-            ctx.put(code, check_text(hit.raw, minimum), hit)
-    if hit := hits.get("base_software"):
-        ctx.put("base_software", _base_software(hit.raw), hit)
-    if hit := hits.get("steps_to_reproduce"):
-        _steps(ctx, hit)
-    for code, minimum in (("business_task", 30), ("description", 20)):
-        if hit := hits.get(code):
-            text = hit.raw or " ".join(block_after(ctx.source_text(hit.source), hit.line, 10))
-            ctx.put(code, check_text(text, minimum), hit, text)
-    if "description" not in ctx.fields:
-        _description_fallback(ctx)
-    _attachment_field(ctx, "screenshots", (AttachmentClass.IMAGE,), hits.get("screenshots"))
-    logs = (AttachmentClass.LOG,)
-    # D-24: any log attachment satisfies both log fields.
-    _attachment_field(
-        ctx, "base_software_logs", logs, hits.get("base_software_logs") or hits.get("app_logs")
-    )
-    _attachment_field(ctx, "app_logs", logs, hits.get("app_logs"))
+            raw = " ".join(contract.text.split())
+            check = check_contract(raw, ctx.received, contract.excerpt)
+            ctx.put("license_contract", check, _hit(contract), raw)
+    elif hit_found := find_in_sources(ctx, LICENSE_CONTRACT_IN_TEXT):
+        match, hit = hit_found
+        ctx.put("license_contract", check_contract(match.group(0), ctx.received), hit)
+    _text_fields(ctx, found)
+    if "component" not in ctx.fields and (named := quoted_component(body)):
+        ctx.put_evidence("component", check_text(named, 3), "body", named, named)
+    if field := first(found, "steps_to_reproduce") or _steps_list(sources):
+        _steps(ctx, field)
+    _description(ctx, found, sources)
+    _attachments(ctx, found)
     for code in ("tracker", "priority", "self_diagnosis", "legal_entity", "license_contract",
                  "software_name", "component", "base_software", "steps_to_reproduce",
                  "business_task"):  # fmt: skip
         ctx.put(code, MISSING)
-    if _URGENT_ASK.search(ctx.source_text("body") + ctx.letter.subject):
+    if _URGENT_ASK.search(ctx.source_text("body") + subject):
         ctx.flags.append("urgent_requested")  # R-TKT-19
 
 
-def _project_status(ctx: Context, hit: Hit | None) -> str:
+def _attachments(ctx: Context, found: dict[str, list[Field]]) -> None:
+    attachments = ctx.letter.attachments
+    images = [
+        a.filename
+        for a in attachments
+        if a.cls == AttachmentClass.IMAGE
+        or (a.cls == AttachmentClass.SCAN and _IMAGE_NAME.search(a.filename))
+    ]
+    if not images:  # screenshots pasted into a document named so («Скриншоты_ошибки.docx»)
+        images = [
+            a.filename
+            for a in attachments
+            if a.cls == AttachmentClass.DOCUMENT and _SCREENSHOT_NAME.search(a.filename)
+        ]
+    logs = [a.filename for a in attachments if a.cls == AttachmentClass.LOG]
+    app_logs, base_logs = first(found, "app_logs"), first(found, "base_software_logs")
+    _attachment_field(ctx, "screenshots", images, [first(found, "screenshots")])
+    # D-24: any log attachment satisfies both log fields; a reason given for either counts.
+    _attachment_field(ctx, "base_software_logs", logs, [base_logs, app_logs])
+    _attachment_field(ctx, "app_logs", logs, [app_logs, base_logs])
+
+
+def _project_status(ctx: Context, field: Field | None) -> str:
     """§3.4 `project_status`: stated, or «демо»/«пилот» in the text, else active + warning."""
-    text = hit.raw if hit else ctx.source_text("body") + " " + ctx.letter.subject
+    hit = _hit(field) if field else None
+    text = field.text if field else ctx.source_text("body") + " " + ctx.letter.subject
     if _DEMO.search(text):
         ctx.put("project_status", ok("demo"), hit, text if not hit else "")
         return "demo"

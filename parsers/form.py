@@ -1,0 +1,121 @@
+"""Structured forms inside letter text, read as a list of labelled entries.
+
+Partners fill the regulations' forms in many layouts: numbered sections with bullet sub-items
+(«4. Общие данные о системе:» then «- Наименование ПО: …»), «Label: value» lines, a label alone
+on its line with the value on the following lines (also after a blank line, as HTML tables
+arrive), «Label | value» table rows, and values hard-wrapped onto continuation lines.
+
+`read_form(text, match_label)` turns such text into `Entry` items. The caller supplies the
+vocabulary: `match_label(line, inside)` gets a line without its list marker and the code of
+the entry being read (or None) and returns `(code, offset)` where the label ends and the value
+starts, or None when the line does not start with a label. Lines that are not labels continue
+the current entry (wrapped values, value lines, unlabelled list items); a blank line closes an
+entry that already has a value. Lines outside any labelled entry become entries with code None
+(prose paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# A list marker: «1.», «2)», «4.1.», bullets, check boxes «[+]», «[x]», «[нет]».
+MARKER = re.compile(
+    r"^[ \t>]*(?P<m>\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|[-•*–—·▪](?=\s)|\[[^\]\n]{0,5}\])[ \t]*"
+)
+NUMBERED = re.compile(r"^\d")
+LabelMatcher = Callable[[str, str | None], tuple[str, int] | None]
+
+
+@dataclass
+class Entry:
+    """One labelled item of a form (or a prose paragraph when `code` is None)."""
+
+    code: str | None
+    label: str
+    lines: list[str] = field(default_factory=list)
+    line: int = 0  # 1-based line of the label
+    marker: str = ""  # «1.», «-», «[+]» or ""
+    section: str | None = None  # code of the numbered section the entry belongs to
+    closed: bool = False
+
+    @property
+    def value(self) -> str:
+        """The value with continuation lines joined by newlines."""
+        return "\n".join(line for line in self.lines if line).strip()
+
+    @property
+    def flat(self) -> str:
+        """The value as one line: hard wraps undone."""
+        return " ".join(self.value.split())
+
+
+def split_marker(line: str) -> tuple[str, str]:
+    """(marker, rest) of one line; the marker is "" when the line has none."""
+    match = MARKER.match(line)
+    if not match:
+        return "", line.strip()
+    return match.group("m"), line[match.end() :].strip()
+
+
+def _number(marker: str) -> int | None:
+    head = re.match(r"\d+", marker)
+    return int(head.group(0)) if head else None
+
+
+def _takes_items(entry: Entry) -> bool:
+    """A list item continues an entry whose label line had no value (the items are its value),
+    that already holds items, or whose text ends with «:» — not «Priority: Высокий»."""
+    value = entry.value
+    return (
+        not entry.lines[0]
+        or len(entry.lines) > 1
+        and bool(MARKER.match(entry.lines[-1]))
+        or (value.endswith(":") or not value)
+    )
+
+
+def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:
+    """Entries of `text` in order; see the module docstring for the layouts read."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    # The open numbered section: its code, marker style («.» or «)») and number.
+    section: tuple[str | None, str, int] | None = None
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            if current is not None and current.value:
+                current.closed = True
+            continue
+        marker, rest = split_marker(raw)
+        number = _number(marker)
+        inside = current.code if current is not None and not current.closed else None
+        found = match_label(rest, inside)
+        follows = (
+            number is not None
+            and section is not None
+            and marker[-1] == section[1]
+            and number == section[2] + 1
+        )
+        if found is not None or follows:
+            code, offset = found if found is not None else (None, 0)
+            if number is not None:
+                section = (code, marker[-1], number)
+            elif section is not None and not marker and not raw[:1].isspace():
+                section = None  # an unindented plain label ends the numbered section
+            current = Entry(code, rest[:offset].strip(" \t:|—–-"), [rest[offset:].strip()])
+            current.line, current.marker = line_no, marker
+            current.section = section[0] if section and number is None else None
+            entries.append(current)
+            continue
+        if (
+            current is not None
+            and (not current.closed or not current.value)
+            and (not marker or _takes_items(current))
+        ):
+            current.lines.append(f"{marker} {rest}".strip() if marker else rest)
+            current.closed = False
+            continue
+        current = Entry(None, "", [raw.strip()], line_no, marker)
+        entries.append(current)
+    return entries

@@ -1,0 +1,164 @@
+"""Self-diagnosis of 000 §4.1 read as answers to its four questions (§3.4 `self_diagnosis`).
+
+Partners answer the questions in the seed's words, in checklists («[+] СУБД - да»), with «да/нет»
+after the question, tersely («БПО ок / сеть ок») or in prose. Negations are read as the
+question intends: «проблем с транзакциями нет» and «привилегии не менялись» are passes, an
+inverted question answered «нет» («Привилегии менялись? — нет») is a pass, «не проверяли»
+leaves the check not_checked, and a real failure («падает при нагрузке») is failed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.validate import MISSING, Check, ok
+
+# The four checks of 000 §4.1 and the words that name them in an answer.
+CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "base_software_ok",
+        r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
+        r"|\bос\b|платформ\w*",
+    ),
+    ("dbms_ok", r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*"),
+    ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*"),
+    (
+        "auth_privileges_unchanged",
+        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*",
+    ),
+)
+_CHECK_RES = tuple((code, re.compile(pattern, re.I)) for code, pattern in CHECKS)
+_NOT_CHECKED = re.compile(
+    r"не\s+(?:проверял\w*|проверен\w*|проверили|смотрел\w*|знаю|провод\w*|успел\w*)"
+    r"|нет\s+(?:данных|доступа)|не\s+удалось\s+проверить|\?\s*$",
+    re.I,
+)
+# Problems denied: «проблем с транзакциями нет», «без ошибок», «потерь нет», «не менялись».
+_DENIED = re.compile(
+    r"(?:проблем|ошиб[оа]к|сбо[ея]в|замечани|потер[ьи]|блокиров[оа]к|изменени|долгих\s+запросов)"
+    r"\w*(?:\s+[^\s;.]+){0,4}?\s+(?:не\s+(?:выявлен|обнаружен|видно|наблюда|было)\w*|нет)\b"
+    r"|\bнет\s+(?:ни\s+)?(?:каких\s+)?(?:проблем|ошибок|сбоев|замечаний|потерь|блокировок)\w*"
+    r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошибок|замечаний|потерь|сбоев|изменени\w*)"
+    r"|\b0\s*%\s*потер\w*|не\s+(?:менял\w*|изменял\w*|трогал\w*|мен[яе]\w*)|те\s+же|без\s+изменени\w*",
+    re.I,
+)
+_FAILED = re.compile(
+    r"не\s+работа\w*|падает|упал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
+    r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bменял(?:ись|и)\b|изменил\w*",
+    re.I,
+)
+_PASSED = re.compile(
+    r"\bда\b|\bok\b|\bок\b|\bокей\b|\[\s*[+xх✓v]\s*\]|корректн\w*|работа\w*|штатн\w*|в\s+порядке"
+    r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*",
+    re.I,
+)
+_YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
+# A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
+_INVERTED = re.compile(r"нет\s+ли|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?", re.I)
+
+
+def answer(text: str) -> str:
+    """`passed`, `failed` or `not_checked` for the answer to one check."""
+    question, mark, reply = text.rpartition("?")
+    if not mark:
+        question, reply = "", text
+    reply = reply.strip(" \t—–-:;.,")
+    yes_no = _YES_NO.match(reply)
+    if question and yes_no:
+        questions = [q for q in re.split(r"\?", question) if q.strip()]
+        word = yes_no.group(1).lower()
+        first_inverted = bool(_INVERTED.search(questions[0])) if questions else False
+        if yes_no.group(2) and len(questions) >= 2:  # «да / нет» answers two questions in turn
+            return "passed" if word in ("да", "yes") and yes_no.group(2) == "нет" else "failed"
+        good = word in ("нет", "no") if first_inverted else word in ("да", "yes")
+        if re.search(r"не\s+менял|без\s+изменени", reply, re.I):
+            good = True
+        return "passed" if good else "failed"
+    if _NOT_CHECKED.search(reply):
+        return "not_checked"
+    rest = _DENIED.sub(" ", reply)
+    denied = rest != reply
+    if _FAILED.search(rest):
+        return "failed"
+    if denied or _PASSED.search(rest):
+        return "passed"
+    return "not_checked"
+
+
+def mentions(text: str) -> list[tuple[int, str]]:
+    """(position, check) of each check named in `text`, in order."""
+    found = [(m.start(), code) for code, rx in _CHECK_RES for m in rx.finditer(text)]
+    return sorted(found)
+
+
+_BOUNDARIES = (";", ". ", ", ", " / ", " - ", " – ", "[", "•")
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(check, text) pieces: each starts at the clause where its check is first named."""
+    starts: list[tuple[int, str]] = []
+    lower = 0
+    for position, code in mentions(text):
+        if any(code == c for _, c in starts):
+            continue
+        window = text[lower:position]
+        cut = max(
+            (window.rfind(sep) + len(sep) for sep in _BOUNDARIES if sep in window), default=-1
+        )
+        start = lower + cut if cut >= 0 else (position if starts else 0)
+        starts.append((start, code))
+        lower = position + 1
+    return [
+        (code, text[start : starts[i + 1][0] if i + 1 < len(starts) else len(text)])
+        for i, (start, code) in enumerate(starts)
+    ]
+
+
+def self_diagnosis(text: str) -> Check:
+    """§3.4 `self_diagnosis` from the text answering §4.1; unanswered checks are `not_checked`.
+
+    The text is cut where another check is named, so that one line may answer several checks
+    («базовое ПО работает; СУБД без ошибок; …»), and each piece is read on its own; a piece
+    without an answer of its own shares the next one's («базовое ПО и СУБД работают»).
+    """
+    pieces = _pieces(" ".join(text.split()))
+    if not pieces:
+        return MISSING
+    statuses = [answer(piece) for _, piece in pieces]
+    for i in range(len(pieces) - 2, -1, -1):
+        piece = pieces[i][1]
+        bare = _CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1].sub("", piece)
+        unanswered = statuses[i] == "not_checked" and not _NOT_CHECKED.search(piece)
+        if unanswered and len(re.findall(r"\w+", bare)) <= 2:
+            statuses[i] = statuses[i + 1]
+    result = {
+        code: {"status": status, "comment": piece.strip(" ;,/")[:200]}
+        for (code, piece), status in zip(pieces, statuses, strict=True)
+    }
+    for code, _ in CHECKS:
+        result.setdefault(code, {"status": "not_checked", "comment": ""})
+    return ok({code: result[code] for code, _ in CHECKS})
+
+
+def reads_as_answer(text: str) -> bool:
+    """True when `text` answers a check («работает корректно», «ок») rather than naming
+    software («PostgreSQL 15.4»): «Базовое ПО — работает» inside a self-diagnosis block."""
+    return bool(_PASSED.search(text) or _FAILED.search(text) or _NOT_CHECKED.search(text))
+
+
+def answers_in_prose(paragraphs: list[str]) -> str:
+    """Sentences of the letter that answer §4.1 without a heading: one naming two or more
+    checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
+    with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any."""
+    for paragraph in paragraphs:
+        sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)
+        chosen = []
+        for sentence in sentences:
+            named = mentions(sentence)
+            distinct = {code for _, code in named}
+            opens = bool(named) and not sentence[: named[0][0]].strip(" -•*0123456789.)[]+")
+            if reads_as_answer(sentence) and (len(distinct) >= 2 or opens):
+                chosen.append(sentence.strip())
+        if chosen:
+            return "\n".join(chosen)
+    return ""

@@ -1,0 +1,158 @@
+"""The 000 §4.2 form of a Service Desk ticket as partners fill it: labelled entries per field.
+
+Labels (parsers.labels.TICKET_LABELS) are read at a line start by parsers.form, so values on
+the next lines, numbered sections with sub-items and «Label | value» rows all count. Several
+labels on one line («Tracker: Неисправность, Priority: Высокий», «ПО: Web-ГИС 2.5, компонент
+«Печать»») are split into one entry each. An unlabelled item of a numbered form takes the
+field of the seed's item with that number («4. ТЕХНОКОМ ГИС … — компонент …»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.form import Entry, read_form
+from parsers.labels import TICKET_LABELS, Source
+from parsers.ticket_diagnosis import reads_as_answer
+
+_PATTERNS = tuple(
+    (code, re.compile(rf"(?:{pattern})(?![\w-])", re.I))
+    for code, patterns in TICKET_LABELS.items()
+    for pattern in patterns
+)
+_PAREN = re.compile(r"\s*\([^)\n]{0,40}\)")
+_SEPARATOR = re.compile(r"\s*(?::|\||\t|—|–|-(?=\s)|$)\s*")
+# «Краткое описание проблемы или вопроса:», «Бизнес-задача / ТЗ на доработку:».
+_LABEL_TAIL = re.compile(r"\s*(?:или|и|/|,)\s+[^:|\n\d«»\"]{1,50}?(?=\s*:)", re.I)
+_NUMBER_SIGN = re.compile(r"\s*(?:№|N\b|No\b|#)")
+# «Базовое ПО: наименование и версия: …» — the seed's sub-label belongs to the label.
+_SUBLABEL = re.compile(
+    r"(?:(?:наименование|версия|номер|дата|краткое\s+описание)(?:\s*(?:и|,)\s*)?){1,3}\s*:\s*",
+    re.I,
+)
+# Labels that name a check when they appear inside the self-diagnosis block.
+_CHECK_LIKE = frozenset({"base_software", "software_name"})
+# 000 §4.2 item numbers → the field of an unlabelled item (item 6 has several sub-items).
+_SEED_ITEMS = {
+    1: "self_diagnosis",
+    2: "legal_entity",
+    3: "license_contract",
+    4: "software_name",
+    5: "base_software",
+}
+# Labels that may follow another value on the same line, and what may precede them.
+_INLINE = frozenset(
+    {"tracker", "priority", "component", "steps_to_reproduce", "base_software", "app_logs"}
+)
+# Short values that may carry another label after them; prose fields are never split.
+_SPLIT = frozenset(
+    {"tracker", "priority", "software_name", "component", "base_software", "legal_entity"}
+    | {
+        "license_contract",
+        "screenshots",
+        "base_software_logs",
+        "app_logs",
+        "software_and_component",
+    }
+)
+_INLINE_AT = re.compile(r"(?:[.,;]\s+|\s+[/—–-]\s+|\()")
+
+
+def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
+    """(code, value offset) when `line` starts with a ticket label; the longest label wins."""
+    best: tuple[str, int, int] | None = None
+    for code, pattern in _PATTERNS:
+        match = pattern.match(line)
+        if not match or (best and match.end() <= best[2]):
+            continue
+        end = match.end()
+        if paren := _PAREN.match(line, end):
+            end = paren.end()
+        if tail := _LABEL_TAIL.match(line, end):
+            end = tail.end()
+        if separator := _SEPARATOR.match(line, end):
+            best = (code, separator.end(), match.end())
+        elif code == "license_contract" and _NUMBER_SIGN.match(line, end):
+            best = (code, 0, match.end())  # «Лицензионный договор № …»: the label is the value
+    if best is None:
+        return None
+    code, offset, _ = best
+    if inside == "self_diagnosis" and code in _CHECK_LIKE and reads_as_answer(line[offset:]):
+        return None  # «Базовое ПО — работает корректно» answers §4.1, it names no software
+    if sub := _SUBLABEL.match(line, offset):
+        offset = sub.end()
+    return code, offset
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field's text as the form gives it, with where it was found."""
+
+    code: str
+    text: str
+    source: str
+    line: int
+    excerpt: str
+    section: str | None = None
+
+
+def _inline(code: str, text: str) -> list[tuple[str, str]]:
+    """Split «A, Label: B» into [(code, A), (label code, B)] for the labels of _INLINE."""
+    for boundary in _INLINE_AT.finditer(text):
+        rest = text[boundary.end() :]
+        found = match_label(rest, None)
+        if found is None or found[0] not in _INLINE or found[0] == code:
+            found = _quoted_component(rest)
+        if found is not None and found[0] != code:
+            head = text[: boundary.start()].strip()
+            tail_code, offset = found
+            return [(code, head), *_inline(tail_code, rest[offset:].strip())]
+    return [(code, text)]
+
+
+def _quoted_component(text: str) -> tuple[str, int] | None:
+    """«компонент «Печать карт»», «модуль "Импорт"»: a component named in quotes."""
+    match = re.match(r"(?:функциональн\w+\s+)?(?:компонент\w*|модул\w*)\s+(?=[«\"“])", text, re.I)
+    return ("component", match.end()) if match else None
+
+
+def _seed_numbering(entries: list[Entry]) -> bool:
+    """True when the numbered items follow 000 §4.2's order (two or more agree)."""
+    agree = 0
+    for entry in entries:
+        head = re.match(r"\d+", entry.marker)
+        if head and entry.code and _SEED_ITEMS.get(int(head.group(0))) == entry.code:
+            agree += 1
+    return agree >= 2
+
+
+def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
+    """Every labelled value per field code, in source precedence then position."""
+    found: dict[str, list[Field]] = {}
+    for source in sources:
+        if source.name == "subject":
+            continue
+        entries = read_form(source.text, match_label)
+        seed = _seed_numbering(entries)
+        lines = source.text.splitlines()
+        for entry in entries:
+            code = entry.code
+            head = re.match(r"\d+", entry.marker)
+            if code is None and seed and head:
+                code = _SEED_ITEMS.get(int(head.group(0)))
+            if not code:
+                if source.name == "body":  # prose paragraphs, for answers given in passing
+                    found.setdefault("", []).append(Field("", entry.value, "body", entry.line, ""))
+                continue
+            excerpt = lines[entry.line - 1].strip() if entry.line else ""
+            parts = _inline(code, entry.value) if code in _SPLIT else [(code, entry.value)]
+            for part_code, text in parts:
+                field = Field(part_code, text, source.name, entry.line, excerpt, entry.section)
+                found.setdefault(part_code, []).append(field)
+    return found
+
+
+def first(found: dict[str, list[Field]], code: str) -> Field | None:
+    """The first non-empty value of `code`."""
+    return next((f for f in found.get(code, []) if f.text.strip()), None)

@@ -1,0 +1,140 @@
+"""Ticket fields stated in running text rather than in the §4.2 form.
+
+R-TKT-3: the tracker is the applicant's classification, so it is read only where the applicant
+states it — after a label («тип обращения — неисправность», «(Tracker: Разработка)») or as one
+of §4.3's own parameter values standing alone («Неисправность, приоритет высокий», «(Разработка)»,
+«Неисправность | Срочный | …» in the subject) — never guessed from the problem described.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.dates import DATE_PATTERN
+from parsers.morph import lemmas
+
+# §3.4 synonyms, for a value after a tracker label.
+TRACKERS = (
+    ("bug", r"bug|неисправност\w*|ошибк\w*|сбо[йия]\w*"),
+    (
+        "feature",
+        r"feature|разработк\w*|нов\w+\s+функционал\w*|доработк\w*|тз\b|техническ\w+\s+задани",
+    ),
+    ("support", r"support|консультаци\w*|поддержк\w*|вопрос\w*"),
+)
+PRIORITIES = (
+    ("urgent", r"urgent|срочн\w*"),
+    ("high", r"high|высок\w*"),
+    ("normal", r"normal|нормальн\w*|обычн\w*|средн\w*"),
+    ("low", r"low|низк\w*"),
+)
+# The §4.3 parameter values themselves, read when they stand alone as a classification.
+_PARAMETER = {
+    "bug": r"неисправност[ьи]",
+    "feature": r"разработк[аи]",
+    "support": r"консультаци[яи]",
+}
+_ALONE_BEFORE = r"(?:^|(?<=[\n(«\"|/:;])|(?<=[.!]\s)|(?<=\s[—–-]\s))\s*"
+_ALONE_AFTER = r"(?=\s*(?:[,.;:|/)»\"!]|\s[—–-]\s|\(|$))"
+_TRACKER_LABEL = re.compile(
+    r"(?:tracker|тип\s+(?:обращения|заявки)|тип)\s*(?:\(tracker\)\s*)?(?:[:—–-]|\s-)\s*[«\"]?"
+    r"(?P<value>[^\n,.;»\")]{2,40})",
+    re.I,
+)
+_PRIORITY_WORD = r"(?P<value>срочн\w*|высок\w*|нормальн\w*|низк\w*|urgent|high|normal|low)"
+_PRIORITY_NEAR = (
+    re.compile(rf"(?:приоритет\w*|priority)\s*(?:[:—–-]\s*)?[«\"]?{_PRIORITY_WORD}", re.I),
+    re.compile(rf"{_PRIORITY_WORD}\s+приоритет", re.I),
+)
+# «Неисправность (Высокий)», «Неисправность | Срочный», «Неисправность / Низкий».
+_AFTER_TRACKER = re.compile(
+    rf"неисправност\w*\s*(?:\(|\||/|,)\s*{_PRIORITY_WORD}(?=\s*(?:\)|\||/|,|:|$))", re.I
+)
+_COMPONENT = re.compile(
+    r"(?:функциональн\w+\s+)?(?:компонент\w*|модул[ьея]\w*)\s+[«\"“](?P<value>[^»\"”\n]{3,80})",
+    re.I,
+)
+# A license contract mentioned in a sentence: the license words are required, so that
+# «договор аренды № 17» in a problem statement is not taken for it.
+LICENSE_CONTRACT_IN_TEXT = re.compile(
+    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|лиц\.\s*дог\w*\.?|\bЛД\b)\s*(?:№|N\b)?\s*"
+    rf"[^\s,;()]*\d[^\s,;()]*(?:\s*,?\s*от\s+{DATE_PATTERN})?",
+    re.I,
+)
+
+
+def enum_value(raw: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    for code, pattern in table:
+        if re.search(rf"(?<!\w)(?:{pattern})", raw, re.I):
+            return code
+    return None
+
+
+def stated_tracker(text: str) -> tuple[str, str] | None:
+    """(tracker, evidence) where the applicant states it in running text (R-TKT-3)."""
+    if match := _TRACKER_LABEL.search(text):
+        code = enum_value(match.group("value"), TRACKERS)
+        if code:
+            return code, match.group(0)
+    for code, word in _PARAMETER.items():
+        if match := re.search(_ALONE_BEFORE + rf"[«\"]?{word}[»\"]?" + _ALONE_AFTER, text, re.I):
+            return code, match.group(0).strip()
+    return None
+
+
+def stated_priority(text: str) -> tuple[str, str] | None:
+    """(priority, evidence): «приоритет высокий», «высокий приоритет», «Неисправность (Низкий)»."""
+    for pattern in (*_PRIORITY_NEAR, _AFTER_TRACKER):
+        if match := pattern.search(text):
+            code = enum_value(match.group("value"), PRIORITIES)
+            if code:
+                return code, match.group(0)
+    return None
+
+
+def quoted_component(text: str) -> str | None:
+    """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»."""
+    match = _COMPONENT.search(text)
+    return match.group("value").strip() if match else None
+
+
+# Sentences that only say a request is being sent («Оформляю обращение в Service Desk в
+# соответствии с п. 4.2», «Просим принять обращение») are not the problem statement.
+_SENDING = frozenset(
+    {"оформлять", "оформить", "направлять", "направить", "просить", "зарегистрировать",
+     "регистрировать", "принять", "пересылать", "переслать", "подключать", "передавать",
+     "копия", "заявка", "обращение", "service", "desk", "регламент", "форма", "данные", "п"}
+)  # fmt: skip
+_GREETING = re.compile(
+    r"^\s*(?:добрый\s+\w+|здравствуйте|доброе\s+утро|коллеги|уважаем\w+)[^.!\n]{0,40}[.!,]*\s*",
+    re.I,
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """True for a greeting or a sentence that only announces the request."""
+    words = lemmas(_GREETING.sub("", sentence))
+    if not words:
+        return True
+    sending = sum(1 for w in words if w in _SENDING)
+    return (sending >= 2 and sending * 3 >= len(words)) or len(words) <= 2
+
+
+def problem_statement(text: str) -> str | None:
+    """The first sentences of the body that state the problem (not greetings or boilerplate)."""
+    for paragraph in re.split(r"\n\s*\n", text):
+        flat = " ".join(paragraph.split())
+        if re.match(r"^[А-ЯЁA-Za-zа-яё ()./-]{2,40}:", flat) or len(flat) < 20:
+            continue
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", flat) if not is_boilerplate(s)]
+        statement = " ".join(sentences).strip()
+        if len(statement) >= 20:
+            return statement[:1000]
+    return None
+
+
+def clean_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes and bracketed tags."""
+    prefixes = r"^(?:\s*(?:re|fwd?|fw|ответ|пересл)\s*(?:\[\d+\])?\s*:\s*)+"
+    text = re.sub(prefixes, "", subject, flags=re.I)
+    return re.sub(r"^\s*\[[^\]]{1,30}\]\s*", "", text).strip()
