@@ -136,7 +136,7 @@ def auth_failed(letter: ParsedLetter) -> bool:
 
 def spam(letter: ParsedLetter) -> str | None:
     """Obvious advertising: several mass-mailing cues, fewer when authentication failed."""
-    text = f"{letter.subject}\n{letter.new_text[:5000]}"
+    text = f"{letter.subject[:1000]}\n{letter.new_text[:5000]}"
     cues = [p.pattern[:24] for p in _SPAM_CUES if p.search(text)]
     if len(_SHOUT.findall(text)) >= 4:
         cues.append("shouting")

@@ -9,6 +9,9 @@ letter becomes `inquiry` with `ambiguous=True` so that the service asks the part
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from parsers.signals import (
     EVENTS,
     FORM_MARKERS,
@@ -19,6 +22,7 @@ from parsers.signals import (
     STATUS_QUERY,
     SUBJECT_MARKERS,
 )
+from parsers.signals_hq import CASE_TAG, case_numbers
 from parsers.types import AttachmentClass, Classification, Kind, ParsedLetter
 
 NEW_REQUEST_KINDS = (
@@ -45,11 +49,28 @@ GENERAL_KINDS = frozenset(
 )
 MIN_SCORE = 3  # cfg:classify.min_score
 SPLIT_SCORE = 6  # a new request inside another thread must be this clear (R-THR-8)
+# Follow-up wording is read first and its words are not counted again for a new request:
+# «продлить срок предварительного закрепления» is an extension, not a pin request (§2.4).
+_FOLLOWUP_FIRST = (
+    Kind.PIN_EXTENSION,
+    Kind.PIN_CONFIRMATION,
+    Kind.ANNUAL_REPORT,
+    Kind.LICENSE_DOCUMENTS,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|отв|ответ)\s*(?:\[\d+\])?\s*:", re.I)
+
+
+def _case_reply(subject: str) -> bool:
+    """«Re: [TCM-…] …»: the subject is the case's title from HQ's letter, not the partner's words.
+
+    Like quoted history (R-MBX-11), it tells which case is answered, not what the answer is.
+    """
+    return bool(_REPLY_PREFIX.match(subject) and CASE_TAG.search(subject))
 
 
 def _haystack(letter: ParsedLetter) -> str:
     """Subject, new text, text attachments and attached letters; never quoted history."""
-    texts = [letter.subject, letter.new_text]
+    texts = [letter.subject if not _case_reply(letter.subject) else "", letter.new_text]
     texts += [
         a.text[:20000] for a in letter.attachments if a.text and a.cls == AttachmentClass.DOCUMENT
     ]
@@ -67,12 +88,16 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     # (always for Cyrillic and Latin); otherwise the case-insensitive patterns are used.
     same_spans = len(folded) == len(text)
     haystack, signals = (folded, SIGNALS_FOLDED) if same_spans else (text, SIGNALS)
-    for kind, weight, pattern in signals:
+    ordered = sorted(signals, key=lambda signal: signal[0] not in _FOLLOWUP_FIRST)
+    for kind, weight, pattern in ordered:
         if match := pattern.search(haystack):
             found = text[match.start() : match.end()]
             scores[kind] = scores.get(kind, 0) + weight
             reasons.append(f"{kind.value} +{weight}: «{' '.join(found.split())[:40]}»")
-    for kind, pattern in SUBJECT_MARKERS:
+            if kind in _FOLLOWUP_FIRST:  # blanks keep the spans of the original text
+                haystack = f"{haystack[: match.start()]}{' ' * len(found)}{haystack[match.end() :]}"
+    subject_counts = not _case_reply(letter.subject)
+    for kind, pattern in SUBJECT_MARKERS if subject_counts else ():
         if pattern.search(letter.subject):
             scores[kind] = scores.get(kind, 0) + 4
             reasons.append(f"{kind.value} +4: subject marker")
@@ -163,6 +188,26 @@ def classify(
     scores, reasons = score(letter, mailbox_role)
     if thread_kind:
         return _in_thread(scores, reasons, thread_kind, mailbox_role, letter.new_text)
+    verdict = _outside_thread(letter, scores, reasons, mailbox_role)
+    if verdict.kind == Kind.INQUIRY and verdict.event is None:
+        # A status query or feedback naming its case outside the thread (R-THR-4 steps 2–3):
+        # the service places it by the number; the kind of a new request does not apply.
+        named = case_numbers(f"{letter.subject}\n{letter.new_text}", limit=1)
+        event = _event(letter.new_text) if named else None
+        if event is not None:
+            why = (*verdict.reasons, f"{event} naming {named[0]}")
+            return replace(verdict, reasons=why, event=event)
+    return verdict
+
+
+def _outside_thread(
+    letter: ParsedLetter, scores: dict[Kind, int], reasons: list[str], mailbox_role: str | None
+) -> Classification:
+    new_requests = [s for k, s in scores.items() if k in NEW_REQUEST_KINDS]
+    if _event(letter.new_text) == "withdrawal" and max(new_requests, default=0) < SPLIT_SCORE:
+        # R-PIN-28 withdraws a case; outside its thread HQ places it (§2.5, routed as inquiry).
+        why = (*reasons, "withdrawal of a request outside its thread (R-PIN-28)")
+        return Classification(Kind.INQUIRY, 0.6, why, event="withdrawal")
     if not scores:
         return Classification(Kind.INQUIRY, 0.3, ("no kind signals",))
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)

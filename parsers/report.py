@@ -6,6 +6,7 @@ No database and no clock: HQ staff use it to see why the bot decided what it did
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 from parsers.auto import is_automatic
@@ -73,7 +74,7 @@ def _not_a_request(letter: ParsedLetter, automatic: str | None) -> Classificatio
 
 def _case_no(letter: ParsedLetter) -> FieldValue | None:
     """The case a letter outside its thread names (R-THR-4 steps 2–3), look-alikes normalised."""
-    numbers = case_numbers(f"{letter.subject}\n{letter.new_text}")
+    numbers = case_numbers(f"{letter.subject}\n{letter.new_text}", limit=1)
     if not numbers:
         return None
     return FieldValue("case_no", FieldStatus.VALID, raw=numbers[0], value=numbers[0])
@@ -113,17 +114,10 @@ def parse_report(
             flags.append("wrong_mailbox")
         if verdict.kind not in NEW_CASE_KINDS and (case_no := _case_no(letter)) is not None:
             request.fields.setdefault("case_no", case_no)
-        if (rude := offensive(f"{letter.subject}\n{letter.new_text}")) is not None:
+        if (rude := offensive(f"{letter.subject[:1000]}\n{letter.new_text[:20000]}")) is not None:
             flags.append("offensive")
-            verdict = Classification(
-                verdict.kind,
-                verdict.confidence,
-                (*verdict.reasons, f"possibly offensive: {rude} (R-TKT-17)"),
-                verdict.wrong_mailbox,
-                verdict.ambiguous,
-                verdict.candidates,
-                verdict.event,
-            )
+            why = (*verdict.reasons, f"possibly offensive: {rude} (R-TKT-17)")
+            verdict = replace(verdict, reasons=why)
     return {
         "kind": verdict.kind.value,
         "confidence": verdict.confidence,

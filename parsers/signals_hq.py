@@ -57,20 +57,23 @@ def is_hq_sender(
     return any(domain == own or domain.endswith("." + own) for own in map(str.lower, own_domains))
 
 
-def case_numbers(text: str) -> list[str]:
-    """Case numbers named in `text`, normalised to TCM-NNNNNN (R-THR-5), without repeats."""
-    found: list[str] = []
+def case_numbers(text: str, limit: int = 20) -> list[str]:
+    """The first `limit` case numbers named in `text`, as TCM-NNNNNN (R-THR-5), no repeats.
+
+    Bounded: a subject may carry thousands of tags (R-NTF-3).
+    """
+    found: dict[str, None] = {}
     for match in CASE_TAG.finditer(text):
-        number = f"TCM-{int(match.group(1)):06d}"
-        if number not in found:
-            found.append(number)
-    return found
+        found[f"TCM-{int(match.group(1)):06d}"] = None
+        if len(found) >= limit:
+            break
+    return list(found)
 
 
 def hq_command(letter: ParsedLetter) -> str | None:
     """Why an HQ staff letter is a command on a case (R-HQ-5), or None for other HQ mail."""
     text = letter.new_text[:4000]
-    numbers = case_numbers(f"{letter.subject}\n{text}")
+    numbers = case_numbers(f"{letter.subject[:1000]}\n{text}", limit=1)
     if numbers:
         return f"HQ letter about {numbers[0]}"
     if match := _ACTION_CODES.search(text):
