@@ -118,8 +118,14 @@ def put_pin_ref(ctx: Context) -> None:
     found = find_in_sources(ctx, CASE_TAG)
     if found:
         match, hit = found
+        # R-PIN-21: a combined report names every case; the raw text lists them all.
+        tags = case_tags(ctx)
+        raw = ", ".join(tags) if len(tags) > 1 else ""
         ctx.put(
-            "pin_ref", Check(FieldStatus.VALID, {"case": f"TCM-{int(match.group(1)):06d}"}), hit
+            "pin_ref",
+            Check(FieldStatus.VALID, {"case": f"TCM-{int(match.group(1)):06d}"}),
+            hit,
+            raw,
         )
         return
     found = find_in_sources(ctx, INN_IN_TEXT)
@@ -133,8 +139,26 @@ def put_pin_ref(ctx: Context) -> None:
     ctx.put("pin_ref", Check(FieldStatus.MISSING))
 
 
+def case_tags(ctx: Context) -> list[str]:
+    """Every distinct case tag of the letter's own text, in order."""
+    tags: list[str] = []
+    for source in ctx.sources:
+        for match in CASE_TAG.finditer(source.text):
+            tag = f"TCM-{int(match.group(1)):06d}"
+            if tag not in tags:
+                tags.append(tag)
+    return tags
+
+
 def put_pin_refs(ctx: Context) -> None:
-    """All client INNs of a combined annual report, one per client (R-PIN-21, D-30)."""
+    """All clients of a combined annual report, one per client by case tag or INN
+    (R-PIN-21, D-30)."""
+    tags = case_tags(ctx)
+    if len(tags) > 1:
+        excerpt = ", ".join(tags)
+        value = [{"case": tag} for tag in tags]
+        ctx.put_evidence("pin_refs", Check(FieldStatus.VALID, value), "body", excerpt, excerpt)
+        return
     inns: list[str] = []
     for source in ctx.sources:
         for match in INN_IN_TEXT.finditer(source.text):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from parsers.contacts import EMAIL_RE, check_email, find_person
-from parsers.context import Context, put_pin_ref, put_pin_refs
+from parsers.context import Context, put_pin_ref
 from parsers.dates import DATE_PATTERN, check_date
 
 # License follow-ups (§3.6) moved to extract_license_docs; re-exported for existing callers.
@@ -14,14 +14,14 @@ from parsers.extract_license_docs import extract_license_documents as extract_li
 from parsers.extract_license_docs import license_event as license_event
 from parsers.extract_pin import without_signature
 from parsers.labels import (
-    EXTENSION_LABELS,
-    REPORT_LABELS,
     RESOURCE_LABELS,
     Hit,
     Source,
     block_after,
     find_labelled,
 )
+from parsers.pin_followups import extract_annual_report as extract_annual_report
+from parsers.pin_followups import extract_extension as extract_extension
 from parsers.pin_software import software_items
 from parsers.pin_text import unflow
 from parsers.types import FieldStatus
@@ -45,66 +45,6 @@ def extract_software_list(ctx: Context) -> None:
             ctx.put_evidence("software_list", check, source.name, excerpt, excerpt)
             return
     ctx.put("software_list", MISSING)
-
-
-_DAYS = re.compile(
-    r"на\s+(\d{1,3})\s*(?:календарн\w+\s+|рабоч\w+\s+)?(?:дн|сут)|на\s+(1\s+)?месяц", re.I
-)
-_BECAUSE = re.compile(r"((?:в\s+связи\s+с|так\s+как|поскольку|по\s+причине)\s[^\n]{5,300})", re.I)
-
-
-def extract_extension(ctx: Context) -> None:
-    put_pin_ref(ctx)
-    sources = [s for s in ctx.sources if s.name != "subject"]
-    hits = find_labelled(sources, EXTENSION_LABELS)
-    for source in sources:
-        if match := _DAYS.search(source.text):
-            days = int(match.group(1)) if match.group(1) else 30
-            hit = Hit("extension_days", match.group(0), source.name, 0, match.group(0))
-            if days > 30:  # §3.3: more than 30 is treated as 30 with a note
-                ctx.put(
-                    "extension_days", warn(30, "продление возможно не более чем на 30 дней"), hit
-                )
-            else:
-                ctx.put("extension_days", ok(days), hit)
-            break
-    if hit := hits.get("extension_reason"):
-        ctx.put("extension_reason", check_text(hit.raw, 3), hit)
-    else:
-        for source in sources:
-            if match := _BECAUSE.search(source.text):
-                text = match.group(1).strip()
-                ctx.put_evidence("extension_reason", check_text(text, 3), source.name, text, text)
-                break
-
-
-_DONE = re.compile(
-    r"((?:поставлен\w*|поставили|проведен\w*\s+поставк\w*|осуществлен\w*\s+поставк\w*)[^\n]{5,400})",
-    re.I,
-)
-_PLANNED = re.compile(r"((?:планиру\w+|в\s+планах|запланирован\w*)[^\n]{5,400})", re.I)
-
-
-def extract_annual_report(ctx: Context) -> None:
-    put_pin_ref(ctx)
-    put_pin_refs(ctx)
-    sources = [
-        Source(s.name, without_signature(s.text)) for s in ctx.sources if s.name != "subject"
-    ]
-    hits = find_labelled(sources, REPORT_LABELS)
-    for code, pattern in (("deliveries_done", _DONE), ("deliveries_planned", _PLANNED)):
-        if hit := hits.get(code):
-            text = hit.raw or " ".join(
-                block_after(next(s.text for s in sources if s.name == hit.source), hit.line, 8)
-            )
-            ctx.put(code, check_text(text, 10), hit, text)
-            continue
-        for source in sources:
-            if match := pattern.search(source.text):
-                text = match.group(1).strip()
-                ctx.put_evidence(code, check_text(text, 10), source.name, text, text)
-                break
-    # §3.3: at least one of the two; a missing one is not an error on its own.
 
 
 _HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)

@@ -21,10 +21,11 @@ from parsers.validate import check_regnum, check_text
 _REGNUM = re.compile(
     r"(?P<cue>(?:свидетельств\w*|(?:номер\w*\s+)?(?:гос\.?\s*|государственн\w*\s+)?регистрац\w*"
     r"|рег\.|запис\w*\s+в\s+реестр\w*|реестр\w*)[^\n\d№]{0,80}?(?:№|N|номер)?\s*)?"
-    r"(?P<number>(?<!\d)(?:19|20)\d{2}6\d{5}(?!\d)|(?<=№ )\d{1,9}(?!\d)|(?<=№)\d{1,9}(?!\d))",
+    r"(?P<number>(?<!\d)\d{10}(?!\d)|(?<=№ )\d{1,9}(?!\d)|(?<=№)\d{1,9}(?!\d))",
     re.I,
 )
-_REGNUM_ANY = re.compile(r"(?<!\d)(?:199[4-9]|20[0-4]\d)6\d{5}(?!\d)")
+# A ten-digit number that is not a requisite of a company (INN, OGRN, account, phone).
+_TEN_DIGITS = re.compile(r"(?<!\d)(?<!ИНН )(?<!ИНН: )(?<!ОГРН )(?<!\+7 )\d{10}(?!\d)")
 _BULLET = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–—])\s*")
 _PURPOSE = re.compile(r"^\s*назначение(?:\s+\w+){0,3}\s*[:—–-]\s*", re.I)
 _CELLS = re.compile(r"\t+|\s*\|\s*")
@@ -117,7 +118,9 @@ def _entries(lines: list[str]) -> list[str]:
 
 def _from_entry(entry: str, max_year: int | None) -> dict[str, object] | None:
     number = _REGNUM.search(entry)
-    if number is None or (number.group("cue") is None and not _REGNUM_ANY.search(entry)):
+    if number is None or (number.group("cue") is None and not _TEN_DIGITS.search(entry)):
+        return None
+    if re.search(r"(?:ИНН|ОГРН|КПП|тел)\W{0,3}$", entry[: number.start("number")], re.I):
         return None
     # The number as written; a registry entry keeps its word so the check can explain it.
     registry = re.search(r"реестр", number.group("cue") or "", re.I)
@@ -141,7 +144,12 @@ def software_items(source: Source, max_year: int | None) -> list[dict[str, objec
     items = _table(lines, max_year)
     if items:
         return items
-    return [item for e in _entries(lines) if (item := _from_entry(e, max_year)) is not None]
+    items = [item for e in _entries(lines) if (item := _from_entry(e, max_year)) is not None]
+    if items:
+        return items
+    # Rows without a header or bullets: «Name | purpose | 2019612345», «Name — purpose — рег. № …».
+    rows = [" — ".join(c for c in _CELLS.split(line.strip(" |")) if c.strip()) for line in lines]
+    return [item for row in rows if (item := _from_entry(row, max_year)) is not None]
 
 
 def looks_like_software_list(letter: ParsedLetter) -> bool:

@@ -86,14 +86,19 @@ def continuation(
 
 
 def block(
-    lines: list[str], start: int, labels: dict[str, tuple[str, ...]], headings: bool = False
+    lines: list[str],
+    start: int,
+    labels: dict[str, tuple[str, ...]],
+    headings: bool = False,
+    started: bool = False,
 ) -> list[str]:
     """A section's lines after a label that stands alone: up to a blank line or a label
-    (with `headings`, a bare label such as «Заказчик:» inside the section does not end it)."""
+    (with `headings`, a bare label such as «Заказчик:» inside the section does not end it;
+    `started`: the label's line already holds the first value, so a blank line ends it)."""
     out: list[str] = []
     for line in lines[start : start + 20]:
         if not line.strip():
-            if out:
+            if out or started:
                 break
             continue
         match = _pattern(labels).match(line)
@@ -121,7 +126,8 @@ def labelled(
         code = next(k for k, v in match.groupdict().items() if v is not None).rsplit("_", 1)[0]
         rest = line[match.end() :].strip(" \t|")
         if code in sections:
-            value = ([rest] if rest else []) + block(lines, index + 1, labels, headings=True)
+            more = block(lines, index + 1, labels, headings=True, started=bool(rest))
+            value = ([rest] if rest else []) + more
         elif rest:
             value = continuation(lines, index + 1, rest, labels)
         else:
