@@ -108,7 +108,7 @@ def _software_item(text: str) -> dict[str, str] | None:
 
 def _base_software(raw: str) -> Check:
     """§3.4 `base_software`: name and version; of several items the DBMS with a version."""
-    flat = " ".join(raw.split())
+    flat = " ".join(re.sub(r"(?m)^\s*[-•*–—]\s+", "", raw).split())  # list items of item 5
     if is_placeholder(flat):
         return MISSING
     parts = re.split(r"\s*(?:;|,(?![^(]*\))|\s\+\s|\s/\s)\s*", flat)

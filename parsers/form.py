@@ -67,13 +67,8 @@ def _number(marker: str) -> int | None:
 def _takes_items(entry: Entry) -> bool:
     """A list item continues an entry whose label line had no value (the items are its value),
     that already holds items, or whose text ends with «:» — not «Priority: Высокий»."""
-    value = entry.value
-    return (
-        not entry.lines[0]
-        or len(entry.lines) > 1
-        and bool(MARKER.match(entry.lines[-1]))
-        or (value.endswith(":") or not value)
-    )
+    holds_items = len(entry.lines) > 1 and bool(MARKER.match(entry.lines[-1]))
+    return not entry.lines[0] or holds_items or entry.value.endswith(":")
 
 
 def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:

@@ -43,7 +43,7 @@ _DENIED = re.compile(
     re.I,
 )
 _FAILED = re.compile(
-    r"не\s+работа\w*|падает|упал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
+    r"не\s+работа\w*|падает|зависа\w*|висн\w*|упал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
     r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bменял(?:ись|и)\b|изменил\w*",
     re.I,
 )
@@ -54,7 +54,9 @@ _PASSED = re.compile(
 )
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
 # A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
-_INVERTED = re.compile(r"нет\s+ли|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?", re.I)
+_INVERTED = re.compile(
+    r"нет\s+ли|не\s+\w+\s+ли\b|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?", re.I
+)
 
 
 def answer(text: str) -> str:
