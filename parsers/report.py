@@ -112,7 +112,8 @@ def parse_report(
         findings = check(request, in_thread=thread_kind is not None)
         if verdict.wrong_mailbox:
             flags.append("wrong_mailbox")
-        if verdict.kind not in NEW_CASE_KINDS and (case_no := _case_no(letter)) is not None:
+        followup = verdict.event is not None or verdict.kind not in NEW_CASE_KINDS
+        if followup and (case_no := _case_no(letter)) is not None:
             request.fields.setdefault("case_no", case_no)
         if (rude := offensive(f"{letter.subject[:1000]}\n{letter.new_text[:20000]}")) is not None:
             flags.append("offensive")

@@ -15,7 +15,7 @@ from parsers.auto_content import auth_failed
 from parsers.types import ParsedLetter
 
 # R-THR-5: a case tag, Cyrillic look-alikes of T, C, M tolerated.
-CASE_TAG = re.compile(r"(?<!\w)[TТ]\s*[CС]\s*[MМ]\s*[-–—_]?\s*№?\s*(\d{3,9})(?!\d)", re.I)
+CASE_TAG = re.compile(r"(?<!\w)[TТ]\s*[CС]\s*[MМ]\s*[-–—_]?\s*№?\s*(\d{1,9})(?!\d)", re.I)
 # R-HQ-5: the action codes of spec §4–§5 as HQ staff type them («assign(…)», «approve»).
 _ACTION_CODES = re.compile(
     r"\b(?:assign|reassign|approve(?:_\w+)?|reject(?:_\w+)?|decline(?:_\w+)?|request_info|defer|"

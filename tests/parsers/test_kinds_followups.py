@@ -1,0 +1,111 @@
+"""Kinds of letters read on their own: follow-ups without thread headers, §5 inquiries, resource."""
+
+from __future__ import annotations
+
+from parsers import classify, parse_letter, parse_report
+from parsers.types import Kind
+
+
+def raw(body: str, subject: str = "", sender: str = "o.belova@partner.example") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: mail@vendor.example\r\nSubject: {subject}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{body}"
+    ).encode()
+
+
+def kind(body: str, subject: str = "", role: str = "general") -> Kind:
+    return classify(parse_letter(raw(body, subject)), role).kind
+
+
+def test_r_pin_16_extension_wording_is_not_a_new_pin_request() -> None:
+    body = (
+        "Прошу продлить срок предварительного закрепления заказчика АО «Север» на один месяц: "
+        "закупка перенесена, перечень ПО пришлем после торгов."
+    )
+    assert kind(body, "Re: [TCM-000777] Срок предварительного закрепления истекает") == (
+        Kind.PIN_EXTENSION
+    )
+
+
+def test_r_pin_16_extension_until_a_date() -> None:
+    body = "Просим продлить закрепление организации МУП «Водоканал» до 20.04.2027, нет бюджета."
+    assert kind(body) == Kind.PIN_EXTENSION
+
+
+def test_r_mbx_11_reply_subject_with_a_case_tag_is_not_the_partners_words() -> None:
+    # The body is a software list; the subject repeats HQ's pin-request title.
+    body = (
+        "Направляем перечень программного обеспечения для перевода в статус закрепленного:\n"
+        "1) ГИС Контур — учет сетей — рег. № 2020612345\n"
+        "2) Портал данных — публикация карт — рег. № 2021654321\n"
+    )
+    assert kind(body, "Ответ: [TCM-000500] Предварительное закрепление клиента") == (
+        Kind.PIN_CONFIRMATION
+    )
+
+
+def test_r_lic_originals_received_in_other_words() -> None:
+    body = "Коллеги, оригиналы лицензионного соглашения и акта мы получили вчера, спасибо."
+    assert kind(body, "Re: [TCM-000321] Документы") == Kind.LICENSE_DOCUMENTS
+
+
+def test_r_pin_28_withdrawal_outside_its_thread_is_an_inquiry_with_the_event() -> None:
+    body = "Отзываем нашу заявку на закрепление клиента ООО «Дельта» — тендер отменен."
+    verdict = classify(parse_letter(raw(body, "Re: [TCM-000409] Закрепление клиента")), "general")
+    assert (verdict.kind, verdict.event) == (Kind.INQUIRY, "withdrawal")
+
+
+def test_r_thr_4_status_query_with_a_look_alike_tag_gets_event_and_case_no() -> None:
+    report = parse_report(
+        raw("Когда будет решено по ТСМ-31? Ждем третий день.", "Вопрос"), "support"
+    )
+    assert report["event"] == "status_query"
+    assert report["fields"]["case_no"]["value"] == "TCM-000031"
+
+
+def test_r_tkt_10_thanks_with_case_number_in_the_subject() -> None:
+    body = "Все заработало, спасибо! Вопрос решен."
+    report = parse_report(raw(body, "Re: [TCM-000088] Неисправность: ошибка печати"), "support")
+    assert report["kind"] != "ticket"
+    assert report["event"] == "resolution_confirmed"
+    assert report["fields"]["case_no"]["value"] == "TCM-000088"
+
+
+def test_r_hq_2_cofinancing_is_an_inquiry_even_with_a_disclaimer() -> None:
+    body = (
+        "Предлагаем совместную рекламную кампанию, просим софинансирование выставочного стенда.\n"
+        "Если вы получили это письмо по ошибке, удалите его."
+    )
+    assert kind(body, "Маркетинг") == Kind.INQUIRY
+
+
+def test_r_hq_2_training_question_at_support_is_an_inquiry() -> None:
+    body = (
+        "Наш новый специалист должен пройти аттестацию. Где взять учебные материалы "
+        "и как записаться? В старом курсе устаревшие скриншоты."
+    )
+    assert kind(body, "Аттестация", role="support") == Kind.INQUIRY
+
+
+def test_r_hq_2_complaint_about_service_desk_is_an_inquiry() -> None:
+    body = (
+        "Пишем жалобу на работу техподдержки: заявки висят неделями, ответы формальные. "
+        "Сбой у клиента так и не устранен."
+    )
+    assert kind(body, "Претензия") == Kind.INQUIRY
+
+
+def test_r_res_1_time_of_hq_staff_in_partners_words() -> None:
+    body = (
+        "Нужна помощь ваших инженеров в настройке обмена с биллингом у заказчика. "
+        "Оцениваем в 24 часа работы специалиста, удобно в апреле."
+    )
+    assert kind(body, "Помощь") == Kind.RESOURCE
+    body = "Просим выделить время сотрудников головного офиса на конфигурирование системы."
+    assert kind(body, "Запрос") == Kind.RESOURCE
+
+
+def test_r_tkt_a_bug_report_stays_a_ticket() -> None:
+    body = "После обновления ошибка при открытии карты, сервер падает. Лог приложен."
+    assert kind(body, "Сбой", role="support") == Kind.TICKET
