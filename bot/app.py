@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from bot.store.claims import DEFAULT_LEASE
 from bot.store.db import open_database
 from bot.store.models import Case, OutboxMessage
 from bot.workcal import WorkCalendar
+from bot.writer_lock import WriterLock
 from replies.render import Renderer
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class Service:
     reader: ReaderProcess
     # This service as named in the IMAP mailbox leases (bot/receive/imap_lease.py).
     holder: str
+    # Letters are processed one at a time, whichever thread or event loop asks.
+    writer_lock: WriterLock = field(default_factory=WriterLock)
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -160,7 +163,7 @@ def build(
 
 def imap_watchers(
     service: Service,
-    lock: asyncio.Lock,
+    lock: WriterLock,
     on_ingested: Callable[[LetterResult], None] | None = None,
     only: Sequence[str] = (),
 ) -> list[MailboxWatcher]:
@@ -316,8 +319,8 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     stop = stop or asyncio.Event()
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
-    # SQLite has one writer: SMTP and IMAP letters are ingested one at a time.
-    ingest_lock = asyncio.Lock()
+    # SQLite has one writer: SMTP and IMAP letters are processed one at a time.
+    ingest_lock = service.writer_lock
     # Built before anything starts, so a missing IMAP password fails fast and cleanly.
     watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -353,26 +356,29 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     print(f"partnerdesk: replies go to {service.transport.describe()}", flush=True)
 
     async def tick_job() -> None:
-        # Letters a crash left stored but unprocessed are finished first (nothing is lost),
-        # under the ingest lock like any other letter.
-        async with ingest_lock:
-            recovered = await asyncio.to_thread(service.pipeline.recover_unprocessed)
-        result = await asyncio.to_thread(service.ticker.tick)
-        if result.replies or recovered:
+        # Timers take no writer lock: a backlog of letters never holds them up (issue 19).
+        if (await asyncio.to_thread(service.ticker.tick)).replies:
+            wake.set()
+
+    async def recover_job() -> None:
+        # Letters a crash left stored but unprocessed are finished (nothing is lost), under
+        # the writer lock like any other letter; the endpoint goes on storing meanwhile.
+        if await ingest_lock.run(service.pipeline.recover_unprocessed):
             wake.set()
 
     scheduler = AsyncIOScheduler()
-    scheduler.add_job(
-        tick_job,
-        "interval",
-        seconds=settings.scheduler.tick_seconds,
-        id="tick",
-        max_instances=1,
-        coalesce=True,
-    )
+    for job, name in ((tick_job, "tick"), (recover_job, "recover")):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=settings.scheduler.tick_seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     await tick_job()  # catch up on anything that fell due while the service was down
-    service.sender.recover_stale_claims()
+    recovering = asyncio.create_task(recover_job())
 
     sender_task = asyncio.create_task(
         deliver_forever(service.sender, wake, stop, settings.outbox.poll_seconds)
@@ -401,6 +407,13 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
         scheduler.shutdown(wait=False)
         if controller is not None:
             controller.stop()
+            # The letter being processed is finished; those waiting are stored, and the
+            # recovery at the next start processes them.
+            handler.close()
+        try:
+            await recovering
+        except Exception:
+            log.exception("recovering stranded letters failed; the next start runs it again")
         service.reader.close()
         service.engine.dispose()
         print("partnerdesk: stopped", flush=True)

@@ -334,7 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
 
     async def work() -> None:
-        watchers = imap_watchers(service, asyncio.Lock(), only=args.mailbox)
+        watchers = imap_watchers(service, service.writer_lock, only=args.mailbox)
         for name, stats, seconds in await backfill_all(watchers, reply=args.reply):
             print(summary(name, stats, seconds), flush=True)
         if args.reply:

@@ -25,7 +25,7 @@ from bot.clock import Clock, as_utc
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
-from bot.ingest import Arrival, store_many, store_raw
+from bot.ingest import Arrival, StoredLetter, store_many, store_raw
 from bot.lookups import SessionLookups
 from bot.outbox import count_recent_replies, preload_letter_keys
 from bot.partners import Identity, identify, preload_senders
@@ -99,11 +99,16 @@ class Pipeline:
         causes is written as `held` in the same transaction, so none goes out unless HQ
         releases it (`partnerdesk outbox --release`).
         """
-        stored = store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
+        stored = self.store(arrival)
         # The bytes in hand are read, not a second copy from the database (a big letter);
         # a duplicate is read as it was first stored.
         raw = None if stored.duplicate else arrival.raw
         return self.process(stored.letter_id, hold_replies=hold_replies, raw=raw)
+
+    def store(self, arrival: Arrival) -> StoredLetter:
+        """Only commit the raw letter: the SMTP endpoint answers 250 on this, and processes
+        the letter after (issue 19)."""
+        return store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
 
     def _claim_in(self, session: Session, letter_ids: Sequence[int]) -> set[int]:
         """The letters this transaction may process: those still waiting to be processed.

@@ -41,6 +41,7 @@ from bot.receive.imap_wire import (
 )
 from bot.results import LetterResult
 from bot.store.models import Letter
+from bot.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 # aioimaplib logs every received chunk (whole letters) at DEBUG and routine untagged lines at
@@ -71,7 +72,7 @@ class MailboxWatcher:
         pipeline: Pipeline,
         sessions: sessionmaker[Session],
         clock: Clock,
-        lock: asyncio.Lock,
+        lock: WriterLock,
         holder: str,
         on_ingested: Callable[[LetterResult], None] | None = None,
         on_outage: Callable[[str, datetime, str], None] | None = None,
@@ -462,8 +463,7 @@ class MailboxWatcher:
         del items
         # A copy fetched again after a crash finishes a letter left stored but unprocessed:
         # the pipeline claims it, so nothing is lost or done twice.
-        async with self._lock:
-            results = await asyncio.to_thread(self._pipeline.ingest_many, arrivals, holds)
+        results = await self._lock.run(self._pipeline.ingest_many, arrivals, holds)
         if self._on_ingested is not None:
             for result in results:
                 self._on_ingested(result)

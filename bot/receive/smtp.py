@@ -8,6 +8,12 @@ Memory (issue 19: ten concurrent 60 MB letters peaked at 1.8 GiB): the bytes of 
 letters in flight share one budget. A large letter beyond it is refused with a temporary
 error, at MAIL when the client declares its SIZE (before the bytes are sent), else after
 DATA, and the MTA delivers it later.
+
+Storing is all that 250 waits for (issue 19): the letter is then processed by a thread of
+the endpoint's own, in the order the letters were stored, under the process's writer lock.
+The endpoint so answers while the IMAP watchers or the recovery of stranded letters hold that
+lock; a letter stored but not yet processed when the service stops is finished by that
+recovery.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
@@ -26,6 +33,7 @@ from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import Pipeline
 from bot.results import LetterResult
+from bot.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +41,7 @@ MIB = 1024 * 1024
 # Letters below this are never refused for memory: ordinary mail always goes through.
 LARGE_LETTER = 1 * MIB
 BUSY = "451 4.3.1 Too many large letters in progress here, try again later"
+RAW_KEPT = 8  # letters stored and waiting to be processed whose bytes stay in memory
 
 
 class DataBudget:
@@ -88,7 +97,7 @@ class IngestHandler:
         mailboxes: frozenset[str],
         on_ingested: Callable[[LetterResult], None] | None = None,
         lmtp: bool = False,
-        lock: asyncio.Lock | None = None,
+        lock: WriterLock | None = None,
         budget: DataBudget | None = None,
     ) -> None:
         self._pipeline = pipeline
@@ -96,9 +105,14 @@ class IngestHandler:
         self._mailboxes = mailboxes
         self._on_ingested = on_ingested
         self._lmtp = lmtp
-        # SQLite has one writer; letters are ingested one at a time per process (the lock
-        # is shared with the IMAP watchers).
-        self._lock = lock or asyncio.Lock()
+        # SQLite has one writer; letters are processed one at a time per process (the lock
+        # is shared with the IMAP watchers and the recovery of stranded letters).
+        self._lock = lock or WriterLock()
+        # One thread: letters are processed in the order they were stored.
+        self._processing = ThreadPoolExecutor(1, thread_name_prefix="smtp-processing")
+        # The bytes of a few waiting letters are kept to be read; past these, a letter is
+        # read back from the database, so a backlog (the lock held long) costs no memory.
+        self._raw_slots = threading.BoundedSemaphore(RAW_KEPT)
         self._budget = budget or DataBudget(96 * MIB)
 
     async def handle_MAIL(
@@ -165,16 +179,33 @@ class IngestHandler:
             source="lmtp" if self._lmtp else "smtp",
         )
         try:
-            async with self._lock:
-                result = await asyncio.to_thread(self._pipeline.ingest, arrival)
+            stored = await asyncio.to_thread(self._pipeline.store, arrival)
         except Exception:
             log.exception("could not store a letter from %s", envelope.mail_from)
             return self._status(
                 "451 4.3.0 Temporary failure storing the message, try again later", envelope
             )
+        # A duplicate is read as it was first stored, not from these bytes.
+        keep = not stored.duplicate and self._raw_slots.acquire(blocking=False)
+        self._processing.submit(self._process, stored.letter_id, raw if keep else None)
+        return self._status(f"250 2.0.0 Stored as letter {stored.letter_id}", envelope)
+
+    def _process(self, letter_id: int, raw: bytes | None) -> None:
+        try:
+            result = self._lock.call(self._pipeline.process, letter_id, raw=raw)
+        except Exception:  # the letter is stored: the recovery on the next ticks finishes it
+            log.exception("letter %s is stored but its processing failed", letter_id)
+            return
+        finally:
+            if raw is not None:
+                self._raw_slots.release()
         if self._on_ingested is not None:
             self._on_ingested(result)
-        return self._status(f"250 2.0.0 Stored as letter {result.letter_id}", envelope)
+
+    def close(self) -> None:
+        """The endpoint stopped: the letter being processed is finished; those still waiting
+        are stored, and the recovery of stranded letters processes them."""
+        self._processing.shutdown(wait=True, cancel_futures=True)
 
     def _status(self, line: str, envelope: Envelope) -> str:
         # RFC 2033: after DATA an LMTP server answers once per accepted recipient.

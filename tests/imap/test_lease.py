@@ -3,7 +3,6 @@ take over when it stops or stops renewing (bot/receive/imap_lease.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import logging
 import socket
@@ -143,7 +142,7 @@ async def test_import_refuses_a_mailbox_a_running_service_watches(
     running = await idling(start_service, imap_settings(tmp_path, [box], database_url))
     other = build(imap_settings(tmp_path, [box], database_url, "outbox-import"))
     try:
-        [watcher] = imap_watchers(other, asyncio.Lock())
+        [watcher] = imap_watchers(other, other.writer_lock)
         with pytest.raises(MailboxBusy) as busy:
             await backfill(watcher, reply=False)
         assert f"watched by {running.service.holder}" in str(busy.value)

@@ -148,7 +148,7 @@ async def test_unreachable_mailbox_alerts_hq_once_after_the_outage_limit(tmp_pat
         imap={"mailboxes": [box], "outage_alert_minutes": 0.005},  # 0.3 s
     )
     service = build(settings)
-    [watcher] = imap_watchers(service, asyncio.Lock())
+    [watcher] = imap_watchers(service, service.writer_lock)
     stop = asyncio.Event()
     task = asyncio.create_task(watcher.run(stop))
 

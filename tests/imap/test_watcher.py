@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -311,7 +310,7 @@ async def test_thousands_of_waiting_letters_are_listed_in_one_go(
     client.create(folder)
     client.append_many(folder, [b"Subject: %d\r\n\r\nx\r\n" % n for n in range(3000)])
     service = build(imap_settings(tmp_path, [mailbox_config(dovecot, "mail", "general", folder)]))
-    [watcher] = imap_watchers(service, asyncio.Lock())
+    [watcher] = imap_watchers(service, service.writer_lock)
     assert (await watcher.take_lease()).ours
     imap = await watcher.connect()
     try:
