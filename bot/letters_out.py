@@ -1,4 +1,5 @@
-"""Letters the service writes for a case: partner replies in the thread, HQ notices and alerts.
+"""Letters the service writes for a case: partner replies in the thread (HQ notices and
+alerts are in hq_notices).
 
 A base of the Applier: it renders the reply templates with the case's context, applies the
 per-sender limit (R-MBX-4) and queues the rows in the caller's transaction (transactional
@@ -13,16 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.compose import OutgoingLetter
+from bot.hq_notices import HqNotices, reply_json
 from bot.outbox import queue, replies_in_last_hour
-from bot.reply_guard import (
-    MAX_HQ_NOTICES_PER_HOUR,
-    caused_in_last_hour,
-    note_caused,
-    note_notice,
-    notices_in_last_hour,
-    partner_addresses,
-    recipient_of,
-)
+from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded
 from bot.store.models import Case, Deadline, OutboxMessage, Partner
@@ -31,7 +25,7 @@ if TYPE_CHECKING:
     from bot.apply import ApplierConfig, CaseContext
 
 
-class LetterWriter:
+class LetterWriter(HqNotices):
     """Needs `_config`, `_renderer`, `_clock`, `_remember` and `event` from the Applier."""
 
     _config: ApplierConfig
@@ -141,20 +135,6 @@ class LetterWriter:
             )
         return out
 
-    def ours(self) -> frozenset[str]:
-        """Our mailboxes and HQ: never the recipient of a partner reply (R-NTF-3, R-MBX-7)."""
-        config = self._config
-        roles = (address for addresses in config.hq_roles.values() for address in addresses)
-        return frozenset(
-            (
-                config.general_address,
-                config.support_address,
-                *config.hq_alerts_to,
-                *config.hq_staff,
-                *roles,
-            )
-        )
-
     def unclassified(self, case: Case, ctx: CaseContext) -> bool:
         """R-MBX-8 / D-36: an unidentified author at mail@ whose letter matches no kind."""
         return (
@@ -163,17 +143,6 @@ class LetterWriter:
             and case.mailbox == "general"
             and ctx.identity is None
         )
-
-    def alerts(
-        self, session: Session, case: Case, decision: Decision, origin: str
-    ) -> list[dict[str, Any]]:
-        """H-ALERT-* of a decision, to the holders of each role (R-HQ-8)."""
-        out: list[dict[str, Any]] = []
-        for alert in decision.hq_alerts:
-            context = {**self.common_context(session, case), **alert.context}
-            key = f"alert:{case.id}:{alert.template}:{alert.role}:{alert.key or origin}"
-            out += self.notify_hq(session, alert.template, key, case, context, role=alert.role)
-        return out
 
     def scheduled_replies(
         self, session: Session, case: Case, decision: Decision, deadline: Deadline
@@ -301,71 +270,6 @@ class LetterWriter:
                 {"address": to, "count": count + 1, "limit": limit},
             )
         return out
-
-    def notify_hq(
-        self,
-        session: Session,
-        template: str,
-        dedupe_key: str,
-        case: Case | None,
-        context: dict[str, Any],
-        *,
-        role: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """A notice to HQ: to the holders of `role`, else to the operational alert list."""
-        now = self._clock.now()
-        rendered = self._renderer.render(template, context)
-        alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
-        # Issue 19: 200 forged bounces made 200 notices. Past the hourly cap of a kind they
-        # are kept as held rows (nothing lost), and HQ gets one summary for the hour.
-        status, summary = "queued", []
-        if notices_in_last_hour(session, alerts[0], template, now) >= MAX_HQ_NOTICES_PER_HOUR:
-            status = "held"
-            if template != "hq_notices_held":
-                summary = self.notify_hq(
-                    session,
-                    "hq_notices_held",
-                    f"hq-limit:{template}:{now:%Y%m%d%H}",
-                    None,
-                    {"template": template, "limit": MAX_HQ_NOTICES_PER_HOUR},
-                    role=role,
-                )
-        outgoing = OutgoingLetter(
-            reply_kind="notice",
-            template=template,
-            sender=self._config.general_address,
-            sender_name="partnerdesk",
-            to=alerts[0],
-            cc=tuple(alerts[1:]),
-            rendered=rendered,
-            dedupe_key=dedupe_key,
-            auto_submitted="auto-generated",
-        )
-        row = queue(
-            session,
-            outgoing,
-            case_id=case.id if case else None,
-            letter_id=None,
-            domain=self._config.domain,
-            now=now,
-            status=status,
-        )
-        if row is not None:
-            note_notice(session, alerts[0], template)
-        return ([reply_json(row)] if row is not None else []) + summary
-
-
-def reply_json(row: OutboxMessage) -> dict[str, Any]:
-    return {
-        "to": row.to_addr,
-        "cc": list(row.recipients[1:]),
-        "subject": row.subject,
-        "kind": row.reply_kind,
-        "text": row.text,
-        "message_id": row.message_id,
-        "template": row.template,
-        "status": row.status,
-    }
 
 
 class CaseAttrs(dict[str, Any]):
