@@ -52,7 +52,9 @@ def _item(name: str, purpose: str, regnum: str, max_year: int | None) -> dict[st
     item: dict[str, object] = {
         "software_name": checks["software_name"].value or name,
         "purpose": checks["purpose"].value or purpose,
-        "registration_number": checks["registration_number"].value or regnum,
+        # The number alone, also for a registry entry checked with its word.
+        "registration_number": re.sub(r"\D", "", str(checks["registration_number"].value or ""))
+        or regnum,
     }
     problems = [
         f"{code}: {c.reason or 'не указано'}"

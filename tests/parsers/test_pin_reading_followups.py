@@ -1,0 +1,119 @@
+"""Pin follow-ups as partners write them (§3.3): software lists in every layout, extension
+requests, yearly reports; and the detection of a software list without thread headers."""
+
+from __future__ import annotations
+
+from parsers import extract, parse_letter
+from parsers.pin_software import looks_like_software_list
+from parsers.types import FieldStatus, Kind
+
+
+def letter(body: str, subject: str = "Re: [TCM-000120] закрепление"):
+    raw = (
+        f"From: manager@alfa-geo.ru\r\nSubject: {subject}\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    ).encode()
+    return parse_letter(raw)
+
+
+def fields_of(kind: Kind, body: str, subject: str = "Re: [TCM-000120] закрепление"):
+    return extract(letter(body, subject), kind).fields
+
+
+def _items(body: str) -> list[dict[str, object]]:
+    return fields_of(Kind.PIN_CONFIRMATION, body)["software_list"].value
+
+
+def test_r_pin_10_items_over_several_lines_with_purpose_label() -> None:
+    items = _items(
+        "Высылаем перечень ПО:\n\n"
+        "1) ГеоАрхив Про\nНазначение — хранение планшетов и отчетов изысканий\n"
+        "Свидетельство о государственной регистрации программы для ЭВМ № 2020614455\n\n"
+        "2) ГеоАрхив Веб\nНазначение — выдача материалов по запросам\n"
+        "Свидетельство о государственной регистрации программы для ЭВМ № 2021611122\n"
+    )
+    assert [i["software_name"] for i in items] == ["ГеоАрхив Про", "ГеоАрхив Веб"]
+    assert items[1]["purpose"] == "выдача материалов по запросам"
+    assert items[0]["registration_number"] == "2020614455"
+
+
+def test_r_pin_10_table_columns_follow_the_header_row() -> None:
+    items = _items(
+        "Правообладатель\tРег. номер\tНазначение\tНазвание программы\n"
+        "ООО «Дельта»\t2022617788\tучет объектов дорожной сети\tДорогиГИС\n"
+    )
+    assert items == [
+        {
+            "software_name": "ДорогиГИС",
+            "purpose": "учет объектов дорожной сети",
+            "registration_number": "2022617788",
+            "status": "valid",
+        }
+    ]
+
+
+def test_r_pin_11_one_line_items_and_an_item_without_purpose() -> None:
+    check = fields_of(
+        Kind.PIN_CONFIRMATION,
+        "Перечень:\n* ТопоПлан — ведение топоосновы, рег. № 2019613344\n"
+        "* ТопоПлан Сервер, рег. № 2019613345\n",
+    )["software_list"]
+    assert check.status == FieldStatus.INVALID
+    assert check.value[0]["purpose"] == "ведение топоосновы"
+    assert "строка 2: purpose" in check.reason
+
+
+def test_t_regnum_registry_entry_is_explained() -> None:
+    check = fields_of(
+        Kind.PIN_CONFIRMATION,
+        "Перечень:\n"
+        "1. Кадастр-Онлайн — прием заявлений — запись в реестре отечественного ПО № 4321\n",
+    )["software_list"]
+    assert check.value[0]["registration_number"] == "4321"
+    assert "реестре" in check.reason
+
+
+def test_looks_like_software_list_without_thread_headers() -> None:
+    body = (
+        "Направляем перечень ПО по клиенту.\n1. ТопоПлан — ведение топоосновы, рег. № 2019613344\n"
+    )
+    assert looks_like_software_list(letter(body, "перечень"))
+    pin = "Просим закрепить клиента ООО «Бета».\n1. ИНН 5501123450\n2. Адрес: г. Омск\n"
+    assert not looks_like_software_list(letter(pin, "закрепление"))
+
+
+def test_r_pin_15_extension_in_weeks_and_reason_after_dash() -> None:
+    fields = fields_of(
+        Kind.PIN_EXTENSION,
+        "Просим продлить закрепление на две недели — заказчик ждет решения комиссии.",
+    )
+    assert fields["extension_days"].value == 14
+    assert fields["extension_reason"].value == "заказчик ждет решения комиссии."
+    assert fields["pin_ref"].value == {"case": "TCM-000120"}
+
+
+def test_r_pin_16_until_a_date_is_not_a_number_of_days() -> None:
+    fields = fields_of(
+        Kind.PIN_EXTENSION,
+        "Просим продлить закрепление до 20.02.2027.\n\n"
+        "Закупку перенесли на февраль, смета еще не утверждена.\n\n"
+        "Знаем, что продление возможно не более чем на 30 дней.\n",
+    )
+    assert "extension_days" not in fields
+    assert "смета" in fields["extension_reason"].value
+
+
+def test_r_pin_21_combined_report_sections_year_and_cases() -> None:
+    fields = fields_of(
+        Kind.ANNUAL_REPORT,
+        "Отчет за 2026 год по двум клиентам.\n\n"
+        "ООО «Бета» (TCM-000120)\nПроведенные поставки: 2 лицензии ТопоПлан\n"
+        "Планируемые поставки: серверная лицензия в 2027 г.\n\n"
+        "АО «Гамма» (TCM-000131)\nПроведенные поставки: поставок не было, идет пилот\n"
+        "Планируемые поставки:\n- 4 рабочих места ТопоПлан\n- обучение\n",
+        subject="Ежегодный отчет",
+    )
+    assert fields["report_year"].value == 2026
+    assert fields["pin_refs"].value == [{"case": "TCM-000120"}, {"case": "TCM-000131"}]
+    assert "идет пилот" in fields["deliveries_done"].value
+    assert "4 рабочих места" in fields["deliveries_planned"].value
