@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from parsers.license_scan import looks_like_license_form_scan
+from parsers.pin_software import looks_like_software_list
 from parsers.signals import (
     EVENTS,
     FORM_MARKERS,
@@ -22,6 +24,7 @@ from parsers.signals import (
     STATUS_QUERY,
     SUBJECT_MARKERS,
 )
+from parsers.signals_forward import inline_forward_text
 from parsers.signals_hq import CASE_TAG, case_numbers
 from parsers.types import AttachmentClass, Classification, Kind, ParsedLetter
 
@@ -71,6 +74,7 @@ def _case_reply(subject: str) -> bool:
 def _haystack(letter: ParsedLetter) -> str:
     """Subject, new text, text attachments and attached letters; never quoted history."""
     texts = [letter.subject if not _case_reply(letter.subject) else "", letter.new_text]
+    texts.append(inline_forward_text(letter))
     texts += [
         a.text[:20000] for a in letter.attachments if a.text and a.cls == AttachmentClass.DOCUMENT
     ]
@@ -107,6 +111,14 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     if markers >= 3:
         scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
         reasons.append(f"license_request +6: {markers} Appendix 1 form markers")
+    # §2.3–§2.4 by the letter's structure: the signed Appendix 1 sent only as a scan, and a
+    # list of programs with registration numbers (detectors of the license and pin readers).
+    if looks_like_license_form_scan(letter):
+        scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
+        reasons.append("license_request +6: signed Appendix 1 attached as a scan")
+    if looks_like_software_list(letter):
+        scores[Kind.PIN_CONFIRMATION] = scores.get(Kind.PIN_CONFIRMATION, 0) + 3
+        reasons.append("pin_confirmation +3: list of programs with registration numbers")
     classes = {a.cls for a in letter.attachments}
     if classes & {AttachmentClass.LOG, AttachmentClass.IMAGE}:
         scores[Kind.TICKET] = scores.get(Kind.TICKET, 0) + 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parsers.labels import Hit, Source
+from parsers.signals_forward import inline_forward_text
 from parsers.types import (
     AttachmentClass,
     Evidence,
@@ -98,6 +99,8 @@ def sources_of(letter: ParsedLetter) -> list[Source]:
     sources.append(Source("body", letter.new_text))
     if letter.forwarded_text:
         sources.append(Source("forwarded", letter.forwarded_text))
+    elif inline := inline_forward_text(letter):  # R-MBX-7: «Fwd:» with the letter inline
+        sources.append(Source("forwarded", inline))
     sources.append(Source("subject", letter.subject))
     return sources
 

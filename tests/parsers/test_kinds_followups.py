@@ -109,3 +109,27 @@ def test_r_res_1_time_of_hq_staff_in_partners_words() -> None:
 def test_r_tkt_a_bug_report_stays_a_ticket() -> None:
     body = "После обновления ошибка при открытии карты, сервер падает. Лог приложен."
     assert kind(body, "Сбой", role="support") == Kind.TICKET
+
+
+FORM = (
+    "ЗАЯВКА НА УЧАСТИЕ В ПАРТНЕРСКОЙ ПРОГРАММЕ\n"
+    "Наименование программного обеспечения: ГИС Контур\nКонечный заказчик: МУП «Тепло»\n"
+    "Цель приобретения ПО: сублицензирование\nР/счет 40702810000000000001\nБИК 047102651\n"
+)
+
+
+def test_r_mbx_7_inline_forward_counts_as_the_letter_passed_on() -> None:
+    body = (
+        "Коллеги, передаю заявку директора.\n\n"
+        "-------- Пересылаемое сообщение --------\n"
+        '01.03.2027, 10:00, "Директор" <boss@partner.example>:\n' + FORM
+    )
+    assert kind(body, "Fwd: Заявка") == Kind.LICENSE_REQUEST
+
+
+def test_r_mbx_11_forward_of_a_case_letter_stays_history() -> None:
+    body = (
+        "Посмотрите, пожалуйста.\n\n-------- Forwarded message --------\n"
+        "From: mail@vendor.example\n" + FORM
+    )
+    assert kind(body, "Fwd: [TCM-000012] Ваше обращение") != Kind.LICENSE_REQUEST
