@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -16,6 +16,7 @@ from bot.clock import Clock, FrozenClock, SystemClock, as_utc
 from bot.policy import PolicyError
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.db import DatabaseError
+from bot.terminal_text import SafeOutput, dumps, printable
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -145,6 +146,13 @@ def _service(args: argparse.Namespace, clock: Clock | None = None):
     return build(_settings(args), clock=clock)
 
 
+def _deliver_all(service) -> int:
+    """Every reply due now, claimed a batch at a time until none is left (issue 19: a run
+    delivered 100 and left the rest of what it produced queued). A reply that fails is
+    rescheduled for later, so the loop ends."""
+    return asyncio.run(service.sender.deliver_due(limit=sys.maxsize))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -152,9 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        return COMMANDS[args.command](args)
+        # Issue 19: what letters brought (subjects, names) is shown, never run by the terminal.
+        with contextlib.redirect_stdout(SafeOutput(sys.stdout)):
+            return COMMANDS[args.command](args)
     except (ConfigError, PolicyError, DatabaseError, CliError) as exc:
-        print(f"partnerdesk: {exc}", file=sys.stderr)
+        print(f"partnerdesk: {printable(str(exc))}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
@@ -181,7 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _print_result(data: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, default=str), flush=True)
+        print(dumps(data, default=str), flush=True)
         return
     replies = ", ".join(f"{r['kind']}→{r['to']}" for r in data.get("replies", [])) or "no reply"
     reason = f" ({data['reason']})" if data.get("reason") else ""
@@ -205,7 +215,7 @@ def cmd_process(args: argparse.Namespace) -> int:
         result = service.pipeline.ingest(arrival)
         _print_result(result.as_json(), args.json)
     if not args.no_send:
-        asyncio.run(service.sender.deliver_due())
+        _deliver_all(service)
     return 0
 
 
@@ -214,9 +224,9 @@ def cmd_tick(args: argparse.Namespace) -> int:
     service = _service(args, clock)
     result = service.ticker.tick(clock.now())
     if not args.no_send:
-        asyncio.run(service.sender.deliver_due())
+        _deliver_all(service)
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+        print(dumps(result.as_json(), default=str))
     else:
         print(
             f"{result.done} deadline(s) done, {result.failed} failed, "
@@ -256,11 +266,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             )
         print(f"outbox {args.release}: queued for delivery")
     if args.send:
-        delivered = asyncio.run(service.sender.deliver_due())
+        delivered = _deliver_all(service)
         print(f"{delivered} letter(s) delivered via {service.transport.describe()}")
     rows = list_outbox(service.sessions, args.status, args.limit)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, default=str))
+        print(dumps(rows, default=str))
     elif not args.send and args.release is None:
         for row in rows:
             error = f" last error: {row['last_error']}" if row["last_error"] else ""
@@ -277,7 +287,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
     service = _service(args)
     rows = list_cases(service.sessions, args.state, args.kind, args.limit)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, default=str))
+        print(dumps(rows, default=str))
         return 0
     for row in rows:
         print(
@@ -296,11 +306,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     details = case_details(service.sessions, args.case)
     if details is None:
         raise CliError(f"no case {args.case}; list cases with 'partnerdesk cases'")
-    print(
-        json.dumps(details, ensure_ascii=False, default=str, indent=2)
-        if args.json
-        else format_case(details)
-    )
+    print(dumps(details, default=str, indent=2) if args.json else format_case(details))
     return 0
 
 
@@ -314,7 +320,7 @@ def cmd_show_letter(args: argparse.Namespace) -> int:
     if args.raw:
         sys.stdout.buffer.write(details["raw"])
         return 0
-    print(json.dumps(details, ensure_ascii=False, default=str, indent=2))
+    print(dumps(details, default=str, indent=2))
     return 0
 
 
@@ -369,7 +375,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     # Mailboxes no longer configured keep their rows; show them as such.
     rows += [{**row, "server": "(not configured)"} for row in states.values()]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, default=str))
+        print(dumps(rows, default=str))
         return 0
     if not rows:
         print("no IMAP mailboxes configured")
@@ -417,7 +423,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         hq_staff=tuple(staff),
     )
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, default=str, indent=2))
+        print(dumps(report, default=str, indent=2))
         return 0
     if report.get("kind") is None:
         print(f"cannot read {args.file}: {report.get('error')}")

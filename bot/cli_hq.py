@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from bot.actions import ALL_ACTIONS, Actions
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
 from bot.rules.action_base import ActionRefused
 from bot.store.models import Partner
+from bot.terminal_text import dumps
 
 # Options of `partnerdesk case`, passed to the action as parameters.
 ACTION_OPTIONS = (
@@ -135,7 +135,7 @@ def cmd_partners(args: argparse.Namespace) -> int:
                     )
                 }
                 partner = upsert_partner(session, record, now)
-                print(json.dumps(partner_json(session, partner), ensure_ascii=False))
+                print(dumps(partner_json(session, partner)))
             elif args.partners_command == "import":
                 records = read_records(args.file)
                 for number, record in enumerate(records, start=1):
@@ -149,7 +149,7 @@ def cmd_partners(args: argparse.Namespace) -> int:
                     partner_json(session, p) for p in session.query(Partner).order_by(Partner.id)
                 ]
                 if args.json:
-                    print(json.dumps(rows, ensure_ascii=False))
+                    print(dumps(rows))
                 for row in rows if not args.json else []:
                     print(
                         f"{row['id']:>4} {row['name']:<40} INN {row['inn'] or '-':<12} "
@@ -160,7 +160,7 @@ def cmd_partners(args: argparse.Namespace) -> int:
                 partner = find_partner(session, args.key)
                 if partner is None:
                     raise CliError(f"no partner {args.key!r}; see 'partnerdesk partners list'")
-                print(json.dumps(partner_json(session, partner), ensure_ascii=False, indent=2))
+                print(dumps(partner_json(session, partner), indent=2))
     except RegistryError as exc:
         raise CliError(f"{exc}; nothing was saved") from exc
     return 0
@@ -193,7 +193,7 @@ def cmd_case(args: argparse.Namespace) -> int:
 
     asyncio.run(service.sender.deliver_due())
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+        print(dumps(result.as_json(), default=str))
     else:
         letters = ", ".join(f"{r['kind']}→{r['to']}" for r in result.replies) or "no letter"
         print(f"{result.case}: {args.action} done, state {result.state}; {letters}")
@@ -208,11 +208,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
     with service.sessions() as session:
         rows = registry_rows(session, publish_holder=publish)
         if args.registry_command == "export":
-            text = (
-                json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-                if args.format == "json"
-                else to_csv(rows)
-            )
+            text = dumps(rows, indent=2) + "\n" if args.format == "json" else to_csv(rows)
             if args.out:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 args.out.write_text(text, encoding="utf-8")
@@ -223,5 +219,5 @@ def cmd_registry(args: argparse.Namespace) -> int:
         current = [row for row in rows if row["client_inn"] == args.inn]
         history = client_history(session, args.inn)
     status = current[0] if current else {"client_inn": args.inn, "status": "free"}
-    print(json.dumps({"current": status, "history": history}, ensure_ascii=False, indent=2))
+    print(dumps({"current": status, "history": history}, indent=2))
     return 0

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
 from bot.store.models import Case, CaseEvent, Deadline, Letter, OutboxMessage
+from bot.terminal_text import printable
 from parsers.types import LOW_CONFIDENCE
 
 
@@ -172,7 +173,8 @@ def format_case(details: dict[str, Any]) -> str:
         f"    {e['at']} {e['actor']}: {e['event']} {e['old_state'] or '-'}→{e['new_state'] or '-'}"
         for e in details["history"]
     ]
-    return "\n".join(lines)
+    # Issue 19: a subject or name may carry terminal escapes; one value never makes two lines.
+    return "\n".join(printable(line) for line in lines)
 
 
 def letter_details(
