@@ -117,3 +117,35 @@ def test_r_pin_21_combined_report_sections_year_and_cases() -> None:
     assert fields["pin_refs"].value == [{"case": "TCM-000120"}, {"case": "TCM-000131"}]
     assert "идет пилот" in fields["deliveries_done"].value
     assert "4 рабочих места" in fields["deliveries_planned"].value
+
+
+def test_r_res_day_range_without_year_is_the_next_one_and_tasks_in_prose_heading() -> None:
+    fields = fields_of(
+        Kind.RESOURCE,
+        "Нужна помощь инженеров ГО у клиента МУП «Теплоэнерго».\n\n"
+        "Что необходимо сделать:\n"
+        "— перенести слои сетей из старой ГИС с проверкой атрибутов;\n"
+        "— настроить печатные формы паспортов объектов.\n\n"
+        "Трудоемкость: 24 ч.\n"
+        "Хотелось бы, желательно, провести работы с 3 по 7 февраля.\n",
+        subject="ресурс",
+    )
+    assert fields["enterprise_name"].value == "МУП «Теплоэнерго»"
+    assert len(fields["tasks"].value) == 2
+    assert fields["estimated_hours"].value == 24
+    period = fields["desired_time"].value
+    assert period["from"].endswith("-02-03") and period["to"].endswith("-02-07")
+    assert period["from"] >= "2026-01-01"
+
+
+def test_sd_account_consent_with_words_between_and_employees_from_a_table() -> None:
+    fields = fields_of(
+        Kind.SD_ACCOUNT,
+        "Просим создать учетные записи:\n"
+        "ФИО | Должность | Почта\n"
+        "Кравцова Нина Олеговна | инженер | n.kravtsova@alfa-geo.ru\n"
+        "Все сотрудники дали согласие на обработку своих персональных данных.\n",
+        subject="Service Desk",
+    )
+    assert fields["employees"].value[0]["email"] == "n.kravtsova@alfa-geo.ru"
+    assert "согласие на обработку своих персональных данных" in fields["pd_consent"].raw

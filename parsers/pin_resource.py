@@ -1,0 +1,160 @@
+"""Engineer-hours request (§3.7, 000 §6.2, R-RES): the client enterprise, the tasks, the
+estimate in hours and the desired time, labelled in the partner's own words or in prose.
+
+«с 10 по 14 марта» without a year is the next such period after the letter's receipt;
+«первая половина февраля 2027» stays a period expression.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parsers.context import INN_IN_TEXT, Context
+from parsers.dates import DATE_PATTERN, MONTHS, check_date
+from parsers.labels import RESOURCE_LABELS, Hit, Source
+from parsers.pin_parties import ORG_RE, client_scope, find_parties
+from parsers.pin_text import first_hits, labelled, unflow
+from parsers.types import FieldStatus
+from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok
+
+_HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)
+_ITEM = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})?[.)]|[-•*–—])\s*")
+# «с 10 по 14 марта», «с 10 марта по 14 марта», «10–14 марта» (year optional).
+_DAY_RANGE = re.compile(
+    r"(?:с\s+)?(\d{1,2})(?:\s+([а-я]+))?\s*(?:по|[-–—])\s*(\d{1,2})\s+([а-я]+)(?:\s+(\d{4}))?",
+    re.I,
+)
+_WHEN = re.compile(r"(?:желательн\w*|желаем\w*|планиру\w+\s+провести|провести\s+работы)", re.I)
+
+
+def _month(word: str | None) -> int | None:
+    if not word:
+        return None
+    low = word.lower()
+    for stem, number in MONTHS.items():
+        if low.startswith(stem) and (stem != "ма" or low[:3] in ("мая", "май")):
+            return number
+    return None
+
+
+def day_range(text: str, received: date | None) -> dict[str, str] | None:
+    """«с 10 по 14 марта» → the next such period on or after the receipt date (ISO)."""
+    for match in _DAY_RANGE.finditer(text):
+        end_month = _month(match.group(4))
+        start_month = _month(match.group(2)) or end_month
+        if end_month is None or start_month is None:
+            continue
+        year = int(match.group(5)) if match.group(5) else None
+        if year is None:
+            today = received or date.today()
+            year = today.year
+            if date(year, end_month, int(match.group(3))) < today:
+                year += 1
+        try:
+            start = date(year, start_month, int(match.group(1)))
+            end = date(year, end_month, int(match.group(3)))
+        except ValueError:
+            continue
+        return {"from": start.isoformat(), "to": end.isoformat()}
+    return None
+
+
+def desired_time(raw: str, received: date | None) -> Check:
+    dates = [check_date(m.group(0)) for m in re.finditer(DATE_PATTERN, raw, re.I)]
+    valid = [str(d.value) for d in dates if d.status == FieldStatus.VALID]
+    if not valid and (period := day_range(raw, received)):
+        valid = [period["from"], period["to"]]
+    if not valid:
+        return check_text(raw, 4)  # a period expression such as «в течение марта»
+    if received and max(valid) < received.isoformat():
+        return bad("желаемое время уже прошло: укажите будущие даты", "format", valid)
+    return ok({"from": valid[0], "to": valid[-1]} if len(valid) > 1 else valid[0])
+
+
+def _tasks(ctx: Context, hit: Hit) -> None:
+    lines: list[str] = []
+    for line in hit.raw.splitlines():
+        if _ITEM.match(line) or not lines:
+            lines.append(_ITEM.sub("", line).strip())
+        else:
+            lines[-1] = f"{lines[-1]} {line.strip()}"  # a wrapped item
+    tasks = [t for t in lines if t]
+    short = [t for t in tasks if check_text(t, 10).status != FieldStatus.VALID]
+    check = (
+        bad("каждая задача должна быть описана (не меньше 10 знаков)", "format", tasks)
+        if short
+        else ok(tasks)
+    )
+    ctx.put("tasks", check if tasks else MISSING, hit, hit.raw)
+
+
+def extract_resource(ctx: Context) -> None:
+    texts = [Source(s.name, unflow(s.text)) for s in ctx.sources if s.name != "subject"]
+    parties = find_parties(texts, ctx.letter.from_addr)
+    sources = [Source(s.name, client_scope(s.text, parties)) for s in texts]
+    grouped = first_hits(
+        [
+            h
+            for s in sources
+            for h in labelled(s.name, s.text, RESOURCE_LABELS, frozenset({"tasks"}))
+        ]
+    )
+    # The letter's own words before an attached specification (ТЗ) that repeats them.
+    hits = {
+        code: sorted(found, key=lambda h: h.source != "body") for code, found in grouped.items()
+    }
+    if found := hits.get("enterprise_name"):
+        hit = found[0]
+        org = ORG_RE.search(hit.raw)
+        name = " ".join((org.group(0) if org else hit.raw).split())
+        ctx.put("enterprise_name", check_text(name, 2), hit, name)
+    else:  # «… у нашего заказчика — МКУ «…»»: the first organisation that is not the partner
+        for source in sources:
+            if org := ORG_RE.search(source.text):
+                name = " ".join(org.group(0).split())
+                ctx.put_evidence("enterprise_name", check_text(name, 2), source.name, name, name)
+                break
+    for source in sources:
+        if inn := INN_IN_TEXT.search(source.text):
+            ctx.put_evidence(
+                "client_inn", check_inn(inn.group(1)), source.name, inn.group(0), inn.group(1)
+            )
+            break
+    if found := hits.get("tasks"):
+        _tasks(ctx, found[0])
+    _hours(ctx, sources, hits.get("estimated_hours", []))
+    _desired_in_prose(ctx, sources)  # dates or a day range in a wish beat a vague label
+    if found := hits.get("desired_time"):
+        raw = " ".join(found[0].raw.split())
+        ctx.put("desired_time", desired_time(raw, ctx.received), found[0], raw)
+    for code in ("enterprise_name", "tasks", "estimated_hours", "desired_time"):
+        ctx.put(code, MISSING)
+
+
+def _desired_in_prose(ctx: Context, sources: list[Source]) -> None:
+    """«Желательно провести работы с 10 по 14 марта»: a wish with dates or a day range."""
+    for source in sources:
+        for line in source.text.splitlines():
+            if not _WHEN.search(line) or not re.search(r"\d", line):
+                continue
+            check = desired_time(line, ctx.received)
+            if isinstance(check.value, dict | list):
+                ctx.put_evidence("desired_time", check, source.name, line.strip(), line.strip())
+                return
+
+
+def _hours(ctx: Context, sources: list[Source], hits: list[Hit]) -> None:
+    found = next((m for h in hits if (m := re.search(r"(\d+(?:[.,]\d+)?)", h.raw))), None)
+    hit = hits[0] if hits and found else None
+    if not found:
+        for source in sources:
+            if found := _HOURS.search(source.text):
+                hit = Hit("estimated_hours", found.group(0), source.name, 0, found.group(0))
+                break
+    if found and hit:
+        hours = float(found.group(1).replace(",", "."))
+        check = ok(int(hours) if hours.is_integer() else hours)
+        if hours <= 0 or hours > 160:  # cfg:resource.max_single_request_hours default
+            check = bad("оценка должна быть больше 0 и не больше 160 часов", "format", hours)
+        ctx.put("estimated_hours", check, hit)
