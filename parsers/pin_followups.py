@@ -19,7 +19,7 @@ from parsers.extract_pin import without_signature
 from parsers.labels import EXTENSION_LABELS, REPORT_LABELS, Hit, Source
 from parsers.pin_parties import signature_start
 from parsers.pin_text import first_hits, labelled, unflow
-from parsers.types import AttachmentClass
+from parsers.types import AttachmentClass, ParsedLetter
 from parsers.validate import check_text, ok, warn
 
 _WORD_NUMBERS = {"одну": 7, "две": 14, "три": 21, "четыре": 28}
@@ -152,3 +152,26 @@ def extract_annual_report(ctx: Context) -> None:
     if files:  # timelines, test results, draft contracts (§3.3 report_attachments)
         names = ", ".join(files)
         ctx.put_evidence("report_attachments", ok(files), "attachments", names, names)
+
+
+_EXTENSION_ASK = re.compile(
+    r"продл\w*\s+(?:\w+\s+){0,3}?(?:срок\w*\s+)?(?:предварительн\w+\s+)?закреплени\w*"
+    r"|продлени\w*\s+(?:срока\s+)?(?:предварительн\w+\s+)?закреплени\w*",
+    re.I,
+)
+_WITHDRAWAL = re.compile(
+    r"(?:снима\w*|отзыва\w*|отзовем|отменя\w*)\s+(?:\w+\s+){0,2}?(?:запрос|заявк)\w*"
+    r"(?:\s+\w+){0,2}\s+(?:на\s+)?(?:предварительн\w+\s+)?закреплени\w*"
+    r"|закреплени\w*\s+(?:\w+\s+){0,3}?(?:больше\s+не\s+(?:требуется|нужно|актуальн\w*)|не\s+актуальн\w*)",
+    re.I,
+)
+
+
+def looks_like_extension(letter: ParsedLetter) -> bool:
+    """§2.4: «просим продлить (срок) предварительного закрепления» in the letter's own text."""
+    return bool(_EXTENSION_ASK.search(f"{letter.subject}\n{letter.new_text}"))
+
+
+def looks_like_withdrawal(letter: ParsedLetter) -> bool:
+    """R-PIN-28: the partner withdraws its pin request («снимаем запрос на закрепление»)."""
+    return bool(_WITHDRAWAL.search(f"{letter.subject}\n{letter.new_text}"))

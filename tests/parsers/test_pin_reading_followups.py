@@ -4,6 +4,7 @@ requests, yearly reports; and the detection of a software list without thread he
 from __future__ import annotations
 
 from parsers import extract, parse_letter
+from parsers.pin_followups import looks_like_extension, looks_like_withdrawal
 from parsers.pin_software import looks_like_software_list
 from parsers.types import FieldStatus, Kind
 
@@ -149,3 +150,12 @@ def test_sd_account_consent_with_words_between_and_employees_from_a_table() -> N
     )
     assert fields["employees"].value[0]["email"] == "n.kravtsova@alfa-geo.ru"
     assert "согласие на обработку своих персональных данных" in fields["pd_consent"].raw
+
+
+def test_r_pin_15_and_r_pin_28_extension_and_withdrawal_are_recognised() -> None:
+    ask = letter("Коллеги, прошу продлить нам срок закрепления клиента ООО «Бета» на 20 дней.")
+    drop = letter("Отзываем нашу заявку на закрепление ООО «Бета»: заказчик выбрал другое ПО.")
+    report = letter("Отчет за 2026 год: проведенные поставки — 2 лицензии.")
+    assert looks_like_extension(ask) and not looks_like_withdrawal(ask)
+    assert looks_like_withdrawal(drop) and not looks_like_extension(drop)
+    assert not looks_like_extension(report) and not looks_like_withdrawal(report)
