@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, as_utc
+from bot.private_files import private_dir, write_private
 from bot.store.claims import DEFAULT_LEASE, claim_due, claimant, stale_claims, still_ours
 from bot.store.models import OutboxMessage
 
@@ -80,8 +81,9 @@ class MaildirTransport:
 
     def _dirs(self) -> tuple[Path, Path]:
         if not self._ready or not self._path.is_dir():
+            private_dir(self._path)  # replies name partners and cases: owner only (issue 19)
             for sub in ("tmp", "new", "cur"):
-                (self._path / sub).mkdir(parents=True, exist_ok=True)
+                private_dir(self._path / sub)
             self._ready = True
         return self._path / "tmp", self._path / "new"
 
@@ -106,7 +108,7 @@ class MaildirTransport:
         name = self._name(row)
         staged = tmp / f"{name}.{uuid.uuid4().hex[:8]}"
         # Maildir files use the local line ending; the stored bytes keep CRLF for SMTP.
-        staged.write_bytes(row.raw.replace(b"\r\n", b"\n"))
+        write_private(staged, row.raw.replace(b"\r\n", b"\n"))
         try:
             os.link(staged, new / name)
         except FileExistsError:

@@ -16,6 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.private_files import private_dir, private_file
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -37,9 +39,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_sqlite(path: Path) -> None:
+    """The database file and its directory for the owner only (issue 19). SQLite creates
+    the -wal and -shm files with the database file's mode; older ones are tightened."""
+    private_dir(path.parent)
+    private_file(path)
+    for sibling in (path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if sibling.exists():
+            private_file(sibling)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite(Path(url.removeprefix("sqlite:///")))
     kwargs: dict = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
