@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from parsers.license_scan import looks_like_license_form_scan
+from parsers.pin_followups import looks_like_extension, looks_like_withdrawal
 from parsers.pin_software import looks_like_software_list
 from parsers.signals import (
     EVENTS,
@@ -116,6 +117,9 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     if looks_like_license_form_scan(letter):
         scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
         reasons.append("license_request +6: signed Appendix 1 attached as a scan")
+    if looks_like_extension(letter):
+        scores[Kind.PIN_EXTENSION] = scores.get(Kind.PIN_EXTENSION, 0) + 3
+        reasons.append("pin_extension +3: asks to extend the pre-pin")
     if looks_like_software_list(letter):
         scores[Kind.PIN_CONFIRMATION] = scores.get(Kind.PIN_CONFIRMATION, 0) + 3
         reasons.append("pin_confirmation +3: list of programs with registration numbers")
@@ -216,7 +220,8 @@ def _outside_thread(
     letter: ParsedLetter, scores: dict[Kind, int], reasons: list[str], mailbox_role: str | None
 ) -> Classification:
     new_requests = [s for k, s in scores.items() if k in NEW_REQUEST_KINDS]
-    if _event(letter.new_text) == "withdrawal" and max(new_requests, default=0) < SPLIT_SCORE:
+    withdrawal = _event(letter.new_text) == "withdrawal" or looks_like_withdrawal(letter)
+    if withdrawal and max(new_requests, default=0) < SPLIT_SCORE:
         # R-PIN-28 withdraws a case; outside its thread HQ places it (§2.5, routed as inquiry).
         why = (*reasons, "withdrawal of a request outside its thread (R-PIN-28)")
         return Classification(Kind.INQUIRY, 0.6, why, event="withdrawal")
