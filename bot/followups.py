@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Case
+from parsers.context import MAX_REFS
 from parsers.types import FieldStatus, Kind, RequestData
 
 PIN_FOLLOWUPS = frozenset({Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT})
@@ -28,14 +29,17 @@ PIN_ACTIVE = (
 
 
 def _refs(request: RequestData) -> list[dict[str, Any]]:
-    refs: list[dict[str, Any]] = []
+    """The case numbers and INNs the letter names, each once, at most MAX_REFS (issue 19)."""
+    refs: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
     for code in ("pin_refs", "pin_ref"):
         item = request.fields.get(code)
         if item is None or item.status not in (FieldStatus.VALID, FieldStatus.VALID_WITH_WARNING):
             continue
         values = item.value if isinstance(item.value, list) else [item.value]
-        refs += [v for v in values if isinstance(v, dict) and v not in refs]
-    return refs
+        for value in values[:MAX_REFS]:
+            if isinstance(value, dict):
+                refs.setdefault(tuple(sorted((k, repr(v)) for k, v in value.items())), value)
+    return list(refs.values())[:MAX_REFS]
 
 
 def pin_targets(

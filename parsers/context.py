@@ -142,15 +142,20 @@ def put_pin_ref(ctx: Context) -> None:
     ctx.put("pin_ref", Check(FieldStatus.MISSING))
 
 
+# The most case tags or client INNs one letter names that are considered: a combined report
+# names a few dozen clients, a hostile letter tens of thousands (issue 19).
+MAX_REFS = 100
+
+
 def case_tags(ctx: Context) -> list[str]:
-    """Every distinct case tag of the letter's own text, in order."""
-    tags: list[str] = []
+    """Every distinct case tag of the letter's own text, in order (at most MAX_REFS)."""
+    tags: dict[str, None] = {}
     for source in ctx.sources:
         for match in CASE_TAG.finditer(source.text):
-            tag = f"TCM-{int(match.group(1)):06d}"
-            if tag not in tags:
-                tags.append(tag)
-    return tags
+            tags[f"TCM-{int(match.group(1)):06d}"] = None
+            if len(tags) >= MAX_REFS:
+                return list(tags)
+    return list(tags)
 
 
 def put_pin_refs(ctx: Context) -> None:
@@ -162,12 +167,15 @@ def put_pin_refs(ctx: Context) -> None:
         value = [{"case": tag} for tag in tags]
         ctx.put_evidence("pin_refs", Check(FieldStatus.VALID, value), "body", excerpt, excerpt)
         return
-    inns: list[str] = []
-    for source in ctx.sources:
-        for match in INN_IN_TEXT.finditer(source.text):
-            check = check_inn(match.group(1))
-            if check.status == FieldStatus.VALID and check.value not in inns:
-                inns.append(str(check.value))
+    found: dict[str, None] = {}
+    matches = (m for source in ctx.sources for m in INN_IN_TEXT.finditer(source.text))
+    for match in matches:
+        check = check_inn(match.group(1))
+        if check.status == FieldStatus.VALID:
+            found[str(check.value)] = None
+            if len(found) >= MAX_REFS:
+                break
+    inns = list(found)
     if len(inns) > 1:
         excerpt = ", ".join(inns)
         value = [{"inn": inn} for inn in inns]

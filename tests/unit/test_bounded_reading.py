@@ -12,8 +12,11 @@ from sqlalchemy import select
 import bot.reader_process as reader_process
 from bot.actions import Actions
 from bot.app import build
+from bot.followups import _refs
 from bot.ingest import Arrival
 from bot.store.models import CaseEvent, Letter
+from parsers.context import MAX_REFS
+from parsers.types import FieldStatus, FieldValue, Kind, RequestData
 from tests.conftest import deliver
 from tests.support.letters import COMPLETE_TICKET, letter
 
@@ -75,3 +78,21 @@ def test_r_mbx_1_slow_letter_does_not_hold_the_write_lock_for_a_comment(
         assert "comment" in session.scalars(select(CaseEvent.event)).all()
         statuses = session.scalars(select(Letter.status)).all()
         assert statuses == ["processed", "processed"]
+
+
+def test_r_pin_21_references_of_an_unthreaded_letter_are_deduplicated_and_bounded() -> None:
+    # Each reference is compared with every candidate case: 20 000 of them, compared with a
+    # list, took minutes (issue 19).
+    refs = [{"case": f"TCM-{i % 5000:06d}"} for i in range(20_000)]
+    request = RequestData(
+        Kind.ANNUAL_REPORT,
+        {
+            "pin_refs": FieldValue("pin_refs", FieldStatus.VALID, value=refs),
+            "pin_ref": FieldValue("pin_ref", FieldStatus.VALID, value={"case": "TCM-000001"}),
+        },
+    )
+    started = time.process_time()
+    found = _refs(request)
+    assert time.process_time() - started < 1
+    assert found[:2] == [{"case": "TCM-000000"}, {"case": "TCM-000001"}]
+    assert len(found) == MAX_REFS
