@@ -413,7 +413,10 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
         try:
             await recovering
         except Exception:
-            log.exception("recovering stranded letters failed; the next start runs it again")
+            log.exception(
+                "recovering stranded letters failed; it runs again on every tick (check the "
+                "database if this repeats)"
+            )
         service.reader.close()
         service.engine.dispose()
         print("partnerdesk: stopped", flush=True)

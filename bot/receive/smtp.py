@@ -194,7 +194,11 @@ class IngestHandler:
         try:
             result = self._lock.call(self._pipeline.process, letter_id, raw=raw)
         except Exception:  # the letter is stored: the recovery on the next ticks finishes it
-            log.exception("letter %s is stored but its processing failed", letter_id)
+            log.exception(
+                "letter %s is stored but could not be processed now; the recovery of stranded "
+                "letters processes it within minutes (check the database if this repeats)",
+                letter_id,
+            )
             return
         finally:
             if raw is not None:
