@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -19,8 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
+from bot.reused_ids import content_digest, reused, reused_note
 from bot.store.letter_bytes import put_bytes
 from bot.store.models import Letter
+from parsers.charsets import decode_header_value
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
@@ -71,15 +72,18 @@ def _header_facts(block: Message | None) -> tuple[str | None, str, str, str]:
         return str(value) if value is not None else ""
 
     ids = MESSAGE_ID.findall(get("Message-ID"))
-    return (ids[0] if ids else None), get("From"), get("Date"), _decoded(get("Subject"))
+    return (ids[0] if ids else None), get("From"), get("Date"), _subject(block)
 
 
-def _decoded(value: str) -> str:
-    """RFC 2047 words decoded for display; undecodable input is kept as it came."""
+def _subject(block: Message) -> str:
+    """Decoded as the reader decodes it: RFC 2047 words, and raw 8-bit bytes (UTF-8, else the
+    letter's charset) that str() of compat32's header turned into «������» (issue 19: the
+    quarantine notice shows this stored subject)."""
+    raw = next((str(v) for k, v in block.raw_items() if k.lower() == "subject"), "")
     try:
-        return str(make_header(decode_header(value)))
-    except Exception:  # broken encoded-words are common in the wild
-        return value
+        return decode_header_value(raw, block.get_content_charset())
+    except Exception:  # the subject must never stop the raw letter being stored
+        return raw.encode("utf-8", "replace").decode("utf-8")
 
 
 def dedupe_key(raw: bytes, message_id: str | None, sender: str, date: str, subject: str) -> str:
@@ -186,13 +190,21 @@ def store_raw(
 ) -> StoredLetter:
     """Commit the raw bytes; the same letter twice returns the first row, marked duplicate."""
     prepared = _prepare(arrival, own)
+    values = _values(arrival, prepared, now)
     with sessions() as session:
         existing = session.scalar(select(Letter).where(Letter.dedupe_key == prepared.key))
+        if existing is not None and reused(existing, arrival.raw, values["sha256"]):
+            # Kept as a letter of its own (nothing lost), under a key of its content, so a
+            # retry of this one is still its duplicate; the pipeline quarantines it.
+            key = f"reused:{content_digest(arrival.raw)}:{prepared.key[:400]}"
+            values.update(dedupe_key=key, reason=reused_note(existing))
+            prepared = replace(prepared, key=key)
+            existing = session.scalar(select(Letter).where(Letter.dedupe_key == key))
         if existing is not None:
             _merge_roles(existing, prepared.roles)
             session.commit()
             return StoredLetter(existing.id, duplicate=True)
-        letter = Letter(**_values(arrival, prepared, now))
+        letter = Letter(**values)
         session.add(letter)
         try:
             session.flush()
@@ -228,9 +240,16 @@ def store_many(
             new: dict[str, tuple[dict[str, Any], bytes]] = {}
             entries: list[tuple[str, bool]] = []
             for arrival, item in zip(arrivals, prepared, strict=True):
+                sha = hashlib.sha256(arrival.raw).hexdigest()
                 if (row := rows.get(item.key)) is not None:
+                    if reused(row, arrival.raw, sha):
+                        raise _OneByOne  # rare: store_raw keeps it apart
                     _merge_roles(row, item.roles)
                 elif (values := new.get(item.key)) is not None:
+                    if values[0]["sha256"] != sha and content_digest(values[1]) != content_digest(
+                        arrival.raw
+                    ):
+                        raise _OneByOne
                     values[0]["mailboxes"] = _merged(values[0]["mailboxes"], item.roles)
                 else:
                     new[item.key] = _values(arrival, item, now), arrival.raw
@@ -247,8 +266,12 @@ def store_many(
                 StoredLetter(ids[key] if key in ids else rows[key].id, duplicate)
                 for key, duplicate in entries
             ]
-    except IntegrityError:
+    except (IntegrityError, _OneByOne):
         return [store_raw(sessions, arrival, own, now) for arrival in arrivals]
+
+
+class _OneByOne(Exception):
+    """A batch letter reuses a known Message-ID: the batch is stored one by one."""
 
 
 def _insert(session: Session, letters: list[tuple[dict[str, Any], bytes]]) -> list[int]:

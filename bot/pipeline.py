@@ -31,6 +31,7 @@ from bot.outbox import count_recent_replies, preload_letter_keys
 from bot.partners import Identity, identify, preload_senders
 from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
+from bot.reused_ids import awaits_quarantine
 from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
@@ -351,6 +352,10 @@ class Pipeline:
         # The bytes (`letter_row.raw`) are loaded only if they still have to be read.
         letter_row = session.get(Letter, letter_id)
         assert letter_row is not None
+        if awaits_quarantine(letter_row):
+            # R-MBX-1: threading or answering by a Message-ID another letter owns is unsafe;
+            # HQ compares the two and re-runs a genuine one (issue 19).
+            return self._quarantine_in(session, letter_id, letter_row.reason or "", hold_replies)
         received_at = as_utc(letter_row.received_at)
         if reading is None:
             reading = self._reading(letter_row.raw)
@@ -548,6 +553,21 @@ class Pipeline:
                     "sender": letter.from_addr,
                     "received_at": received_at,
                     "letter_subject": letter.subject,
+                    "case_number": case.number if case else None,
+                },
+            )
+        elif not letter.from_addr:
+            # Issue 19: nobody to answer, yet HQ must hear of it (capped like every notice).
+            replies = self._applier.notify_hq(
+                session,
+                "hq_no_sender",
+                f"no-sender:{row.id}",
+                case,
+                {
+                    "letter_id": row.id,
+                    "received_at": received_at,
+                    "letter_subject": letter.subject or "(без темы)",
+                    "reason": reason,
                     "case_number": case.number if case else None,
                 },
             )

@@ -5,6 +5,17 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from bot.app import Service
+from bot.ingest import Arrival
+from bot.pipeline import Pipeline
+from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR
+from bot.store.models import Letter
+from parsers.types import ParsedLetter
+from tests.conftest import deliver
+from tests.support.letters import COMPLETE_TICKET, letter
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,3 +33,117 @@ def test_letter_writers_are_split_under_300_lines_without_a_cycle() -> None:
         assert lines < 300, f"bot/{name} has {lines} lines"
     assert "bot.hq_notices" in _imports(ROOT / "bot" / "letters_out.py")
     assert "bot.letters_out" not in _imports(ROOT / "bot" / "hq_notices.py")
+
+
+def _arrival(service: Service, raw: bytes) -> Arrival:
+    return Arrival(raw=raw, received_at=service.clock.now(), source="test")
+
+
+def _templates(result) -> list[str]:
+    return [reply["template"] for reply in result.replies]
+
+
+# -- 1. a known Message-ID on another letter (R-MBX-1) --------------------------------------
+
+
+def test_r_mbx_1_another_letter_with_a_known_message_id_is_kept_and_quarantined(
+    service: Service,
+) -> None:
+    first = deliver(service, letter(message_id="<same@partner.ru>", body=COMPLETE_TICKET))
+    assert first.status == "processed"
+    forged = letter(
+        message_id="<same@partner.ru>",
+        sender="mallory@elsewhere.example",
+        subject="Другое",
+        body="Совсем другое письмо",
+    )
+    second = deliver(service, forged)
+    assert not second.duplicate and second.letter_id != first.letter_id
+    assert second.status == "quarantined" and "reused Message-ID" in (second.reason or "")
+    notice = next(r for r in second.replies if r["template"] == "hq_quarantine")
+    assert f"show-letter {first.letter_id}" in notice["text"]
+    assert f"reprocess {second.letter_id}" in notice["text"]
+    # Its own retry is its duplicate, not a third letter; HQ's re-run processes it.
+    assert deliver(service, forged).letter_id == second.letter_id
+    again = service.pipeline.reprocess(second.letter_id)
+    assert again.status != "quarantined"
+    with service.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Letter)) == 2
+
+
+def test_r_mbx_1_the_same_letter_through_another_relay_is_still_a_duplicate(
+    service: Service,
+) -> None:
+    raw = letter(message_id="<twice@partner.ru>", body=COMPLETE_TICKET)
+    first = deliver(service, raw)
+    trace = (
+        b"Return-Path: <ivan@partner.ru>\r\nDelivered-To: support@technocom.tech\r\n"
+        b"Received: from mx2 by imap; Mon, 2 Mar 2026 10:01:00 +0500\r\nX-Spam-Score: 0\r\n"
+    )
+    # Through IMAP: trace fields in front, LF line endings.
+    second = deliver(service, (trace + raw).replace(b"\r\n", b"\n"))
+    assert second.duplicate and second.letter_id == first.letter_id
+
+
+def test_r_mbx_1_a_batch_keeps_a_reused_message_id_apart_too(service: Service) -> None:
+    deliver(service, letter(message_id="<batch@partner.ru>", body=COMPLETE_TICKET))
+    arrivals = [
+        _arrival(service, letter(body=COMPLETE_TICKET)),
+        _arrival(service, letter(message_id="<batch@partner.ru>", body="Другое")),
+    ]
+    results = service.pipeline.ingest_many(arrivals)
+    assert results[0].status == "processed"
+    assert results[1].status == "quarantined" and not results[1].duplicate
+
+
+# -- 4. a letter without From -----------------------------------------------------------------
+
+
+def _without_from(n: int) -> bytes:
+    return (
+        f"To: support@technocom.tech\r\nSubject: Без отправителя {n}\r\n"
+        f"Message-ID: <nofrom-{n}@example.org>\r\nDate: Mon, 2 Mar 2026 05:00:00 +0000\r\n\r\n"
+        "Текст\r\n"
+    ).encode()
+
+
+def test_issue19_a_letter_without_from_is_ignored_and_hq_is_told(service: Service) -> None:
+    result = deliver(service, _without_from(0))
+    assert result.status == "ignored"
+    assert [(r["to"], r["template"]) for r in result.replies] == [
+        ("hq@technocom.tech", "hq_no_sender")
+    ]
+    assert f"partnerdesk show-letter {result.letter_id}" in result.replies[0]["text"]
+
+
+def test_issue19_notices_of_letters_without_from_are_capped(service: Service) -> None:
+    results = [deliver(service, _without_from(n)) for n in range(MAX_HQ_NOTICES_PER_HOUR + 5)]
+    replies = [r for result in results for r in result.replies]
+    sent = [r for r in replies if r["template"] == "hq_no_sender" and r["status"] == "queued"]
+    held = [r for r in replies if r["template"] == "hq_no_sender" and r["status"] == "held"]
+    assert len(sent) == MAX_HQ_NOTICES_PER_HOUR and len(held) == 5
+    # One summary for the hour says the rest are held and how to release them.
+    assert "hq_notices_held" in _templates(results[MAX_HQ_NOTICES_PER_HOUR])
+
+
+# -- 5. raw UTF-8 subjects in the quarantine notice -------------------------------------------
+
+
+def test_issue19_quarantine_notice_decodes_a_raw_utf8_subject(service: Service) -> None:
+    def exploding(raw: bytes) -> ParsedLetter:
+        raise RuntimeError("parser exploded")
+
+    real = service.pipeline
+    service.pipeline = Pipeline(
+        real._sessions, real._clock, real._config, real._applier, real._rules, reader=exploding
+    )
+    raw = (
+        b"From: ivan@partner.ru\r\nTo: support@technocom.tech\r\nSubject: "
+        + "Сбой лицензии".encode()
+        + b"\r\nMessage-ID: <u8@partner.ru>\r\nDate: Mon, 2 Mar 2026 05:00:00 +0000\r\n"
+        + "Content-Type: text/plain; charset=utf-8\r\n\r\nТекст\r\n".encode()
+    )
+    result = deliver(service, raw)
+    assert result.status == "quarantined"
+    notice = next(r for r in result.replies if r["template"] == "hq_quarantine")
+    assert "Сбой лицензии" in notice["subject"] and "\ufffd" not in notice["subject"]
