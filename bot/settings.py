@@ -165,8 +165,10 @@ class ReadingSettings(BaseModel):
 
     # A child process reads the next letters while the service records the last ones, and
     # a letter that hangs or kills the parser is quarantined instead of stopping the service.
-    # Off by default: about 10% more letters per second on two cores, but the child costs
-    # some 50 MB (the README's figures), which the 100 MB budget for 1000 letters lacks.
+    # Off by default: the child costs some 50 MB, which the 100 MB budget for 1000 letters
+    # lacks, and letters are now read before their write transaction (issue 19), so it no
+    # longer overlaps with recording; reading is bounded by the input's size instead
+    # (parsers/limits.py, README «Bounded reading»).
     child_process: bool = False
     timeout_seconds: float = Field(120, gt=0)  # a letter read longer than this is quarantined
     # Bigger letters are read in the service itself: copies through pipes would cost memory.
