@@ -397,31 +397,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from bot.ingest import Arrival, address_headers, mailbox_roles
-    from parsers.report import parse_report
+    from bot.parse_command import read_letter
 
     try:
         raw = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
-    role = args.mailbox
     settings = load_settings(args.config)
-    boxes = settings.mailboxes
-    if role is None:
-        own = {boxes.general_address: "general", boxes.support_address: "support"}
-        roles = mailbox_roles(
-            Arrival(raw=raw, received_at=SystemClock().now()), address_headers(raw), own
-        )
-        role = roles[0] if roles else None
-    # R-MBX-7: the vendor's own domain and HQ staff are never read as partner requests.
-    staff = {*settings.hq.staff, *(a for group in settings.hq.roles.values() for a in group)}
-    report = parse_report(
-        raw,
-        role,
-        received_at=args.at or SystemClock().now(),
-        own_domains=(boxes.domain,),
-        hq_staff=tuple(staff),
-    )
+    report = read_letter(raw, args.mailbox, args.at or SystemClock().now(), settings)
     if args.json:
         print(dumps(report, default=str, indent=2))
         return 0

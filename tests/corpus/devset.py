@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parsers.report import parse_report
+from bot.parse_command import read_letter
+from bot.settings import Settings, load_settings
 
 NO_KIND_CHECK = "followup_without_thread"
 
@@ -103,9 +104,11 @@ class Score:
         return "\n".join(lines)
 
 
-def score_letter(path: Path, expected: dict[str, Any], score: Score, now: datetime) -> None:
+def score_letter(
+    path: Path, expected: dict[str, Any], score: Score, now: datetime, settings: Settings
+) -> None:
     name = f"{path.parent.name}/{path.name}"
-    report = parse_report(path.read_bytes(), expected["mailbox"], received_at=now)
+    report = read_letter(path.read_bytes(), expected["mailbox"], now, settings)
     kind = expected["kind"]
     if kind != NO_KIND_CHECK:
         ok = report.get("kind") == kind
@@ -144,11 +147,14 @@ def score_all(root: Path | None = None, now: datetime | None = None) -> Score:
     root = root or letters_dir()
     now = now or datetime.now(UTC)
     score = Score()
+    settings = load_settings(
+        None
+    )  # the embedded defaults, as `partnerdesk parse` on a fresh machine
     for expectation in sorted(root.glob("*/*.json")):
         letter = expectation.with_suffix(".eml")
         if not letter.exists():
             continue
-        score_letter(letter, json.loads(expectation.read_text("utf-8")), score, now)
+        score_letter(letter, json.loads(expectation.read_text("utf-8")), score, now, settings)
     return score
 
 
