@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from parsers.brands import OWN_BRANDS
 from parsers.labels import Hit, Source
 from parsers.signals_forward import inline_forward_text
 from parsers.types import (
@@ -37,6 +38,7 @@ class Context:
     received: date | None
     fields: dict[str, FieldValue] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    brands: tuple[str, ...] = OWN_BRANDS  # the vendor's brand words (parsers.brands)
 
     @property
     def body(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from parsers.brands import OWN_BRANDS
 from parsers.context import Context, sources_of
 from parsers.extract_followups import (
     extract_annual_report,
@@ -38,10 +39,15 @@ def _received(letter: ParsedLetter, received_at: datetime | None) -> date | None
 
 
 def extract(
-    letter: ParsedLetter, kind: Kind, *, received_at: datetime | None = None
+    letter: ParsedLetter,
+    kind: Kind,
+    *,
+    received_at: datetime | None = None,
+    brands: tuple[str, ...] = OWN_BRANDS,
 ) -> RequestData:
-    """Read the fields of `kind` from the letter; `received_at` bounds contract dates (R-VAL-8)."""
-    ctx = Context(letter, sources_of(letter), _received(letter, received_at))
+    """Read the fields of `kind` from the letter; `received_at` bounds contract dates (R-VAL-8);
+    `brands` mark the vendor's own products in running text (parsers.brands)."""
+    ctx = Context(letter, sources_of(letter), _received(letter, received_at), brands=brands)
     reader = _READERS.get(kind)
     if reader is not None:
         reader(ctx)

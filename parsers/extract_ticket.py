@@ -9,8 +9,10 @@ from parsers.dates import check_contract
 from parsers.extract_pin import ORG, without_signature
 from parsers.labels import Hit, Source
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
+from parsers.ticket_extras import prose_fields
 from parsers.ticket_form import Field, first, form_fields
 from parsers.ticket_prose import (
+    CONTRACT_IN_TICKET,
     LICENSE_CONTRACT_IN_TEXT,
     PRIORITIES,
     TRACKERS,
@@ -22,6 +24,7 @@ from parsers.ticket_prose import (
     stated_priority,
     stated_tracker,
 )
+from parsers.ticket_text import client_entity
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
 
@@ -166,7 +169,7 @@ def _text_fields(ctx: Context, found: dict[str, list[Field]]) -> None:
         software, _, component = pair.text.partition("/")
         ctx.put("software_name", check_text(software, 2), _hit(pair), software)
         ctx.put("component", check_text(component.strip(' «»"'), 3), _hit(pair), component)
-    for code, minimum in (("software_name", 2), ("component", 3), ("business_task", 30)):
+    for code, minimum in (("software_name", 2), ("component", 3)):
         if field := first(found, code):
             ctx.put(code, check_text(field.text, minimum), _hit(field))
     for field in found.get("item_name", []):
@@ -185,6 +188,7 @@ def extract_ticket(ctx: Context) -> None:
     sources = [Source(s.name, without_signature(s.text)) for s in ctx.sources]
     found = form_fields(sources)
     body = "\n".join(s.text for s in sources if s.name in ("body", "forwarded"))
+    body_text = next((s.text for s in sources if s.name == "body"), "")
     subject = ctx.letter.subject
     if field := first(found, "tracker"):
         ctx.put("tracker", _enum(field.text, TRACKERS, "тип обращения (Tracker)"), _hit(field))
@@ -201,10 +205,12 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put("self_diagnosis", self_diagnosis(answers), hit)
     if field := first(found, "legal_entity"):
         _legal_entity(ctx, _hit(field))
-    elif hit_found := find_in_sources(_body_only(ctx, sources), _ORG_IN_TICKET):
+    elif named := client_entity(
+        body_text, ctx.source_text("body")[len(body_text) :], _ORG_IN_TICKET
+    ):
         # «у клиента ООО «Ромашка» не работает…»: the organisation named in the text.
-        match, hit = hit_found
-        _legal_entity(ctx, Hit("legal_entity", match.group(0), hit.source, hit.line, hit.excerpt))
+        line = body_text.count("\n", 0, named[0]) + 1
+        _legal_entity(ctx, Hit("legal_entity", named[1], "body", line, named[1]))
     status = _project_status(ctx, first(found, "project_status"))
     contract = first(found, "license_contract")
     if contract is not None:
@@ -215,10 +221,13 @@ def extract_ticket(ctx: Context) -> None:
             raw = " ".join(contract.text.split())
             check = check_contract(raw, ctx.received, contract.excerpt)
             ctx.put("license_contract", check, _hit(contract), raw)
-    elif hit_found := find_in_sources(ctx, LICENSE_CONTRACT_IN_TEXT):
+    elif hit_found := find_in_sources(ctx, LICENSE_CONTRACT_IN_TEXT) or find_in_sources(
+        _body_only(ctx, sources), CONTRACT_IN_TICKET
+    ):
         match, hit = hit_found
         ctx.put("license_contract", check_contract(match.group(0), ctx.received), hit)
     _text_fields(ctx, found)
+    prose_fields(ctx, found, body)
     if "component" not in ctx.fields and (named := quoted_component(body)):
         ctx.put_evidence("component", check_text(named, 3), "body", named, named)
     if field := first(found, "steps_to_reproduce") or _steps_list(sources):

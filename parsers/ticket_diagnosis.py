@@ -18,13 +18,14 @@ CHECKS: tuple[tuple[str, str], ...] = (
     (
         "base_software_ok",
         r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
-        r"|\bос\b|платформ\w*",
+        r"|\bос\b|платформ\w*|base\s+software",
     ),
-    ("dbms_ok", r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*"),
-    ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*"),
+    ("dbms_ok", r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*|\bdbms\b|database"),
+    ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*|network"),
     (
         "auth_privileges_unchanged",
-        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*",
+        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*|privilege\w*"
+        r"|permission\w*",
     ),
 )
 _CHECK_RES = tuple((code, re.compile(pattern, re.I)) for code, pattern in CHECKS)
@@ -49,7 +50,7 @@ _FAILED = re.compile(
 )
 _PASSED = re.compile(
     r"\bда\b|\bok\b|\bок\b|\bокей\b|\[\s*[+xх✓v]\s*\]|корректн\w*|работа\w*|штатн\w*|в\s+порядке"
-    r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*",
+    r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*|\byes\b",
     re.I,
 )
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)

@@ -44,7 +44,12 @@ _SEED_ITEMS = {
 # Labels that may follow another value on the same line, and what may precede them.
 _INLINE = frozenset(
     {"tracker", "priority", "component", "steps_to_reproduce", "base_software", "app_logs"}
+    | {"license_contract"}  # «ПО: ТехноКад 3.8, договор № 7 от 01.03.2025»
 )
+# Enumerated values take one line: the lines after «Тип - сбой, приоритет срочный.» are prose.
+_ONE_LINE = frozenset({"tracker", "priority"})
+# Headings that may end with a period, the text after it («Бизнес-задача. С 2027 года …»).
+_PERIOD_HEADINGS = frozenset({"business_task"})
 # Short values that may carry another label after them; prose fields are never split.
 _SPLIT = frozenset(
     {"tracker", "priority", "software_name", "component", "base_software", "legal_entity"}
@@ -73,6 +78,8 @@ def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
             end = tail.end()
         if separator := _SEPARATOR.match(line, end):
             best = (code, separator.end(), match.end())
+        elif code in _PERIOD_HEADINGS and line[end : end + 2] == ". ":
+            best = (code, end + 2, match.end())
         elif code == "license_contract" and _NUMBER_SIGN.match(line, end):
             best = (code, 0, match.end())  # «Лицензионный договор № …»: the label is the value
     if best is None:
@@ -146,6 +153,15 @@ def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
                     found.setdefault("", []).append(Field("", entry.value, "body", entry.line, ""))
                 continue
             excerpt = lines[entry.line - 1].strip() if entry.line else ""
+            if (
+                code in _ONE_LINE
+                and entry.lines[0]
+                and len(entry.lines) > 1
+                and source.name == "body"
+            ):
+                rest = "\n".join(entry.lines[1:])
+                found.setdefault("", []).append(Field("", rest, "body", entry.line + 1, ""))
+                entry.lines = entry.lines[:1]
             parts = _inline(code, entry.value) if code in _SPLIT else [(code, entry.value)]
             for part_code, text in parts:
                 field = Field(part_code, text, source.name, entry.line, excerpt, entry.section)

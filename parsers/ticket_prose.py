@@ -62,6 +62,14 @@ LICENSE_CONTRACT_IN_TEXT = re.compile(
     re.I,
 )
 
+# Any contract with a number in a ticket's own text («Договор 31/2024.», «по договору № 7 от
+# 05.03.2024»): a ticket's contract is the license contract (§3.4); «договор аренды» has no number.
+CONTRACT_IN_TICKET = re.compile(
+    r"(?<![\w-])договор\w*\s+(?:№|N\b)?\s*(?=[^\s,;()]*\d)[^\s,;()]+"
+    rf"(?:\s*,?\s*от\s+{DATE_PATTERN})?",
+    re.I,
+)
+
 
 def enum_value(raw: str, table: tuple[tuple[str, str], ...]) -> str | None:
     for code, pattern in table:

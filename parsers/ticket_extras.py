@@ -1,0 +1,44 @@
+"""Ticket fields filled from running text when the §4.2 form does not give them (§3.4)."""
+
+from __future__ import annotations
+
+from parsers.context import Context
+from parsers.extract_pin import without_signature
+from parsers.labels import Hit
+from parsers.ticket_form import Field
+from parsers.ticket_product import own_product
+from parsers.ticket_text import business_task, doc_reference
+from parsers.validate import check_text
+
+
+def _task(ctx: Context, found: dict[str, list[Field]]) -> None:
+    """R-TKT (feature): the longest labelled task («Бизнес-задача», «Описание задачи» of an
+    attached ТЗ rather than its title line), else the paragraph that states the need."""
+    labelled = [f for f in found.get("business_task", []) if f.text.strip()]
+    if labelled:
+        best = max(labelled, key=lambda f: len(f.text))
+        hit = Hit("business_task", best.text, best.source, best.line, best.excerpt)
+        ctx.put("business_task", check_text(best.text, 30), hit)
+        return
+    tracker = ctx.fields.get("tracker")
+    if tracker is None or tracker.value != "feature":
+        return
+    text = business_task([f.text for f in found.get("", [])])
+    if text:
+        ctx.put_evidence("business_task", check_text(text, 30), "body", text[:300], text)
+
+
+def prose_fields(ctx: Context, found: dict[str, list[Field]], body: str) -> None:
+    """software_name, business_task and doc_reference stated in prose."""
+    if "software_name" not in ctx.fields:
+        text = without_signature(body)
+        name = own_product(text, ctx.brands) or own_product(ctx.letter.subject, ctx.brands)
+        if name:
+            ctx.put_evidence("software_name", check_text(name, 2), "body", name, name)
+    _task(ctx, found)
+    if "doc_reference" not in ctx.fields:
+        reference = doc_reference(without_signature(body)) or doc_reference(ctx.letter.subject)
+        if reference:
+            ctx.put_evidence(
+                "doc_reference", check_text(reference, 1), "body", reference, reference
+            )

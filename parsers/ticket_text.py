@@ -1,0 +1,107 @@
+"""Ticket fields that partners state in running text rather than after a §4.2 label.
+
+- `business_task` of a feature ticket (§3.4): the paragraph that says what the client needs
+  and why («клиенту требуется, чтобы …», «нужен фильтр …», «нет мобильного интернета, поэтому
+  …»), when no heading («Бизнес-задача», «Описание задачи», «Требования») gives it.
+- `doc_reference` of a consultation (§3.4, 004 §3.3): a section of the documentation («раздел
+  5.2 руководства», «п. 3.4 документации», «в главе 8 руководства администратора») or a URL
+  of the documentation; references to the regulations themselves («п. 4.2 Порядка») are not.
+- `legal_entity` named without quotes («у АО Ноябрьские городские электросети с 7:40 …»).
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.morph import analyser
+
+# Words that state a need (by stem: every form of «нужно», «требуется», «хотят», «не могут»).
+_NEED = re.compile(
+    r"(?<!\w)(?:нужн\w*|необходим\w*|требует\w*|требуют\w*|хот(?:ят|им|ел\w*)|чтобы|поэтому"
+    r"|не\s+мо(?:гут|жет|жем)|нет\s+возможност\w*|просим\s+(?:добавить|реализовать|доработать))"
+    r"(?!\w)",
+    re.I,
+)
+_DOC_WORD = (
+    r"(?:руководств\w*|документац\w*|инструкц\w*|справк\w*|мануал\w*|manual|guide|описани\w+)"
+)
+_REGULATION = re.compile(r"регламент\w*|порядк\w*|приложени\w*|договор\w*|соглашени\w*", re.I)
+_SECTION = re.compile(
+    r"(?:подраздел\w*|раздел\w*|глав[аеуы]\w*|пункт\w*|\bп\.|section|chapter)\s*№?\s*"
+    r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})(?!\d)",
+    re.I,
+)
+_DOC_URL = re.compile(
+    r"https?://[^\s<>»\"]*(?:doc|help|wiki|manual|guide|kb|faq|spravk|support)[^\s<>»\"]*", re.I
+)
+_ORG_FORM = re.compile(
+    r"(?<![\w«\"])(?:ООО|АО|ПАО|ЗАО|ОАО|ГУП|МУП|ФГУП|ГБУ|ГАУ|ГКУ|МКУ|МБУ|ФГБУ|АНО|БУ|ОГКУ|КГБУ)"
+    r"\s+(?=[А-ЯЁ][а-яё])"
+)
+_WORD = re.compile(r"[А-ЯЁа-яё][\w-]*")
+
+
+def business_task(paragraphs: list[str]) -> str | None:
+    """The first prose paragraph that states the need (at least 30 characters)."""
+    for paragraph in paragraphs:
+        flat = " ".join(paragraph.split())
+        if len(flat) >= 30 and _NEED.search(flat):
+            return flat[:1000]
+    return None
+
+
+def doc_reference(text: str) -> str | None:
+    """«раздел 5.2 «Пересчет координат»» near a word naming the documentation, or its URL."""
+    for match in _SECTION.finditer(text):
+        window = text[max(0, match.start() - 80) : match.end() + 80]
+        near = text[max(0, match.start() - 40) : match.end() + 40]
+        if re.search(_DOC_WORD, window, re.I) and not _REGULATION.search(near):
+            tail = re.match(r"\s*[«\"][^»\"\n]{1,80}[»\"]", text[match.end() :])
+            return " ".join((match.group(0) + (tail.group(0) if tail else "")).split())
+    url = _DOC_URL.search(text)
+    return url.group(0).rstrip(".,;)") if url else None
+
+
+def _pos(word: str) -> str:
+    return str(analyser().parse(word.lower())[0].tag.POS or "")
+
+
+def unquoted_org(text: str) -> str | None:
+    """«АО Ноябрьские городские электросети» up to a preposition, verb, number or punctuation."""
+    for match in _ORG_FORM.finditer(text):
+        end, count = match.end(), 0
+        for word in _WORD.finditer(text, match.end()):
+            if text[end : word.start()].strip() or count == 6:
+                break  # punctuation, a number or a line break ends the name
+            if count and (
+                word.group(0)[0].islower() and _pos(word.group(0)) not in ("ADJF", "NOUN")
+            ):
+                break
+            if count and _pos(word.group(0)) in ("PREP", "CONJ", "VERB", "PRCL"):
+                break
+            end, count = word.end(), count + 1
+        if count >= 1:
+            return text[match.start() : end]
+    return None
+
+
+# A client named after a cue word: «нашего клиента — МУП …», «у заказчика АО …», «для ГБУ …».
+_CLIENT_CUE = re.compile(r"(?:клиент\w*|заказчик\w*|абонент\w*|\bу|\bдля)\W{0,4}$", re.I)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def client_entity(text: str, signature: str, pattern: re.Pattern[str]) -> tuple[int, str] | None:
+    """(offset, text) of the organisation a ticket is about. The partner's own organisation (the
+    one its signature names) is not it: a manager writing «я менеджер ООО «Интегратор», передаю
+    пожелание нашего клиента — МУП «…»» asks for the client. One after a client cue wins."""
+    own = {_key(m.group(0)) for m in pattern.finditer(signature)}
+    found = [(m.start(), m.group(0)) for m in pattern.finditer(text) if _key(m.group(0)) not in own]
+    bare = unquoted_org(text)
+    if bare and _key(bare) not in own and not any(bare in name for _, name in found):
+        found.append((text.find(bare), bare))
+    found.sort()
+    cued = [(at, name) for at, name in found if _CLIENT_CUE.search(text[max(0, at - 30) : at])]
+    return (cued or found or [None])[0]
