@@ -15,6 +15,7 @@ from parsers.extract_followups import (
     extract_sd_account,
     extract_software_list,
 )
+from parsers.extract_inquiry import extract_inquiry
 from parsers.extract_license import extract_license
 from parsers.extract_pin import extract_pin
 from parsers.extract_ticket import extract_ticket
@@ -30,6 +31,7 @@ _READERS: dict[Kind, Callable[[Context], None]] = {
     Kind.TICKET: extract_ticket,
     Kind.RESOURCE: extract_resource,
     Kind.SD_ACCOUNT: extract_sd_account,
+    Kind.INQUIRY: extract_inquiry,
 }
 
 

@@ -53,6 +53,10 @@ _PASSED = re.compile(
     r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*|\byes\b",
     re.I,
 )
+_THE_REST = re.compile(
+    r"[,;.—–-]\s*(?:а\s+|но\s+)?(?:всё|все\s+)?(?:остальн|прочи|други)\w*\s+(?:\w+\s+)?не\s+\w+[^.;]*",
+    re.I,
+)
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
 # A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
 _INVERTED = re.compile(
@@ -124,7 +128,9 @@ def self_diagnosis(text: str) -> Check:
     («базовое ПО работает; СУБД без ошибок; …»), and each piece is read on its own; a piece
     without an answer of its own shares the next one's («базовое ПО и СУБД работают»).
     """
-    pieces = _pieces(" ".join(text.split()))
+    # «Сеть проверили — в порядке, остальное не проверяли»: the rest stays not_checked.
+    text = _THE_REST.sub("", " ".join(text.split()))
+    pieces = _pieces(text)
     if not pieces:
         return MISSING
     statuses = [answer(piece) for _, piece in pieces]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from parsers.context import Context
 from parsers.extract_pin import without_signature
 from parsers.labels import Hit
@@ -10,13 +12,16 @@ from parsers.ticket_product import own_product
 from parsers.ticket_text import business_task, doc_reference
 from parsers.validate import check_text
 
+_TASK_HEADING = re.compile(r"бизнес|задач|business", re.I)
+
 
 def _task(ctx: Context, found: dict[str, list[Field]]) -> None:
     """R-TKT (feature): the longest labelled task («Бизнес-задача», «Описание задачи» of an
     attached ТЗ rather than its title line), else the paragraph that states the need."""
     labelled = [f for f in found.get("business_task", []) if f.text.strip()]
     if labelled:
-        best = max(labelled, key=lambda f: len(f.text))
+        # The task itself before the ТЗ's title line or its list of requirements.
+        best = max(labelled, key=lambda f: (bool(_TASK_HEADING.search(f.excerpt)), len(f.text)))
         hit = Hit("business_task", best.text, best.source, best.line, best.excerpt)
         ctx.put("business_task", check_text(best.text, 30), hit)
         return
