@@ -26,20 +26,18 @@ checks this after each run (the letters that did not land on their expected case
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mixed_mime import Attachment, Draft, render
+from mixed_mime import Draft, attachments, bounce, message_id, render, style
 from mixed_texts import (
     GREETINGS,
     PartnerFirm,
     Person,
     followup,
-    log_text,
     partner_firms,
     quoted,
     signature,
@@ -94,53 +92,6 @@ class _Slot:
     of: int = -1  # a duplicate: the slot it repeats
 
 
-def _style(rng: random.Random) -> tuple[str, str, str]:
-    """(charset, client, transfer encoding) in the corpus's proportions."""
-    draw = rng.random()
-    if draw < 0.60:
-        return (
-            ("utf-8", "outlook", "base64")
-            if rng.random() < 0.5
-            else ("utf-8", "thunderbird", "8bit")
-        )
-    if draw < 0.85:
-        return (
-            ("windows-1251", "outlook", "quoted-printable")
-            if rng.random() < 0.5
-            else ("windows-1251", "thebat", "8bit")
-        )
-    return (
-        ("koi8-r", "mutt", "8bit") if rng.random() < 0.6 else ("koi8-r", "mutt", "quoted-printable")
-    )
-
-
-def _message_id(rng: random.Random, client: str, domain: str, at: datetime) -> str:
-    stamp = at.strftime("%Y%m%d%H%M%S")
-    token = f"{rng.getrandbits(48):012x}"
-    return {
-        "outlook": f"<000001d{token}${rng.getrandbits(32):08x}$@{domain}>",
-        "thunderbird": f"<{token[:8]}-{token[8:]}-{rng.getrandbits(16):04x}@{domain}>",
-        "thebat": f"<{rng.randint(10**8, 10**9)}.{stamp}@{domain}>",
-        "mutt": f"<{stamp}.{token}@mail.{domain}>",
-    }[client]
-
-
-def _attachments(rng: random.Random) -> list[Attachment]:
-    files = []
-    if rng.random() < 0.30:
-        name = rng.choice(("app.log", "server.log", "журнал_ошибок.log", "techno-2026-11.log"))
-        files.append(Attachment(name, log_text(rng, rng.randint(10_000, 200_000)), "text/plain"))
-    if rng.random() < 0.25:
-        size = rng.randint(30_000, 200_000)
-        png = b"\x89PNG\r\n\x1a\n" + rng.randbytes(size)
-        files.append(
-            Attachment(
-                rng.choice(("screenshot.png", "скрин.png", "image001.png")), png, "image/png"
-            )
-        )
-    return files
-
-
 def _schedule(rng: random.Random, count: int) -> tuple[list[_Slot], int]:
     """Every letter's time, role and thread, in delivery order; and the number of threads."""
     duplicates = max(2, count // 100)
@@ -187,7 +138,7 @@ def _schedule(rng: random.Random, count: int) -> tuple[list[_Slot], int]:
 
 
 def _reply(rng: random.Random, slot: _Slot, thread: _Thread) -> Draft:
-    charset, client, cte = _style(rng)
+    charset, client, cte = style(rng)
     colleague = slot.role == "reply_thread" and rng.random() < 0.5
     person = rng.choice(thread.firm.people) if colleague else thread.person
     still = not thread.complete and rng.random() < 0.5
@@ -206,8 +157,8 @@ def _reply(rng: random.Random, slot: _Slot, thread: _Thread) -> Draft:
         f"{prefix}{tag}{thread.subject}",
         body,
         slot.at,
-        _message_id(rng, client, thread.firm.domain, slot.at),
-        attachments=_attachments(rng),
+        message_id(rng, client, thread.firm.domain, slot.at),
+        attachments=attachments(rng),
     )
     if slot.role == "reply_thread":
         draft.in_reply_to = thread.ids[-1]
@@ -229,28 +180,11 @@ def _automatic(rng: random.Random, slot: _Slot, thread: _Thread) -> bytes:
             f"Я в отпуске до {rng.randint(10, 28)}.12.2026. По срочным вопросам "
             f"пишите на support@{domain}.\n",
             slot.at,
-            _message_id(rng, "outlook", domain, slot.at),
+            message_id(rng, "outlook", domain, slot.at),
             extra_headers=["Auto-Submitted: auto-replied", "X-Auto-Response-Suppress: All"],
         )
         return render(draft, rng.getrandbits(32))
-    report = (
-        f"From: MAILER-DAEMON@mx.{domain}\r\nTo: support@technocom.tech\r\n"
-        f"Subject: Undelivered Mail Returned to Sender\r\n"
-        f"Date: {slot.at.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n"
-        f"Message-ID: <{rng.getrandbits(64):x}.bounce@mx.{domain}>\r\n"
-        "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"\r\n\r\n'
-        "--dsn\r\nContent-Type: text/plain\r\n\r\nDelivery to the following recipient "
-        f"failed permanently:\r\n\r\n    old.{thread.person.address}\r\n\r\n"
-        "--dsn\r\nContent-Type: message/delivery-status\r\n\r\n"
-        f"Reporting-MTA: dns; mx.{domain}\r\n\r\nFinal-Recipient: rfc822; "
-        f"old.{thread.person.address}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
-        "--dsn\r\nContent-Type: text/rfc822-headers\r\n\r\n"
-        f"From: support@technocom.tech\r\nTo: old.{thread.person.address}\r\n"
-        f"Subject: =?utf-8?b?{base64.b64encode(our.encode()).decode()}?=\r\n"
-        "--dsn--\r\n"
-    )
-    return report.encode()
+    return bounce(rng, domain, thread.person.address, our, slot.at)
 
 
 def build(count: int, seed: int) -> Corpus:
@@ -297,7 +231,7 @@ def build(count: int, seed: int) -> Corpus:
             item = CorpusLetter(raw, slot.at, mid, slot.role, slot.thread, case)
         else:
             if slot.role == "first":
-                charset, client, cte = _style(rng)
+                charset, client, cte = style(rng)
                 body = (
                     f"{rng.choice(GREETINGS)}\n\n{thread.text}\n"
                     f"{signature(rng, thread.person, thread.firm)}"
@@ -311,8 +245,8 @@ def build(count: int, seed: int) -> Corpus:
                     thread.subject,
                     body,
                     slot.at,
-                    _message_id(rng, client, thread.firm.domain, slot.at),
-                    attachments=_attachments(rng),
+                    message_id(rng, client, thread.firm.domain, slot.at),
+                    attachments=attachments(rng),
                 )
             else:
                 draft = _reply(rng, slot, thread)

@@ -14,10 +14,13 @@ from __future__ import annotations
 import base64
 import html
 import quopri
+import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
+
+from mixed_texts import log_text
 
 MAILERS = {
     "outlook": "X-Mailer: Microsoft Outlook 16.0",
@@ -165,3 +168,72 @@ def render(draft: Draft, boundary_seed: int) -> bytes:
         parts = [body] + [_attachment(a, draft.client, draft.charset) for a in draft.attachments]
         body = _multipart("mixed", f"----=_NextPart_000_{boundary_seed:08X}", parts)
     return "\r\n".join(headers).encode("ascii") + b"\r\n" + body
+
+
+def style(rng: random.Random) -> tuple[str, str, str]:
+    """(charset, client, transfer encoding) in the corpus's proportions."""
+    draw = rng.random()
+    if draw < 0.60:
+        return (
+            ("utf-8", "outlook", "base64")
+            if rng.random() < 0.5
+            else ("utf-8", "thunderbird", "8bit")
+        )
+    if draw < 0.85:
+        return (
+            ("windows-1251", "outlook", "quoted-printable")
+            if rng.random() < 0.5
+            else ("windows-1251", "thebat", "8bit")
+        )
+    return (
+        ("koi8-r", "mutt", "8bit") if rng.random() < 0.6 else ("koi8-r", "mutt", "quoted-printable")
+    )
+
+
+def message_id(rng: random.Random, client: str, domain: str, at: datetime) -> str:
+    stamp = at.strftime("%Y%m%d%H%M%S")
+    token = f"{rng.getrandbits(48):012x}"
+    return {
+        "outlook": f"<000001d{token}${rng.getrandbits(32):08x}$@{domain}>",
+        "thunderbird": f"<{token[:8]}-{token[8:]}-{rng.getrandbits(16):04x}@{domain}>",
+        "thebat": f"<{rng.randint(10**8, 10**9)}.{stamp}@{domain}>",
+        "mutt": f"<{stamp}.{token}@mail.{domain}>",
+    }[client]
+
+
+def attachments(rng: random.Random) -> list[Attachment]:
+    files = []
+    if rng.random() < 0.30:
+        name = rng.choice(("app.log", "server.log", "журнал_ошибок.log", "techno-2026-11.log"))
+        files.append(Attachment(name, log_text(rng, rng.randint(10_000, 200_000)), "text/plain"))
+    if rng.random() < 0.25:
+        size = rng.randint(30_000, 200_000)
+        png = b"\x89PNG\r\n\x1a\n" + rng.randbytes(size)
+        files.append(
+            Attachment(
+                rng.choice(("screenshot.png", "скрин.png", "image001.png")), png, "image/png"
+            )
+        )
+    return files
+
+
+def bounce(rng: random.Random, domain: str, address: str, our: str, at: datetime) -> bytes:
+    """A DSN for our reply to `address`, naming it by its subject `our` only."""
+    report = (
+        f"From: MAILER-DAEMON@mx.{domain}\r\nTo: support@technocom.tech\r\n"
+        f"Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Date: {at.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n"
+        f"Message-ID: <{rng.getrandbits(64):x}.bounce@mx.{domain}>\r\n"
+        "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"\r\n\r\n'
+        "--dsn\r\nContent-Type: text/plain\r\n\r\nDelivery to the following recipient "
+        f"failed permanently:\r\n\r\n    old.{address}\r\n\r\n"
+        "--dsn\r\nContent-Type: message/delivery-status\r\n\r\n"
+        f"Reporting-MTA: dns; mx.{domain}\r\n\r\nFinal-Recipient: rfc822; "
+        f"old.{address}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+        "--dsn\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: support@technocom.tech\r\nTo: old.{address}\r\n"
+        f"Subject: =?utf-8?b?{base64.b64encode(our.encode()).decode()}?=\r\n"
+        "--dsn--\r\n"
+    )
+    return report.encode()
