@@ -166,11 +166,9 @@ class Run:
         )
         for letter_id, reason in quarantined:
             print(f"  quarantined letter {letter_id}: {reason}")
-        if stack:
-            print(
-                "  first batch failure (from the log):\n    "
-                + "\n    ".join(stack.splitlines()[-12:])
-            )
+        if failures:  # the first, not the loop's last
+            stack = failures[0][1].replace("\n", "\n    ")
+            print(f"  stack of the first batch failure (project frames):\n    {stack}")
 
 
 def run_import(server: Dovecot, corpus: Corpus, root: Path) -> None:
