@@ -18,9 +18,22 @@ from parsers.labels import (
 from parsers.pin_followups import extract_annual_report as extract_annual_report
 from parsers.pin_followups import extract_extension as extract_extension
 from parsers.pin_resource import extract_resource as extract_resource
-from parsers.pin_software import software_items
+from parsers.pin_software import ITEM_LABELS, software_items
 from parsers.pin_text import unflow
 from parsers.validate import MISSING, bad, ok, warn
+
+_ITEM_CODES = {label: code for code, label in ITEM_LABELS.items()}
+
+
+def _row_problems(items: list[dict[str, object]]) -> dict[str, list[str]]:
+    """{item code: ["строка N: reason", …]} from the rows' «code: reason; …» findings."""
+    problems: dict[str, list[str]] = {}
+    for number, item in enumerate(items, start=1):
+        for problem in str(item.get("reason") or "").split("; "):
+            label, _, reason = problem.partition(": ")
+            if code := _ITEM_CODES.get(label):
+                problems.setdefault(code, []).append(f"строка {number}: {label}: {reason}")
+    return problems
 
 
 def extract_software_list(ctx: Context) -> None:
@@ -32,12 +45,15 @@ def extract_software_list(ctx: Context) -> None:
         )
         if items:
             excerpt = source.text.strip()[:300]
-            # D-49: any non-empty list of valid items; a bad row is reported by its number.
-            reasons = "; ".join(
-                f"строка {i + 1}: {it['reason']}" for i, it in enumerate(items) if "reason" in it
-            )
+            # D-49: any non-empty list of valid items; a bad row is reported by its number,
+            # and under the item's own code (§3.3 «software_list[].registration_number»).
+            problems = _row_problems(items)
+            reasons = "; ".join(r for rows in problems.values() for r in rows)
             check = bad(reasons, "format", items) if reasons else ok(items)
             ctx.put_evidence("software_list", check, source.name, excerpt, excerpt)
+            for code, reasons in problems.items():
+                check = bad("; ".join(reasons), "format")
+                ctx.put_evidence(f"software_list[].{code}", check, source.name, excerpt, excerpt)
             return
     ctx.put("software_list", MISSING)
 

@@ -41,6 +41,14 @@ _LIST_CUE = re.compile(
 )
 
 
+# §3.3 item fields as a row's findings name them (the reply shows them to the partner).
+ITEM_LABELS = {
+    "software_name": "наименование ПО",
+    "purpose": "назначение ПО",
+    "registration_number": "номер государственной регистрации",
+}
+
+
 def _item(name: str, purpose: str, regnum: str, max_year: int | None) -> dict[str, object]:
     name = _BULLET.sub("", name).strip(" .;,—–-")
     purpose = purpose.strip(" .;,—–-")
@@ -57,7 +65,7 @@ def _item(name: str, purpose: str, regnum: str, max_year: int | None) -> dict[st
         or regnum,
     }
     problems = [
-        f"{code}: {c.reason or 'не указано'}"
+        f"{ITEM_LABELS[code]}: {c.reason or 'не указано'}"
         for code, c in checks.items()
         if c.status not in (FieldStatus.VALID, FieldStatus.VALID_WITH_WARNING)
     ]

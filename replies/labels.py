@@ -137,6 +137,11 @@ _FIELDS: dict[str, FieldHelp] = {
         "ТехноКад-Экспресс — подготовка межевых планов — 2019612345",
         "перечень переводит клиента из предварительного закрепления в закрепленные",
     ),
+    "software_list[].purpose": FieldHelp(
+        "Назначение ПО / программного решения",
+        "подготовка межевых планов",
+        "без назначения перечень не позволяет закрепить клиента",
+    ),
     "registration_number": FieldHelp(
         "Номер государственной регистрации программы для ЭВМ",
         "2019612345",
@@ -230,7 +235,10 @@ _FIELDS: dict[str, FieldHelp] = {
 
 
 def field_help(code: str) -> FieldHelp:
-    """Label, example and reason for a field; unknown codes fall back to the code itself."""
+    """Label, example and reason for a field; unknown codes fall back to the code itself.
+    A list item's code («software_list[].registration_number») takes its item field's help."""
+    if code not in _FIELDS and "[]." in code:
+        code = code.rsplit(".", 1)[1]
     return _FIELDS.get(code, FieldHelp(code, "", "нужно для обработки обращения"))
 
 

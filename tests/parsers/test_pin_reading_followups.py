@@ -61,7 +61,20 @@ def test_r_pin_11_one_line_items_and_an_item_without_purpose() -> None:
     )["software_list"]
     assert check.status == FieldStatus.INVALID
     assert check.value[0]["purpose"] == "ведение топоосновы"
-    assert "строка 2: purpose" in check.reason
+    assert "строка 2: назначение ПО" in check.reason  # the reply shows no raw code
+
+
+def test_r_pin_11_t_regnum_row_reported_under_the_item_code() -> None:
+    # §3.3 names the item's code: a registry entry instead of a Rospatent number.
+    fields = fields_of(
+        Kind.PIN_CONFIRMATION,
+        "Состав ПО:\n1. ГеоСкан Офис — обработка снимков — запись в реестре ПО № 7788\n"
+        "2. ТехноЛес — учет лесосек — свидетельство № 2021618899\n",
+    )
+    item = fields["software_list[].registration_number"]
+    assert item.status == FieldStatus.INVALID
+    assert "строка 1" in item.reason and "registration_number" not in item.reason
+    assert "software_list[].purpose" not in fields
 
 
 def test_t_regnum_registry_entry_is_explained() -> None:
