@@ -245,12 +245,16 @@ class Applier(LetterWriter):
 
     def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:
         now = self._clock.now()
-        if case.id not in session.info.setdefault("new_cases", set()):
-            self._revise_timers(session, case, decision, now)
-        else:
-            # A case created in this transaction has no timers yet: nothing to look up.
+        new_cases = session.info.setdefault("new_cases", set())
+        if case.id in new_cases:
+            # The decision that opened the case: it has no timers yet, nothing to look up.
+            # Only that first one: a later letter of the same batch (a follow-up in the same
+            # transaction) revises the timers like any other, or it would write twins.
+            new_cases.discard(case.id)
             for item in decision.deadlines:
                 session.add(_deadline_row(case, item, now))
+        else:
+            self._revise_timers(session, case, decision, now)
 
     def _revise_timers(
         self, session: Session, case: Case, decision: Decision, now: datetime

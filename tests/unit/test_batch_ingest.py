@@ -7,12 +7,16 @@ architecture §3).
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.app import build
 from bot.ingest import Arrival
 from bot.pipeline import Pipeline
-from bot.store.models import Case, Letter, OutboxMessage
+from bot.settings import load_settings
+from bot.store.models import Case, Deadline, Letter, OutboxMessage
 from parsers.types import ParsedLetter
+from tests.conftest import register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, letter
 
 
@@ -189,3 +193,56 @@ def test_r_mbx_1_the_header_block_ends_at_the_first_blank_line_of_either_kind(se
     with service.sessions() as session:
         rows = session.execute(select(Letter.message_id, Letter.subject))
         assert sorted(rows.all()) == [("<crlf@partner.ru>", "crlf"), ("<lf@partner.ru>", "lf")]
+
+
+@pytest.mark.both_databases
+def test_a_thread_whose_follow_ups_share_its_batch_is_done_in_one_pass(service, caplog) -> None:
+    """A batch is correct by construction (issue 20): a ticket still missing data, its
+    follow-ups (by In-Reply-To and by tag, still incomplete), a repeat and an auto-reply of
+    the same thread in one batch give the timers, cases and replies of letter by letter,
+    without the batch failing and being redone (it wrote each case's timers twice)."""
+    first = letter(message_id="<t1@partner.ru>", subject="Сбой", body=INCOMPLETE_TICKET)
+    by_reference = letter(
+        subject="Re: Сбой", body="Логи пришлю позже.", in_reply_to="<t1@partner.ru>"
+    )
+    by_tag = letter(subject="Re: [TCM-000001] Сбой", body="Еще уточнение: версия 4.2")
+    auto_reply = letter(
+        subject="Автоответ: [TCM-000001] Сбой",
+        body="Я в отпуске до 10.03.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    batch = [first, by_reference, by_tag, first, auto_reply]
+    with caplog.at_level("ERROR", logger="bot.pipeline"):
+        results = service.pipeline.ingest_many(_arrivals(service, *batch))
+    assert "one by one" not in caplog.text
+    assert [r.case for r in results] == ["TCM-000001"] * 5
+    with service.sessions() as session:
+        timers = session.execute(select(Deadline.kind, Deadline.due_at, Deadline.status)).all()
+    assert len(timers) == len(set(timers))  # no twin timer of one kind and moment
+    assert _count(service, Case) == 1
+
+
+def test_a_batch_gives_the_timers_of_letter_by_letter(service, tmp_path, frozen_clock) -> None:
+    """The same thread through ingest_many and through ingest one letter at a time."""
+    first = letter(message_id="<t2@partner.ru>", subject="Сбой", body=INCOMPLETE_TICKET)
+    follow = letter(subject="Re: Сбой", body="Дополняю позже.", in_reply_to="<t2@partner.ru>")
+    service.pipeline.ingest_many(_arrivals(service, first, follow))
+    single = build(
+        load_settings(
+            database_url=f"sqlite:///{tmp_path / 'single.sqlite3'}",
+            outbox={"maildir": str(tmp_path / "single-outbox")},
+            smtp={"port": 0},
+        ),
+        clock=frozen_clock,
+    )
+    register_partner(single)
+    for raw in (first, follow):
+        single.pipeline.ingest(_arrivals(single, raw)[0])
+
+    def timers(svc) -> list[tuple]:
+        with svc.sessions() as session:
+            rows = session.execute(select(Deadline.kind, Deadline.due_at, Deadline.status))
+            return sorted(rows.all())
+
+    assert timers(service) == timers(single)
+    single.engine.dispose()
