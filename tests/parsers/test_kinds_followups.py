@@ -133,3 +133,21 @@ def test_r_mbx_11_forward_of_a_case_letter_stays_history() -> None:
         "From: mail@vendor.example\n" + FORM
     )
     assert kind(body, "Fwd: [TCM-000012] Ваше обращение") != Kind.LICENSE_REQUEST
+
+
+def test_sd_account_access_to_the_service_desk_in_other_words() -> None:
+    body = "Коллеги, откройте доступ в сервис-деск нашему аналитику: Орлова Нина Петровна."
+    assert kind(body, "Новый сотрудник") == Kind.SD_ACCOUNT
+
+
+def test_r_res_1_allocate_an_engineer_for_an_enterprise() -> None:
+    body = (
+        "Просим выделить специалиста для АО «Теплосети Сургута»: перенос схем из AutoCAD, "
+        "около 12 часов, в феврале 2027."
+    )
+    assert kind(body, "Помощь с внедрением") == Kind.RESOURCE
+
+
+def test_r_tkt_3_clients_wish_relayed_by_the_partner_is_a_ticket() -> None:
+    body = "Пересылаю пожелание заказчика: нужна доработка печатной формы акта обхода."
+    assert kind(body, "Пожелание", role="support") == Kind.TICKET
