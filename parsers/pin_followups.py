@@ -71,7 +71,10 @@ def _reason(sources: list[Source]) -> tuple[str, str] | None:
             continue
         line_end = source.text.find("\n", request.start())
         sentence = source.text[request.start() : None if line_end < 0 else line_end]
-        if dash := re.search(r"\s[—–-]\s+(.{5,})", sentence):
+        # «… на 20 дней — у заказчика …», «… на 20 дней: у заказчика сменился руководитель».
+        if dash := re.search(
+            r"(?:\s[—–-]|:)\s+(.{5,})", sentence[request.end() - request.start() :]
+        ):
             return source.name, dash.group(1).strip()
         if because := _BECAUSE.search(sentence):
             return source.name, because.group(0).strip()

@@ -172,3 +172,12 @@ def test_r_pin_15_and_r_pin_28_extension_and_withdrawal_are_recognised() -> None
     assert looks_like_extension(ask) and not looks_like_withdrawal(ask)
     assert looks_like_withdrawal(drop) and not looks_like_extension(drop)
     assert not looks_like_extension(report) and not looks_like_withdrawal(report)
+
+
+def test_r_pin_15_extension_reason_after_a_colon() -> None:
+    fields = fields_of(
+        Kind.PIN_EXTENSION,
+        "Прошу продлить закрепление по TCM-000120 на 15 дней: заказчик ждет решения комиссии.",
+    )
+    assert "комиссии" in str(fields["extension_reason"].value)
+    assert fields["extension_days"].value == 15
