@@ -13,6 +13,7 @@ letter names several, one after a cue phrase («система», «ПО», «и
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from parsers.morph import analyser
 
@@ -39,6 +40,12 @@ def _brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str]:
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
+# The mentions read per letter: the product is named near the top; a hostile letter repeating
+# the brand many thousand times costs no more (issue 19).
+MAX_MENTIONS = 50
+
+
+@lru_cache(maxsize=4096)
 def _pos(word: str) -> str | None:
     return str(analyser().parse(word.lower())[0].tag.POS or "") or None
 
@@ -97,6 +104,8 @@ def products(text: str, brands: tuple[str, ...]) -> list[tuple[str, bool]]:
                     continue  # the brand alone names the company, not a product
             name = line[start:end].strip(" .:")
             found.append((name, bool(_CUE.search(line[:start]))))
+            if len(found) >= MAX_MENTIONS:
+                return found
     return found
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from parsers.morph import analyser
 
@@ -62,6 +63,7 @@ def doc_reference(text: str) -> str | None:
     return url.group(0).rstrip(".,;)") if url else None
 
 
+@lru_cache(maxsize=4096)
 def _pos(word: str) -> str:
     return str(analyser().parse(word.lower())[0].tag.POS or "")
 
