@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email._encoded_words import decode_b  # what get_payload(decode=True) decodes with
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
 from parsers.blobs import (
@@ -72,13 +72,29 @@ def _raw_all(part: Message, name: str) -> list[str]:
     return [str(v) for k, v in part.raw_items() if k.lower() == wanted]
 
 
-def _hint(message: Message) -> str | None:
-    """The first non-ASCII charset the message declares: raw 8-bit headers often share it."""
+def _param_text(value: object) -> str | None:
+    """A MIME parameter as text. An RFC 2231 value (charset, language, text) is decoded with
+    our charsets: the standard library runs whatever codec it names, `punycode` included,
+    in quadratic time over a parameter of any length (issue 19)."""
+    if isinstance(value, tuple):
+        charset, _, text = value
+        return decode_bytes(bytes(text, "raw-unicode-escape"), charset or None)
+    return value if isinstance(value, str) else None
+
+
+def _charset(part: Message) -> str | None:
+    """part.get_content_charset(), with RFC 2231 values decoded by _param_text()."""
     try:
-        charsets = message.get_charsets()
+        value = _param_text(part.get_param("charset"))
     except Exception:  # malformed Content-Type parameters
         return None
-    return next((c for c in charsets if c and c.lower() not in ("us-ascii", "ascii")), None)
+    return value.lower() if value and value.isascii() else None
+
+
+def _hint(message: Message) -> str | None:
+    """The first non-ASCII charset the message declares: raw 8-bit headers often share it."""
+    charsets = (_charset(part) for part in message.walk())
+    return next((c for c in charsets if c and c not in ("us-ascii", "ascii")), None)
 
 
 def _header_hint(message: Message) -> str | None:
@@ -127,11 +143,12 @@ _RAW_NAME = re.compile(r'(?:file)?name\s*=\s*"([^"]+)"|(?:file)?name\s*=\s*([^;\
 
 def _filename(part: Message) -> str | None:
     try:
-        name = part.get_filename() or part.get_param("name")
+        name = _param_text(part.get_param("filename", header="content-disposition"))
+        name = name or _param_text(part.get_param("name"))
     except Exception:  # broken RFC 2231 continuations
         name = None
-    if isinstance(name, tuple):  # undecodable RFC 2231 value: (charset, language, text)
-        name = name[2]
+    if name:
+        name = collapse_rfc2231_value(name).strip()  # a str: unquoted, as get_filename() does
     if not name or "\ufffd" in str(name):
         # Raw 8-bit names (no RFC 2047/2231) are lost by compat32; read the header bytes.
         for header in ("Content-Disposition", "Content-Type"):
@@ -245,7 +262,7 @@ def _add_attachment(
             payload,
             filename=filename,
             content_type=ctype,
-            charset=part.get_content_charset(),
+            charset=_charset(part),
             limits=limits,
             inline=inline,
             origin=origin,
@@ -298,7 +315,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         return
     filename = _filename(part)
     if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
-        charset = part.get_content_charset()
+        charset = _charset(part)
         if (unknown := unknown_charset(charset)) is not None:
             walk.defects.append(f"unknown charset {unknown!r}: the text was read as a guess")
         text = decode_bytes(_text_payload(part, walk), charset)
