@@ -142,3 +142,8 @@ def test_r_pin_26_client_writing_directly_keeps_its_own_name() -> None:
     assert ctx.fields["client_inn"].value == "7204196795"
     assert "Городской архив" in str(ctx.fields["client_name"].value)
     assert "pin_ref" not in ctx.fields  # an inquiry requires nothing
+
+
+def test_base_software_dbms_with_its_version_in_a_sentence() -> None:
+    ctx = _ticket("Проверили: сервер живой, СУБД у клиента Postgres Pro 15.6, ошибок нет.\n")
+    assert ctx.fields["base_software"].value == {"name": "Postgres Pro", "version": "15.6"}
