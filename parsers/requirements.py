@@ -96,7 +96,11 @@ def required_fields(
     if kind == Kind.TICKET:
         tracker = _value(request, "tracker")
         extra = _TICKET_BY_TRACKER.get(tracker, ()) if isinstance(tracker, str) else ()
-        return _TICKET_COMMON + extra
+        common = _TICKET_COMMON
+        if _value(request, "project_status") == "demo":
+            # R-TKT-6: a demo (pilot) project may have no license contract yet.
+            common = tuple(code for code in common if code != "license_contract")
+        return common + extra
     required = _REQUIRED.get(kind, ())
     if kind == Kind.LICENSE_REQUEST:
         inn = _value(request, "inn")
