@@ -352,9 +352,15 @@ class Pipeline:
         # The bytes (`letter_row.raw`) are loaded only if they still have to be read.
         letter_row = session.get(Letter, letter_id)
         assert letter_row is not None
-        if awaits_quarantine(letter_row):
+        if reading is None and awaits_quarantine(letter_row):
+            reading = self._reading(letter_row.raw)
+        if awaits_quarantine(letter_row) and not (
+            reading is not None
+            and automatic_reason(reading.letter, frozenset(self._config.own_addresses))
+        ):
             # R-MBX-1: threading or answering by a Message-ID another letter owns is unsafe;
-            # HQ compares the two and re-runs a genuine one (issue 19).
+            # HQ compares the two and re-runs a genuine one (issue 19). Automatic mail (a
+            # bounce quoting ours, an auto-reply) is only ever stored: it goes on as ignored.
             return self._quarantine_in(session, letter_id, letter_row.reason or "", hold_replies)
         received_at = as_utc(letter_row.received_at)
         if reading is None:

@@ -71,6 +71,23 @@ def test_r_mbx_1_another_letter_with_a_known_message_id_is_kept_and_quarantined(
         assert session.scalar(select(func.count()).select_from(Letter)) == 2
 
 
+def test_r_mbx_1_automatic_mail_reusing_a_known_message_id_is_only_stored(
+    service: Service,
+) -> None:
+    """An auto-reply or bounce under a known Message-ID is never answered anyway: it is
+    stored apart and ignored, with no quarantine for HQ to clear (R-MBX-1, R-MBX-3)."""
+    deliver(service, letter(message_id="<known@partner.ru>", body=COMPLETE_TICKET))
+    auto = letter(
+        message_id="<known@partner.ru>",
+        subject="Автоответ: Сбой",
+        body="Я в отпуске до понедельника.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    result = deliver(service, auto)
+    assert not result.duplicate and result.status == "ignored"
+    assert result.replies == []
+
+
 def test_r_mbx_1_the_same_letter_through_another_relay_is_still_a_duplicate(
     service: Service,
 ) -> None:
