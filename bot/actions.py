@@ -17,7 +17,6 @@ from bot.apply import Applier
 from bot.clock import Clock
 from bot.lookups import SessionLookups
 from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
-from bot.pipeline import view_of
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
@@ -25,6 +24,7 @@ from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey
 
 GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")

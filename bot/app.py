@@ -9,17 +9,21 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.apply import Applier, ApplierConfig
+from bot.apply import Applier
+from bot.apply_types import ApplierConfig
 from bot.clock import Clock, SystemClock
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
+from bot.receive.imap import MailboxWatcher
 from bot.receive.imap_lease import Holder
+from bot.receive.imap_session import WatcherConfig
+from bot.receive.smtp import DataBudget, IngestHandler, make_controller
+from bot.results import LetterResult
 from bot.rules.dispatch import Rules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
@@ -33,10 +37,6 @@ from bot.store.models import Case, OutboxMessage
 from bot.workcal import WorkCalendar
 from bot.writer_lock import WriterLock
 from replies.render import Renderer
-
-if TYPE_CHECKING:
-    from bot.receive.imap import MailboxWatcher
-    from bot.results import LetterResult
 
 log = logging.getLogger("partnerdesk")
 DELIVERY_ROUND = 100  # replies claimed and delivered per round
@@ -168,9 +168,6 @@ def imap_watchers(
     only: Sequence[str] = (),
 ) -> list[MailboxWatcher]:
     """One watcher per configured IMAP mailbox (`only`: just these names)."""
-    from bot.receive.imap import MailboxWatcher
-    from bot.receive.imap_session import WatcherConfig
-
     settings = service.settings
     watchers = []
     for box in settings.imap.mailboxes:
@@ -309,8 +306,6 @@ async def deliver_forever(
 async def run_service(service: Service, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set): SMTP endpoint, sender loop, scheduler."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    from bot.receive.smtp import DataBudget, IngestHandler, make_controller
 
     settings = service.settings
     if settings.reading.child_process:

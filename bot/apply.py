@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.apply_types import ApplierConfig, CaseContext
 from bot.clock import Clock
 from bot.letters_out import LetterWriter
-from bot.partners import Identity
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.ids import reserve_id
@@ -31,44 +30,6 @@ log = logging.getLogger(__name__)
 
 # session.info key: Message-IDs of the letters being processed that no case had yet.
 UNMAPPED_IDS = "unmapped_message_ids"
-
-
-@dataclass(frozen=True, slots=True)
-class ApplierConfig:
-    number_format: str
-    general_address: str
-    support_address: str
-    domain: str
-    company: str
-    phone: str
-    hq_alerts_to: tuple[str, ...]
-    max_replies_per_hour: int = 10
-    # R-HQ-1: role → addresses; a role nobody holds falls back to hq_alerts_to.
-    hq_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    at_risk_ratio: float = 0.75
-    # HQ staff addresses: never the recipient of a partner reply (R-NTF-3).
-    hq_staff: tuple[str, ...] = ()
-    # R-MBX-8 / D-36: acknowledge unidentified mail@ letters that match no kind.
-    ack_unidentified_general_mail: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CaseContext:
-    letter: ParsedLetter
-    letter_row: Letter
-    received_at: datetime
-    role: str | None
-    kind: str
-    unknown_tags: tuple[str, ...] = ()
-    identity: Identity | None = None
-    flags: tuple[str, ...] = ()
-    # The case this letter arrived in but does not belong to, and why: "other_topic"
-    # (R-THR-8) or "closed_long_ago" (R-TKT-12 after the reopen window).
-    previous_case: tuple[str, str] | None = None
-    wrong_mailbox: str | None = None  # "general" | "support"
-
-    def with_note(self, previous_case: tuple[str, str]) -> CaseContext:
-        return replace(self, previous_case=previous_case)
 
 
 class Applier(LetterWriter):

@@ -8,13 +8,19 @@ else is answered with A-UNMATCHED rather than guessed (D-39). Never across partn
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import parsers
+from bot.lookups import SessionLookups
+from bot.rules.decide import Decision, ReplyIntent
+from bot.store.case_views import view_of
 from bot.store.models import Case
 from parsers.context import MAX_REFS
+from parsers.requirements import check
 from parsers.types import FieldStatus, Kind, RequestData
 
 PIN_FOLLOWUPS = frozenset({Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT})
@@ -74,14 +80,6 @@ def route_unthreaded(
     classification: Any,
 ) -> tuple[Case | None, dict[str, Any] | None]:
     """(the case to continue with, or the finished outcome when this function answered)."""
-    from dataclasses import replace
-
-    import parsers
-    from bot.lookups import SessionLookups
-    from bot.pipeline import view_of
-    from bot.rules.decide import Decision, ReplyIntent
-    from parsers.requirements import check
-
     kind = classification.kind
     request = parsers.extract(ctx.letter, kind, received_at=ctx.received_at)
     matched, candidates = pin_targets(session, ctx.identity.partner_id, request)

@@ -20,7 +20,7 @@ from bot.store.models import Case, OutboxMessage
 from replies.render import Renderer
 
 if TYPE_CHECKING:
-    from bot.apply import ApplierConfig
+    from bot.apply_types import ApplierConfig
 
 
 class HqNotices:

@@ -22,7 +22,7 @@ from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded
 from bot.store.models import Case, Deadline, OutboxMessage, Partner
 
 if TYPE_CHECKING:
-    from bot.apply import ApplierConfig, CaseContext
+    from bot.apply_types import ApplierConfig, CaseContext
 
 
 class LetterWriter(HqNotices):

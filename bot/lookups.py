@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.decide import CaseView
+from bot.store.case_views import view_of
 from bot.store.hours_models import HoursLog
 from bot.store.models import Case
 
@@ -24,8 +25,6 @@ class SessionLookups:
         partner_id: int | None = None,
         attr_equals: dict[str, Any] | None = None,
     ) -> list[CaseView]:
-        from bot.pipeline import view_of
-
         query = select(Case).where(Case.kind == kind).order_by(Case.id)
         if states:
             query = query.where(Case.state.in_(states))

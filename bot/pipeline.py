@@ -18,7 +18,8 @@ from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import parsers
-from bot.apply import UNMAPPED_IDS, Applier, CaseContext
+from bot.apply import UNMAPPED_IDS, Applier
+from bot.apply_types import CaseContext
 from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
 from bot.case_lookup import case_from_headers
 from bot.clock import Clock, as_utc
@@ -32,9 +33,9 @@ from bot.partners import Identity, identify, preload_senders
 from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
 from bot.reused_ids import awaits_quarantine
-from bot.rules import decide
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
+from bot.store.case_views import view_of
 from bot.store.models import Case, Letter, ThreadKey
 from bot.threads import ThreadMatch, match_thread
 from parsers.reading import Reading
@@ -694,18 +695,3 @@ def _same_owner(case: Case, identity: Identity | None, sender: str) -> bool:
     if case.partner_id is not None:
         return identity is not None and identity.partner_id == case.partner_id
     return sender == case.requester
-
-
-def view_of(case: Case) -> decide.CaseView:
-    return decide.CaseView(
-        id=case.id,
-        number=case.number or "",
-        kind=case.kind,
-        state=case.state,
-        requester=case.requester,
-        fields=dict(case.fields),
-        attrs=dict(case.attrs or {}),
-        partner_id=case.partner_id,
-        missing=tuple(case.missing or ()),
-        invalid=tuple(case.invalid or ()),
-    )

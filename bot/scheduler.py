@@ -24,6 +24,7 @@ from bot.apply import Applier
 from bot.clock import Clock, as_utc
 from bot.lookups import SessionLookups
 from bot.rules.dispatch import Rules
+from bot.store.case_views import view_of
 from bot.store.claims import claim_due, claimant, release_stale, still_ours
 from bot.store.models import Case, Deadline
 
@@ -136,8 +137,6 @@ class Ticker:
     def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]] | None:
         """The timer's effects and its `done` mark in one transaction; None when the claim
         is no longer this tick's (its lease ran out and another tick took it)."""
-        from bot.pipeline import view_of
-
         with self._sessions.begin() as session:
             # The first write: from here the row is locked (SQLite: the database) until the
             # commit, so a tick taking the claim back waits and then finds it done.

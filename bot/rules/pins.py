@@ -20,6 +20,7 @@ from bot.rules.decide import (
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.pin_actions import on_pin_action
 from bot.rules.pin_followups import expire, extension_request, software_list
 from bot.rules.pin_reports import on_report, report_deadline, report_timers
 from bot.rules.pin_states import (
@@ -156,8 +157,6 @@ class PinRules:
         return report_deadline(case, kind, due_at, ctx)
 
     def action(self, case: CaseView, request, ctx: RuleContext) -> Decision:
-        from bot.rules.pin_actions import on_pin_action
-
         return on_pin_action(case, request, ctx)
 
 

@@ -16,7 +16,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.store.hours_models
+import bot.store.imap_models  # noqa: F401 - both register their tables on Base.metadata
 from bot.private_files import private_dir, private_file
+from bot.store.models import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -165,10 +168,6 @@ def _create_at_head(connection: Connection, head: str) -> None:
     """An empty database gets the models' schema and is stamped at the newest revision,
     as Alembic's cookbook advises: the same tables as running every migration (a test
     compares the two), without importing Alembic or replaying the history."""
-    import bot.store.hours_models
-    import bot.store.imap_models  # noqa: F401 - both register their tables on Base.metadata
-    from bot.store.models import Base
-
     if connection.dialect.name == "sqlite":
         # pysqlite runs each CREATE on its own; one transaction means a start killed
         # half-way leaves an empty database, and readers never see half a schema.

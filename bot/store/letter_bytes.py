@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import LargeBinary, column, func, insert, select, table
 from sqlalchemy.orm import Session
 
-from bot.store.models import LetterRaw
+# The `letter_raw` table (model `LetterRaw`) seen from Core: the models read bytes through
+# this module, so it does not import them back.
+LETTER_RAW = table("letter_raw", column("letter_id"), column("raw", LargeBinary))
 
 # Smaller letters go in one INSERT with the rest of their batch: the copies are small.
 IN_PLACE_FROM = 1 << 20
@@ -26,14 +28,14 @@ def put_bytes(session: Session, letters: Sequence[tuple[int, bytes]]) -> None:
     in_place = session.get_bind().dialect.name == "sqlite"
     small = [(id_, raw) for id_, raw in letters if not in_place or len(raw) < IN_PLACE_FROM]
     if small:
-        session.execute(insert(LetterRaw), [{"letter_id": i, "raw": raw} for i, raw in small])
+        session.execute(insert(LETTER_RAW), [{"letter_id": i, "raw": raw} for i, raw in small])
     for letter_id, raw in letters:
         if in_place and len(raw) >= IN_PLACE_FROM:
             _fill_in_place(session, letter_id, raw)
 
 
 def _fill_in_place(session: Session, letter_id: int, raw: bytes) -> None:
-    session.execute(insert(LetterRaw).values(letter_id=letter_id, raw=func.zeroblob(len(raw))))
+    session.execute(insert(LETTER_RAW).values(letter_id=letter_id, raw=func.zeroblob(len(raw))))
     driver = session.connection().connection.driver_connection
     view = memoryview(raw)
     # letter_id is the table's INTEGER PRIMARY KEY, hence SQLite's rowid.
@@ -47,4 +49,6 @@ def get_bytes(session: Session, letter_id: int) -> bytes:
         driver = session.connection().connection.driver_connection
         with driver.blobopen("letter_raw", "raw", letter_id, readonly=True) as blob:
             return blob.read()
-    return session.scalars(select(LetterRaw.raw).where(LetterRaw.letter_id == letter_id)).one()
+    return session.scalars(
+        select(LETTER_RAW.c.raw).where(LETTER_RAW.c.letter_id == letter_id)
+    ).one()

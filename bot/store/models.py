@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
+from bot.store import letter_bytes
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Instants stored in UTC and read back aware (R-CAL-1).
@@ -80,12 +82,10 @@ class Letter(Base):
     @property
     def raw(self) -> bytes:
         """The letter's bytes, read when asked for: most work on a letter never needs them."""
-        from bot.store.letter_bytes import get_bytes  # it builds on these models
-
         session = object_session(self)
         if session is None:
             raise ValueError(f"letter {self.id} is detached: read its bytes in a session")
-        return get_bytes(session, self.id)
+        return letter_bytes.get_bytes(session, self.id)
 
 
 class LetterRaw(Base):

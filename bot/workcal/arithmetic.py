@@ -1,18 +1,41 @@
 """Deadline arithmetic over working time and calendar days (R-CAL-5 … R-CAL-9).
 
-Functions take a `WorkCalendar`; its methods of the same names delegate here.
+Functions take a `WorkCalendar`; its methods of the same names delegate here. They see it
+through the `WorkingTime` protocol, so the calendar imports this module and not the reverse.
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import heapq
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from bot.workcal.calendar import Window, WorkCalendar
+Window = tuple[datetime, datetime]
+"""A half-open working interval [start, end), both aware UTC datetimes."""
+
+
+class OfficeZone(Protocol):
+    @property
+    def zone(self) -> tzinfo: ...
+
+
+class WorkingTime(Protocol):
+    """What the arithmetic asks of a `WorkCalendar`."""
+
+    @property
+    def offices(self) -> Sequence[OfficeZone]: ...
+
+    @property
+    def primary(self) -> OfficeZone: ...
+
+    def windows(self, local_date: date, office: OfficeZone | None = None) -> tuple[Window, ...]: ...
+
+    def next_working_day(self, day: date) -> date: ...
+
+    def day_end(self, local_date: date, office: OfficeZone | None = None) -> datetime | None: ...
+
 
 # A calendar with no working day for ten years is broken data, not a long holiday.
 SEARCH_LIMIT_DAYS = 3660
@@ -30,7 +53,7 @@ def _utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
-def union_windows(cal: WorkCalendar, after: datetime) -> Iterator[Window]:
+def union_windows(cal: WorkingTime, after: datetime) -> Iterator[Window]:
     """The union of all offices' windows (R-CAL-3), merged and in order, each ending after `after`.
 
     Touching or overlapping windows are merged, so a moment where one office closes as
@@ -74,7 +97,7 @@ def union_windows(cal: WorkCalendar, after: datetime) -> Iterator[Window]:
             raise NoWorkingTimeError(f"no working time within a decade after {after}")
 
 
-def add_working_hours(cal: WorkCalendar, t: datetime, hours: float | timedelta) -> datetime:
+def add_working_hours(cal: WorkingTime, t: datetime, hours: float | timedelta) -> datetime:
     """`t` plus `hours` of working time (R-CAL-5).
 
     A start outside working time counts from the next window start; a result that lands
@@ -92,7 +115,7 @@ def add_working_hours(cal: WorkCalendar, t: datetime, hours: float | timedelta) 
     raise AssertionError("unreachable: union_windows is endless or raises")
 
 
-def working_time_between(cal: WorkCalendar, a: datetime, b: datetime) -> timedelta:
+def working_time_between(cal: WorkingTime, a: datetime, b: datetime) -> timedelta:
     """Working time elapsed in [a, b) (R-SLA-7 at-risk ratios); zero when b ≤ a."""
     a, b = _utc(a), _utc(b)
     total = timedelta(0)
@@ -105,7 +128,7 @@ def working_time_between(cal: WorkCalendar, a: datetime, b: datetime) -> timedel
     return total
 
 
-def _next_primary_window_start(cal: WorkCalendar, t: datetime) -> datetime:
+def _next_primary_window_start(cal: WorkingTime, t: datetime) -> datetime:
     """The first window start of the primary office after `t`."""
     day = t.astimezone(cal.primary.zone).date()
     for _ in range(SEARCH_LIMIT_DAYS):
@@ -116,7 +139,7 @@ def _next_primary_window_start(cal: WorkCalendar, t: datetime) -> datetime:
     raise NoWorkingTimeError(f"no working window within a decade after {t}")
 
 
-def add_working_days(cal: WorkCalendar, t: datetime, n: int) -> datetime:
+def add_working_days(cal: WorkingTime, t: datetime, n: int) -> datetime:
     """`t` plus `n` working days of the primary office (R-CAL-6).
 
     (a) t inside a window of working day d → the same local clock time on the n-th working
@@ -159,25 +182,25 @@ def add_working_days(cal: WorkCalendar, t: datetime, n: int) -> datetime:
     return day_end
 
 
-def _local_date(cal: WorkCalendar, t: datetime) -> date:
+def _local_date(cal: WorkingTime, t: datetime) -> date:
     return _utc(t).astimezone(cal.primary.zone).date()
 
 
-def _at_local(cal: WorkCalendar, day: date, clock: time) -> datetime:
+def _at_local(cal: WorkingTime, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, cal.primary.zone).astimezone(UTC)
 
 
-def add_calendar_days(cal: WorkCalendar, t: datetime, n: int) -> datetime:
+def add_calendar_days(cal: WorkingTime, t: datetime, n: int) -> datetime:
     """End of the local day (23:59:59.999, primary office) of local_date(t) + n (R-CAL-7)."""
     return _at_local(cal, _local_date(cal, t) + timedelta(days=n), END_OF_DAY)
 
 
-def add_calendar_days_start(cal: WorkCalendar, t: datetime, n: int) -> datetime:
+def add_calendar_days_start(cal: WorkingTime, t: datetime, n: int) -> datetime:
     """Start (00:00 local) of local_date(t) + n: warning moments such as R-PIN-23 (D-12)."""
     return _at_local(cal, _local_date(cal, t) + timedelta(days=n), time(0))
 
 
-def add_months(cal: WorkCalendar, t: datetime, n: int) -> datetime:
+def add_months(cal: WorkingTime, t: datetime, n: int) -> datetime:
     """End of the local day with the same day number n months later, clamped (R-CAL-8)."""
     day = _local_date(cal, t)
     month_index = day.month - 1 + n
@@ -191,7 +214,7 @@ def add_exact_hours(t: datetime, hours: float) -> datetime:
     return _utc(t) + timedelta(hours=hours)
 
 
-def rollover_non_working(cal: WorkCalendar, t: datetime) -> datetime:
+def rollover_non_working(cal: WorkingTime, t: datetime) -> datetime:
     """A partner's calendar-day deadline on a non-working day moves to the next working day,
     same local clock time (so an end-of-day deadline stays end of day). Applied only when
     `cfg:calendar.rollover_non_working` is on, and never to HQ deadlines (R-CAL-9).

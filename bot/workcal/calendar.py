@@ -19,8 +19,7 @@ from bot.workcal.data import (
     fallback_year,
 )
 
-Window = tuple[datetime, datetime]
-"""A half-open working interval [start, end), both aware UTC datetimes."""
+Window = arithmetic.Window
 
 
 def _parse_time(value: time | str) -> time:

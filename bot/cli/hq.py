@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.actions import ALL_ACTIONS, Actions
+from bot.actions import ALL_ACTIONS
+from bot.cli.common import CliError, service_of
+from bot.hqmail.wiring import hq_actions
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
+from bot.registry import client_history, registry_rows, to_csv
 from bot.rules.action_base import ActionRefused
 from bot.store.models import Partner
 from bot.terminal_text import dumps
@@ -104,16 +108,8 @@ def register(
     return {"partners": cmd_partners, "case": cmd_case, "registry": cmd_registry}
 
 
-def _service(args: argparse.Namespace):
-    from bot.cli import _service
-
-    return _service(args)
-
-
 def cmd_partners(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
-
-    service = _service(args)
+    service = service_of(args)
     now = service.clock.now()
     try:
         with service.sessions.begin() as session:
@@ -167,15 +163,10 @@ def cmd_partners(args: argparse.Namespace) -> int:
 
 
 def cmd_case(args: argparse.Namespace) -> int:
-    from bot.cli import CliError
-
-    service = _service(args)
-    actions = Actions(
-        service.sessions,
-        service.applier,
-        service.rules,
-        service.clock,
-        frozenset(service.settings.hq.staff),
+    service = service_of(args)
+    # R-HQ-5: the same role permissions as a command by mail.
+    actions = hq_actions(
+        service.settings, service.sessions, service.applier, service.rules, service.clock
     )
     params: dict[str, Any] = {
         name: getattr(args, name) for name, _ in ACTION_OPTIONS if getattr(args, name)
@@ -189,8 +180,6 @@ def cmd_case(args: argparse.Namespace) -> int:
         result = actions.perform(args.case, args.action, params, args.actor)
     except ActionRefused as exc:
         raise CliError(f"{exc}") from exc
-    import asyncio
-
     asyncio.run(service.sender.deliver_due())
     if args.json:
         print(dumps(result.as_json(), default=str))
@@ -201,9 +190,7 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    from bot.registry import client_history, registry_rows, to_csv
-
-    service = _service(args)
+    service = service_of(args)
     publish = service.policy.registry.publish_holder
     with service.sessions() as session:
         rows = registry_rows(session, publish_holder=publish)

@@ -1,0 +1,82 @@
+"""Read-mostly commands: the outbox, cases, one case, one letter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.common import CliError, deliver_all, service_of
+from bot.inspect import (
+    case_details,
+    format_case,
+    letter_details,
+    list_cases,
+    list_outbox,
+    release_held,
+)
+from bot.terminal_text import dumps
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+
+    service = service_of(args)
+    if args.release is not None:
+        if not release_held(service.sessions, args.release, service.clock.now()):
+            raise CliError(
+                f"outbox row {args.release} is not held; see 'partnerdesk outbox --status held'"
+            )
+        print(f"outbox {args.release}: queued for delivery")
+    if args.send:
+        delivered = deliver_all(service)
+        print(f"{delivered} letter(s) delivered via {service.transport.describe()}")
+    rows = list_outbox(service.sessions, args.status, args.limit)
+    if args.json:
+        print(dumps(rows, default=str))
+    elif not args.send and args.release is None:
+        for row in rows:
+            error = f" last error: {row['last_error']}" if row["last_error"] else ""
+            print(
+                f"{row['id']:>6} {row['status']:<8} {row['kind']:<13} {row['to']:<30} "
+                f"{row['subject']} (attempts {row['attempts']}){error}"
+            )
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+
+    service = service_of(args)
+    rows = list_cases(service.sessions, args.state, args.kind, args.limit)
+    if args.json:
+        print(dumps(rows, default=str))
+        return 0
+    for row in rows:
+        print(
+            f"{row['case']:<12} {row['kind']:<16} {row['state']:<12} {row['requester']:<30} "
+            f"{row['subject']}"
+        )
+    if not rows:
+        print("no cases")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+
+    service = service_of(args)
+    details = case_details(service.sessions, args.case)
+    if details is None:
+        raise CliError(f"no case {args.case}; list cases with 'partnerdesk cases'")
+    print(dumps(details, default=str, indent=2) if args.json else format_case(details))
+    return 0
+
+
+def cmd_show_letter(args: argparse.Namespace) -> int:
+
+    service = service_of(args)
+    details = letter_details(service.sessions, args.letter_id, raw=args.raw)
+    if details is None:
+        raise CliError(f"no letter {args.letter_id}")
+    if args.raw:
+        sys.stdout.buffer.write(details["raw"])
+        return 0
+    print(dumps(details, default=str, indent=2))
+    return 0
