@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.apply import Applier
 from bot.apply_types import ApplierConfig
 from bot.clock import Clock, SystemClock
+from bot.desk.digest_send import DigestDesk
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
@@ -142,7 +143,8 @@ def build(
         lease=max(DEFAULT_LEASE, timedelta(seconds=settings.relay.timeout_seconds * 4)),
         on_unconfirmed=lambda session, row: _tell_unconfirmed(applier, session, row),
     )
-    ticker = Ticker(sessions, applier, rules, clock, worker=settings.instance_name)
+    digests = DigestDesk(sessions, settings, calendar, policy)
+    ticker = Ticker(sessions, applier, rules, clock, worker=settings.instance_name, digests=digests)
     return Service(
         settings,
         clock,

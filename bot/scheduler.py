@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
+from bot.desk.digest_send import DigestDesk
 from bot.lookups import SessionLookups
 from bot.rules.dispatch import Rules
 from bot.store.case_views import view_of
@@ -42,12 +43,15 @@ class TickResult:
     replies: list[dict[str, Any]] = field(default_factory=list)
     done: int = 0
     failed: int = 0
+    # R-HQ-7: digests queued by this tick, apart from the replies the timers caused.
+    digests: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "replies": self.replies,
             "deadlines_done": self.done,
             "deadlines_failed": self.failed,
+            "digests": self.digests,
         }
 
 
@@ -59,12 +63,14 @@ class Ticker:
         rules: Rules,
         clock: Clock,
         worker: str = "local",
+        digests: DigestDesk | None = None,
     ) -> None:
         self._sessions = sessions
         self._applier = applier
         self._rules = rules
         self._clock = clock
         self._worker = claimant(worker)
+        self._digests = digests  # R-HQ-7: sent by the tick that reaches their slot
 
     def _claim(self, now: datetime, limit: int) -> list[int]:
         return claim_due(
@@ -116,6 +122,8 @@ class Ticker:
             for deadline_id in batch:
                 self._run_one(deadline_id, now, result)
         result.replies += self._calendar_alerts()
+        if self._digests is not None:
+            result.digests = self._digests.send_due(now)
         return result
 
     def _run_one(self, deadline_id: int, now: datetime, result: TickResult) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -119,6 +120,20 @@ class HqSettings(BaseModel):
     company: str = "ООО «ТЕХНОКОМ»"
     # R-HQ-1: who holds each HQ role; alerts for a role nobody holds go to alerts_to.
     roles: dict[str, list[str]] = Field(default_factory=dict)
+    # R-HQ-7: the daily digest's moment, primary-office local time, on working days.
+    digest_time: time = time(8, 30)
+    # R-HQ-3: the owner role of a case by kind (a case reassigned by HQ keeps its own); the
+    # owner's digest lists the case and the owner gets its alerts. Pins go to the curator.
+    owners: dict[str, str] = Field(
+        default_factory=lambda: {
+            "pin_request": "curator",
+            "license_request": "deputy_ceo",
+            "ticket": "service_desk",
+            "resource": "deputy_science",
+            "sd_account": "service_desk",
+            "inquiry": "curator",
+        }
+    )
 
     @field_validator("staff", "alerts_to")
     @classmethod
@@ -127,6 +142,16 @@ class HqSettings(BaseModel):
             if "@" not in address:
                 raise ValueError(f"{address!r} is not an e-mail address")
         return [address.lower() for address in value]
+
+    @field_validator("owners")
+    @classmethod
+    def _known_owners(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind, role in value.items():
+            if role not in HQ_ROLES:
+                raise ValueError(
+                    f"hq.owners.{kind}: unknown role {role!r}; roles: {', '.join(HQ_ROLES)}"
+                )
+        return value
 
     @field_validator("roles")
     @classmethod

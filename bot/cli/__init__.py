@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli.common import EXIT_FAILURE, CliError, at_instant, common_options
+from bot.cli.digest import register as register_digest
 from bot.cli.hq import register as register_hq
 from bot.cli.letters import (
     cmd_import,
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--at", type=at_instant, help="receipt time, for date checks (default: now)")
     parse.add_argument("--json", action="store_true", help="print the parse as JSON")
     COMMANDS.update(register_hq(sub, common_options))
+    COMMANDS.update(register_digest(sub, common_options))
     return parser
 
 

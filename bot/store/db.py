@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.store.desk_indexes  # the digest's indexes (0009)
 import bot.store.hours_models
 import bot.store.imap_models  # noqa: F401 - both register their tables on Base.metadata
 from bot.private_files import private_dir, private_file

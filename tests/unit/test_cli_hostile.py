@@ -76,6 +76,7 @@ def test_issue19_tick_delivers_every_due_reply_not_only_100(workdir: Path, capsy
     engine.dispose()
     assert main(["tick", "--at", AT]) == 0
     capsys.readouterr()
-    assert len(maildir_messages(workdir / "var" / "outbox")) == 151
+    # The 151 replies, and HQ's digest of the day: the tick passed 08:30 (R-HQ-7).
+    assert len(maildir_messages(workdir / "var" / "outbox")) == 152
     assert main(["outbox", "--status", "queued", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []

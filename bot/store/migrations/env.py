@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import bot.store.desk_indexes  # the digest's indexes (0009)
 import bot.store.hours_models  # registers hours_log on Base.metadata
 import bot.store.imap_models  # noqa: F401 - registers mailbox_state on Base.metadata
 from bot.store.db import DatabaseError
