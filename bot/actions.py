@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock
+from bot.hqmail.permissions import StaffDirectory
 from bot.lookups import SessionLookups
 from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
 from bot.rules.action_base import ActionRefused, ActionRequest
@@ -24,10 +25,11 @@ from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.settings import HQ_ROLES
 from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey
 
-GENERIC_ACTIONS = ("comment", "merge", "reclassify", "reply")
+GENERIC_ACTIONS = ("comment", "merge", "reassign", "reclassify", "reply")
 KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
 
 
@@ -49,54 +51,73 @@ class Actions:
         rules: Rules,
         clock: Clock,
         hq_staff: frozenset[str],
+        staff: StaffDirectory | None = None,
     ) -> None:
         self._sessions = sessions
         self._applier = applier
         self._rules = rules
         self._clock = clock
-        self._hq_staff = hq_staff
+        # R-HQ-5: per-action role permissions; without a directory any staff member acts.
+        self._staff = staff or StaffDirectory(frozenset(hq_staff))
 
     def perform(self, number: str, name: str, params: dict[str, Any], actor: str) -> ActionResult:
-        actor = actor.lower()
-        if actor not in self._hq_staff:
-            # R-HQ-1: only configured HQ staff addresses may act on cases.
-            raise ActionRefused(f"{actor} is not HQ staff (hq.staff); nothing was changed")
         with self._sessions.begin() as session:
-            case = session.scalar(select(Case).where(Case.number == number.upper()))
-            if case is None:
-                raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
-            request = ActionRequest(name, actor, params)
-            decision = self._decide(session, case, request)
-            now = self._clock.now()
-            if decision.event == "partner-approved":
-                # R-LIC-2: approve_partner creates the registry record of the applicant.
-                partner = _register_applicant(
-                    session, decision.attrs["approved_partner"], now, merge=_yes(params, "merge")
-                )
-                case.partner_id = partner.id
-            self._applier.transition(
-                session,
-                case,
-                decision,
-                actor=actor,
-                details={"action": name, "params": params},
-                keep_findings=True,
-            )
-            case.attrs = {**case.attrs, "last_hq_action_at": now.isoformat()}
-            # Letters caused by a person are not auto-submitted (RFC 3834 §5).
-            origin = f"action:{case.id}:{now.isoformat()}:{name}"
-            replies = self._applier.case_letters(
-                session, case, decision, origin=origin, auto_submitted="no"
-            )
-            if decision.replies:
-                # R-SLA-12: the first human HQ message (question, answer, resolution).
-                case.attrs = {**case.attrs, "last_hq_message_at": now.isoformat()}
-            return ActionResult(case.number or "", case.state, replies)
+            return self.perform_in(session, number, name, params, actor, self._clock.now())
 
-    def _decide(self, session: Session, case: Case, request: ActionRequest) -> Decision:
+    def perform_in(
+        self,
+        session: Session,
+        number: str,
+        name: str,
+        params: dict[str, Any],
+        actor: str,
+        now: datetime,
+        via: str = "cli",
+    ) -> ActionResult:
+        """The action in the caller's transaction, as of `now` (a command letter's receipt
+        time); `via` names the channel in the audit log (R-HQ-6)."""
+        actor = actor.lower()
+        if refusal := self._staff.refusal(name, actor):
+            # R-HQ-1, R-HQ-5: only staff act, and some actions only in some roles.
+            raise ActionRefused(refusal)
+        case = session.scalar(select(Case).where(Case.number == number.upper()))
+        if case is None:
+            raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
+        request = ActionRequest(name, actor, params)
+        decision = self._decide(session, case, request, now)
+        if decision.event == "partner-approved":
+            # R-LIC-2: approve_partner creates the registry record of the applicant.
+            partner = _register_applicant(
+                session, decision.attrs["approved_partner"], now, merge=_yes(params, "merge")
+            )
+            case.partner_id = partner.id
+        self._applier.transition(
+            session,
+            case,
+            decision,
+            actor=actor,
+            details={"action": name, "params": params, "via": via},
+            keep_findings=True,
+        )
+        case.attrs = {**case.attrs, "last_hq_action_at": now.isoformat()}
+        # Letters caused by a person are not auto-submitted (RFC 3834 §5).
+        origin = f"action:{case.id}:{now.isoformat()}:{name}"
+        replies = self._applier.case_letters(
+            session, case, decision, origin=origin, auto_submitted="no"
+        )
+        if decision.replies:
+            # R-SLA-12: the first human HQ message (question, answer, resolution).
+            case.attrs = {**case.attrs, "last_hq_message_at": now.isoformat()}
+        return ActionResult(case.number or "", case.state, replies)
+
+    def _decide(
+        self, session: Session, case: Case, request: ActionRequest, now: datetime
+    ) -> Decision:
         view = view_of(case)
         if request.name == "merge":
             return self._merge(session, case, request)
+        if request.name == "reassign":
+            return _reassign(case, request)
         if request.name == "reclassify":
             kind = request.params.get("kind")
             if kind not in KINDS:
@@ -112,7 +133,7 @@ class Actions:
             )
         if view.kind == "ticket" or request.name not in GENERIC_ACTIONS:
             # The kind's own rules decide; they refuse what their state machine does not allow.
-            return self._rules.action(view, request, self._clock.now(), SessionLookups(session))
+            return self._rules.action(view, request, now, SessionLookups(session))
         if request.name == "comment":
             return Decision(
                 state=case.state, event="comment", fields=case.fields, rule_ids=("R-HQ-6",)
@@ -147,6 +168,21 @@ class Actions:
             cancel_deadlines=tuple(_ALL_TIMERS),
             rule_ids=("R-THR-13",),
         )
+
+
+def _reassign(case: Case, request: ActionRequest) -> Decision:
+    """R-HQ-12: the case's owner role (whose digest shows it, who gets its alerts)."""
+    role = str(request.params.get("role") or "")
+    if role not in HQ_ROLES:
+        raise ActionRefused(f"reassign needs --param role=ROLE, one of {', '.join(HQ_ROLES)}")
+    old = (case.attrs or {}).get("owner_role")
+    return Decision(
+        state=case.state,
+        event="reassigned",
+        fields=case.fields,
+        attrs={"owner_role": role, "owner_role_before": old},
+        rule_ids=("R-HQ-12",),
+    )
 
 
 def _register_applicant(

@@ -26,6 +26,7 @@ from bot.clock import Clock, as_utc
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
+from bot.hqmail.handler import HqMail
 from bot.ingest import Arrival, StoredLetter, store_many, store_raw
 from bot.lookups import SessionLookups
 from bot.outbox import count_recent_replies, preload_letter_keys
@@ -82,6 +83,7 @@ class Pipeline:
         reader: Reader = parsers.parse_letter,
         classifier: Classifier = default_classifier,
         reader_process: ReaderProcess | None = None,
+        hq_mail: HqMail | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -93,6 +95,8 @@ class Pipeline:
         # Letters are read there (another process once started) unless a test injects its own.
         self._reader = reader_process or ReaderProcess()
         self._own_reading = reader is parsers.parse_letter and classifier is default_classifier
+        # R-HQ-5, R-ID-5: staff commands by mail, forwards, partner sender authentication.
+        self._hq_mail = hq_mail
 
     def ingest(self, arrival: Arrival, *, hold_replies: bool = False) -> LetterResult:
         """Store, then process. Raises only if the raw letter could not be stored.
@@ -381,11 +385,30 @@ class Pipeline:
             return self._ignored(
                 session, letter_row, letter, case, reason, received_at, hold_replies
             )
+        forwarded_by: str | None = None
+        if letter.from_addr in self._config.hq_staff and self._hq_mail is not None:
+            outcome = self._hq_mail.handle(session, letter_row, letter, case, received_at, role)
+            if outcome.forwarded is None:
+                assert outcome.result is not None
+                self._finish(letter_row, outcome.result, outcome.case)
+                return outcome.result
+            # R-MBX-7: an HQ forward is processed as its original sender's letter.
+            reading, letter, forwarded_by = (
+                outcome.forwarded,
+                outcome.forwarded.letter,
+                outcome.forwarded_by,
+            )
+            match = self._match(session, letter)
+            case = session.get(Case, match.case_id) if match.case_id else None
         if letter.from_addr in self._config.hq_staff:
             return self._from_hq(session, letter_row, letter, case, received_at)
 
-        identity = identify(session, letter.from_addr, role)
-        flags: list[str] = []
+        # R-ID-5: a sender our server says failed DMARC (or SPF and DKIM) is nobody's partner.
+        unverified = (
+            self._hq_mail.unverified(letter) if self._hq_mail and not forwarded_by else None
+        )
+        identity = None if unverified else identify(session, letter.from_addr, role)
+        flags: list[str] = [f"auth_failed: {unverified}"] if unverified else []
         if case is not None and not _same_owner(case, identity, letter.from_addr):
             # R-THR-7: never attach a letter to another partner's case; HQ is told.
             flags.append(f"cross_partner_reference:{case.number}")
@@ -455,6 +478,9 @@ class Pipeline:
             decision = self._rules.new_case(facts, SessionLookups(session))
             case = self._applier.open_case(session, ctx, decision)
         replies = self._applier.flush_replies(session, case, ctx, decision)
+        if forwarded_by:
+            details = {"by": forwarded_by, "rule": "R-MBX-7"}
+            self._applier.event(session, case, "forwarded-by-hq", letter_row.id, details)
         result = LetterResult(
             letter_id=letter_id,
             kind=kind.value,

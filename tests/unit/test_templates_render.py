@@ -49,6 +49,19 @@ SAMPLES: dict[str, Any] = {
     "date": NOW,
     "days": 30,
     "days_left": 7,
+    # hq_cmd_* (R-HQ-5): a command by mail done, refused, or from an unauthenticated sender.
+    "done": [
+        {
+            "line": "приоритет высокий",
+            "action": "set_priority",
+            "result": {"replies": []},
+            "sent": [{"subject": "[TCM-000001] Тема", "to": "ivan@partner.ru", "status": "queued"}],
+        }
+    ],
+    "line": "продлить 40",
+    "refusal": "no Authentication-Results header from mx.technocom.tech",
+    "undone": [],
+    "why": "days must be from 1 to 30 (R-PIN-16)",
     "deadline_at": NOW,
     "down_since": NOW,
     "due_at": NOW,
