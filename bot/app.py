@@ -17,6 +17,7 @@ from bot.apply import Applier
 from bot.apply_types import ApplierConfig
 from bot.clock import Clock, SystemClock
 from bot.desk.digest_send import DigestDesk
+from bot.hqmail.wiring import hq_mail_for
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
@@ -130,6 +131,7 @@ def build(
         applier,
         rules,
         reader_process=reader,
+        hq_mail=hq_mail_for(settings, sessions, applier, rules, clock, calendar.primary.tz),
     )
     transport = transport or make_transport(settings)
     outbox = settings.outbox

@@ -134,6 +134,33 @@ class HqSettings(BaseModel):
             "inquiry": "curator",
         }
     )
+    # R-HQ-5: action → the roles allowed to perform it; an action not listed: any staff.
+    permissions: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            action: ["deputy_ceo", "curator", "accounting", "admin"]
+            for action in ("unpin", "approve_partner", "mark_paid")
+        }
+    )
+    # R-ID-5: authserv-ids of our own mail servers; only their Authentication-Results
+    # headers vouch for a staff member's letter (as Mailman's trusted_authserv_ids).
+    trusted_authserv_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("permissions")
+    @classmethod
+    def _known_permission_roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for action, roles in value.items():
+            for role in roles:
+                if role not in HQ_ROLES:
+                    raise ValueError(
+                        f"hq.permissions.{action}: unknown role {role!r}; roles: "
+                        + ", ".join(HQ_ROLES)
+                    )
+        return value
+
+    @field_validator("trusted_authserv_ids")
+    @classmethod
+    def _lower_ids(cls, value: list[str]) -> list[str]:
+        return [item.strip().lower() for item in value if item.strip()]
 
     @field_validator("staff", "alerts_to")
     @classmethod
