@@ -9,7 +9,7 @@ from parsers.dates import check_contract
 from parsers.extract_pin import ORG, without_signature
 from parsers.labels import Hit, Source
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
-from parsers.ticket_extras import prose_fields
+from parsers.ticket_extras import LOG_WORD, NA, SCREEN_WORD, na_sentence, prose_fields
 from parsers.ticket_form import Field, first, form_fields
 from parsers.ticket_prose import (
     CONTRACT_IN_TICKET,
@@ -28,13 +28,6 @@ from parsers.ticket_text import client_entity
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
 
-_NA = re.compile(
-    r"^\s*(?:нет|n/?a|н/?д)\b|не\s+прилага\w*|отсутству\w*|не\s+применим\w*"
-    r"|(?:приложить|выгрузить|предоставить|передать|снять)\s+не\s+(?:можем|можно|удается)"
-    r"|не\s+(?:можем|можно|удается)\s+(?:приложить|выгрузить|предоставить|передать|снять)"
-    r"|невозможно|нет\s+возможности|запрещен\w*",
-    re.I,
-)
 _DEMO = re.compile(r"демо|пилот|demo", re.I)
 _URGENT_ASK = re.compile(r"срочно|срочное\s+решение|как\s+можно\s+скорее|горит", re.I)
 _DBMS = re.compile(
@@ -75,7 +68,7 @@ def _attachment_field(
         ctx.put_evidence(code, ok(files), "attachments", ", ".join(files), ", ".join(files))
         return
     for field in statements:
-        if field is not None and _NA.search(field.text):
+        if field is not None and NA.search(field.text):
             # R-TKT-5: N/A with the partner's reason is accepted, flagged for HQ.
             reason = " ".join(field.text.split())
             ctx.put(code, Check(FieldStatus.NOT_APPLICABLE, None, reason), _hit(field))
@@ -214,7 +207,7 @@ def extract_ticket(ctx: Context) -> None:
     status = _project_status(ctx, first(found, "project_status"))
     contract = first(found, "license_contract")
     if contract is not None:
-        if status == "demo" and _NA.search(contract.text):
+        if status == "demo" and NA.search(contract.text):
             na = Check(FieldStatus.NOT_APPLICABLE, None, "демо-проект")
             ctx.put("license_contract", na, _hit(contract))
         else:
@@ -226,6 +219,7 @@ def extract_ticket(ctx: Context) -> None:
     ):
         match, hit = hit_found
         ctx.put("license_contract", check_contract(match.group(0), ctx.received), hit)
+    _unstated_status(ctx)
     _text_fields(ctx, found)
     prose_fields(ctx, found, body)
     if "component" not in ctx.fields and (named := quoted_component(body)):
@@ -257,8 +251,11 @@ def _attachments(ctx: Context, found: dict[str, list[Field]]) -> None:
             if a.cls == AttachmentClass.DOCUMENT and _SCREENSHOT_NAME.search(a.filename)
         ]
     logs = [a.filename for a in attachments if a.cls == AttachmentClass.LOG]
-    app_logs, base_logs = first(found, "app_logs"), first(found, "base_software_logs")
-    _attachment_field(ctx, "screenshots", images, [first(found, "screenshots")])
+    body = ctx.source_text("body")
+    app_logs = first(found, "app_logs") or na_sentence(body, LOG_WORD, "app_logs")
+    base_logs = first(found, "base_software_logs")
+    screens = first(found, "screenshots") or na_sentence(body, SCREEN_WORD, "screenshots")
+    _attachment_field(ctx, "screenshots", images, [screens])
     # D-24: any log attachment satisfies both log fields; a reason given for either counts.
     _attachment_field(ctx, "base_software_logs", logs, [base_logs, app_logs])
     _attachment_field(ctx, "app_logs", logs, [app_logs, base_logs])
@@ -273,8 +270,17 @@ def _project_status(ctx: Context, field: Field | None) -> str:
         return "demo"
     if hit:
         ctx.put("project_status", ok("active"), hit)
-    else:
-        ctx.put(
-            "project_status", warn("active", "статус проекта не указан: принят действующий договор")
-        )
     return "active"
+
+
+def _unstated_status(ctx: Context) -> None:
+    """No status stated and no demo: a valid license contract says the project is active;
+    without one, active is assumed and the partner is told so (§3.4, R-TKT-6)."""
+    if "project_status" in ctx.fields:
+        return
+    contract = ctx.fields.get("license_contract")
+    if contract is not None and contract.status == FieldStatus.VALID:
+        ctx.put("project_status", ok("active"), confidence=0.9)
+    else:
+        note = "статус проекта не указан: принят действующий договор"
+        ctx.put("project_status", warn("active", note))

@@ -25,6 +25,10 @@ MARKER = re.compile(
     r"^[ \t>]*(?P<m>\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|[-•*–—·▪](?=\s)|\[[^\]\n]{0,5}\])[ \t]*"
 )
 NUMBERED = re.compile(r"^\d")
+# A bordered table row «| Трекер | Ошибка |» (Markdown, pasted from wikis and mail clients) and
+# the rule under its header «|------|:----|».
+_BORDERED = re.compile(r"^[ \t]*\|(?P<row>.*?)\|?[ \t]*$")
+_RULE = re.compile(r"^[\s|:+=-]*$")
 LabelMatcher = Callable[[str, str | None], tuple[str, int] | None]
 
 
@@ -59,6 +63,17 @@ def split_marker(line: str) -> tuple[str, str]:
     return match.group("m"), line[match.end() :].strip()
 
 
+def _unbordered(line: str) -> str:
+    """A bordered table row without its outer pipes, so that its first cell reads as a label
+    («| Трекер | Ошибка |» → «Трекер | Ошибка»); the rule under a header reads as blank."""
+    bordered = _BORDERED.match(line)
+    if bordered is None or ("|" not in bordered.group("row") and not line.rstrip().endswith("|")):
+        return line
+    if _RULE.match(line):
+        return ""
+    return bordered.group("row").strip()
+
+
 def _number(marker: str) -> int | None:
     head = re.match(r"\d+", marker)
     return int(head.group(0)) if head else None
@@ -78,6 +93,7 @@ def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:
     # The open numbered section: its code, marker style («.» or «)») and number.
     section: tuple[str | None, str, int] | None = None
     for line_no, raw in enumerate(text.splitlines(), start=1):
+        raw = _unbordered(raw)
         if not raw.strip():
             if current is not None and current.value:
                 current.closed = True

@@ -57,6 +57,15 @@ _THE_REST = re.compile(
     r"[,;.—–-]\s*(?:а\s+|но\s+)?(?:всё|все\s+)?(?:остальн|проч|друг)\w*\s+(?:\w+\s+)?не\s+\w+[^.;]*",
     re.I,
 )
+# One answer for all four checks, in §4.1's own words («все этапы самостоятельной диагностики
+# пройдены») or the partners' («все 4 пункта проверены, замечаний нет», «по всем пунктам ок»).
+_ALL_PASSED = re.compile(
+    r"\bвсе\s+(?:\d\s+|четыре\s+)?(?:пункт|этап|провер|вопрос|шаг)\w*"
+    r"(?:\s+[^\s.;]+){0,4}?\s+(?:пройден\w*|проверен\w*|выполнен\w*|в\s+порядке|ок\b)"
+    r"|\bпо\s+всем\s+(?:\d\s+|четыр\w+\s+)?(?:пункт|провер|этап|вопрос)\w*[^.;]{0,40}?"
+    r"(?:замечани\w*\s+нет|без\s+замечаний|в\s+порядке|ок\b|пройден\w*|норм\w*)",
+    re.I,
+)
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
 # A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
 _INVERTED = re.compile(
@@ -131,9 +140,12 @@ def self_diagnosis(text: str) -> Check:
     # «Сеть проверили — в порядке, остальное не проверяли»: the rest stays not_checked.
     text = _THE_REST.sub("", " ".join(text.split()))
     pieces = _pieces(text)
-    if not pieces:
+    everything = bool(_ALL_PASSED.search(text))
+    if not pieces and not everything:
         return MISSING
     statuses = [answer(piece) for _, piece in pieces]
+    if everything and "failed" not in statuses:
+        statuses = ["passed"] * len(statuses)
     for i in range(len(pieces) - 2, -1, -1):
         piece = pieces[i][1]
         bare = _CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1].sub("", piece)
@@ -145,7 +157,8 @@ def self_diagnosis(text: str) -> Check:
         for (code, piece), status in zip(pieces, statuses, strict=True)
     }
     for code, _ in CHECKS:
-        result.setdefault(code, {"status": "not_checked", "comment": ""})
+        default = "passed" if everything and "failed" not in statuses else "not_checked"
+        result.setdefault(code, {"status": default, "comment": text[:200] if everything else ""})
     return ok({code: result[code] for code, _ in CHECKS})
 
 

@@ -13,6 +13,29 @@ from parsers.ticket_text import business_task, dbms_in_text, doc_reference
 from parsers.validate import check_text, ok
 
 _TASK_HEADING = re.compile(r"бизнес|задач|business", re.I)
+# R-TKT-5: an attachment not given, with or without its reason («нет», «не прилагаем», «N/A»).
+NA = re.compile(
+    r"^\s*(?:нет|n/?a|н/?д)\b|не\s+(?:прилага|приклад|прилож)\w*|отсутству\w*|не\s+применим\w*"
+    r"|(?:приложить|выгрузить|предоставить|передать|снять)\s+не\s+(?:можем|можно|удается)"
+    r"|не\s+(?:можем|можно|удается)\s+(?:приложить|выгрузить|предоставить|передать|снять)"
+    r"|невозможно|нет\s+возможности|запрещен\w*",
+    re.I,
+)
+
+SCREEN_WORD = re.compile(r"скрин\w*|снимк?\w*\s+экрана|screenshot\w*", re.I)
+LOG_WORD = re.compile(r"\bлог\w*|журнал\w*\s+(?:работы|приложения|событий)", re.I)
+
+
+def na_sentence(body: str, noun: re.Pattern[str], code: str) -> Field | None:
+    """R-TKT-5 said in passing: «Скриншоты не прикладываю — ошибка видна только в PDF»,
+    a sentence that names the attachment and says why it is not given."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", body):
+        named = noun.search(sentence)
+        if named and (na := NA.search(sentence[named.start() :])):
+            reason = sentence[named.start() :].strip()
+            if len(reason) > na.end() + 10:  # a reason beyond the bare refusal
+                return Field(code, reason, "body", 0, sentence.strip())
+    return None
 
 
 def _task(ctx: Context, found: dict[str, list[Field]]) -> None:

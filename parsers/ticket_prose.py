@@ -87,7 +87,21 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
     for code, word in _PARAMETER.items():
         if match := re.search(_ALONE_BEFORE + rf"[«\"]?{word}[»\"]?" + _ALONE_AFTER, text, re.I):
             return code, match.group(0).strip()
+    for code, heading in _HEADING_WORD.items():
+        if match := heading.search(text):
+            return code, match.group(0).strip()
     return None
+
+
+# A parameter value heading the question it classifies: «…, консультация: можно ли …»,
+# «Консультация по ГИС Сети: как перенести …».
+_HEADING_WORD = {
+    code: re.compile(
+        rf"(?:{_ALONE_BEFORE}|(?<=,\s))[«\"]?{word}[»\"]?(?:\s+по\s+[^.:;?!\n]{{2,60}})?\s*:(?!\S)",
+        re.I,
+    )
+    for code, word in _PARAMETER.items()
+}
 
 
 def stated_priority(text: str) -> tuple[str, str] | None:
@@ -100,9 +114,20 @@ def stated_priority(text: str) -> tuple[str, str] | None:
     return None
 
 
+# §4.2 item 4 in a sentence, after the software: «…ГИС Сети, компонент — печатные формы»,
+# «Система: Обходчик, компонент синхронизации» (a dash or colon, or the word after a comma).
+_COMPONENT_STATED = re.compile(
+    r"(?:(?:функциональн\w+\s+)?компонент\w*(?:\s+системы)?\s*[—–:]\s*"
+    r"|(?<=,\s)(?:функциональн\w+\s+)?компонент\w*\s+(?!не\b|был|ест|работ))"
+    r"(?P<value>[^.,;\n«»\"]{3,60})",
+    re.I,
+)
+
+
 def quoted_component(text: str) -> str | None:
-    """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»."""
-    match = _COMPONENT.search(text)
+    """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»,
+    or a component stated after the software in a sentence (_COMPONENT_STATED)."""
+    match = _COMPONENT.search(text) or _COMPONENT_STATED.search(text)
     return match.group("value").strip() if match else None
 
 
