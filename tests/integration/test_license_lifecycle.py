@@ -251,7 +251,12 @@ def test_r_hq_5_license_actions_from_the_cli_refuse_what_the_state_forbids(
     params = ["--param", "draft_agreement=Проект.docx", "--param", "invoice=Счет.pdf"]
     assert main([*args, *params]) == 0
     assert json.loads(capsys.readouterr().out)["state"] == "awaiting_signed_scans"
-    assert main(["case", request.case, "mark_paid", "--as", HQ, "--param", "payment_date=x"]) == 1
+    paid = ["case", request.case, "mark_paid", "--as", HQ, "--param", "payment_date=x"]
+    # R-HQ-5: mark_paid is limited to some roles (hq.permissions); HQ holds none of them.
+    assert main(paid) == 1
+    assert "mark_paid is allowed only to the roles" in capsys.readouterr().err
+    monkeypatch.setenv("PARTNERDESK_HQ__ROLES", json.dumps({"accounting": [HQ]}))
+    assert main(paid) == 1
     assert "allowed in: awaiting_payment" in capsys.readouterr().err
 
 
