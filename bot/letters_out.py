@@ -221,7 +221,8 @@ class LetterWriter(HqNotices):
         count = replies_in_last_hour(session, to, now)
         if author is not None:
             count = max(count, caused_in_last_hour(session, author[0], author[1], now))
-        over_limit = count >= limit
+        # Issue 22 item 5: a letter HQ wrote (auto_submitted=no) is never held by the cap.
+        over_limit = auto_submitted != "no" and count >= limit
         # A case imported from old mail without replies (IMAP backfill) stays silent.
         if over_limit or (case.attrs or {}).get("replies_held"):
             status = "held"

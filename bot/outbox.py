@@ -74,8 +74,9 @@ def queue(
     )
     session.add(row)  # flushed with the rest of the letter's changes
     counted = session.info.get(_RECENT_REPLIES)
+    automatic = not letter.dedupe_key.startswith("action:")
     if counted is not None and row.to_addr in counted and row.reply_kind in PARTNER_REPLY_KINDS:
-        counted[row.to_addr] += 1
+        counted[row.to_addr] += automatic
     return row
 
 
@@ -116,6 +117,9 @@ def _exists(session: Session, key: str) -> bool:
 # Per transaction: replies counted per address, kept up to date by `queue`, so a batch of
 # letters from one partner asks the database once (R-MBX-4).
 _RECENT_REPLIES = "replies_in_last_hour"
+# R-MBX-4 counts automatic replies only: letters of an HQ action (by hand or by a command
+# letter, dedupe key `action:…`) are a person's, never counted (issue 22 item 5).
+_AUTOMATIC = OutboxMessage.dedupe_key.not_like("action:%")
 
 
 def count_recent_replies(session: Session, addresses: Iterable[str], now: datetime) -> None:
@@ -129,6 +133,7 @@ def count_recent_replies(session: Session, addresses: Iterable[str], now: dateti
         .where(
             OutboxMessage.to_addr.in_(todo),
             OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+            _AUTOMATIC,
             OutboxMessage.created_at > now - timedelta(hours=1),
         )
         .group_by(OutboxMessage.to_addr)
@@ -147,6 +152,7 @@ def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:
                 select(func.count(OutboxMessage.id)).where(
                     OutboxMessage.to_addr == address,
                     OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+                    _AUTOMATIC,
                     OutboxMessage.created_at > now - timedelta(hours=1),
                 )
             )

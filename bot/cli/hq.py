@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.actions import ALL_ACTIONS
-from bot.cli.common import CliError, service_of
+from bot.cli.common import CliError, at_instant, service_of
+from bot.clock import FrozenClock
 from bot.hqmail.wiring import hq_actions
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
 from bot.registry import client_history, registry_rows, to_csv
@@ -104,6 +105,7 @@ def register(
         metavar="KEY=VALUE",
         help="any other action parameter (repeatable), e.g. --param days=30",
     )
+    case.add_argument("--at", type=at_instant, help="act at this moment, ISO 8601 (default: now)")
     case.add_argument("--json", action="store_true")
     return {"partners": cmd_partners, "case": cmd_case, "registry": cmd_registry}
 
@@ -163,7 +165,8 @@ def cmd_partners(args: argparse.Namespace) -> int:
 
 
 def cmd_case(args: argparse.Namespace) -> int:
-    service = service_of(args)
+    # Issue 22 item 5: an action at a simulated moment, like `process --at` and `tick --at`.
+    service = service_of(args, clock=FrozenClock(args.at) if args.at else None)
     # R-HQ-5: the same role permissions as a command by mail.
     actions = hq_actions(
         service.settings, service.sessions, service.applier, service.rules, service.clock

@@ -287,3 +287,30 @@ async def test_r_id_5_partner_letter_with_dmarc_fail_is_treated_as_unidentified(
         assert "Партнер" not in text
     flags = rows(service, template="hq_flag")
     assert any("auth_failed" in r.text for r in flags)
+
+
+def test_issue22_item5_hq_letters_are_never_held_nor_counted(tmp_path: Path, clean_env) -> None:
+    """R-MBX-4 counts automatic replies only: HQ's own letters past the cap are sent, and do
+    not make the partner's next auto-reply held."""
+    from datetime import UTC, datetime
+
+    from bot.clock import FrozenClock
+    from tests.conftest import deliver
+
+    clock = FrozenClock(datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        outbox={"maildir": str(tmp_path / "outbox")},
+        mail={"max_auto_replies_per_sender_per_hour": 2},
+    )
+    service = build(settings, clock=clock)
+    register_partner(service)
+    ticket = deliver(service, bug_ticket("Нормальный"))
+    actions = hq_actions(settings, service.sessions, service.applier, service.rules, clock)
+    for number in range(3):
+        clock.advance(minutes=1)  # one letter per action and moment (its dedupe key)
+        done = actions.perform(ticket.case, "reply", {"text": f"Сообщение {number}"}, ADMIN)
+        assert [r["status"] for r in done.replies] == ["queued"]
+    followup = deliver(service, letter(subject=f"Re: [{ticket.case}]", body=COMPLETE_TICKET))
+    assert all(r["status"] == "queued" for r in followup.replies if r["to"] == PARTNER)
+    service.engine.dispose()
