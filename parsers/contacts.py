@@ -76,10 +76,20 @@ def check_email(raw: str) -> Check:
 def find_person(text: str) -> str | None:
     """The most name-like span: a full ФИО or initials beat two capitalised words."""
     best: tuple[int, str] | None = None
-    for match in PERSON_RE.finditer(text):
+    position = 0
+    while match := PERSON_RE.search(text, position):
+        position = match.end()
+        words = list(re.finditer(r"\S+", match.group(0)))
+        bad = next((w for w in words if _NOT_NAMES.match(w.group(0))), None)
         name = " ".join(match.group(0).split())
-        if any(_NOT_NAMES.match(word) for word in name.split()):
-            continue
+        if bad is not None:
+            # «Директор Никитин Геннадий Аркадьевич»: a name may start after the position word;
+            # «Петров Пётр Главный инженер»: the words before it may be the name.
+            position = match.start() + bad.end()
+            head = match.group(0)[: bad.start()].strip()
+            if not head or not PERSON_RE.fullmatch(head):
+                continue
+            name = " ".join(head.split())
         rank = 2 if ("." in name or len(name.split()) == 3) else 1
         if best is None or rank > best[0]:
             best = (rank, name)

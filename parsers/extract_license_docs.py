@@ -131,8 +131,11 @@ def _payment(ctx: Context, text: str, docs: list[str]) -> None:
         value: dict[str, object] = {"number": number, "files": files}
         raw = ", ".join([f"п/п № {number}"] if number else []) or ", ".join(files)
         ctx.put_evidence("payment_document", ok(value), "body", raw, raw)
-    pattern = rf"(?:оплат\w*|платеж\w*|п/п)[^\n]{{0,60}}?({DATE_PATTERN})"
-    if match := re.search(pattern, text, re.I):
+    # The order's own date («платежное поручение № 902 от 01.12.2026») before any date near a
+    # payment word; an invoice's date («оплата по счету № 1187 от 20.11.2026») is not it.
+    order = rf"(?:платежн\w*\s+поручени\w*|п/п)\s*(?:№\s*[^\s,;]+\s*)?(?:от\s+)?({DATE_PATTERN})"
+    near = rf"(?:оплат\w*|платеж\w*|п/п)(?:(?!сч[её]т)[^\n]){{0,60}}?({DATE_PATTERN})"
+    if match := re.search(order, text, re.I) or re.search(near, text, re.I):
         ctx.put_evidence(
             "payment_date", check_date(match.group(1)), "body", match.group(0), match.group(1)
         )

@@ -10,7 +10,7 @@ from parsers.labels import Hit, Source
 from parsers.validate import MISSING, Check, bad, ok, warn
 
 PURPOSES = (
-    ("own_use", r"воспроизведени\w*\s+для\s+собственного|собственного\s+использования"),
+    ("own_use", r"воспроизведени\w*\s+для\s+собственн\w*|собственн\w+\s+использовани\w*"),
     ("demo", r"демонстрац\w*"),
     ("sublicensing", r"сублиценз\w*|простых\s+неисключительных"),
     ("extension_development", r"разработк\w*\s*/?\s*тестировани\w*|расширения\s+функционала"),
@@ -65,14 +65,19 @@ def purposes(lines: list[str]) -> tuple[list[str], bool]:
     return chosen, alike
 
 
+# The heading of the purposes: the form's «Цель приобретения ПО», or «Цель:»/«Цели —» alone.
+_PURPOSE_HEADING = re.compile(r"цел\w*\s+приобретения|^\W*цел[ьи]\s*[:—–-]", re.I)
+
+
 def purpose(ctx: Context) -> None:
     for source in ctx.sources:
         lines = source.text.splitlines()
         for index, line in enumerate(lines):
-            if not re.search(r"цел\w*\s+приобретения", line, re.I):
+            if not _PURPOSE_HEADING.search(line):
                 continue
             block = lines[index : index + 9]
-            chosen, alike = purposes(block)
+            # «собственное использование — нет; сублицензии — да»: one answer per clause.
+            chosen, alike = purposes([part for text in block for part in text.split(";")])
             hit = Hit("purpose", "\n".join(block), source.name, index + 1, line.strip())
             if not chosen:
                 ctx.put("purpose", MISSING, hit)

@@ -21,14 +21,14 @@ _INN_HEAD = re.compile(r"\bинн\b", re.I)
 _NUMBER_HEAD = re.compile(r"^\s*(?:№|N|No\.?|#|п/п|№\s*п/п)\s*$", re.I)
 _SOFTWARE_LABEL = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:наименование\s+(?:программного\s+обеспечения|"
-    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт)\s*[:—–-]\s*(.*)$",
+    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт)\s*[:—–|\t-]\s*(.*)$",
     re.I,
 )
 _INN_LABEL = re.compile(
-    r"^\s*инн\s+(?:конечн\w+\s+)?(?:заказчик|пользовател|клиент)\w*\s*[:—–-]\s*(.*)$", re.I
+    r"^\s*инн\s+(?:конечн\w+\s+)?(?:заказчик|пользовател|клиент)\w*\s*[:—–|\t-]\s*(.*)$", re.I
 )
 _CUSTOMER_LABEL = re.compile(
-    r"^\s*(?:конечн\w+\s+(?:заказчик|пользовател)\w*|заказчик)\s*[:—–-]\s*(.*)$", re.I
+    r"^\s*(?:конечн\w+\s+(?:заказчик|пользовател)\w*|заказчик)\s*[:—–|\t-]\s*(.*)$", re.I
 )
 # «… — конечный заказчик …» or «…; конечный заказчик – …» inside one line.
 _CUSTOMER_INLINE = re.compile(
@@ -41,6 +41,20 @@ _CUSTOMER_START = re.compile(
     r"Администраци\w*|Департамент\w*|Управлени\w+|Комитет\w*|Министерств\w*)\b)"
 )
 _ROW_NUMBER = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\S)")
+
+
+# A table's header cell after a label («Наименование ПО | Конечный заказчик»): not a value.
+_HEADER_CELL = re.compile(
+    r"^\s*(?:(?:конечн\w+\s+)?(?:заказчик|пользовател|клиент|покупател)\w*|инн\b[^\d«\"]*)"
+    r"\s*(?:[|\t].*)?$",
+    re.I,
+)
+
+
+def _label(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    """A «Label: value» or «Label | value» line (a vertical table); a header row is not."""
+    match = pattern.match(line)
+    return match if match and not _HEADER_CELL.match(match.group(1)) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +156,7 @@ def _header(lines: list[str]) -> tuple[int, _Columns] | None:
             columns = _columns(heads) if len(heads) > 1 else None
             if columns:
                 columns.numbered = False
-        if columns and not _SOFTWARE_LABEL.match(line) and not _CUSTOMER_LABEL.match(line):
+        if columns and not _label(_SOFTWARE_LABEL, line) and not _label(_CUSTOMER_LABEL, line):
             return index, columns
     return None
 
@@ -151,12 +165,12 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
     rows: list[Row] = []
     software: str | None = None
     for line in lines:
-        if (match := _INN_LABEL.match(line)) and not is_placeholder(match.group(1)):
+        if (match := _label(_INN_LABEL, line)) and not is_placeholder(match.group(1)):
             inn = digits_of(match.group(1).split(",")[0])
             last = rows.pop() if rows else _row(software or "", "")
             rows.append(Row(last.software, last.customer, inn))
             software = None
-        elif match := _SOFTWARE_LABEL.match(line):
+        elif match := _label(_SOFTWARE_LABEL, line):
             if software is not None:
                 rows.append(_row(software, ""))
             value = match.group(1)
@@ -166,7 +180,7 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
                 software = None
             else:
                 software = value
-        elif match := _CUSTOMER_LABEL.match(line):
+        elif match := _label(_CUSTOMER_LABEL, line):
             rows.append(_row(software or "", match.group(1)))
             software = None
         elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:

@@ -25,7 +25,15 @@ _DAY_RANGE = re.compile(
     r"(?:с\s+)?(\d{1,2})(?:\s+([а-я]+))?\s*(?:по|[-–—])\s*(\d{1,2})\s+([а-я]+)(?:\s+(\d{4}))?",
     re.I,
 )
-_WHEN = re.compile(r"(?:желательн\w*|желаем\w*|планиру\w+\s+провести|провести\s+работы)", re.I)
+_WHEN = re.compile(
+    r"(?:желательн\w*|желаем\w*|хотел\w*\s+бы|планиру\w+\s+провести|провести\s+работы)", re.I
+)
+# A period named by its month («в первой половине февраля 2027 года», «в течение марта»).
+_MONTH_WORD = re.compile(
+    r"\b(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.I
+)
+# §6.2 «список задач» given as a list under a sentence that ends with a colon.
+_LEAD_IN = re.compile(r":\s*$")
 
 
 def _month(word: str | None) -> int | None:
@@ -123,6 +131,8 @@ def extract_resource(ctx: Context) -> None:
             break
     if found := hits.get("tasks"):
         _tasks(ctx, found[0])
+    elif listed := _listed_tasks(sources):
+        _tasks(ctx, listed)
     _hours(ctx, sources, hits.get("estimated_hours", []))
     _desired_in_prose(ctx, sources)  # dates or a day range in a wish beat a vague label
     if found := hits.get("desired_time"):
@@ -139,9 +149,26 @@ def _desired_in_prose(ctx: Context, sources: list[Source]) -> None:
             if not _WHEN.search(line) or not re.search(r"\d", line):
                 continue
             check = desired_time(line, ctx.received)
-            if isinstance(check.value, dict | list):
+            if isinstance(check.value, dict | list) or _MONTH_WORD.search(line):
                 ctx.put_evidence("desired_time", check, source.name, line.strip(), line.strip())
                 return
+
+
+def _listed_tasks(sources: list[Source]) -> Hit | None:
+    """The list items under a lead-in line ending with «:» («…нужна помощь в настройке:»)."""
+    for source in sources:
+        lines = source.text.splitlines()
+        for index, line in enumerate(lines):
+            if not _LEAD_IN.search(line) or _ITEM.match(line):
+                continue
+            items = []
+            for follow in lines[index + 1 :]:
+                if not _ITEM.match(follow):
+                    break
+                items.append(follow)
+            if items:
+                return Hit("tasks", "\n".join(items), source.name, index + 2, line.strip())
+    return None
 
 
 def _hours(ctx: Context, sources: list[Source], hits: list[Hit]) -> None:
