@@ -298,7 +298,17 @@ def _on_complete(
             rule_ids=("R-PIN-8", "R-PIN-29"),
         )
     decision = prepin(facts.fields, {**attrs, "flags": flags}, facts.received_at, ctx, event)
-    return replace(decision, cancel_deadlines=(*decision.cancel_deadlines, PIN_TIMEOUT))
+    # R-VAL-2: warnings do not block; the acceptance lists them for the partner to check.
+    warnings = tuple({"field": w.field, "reason": w.reason} for w in facts.findings.warnings)
+    replies = tuple(
+        replace(r, context={**r.context, "warnings": list(warnings)}) for r in decision.replies
+    )
+    return replace(
+        decision,
+        warnings=warnings,
+        replies=replies,
+        cancel_deadlines=(*decision.cancel_deadlines, PIN_TIMEOUT),
+    )
 
 
 def _possible_conflicts(keys: dict[str, Any], partner_id: int, ctx: RuleContext) -> list[str]:

@@ -280,8 +280,21 @@ def test_r_ntf_3_reply_goes_to_the_sender_only_never_to_hq_or_third_parties(serv
 
 
 def test_r_val_2_warnings_do_not_block_and_are_listed(service) -> None:
-    result = deliver(service, letter(body=COMPLETE_TICKET))  # no project status: a warning
-    assert result.state == "open" and result.warnings
+    # A client address without a postal code is a warning, not a gap: the request goes on
+    # and the acceptance asks the partner to check it (a ticket's unstated project status
+    # no longer warns when a license contract is given, issue 24; pins list theirs too).
+    body = (
+        "Просим предварительно закрепить за нами клиента.\n\n"
+        "Наименование клиента: ООО «Северный кадастр»\nИНН/КПП: 7204196795/720301001\n"
+        "Адрес клиента: г. Тюмень, ул. Республики, д. 10\n"
+        "Номер и дата договора: Договор № 12/34-ЛД от 01.02.2026\n"
+        "Причина интереса: клиент планирует развитие муниципальной ГИС в 2026 году\n"
+        "Контактные лица:\n1. Смирнов Алексей Петрович, главный инженер, +7 (3452) 12-34-56\n"
+        "2. Кузнецова Мария Игоревна, начальник отдела ИТ, kuznetsova@sevkad.ru\n"
+    )
+    raw = letter(to="mail@technocom.tech", subject="Закрепление клиента", body=body)
+    result = deliver(service, raw, to=("mail@technocom.tech",))
+    assert result.state == "pre_pinned" and result.warnings, result
     assert "Просим проверить" in partner_replies(result)[0]["text"]
 
 
