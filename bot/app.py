@@ -145,7 +145,9 @@ def build(
         lease=max(DEFAULT_LEASE, timedelta(seconds=settings.relay.timeout_seconds * 4)),
         on_unconfirmed=lambda session, row: _tell_unconfirmed(applier, session, row),
     )
-    digests = DigestDesk(sessions, settings, calendar, policy)
+    digests = None
+    if settings.hq.digest_enabled:
+        digests = DigestDesk(sessions, settings, calendar, policy)
     ticker = Ticker(sessions, applier, rules, clock, worker=settings.instance_name, digests=digests)
     return Service(
         settings,

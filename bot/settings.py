@@ -122,6 +122,7 @@ class HqSettings(BaseModel):
     roles: dict[str, list[str]] = Field(default_factory=dict)
     # R-HQ-7: the daily digest's moment, primary-office local time, on working days.
     digest_time: time = time(8, 30)
+    digest_enabled: bool = True  # false: no digests are sent (`partnerdesk digest` still shows)
     # R-HQ-3: the owner role of a case by kind (a case reassigned by HQ keeps its own); the
     # owner's digest lists the case and the owner gets its alerts. Pins go to the curator.
     owners: dict[str, str] = Field(
