@@ -382,6 +382,12 @@ class Pipeline:
 
         reason = automatic_reason(letter, frozenset(self._config.own_addresses))
         if reason is not None:
+            if case is not None and match.via == "subject-tag":
+                # R-THR-7: automatic mail tied only by a tag (not by one of our Message-IDs)
+                # joins the case only when it comes from the case's own partner.
+                owner = identify(session, letter.from_addr, role)
+                if not _same_owner(case, owner, letter.from_addr):
+                    case = None
             return self._ignored(
                 session, letter_row, letter, case, reason, received_at, hold_replies
             )

@@ -61,6 +61,21 @@ class ThreadMatch:
     unknown_tags: tuple[str, ...] = ()
 
 
+# A bounce returns the headers of the letter it could not deliver (RFC 3462/6522): Postfix
+# and most servers send no In-Reply-To, so the returned Message-ID is what ties it to a case.
+_RETURNED_HEADERS = frozenset({"text/rfc822-headers", "message/rfc822-headers"})
+_MESSAGE_ID_LINE = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,250}>)", re.I | re.M)
+
+
+def returned_ids(letter: ParsedLetter) -> list[str]:
+    """Message-IDs of the returned headers a delivery report carries (issue 19)."""
+    found = []
+    for part in letter.attachments:
+        if part.content_type in _RETURNED_HEADERS:
+            found += [m.decode("ascii", "replace") for m in _MESSAGE_ID_LINE.findall(part.payload)]
+    return found[:5]
+
+
 def match_thread(
     letter: ParsedLetter,
     case_by_message_ids: Callable[[Iterable[str]], int | None],
@@ -73,7 +88,7 @@ def match_thread(
     A changed subject with intact References stays in its thread; a letter with neither
     is a new case, even from the same sender.
     """
-    referenced = [*letter.in_reply_to, *reversed(letter.references)]
+    referenced = [*letter.in_reply_to, *reversed(letter.references), *returned_ids(letter)]
     if referenced:
         case_id = case_by_message_ids(referenced)
         if case_id is not None:

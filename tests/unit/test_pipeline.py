@@ -374,3 +374,32 @@ async def test_a_batch_of_replies_is_delivered_and_marked_sent_once(service, tmp
     assert await sender.deliver_due() == 0
     assert len(maildir_messages(target)) == 3
     assert {(r.status, r.attempts) for r in _outbox(service)} == {("sent", 1)}
+
+
+def test_r_mbx_3_a_postfix_bounce_is_tied_to_its_case_by_the_returned_headers(service) -> None:
+    """Issue 19: the returned headers (text/rfc822-headers) carry our reply's Message-ID;
+    Postfix sends no In-Reply-To, and the bounce still belongs to the case."""
+    first = deliver(service, letter(body=COMPLETE_TICKET))
+    bounce = deliver(service, dsn(first.replies[0]["message_id"]))
+    assert (bounce.kind, bounce.case) == ("ignored", first.case)
+
+
+def test_r_thr_7_automatic_mail_with_another_partners_tag_is_not_attached(service) -> None:
+    """Issue 19: an auto-reply carrying a case tag of another partner's case (and none of our
+    Message-IDs) is stored, but not attached to that case."""
+    first = deliver(service, letter(body=COMPLETE_TICKET))
+    forged = letter(
+        sender="robot@elsewhere.example",
+        subject=f"Автоответ: [{first.case}] Вопрос",
+        body="Я в отпуске.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    result = deliver(service, forged)
+    assert (result.kind, result.case) == ("ignored", None)
+    own = letter(
+        sender="petr@partner.ru",
+        subject=f"Автоответ: [{first.case}] Вопрос",
+        body="Я в отпуске.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    assert deliver(service, own).case == first.case  # the case's own partner: attached
