@@ -54,20 +54,26 @@ def working_units(amount: float | None, unit: str | None) -> str:
     return f"{n} {plural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
 
 
+def template_environment() -> Environment:
+    """The Jinja2 environment of every letter: strict (a missing value fails the render
+    instead of printing nothing), HTML escaped only in .html.j2 templates."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Templates ship with the code: no stat of every file on every reply.
+        auto_reload=False,
+    )
+
+
 class Renderer:
     def __init__(self, timezone: str = "Asia/Yekaterinburg", lang: str = "ru") -> None:
         self._tz = ZoneInfo(timezone)
         self._lang = lang
-        self._env = Environment(
-            loader=FileSystemLoader(str(TEMPLATES)),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            # Templates ship with the code: no stat of every file on every reply.
-            auto_reload=False,
-        )
+        self._env = template_environment()
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
         self._env.filters["not_given"] = not_given

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from bot.desk.digest import SECTIONS, Digest
-from replies.render import TEMPLATES, RenderedReply
+from replies.render import RenderedReply, template_environment
 
 ROLE_TITLES = {
     "ceo": "генеральный директор",
@@ -25,15 +23,7 @@ ROLE_TITLES = {
     "admin": "администратор (полный дайджест)",
 }
 
-_ENV = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    undefined=StrictUndefined,
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,
-)
+_ENV = template_environment()
 _ENV.filters["hours"] = lambda value: f"{value:g}"
 
 
