@@ -11,7 +11,8 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from bot.workcal import FileDaysSource, Office, WorkCalendar
 
@@ -23,7 +24,13 @@ class PolicyError(Exception):
     """The policy file cannot be used; the message names the key."""
 
 
-class OfficePolicy(BaseModel):
+class _Strict(BaseModel):
+    # R-CFG-2: a misspelt or unknown key in any section stops start-up instead of being
+    # silently ignored (issue 23 item 2).
+    model_config = ConfigDict(extra="forbid")
+
+
+class OfficePolicy(_Strict):
     name: str
     tz: str
     start: str
@@ -42,7 +49,7 @@ class OfficePolicy(BaseModel):
         return Office.from_mapping(self.model_dump())
 
 
-class CalendarPolicy(BaseModel):
+class CalendarPolicy(_Strict):
     # R-CAL-2: 8:30–17:30 GMT+5, no breaks (D-9, D-48).
     offices: list[OfficePolicy] = Field(
         default_factory=lambda: [
@@ -65,7 +72,7 @@ class CalendarPolicy(BaseModel):
         )
 
 
-class Target(BaseModel):
+class Target(_Strict):
     """A resolution target: breach after N working days (or hours), optional soft reminder."""
 
     breach_wd: int | None = Field(None, ge=1)
@@ -99,7 +106,7 @@ def _technocom_targets() -> dict[str, dict[str, Target]]:
     }
 
 
-class SlaPolicy(BaseModel):
+class SlaPolicy(_Strict):
     # An absent tracker/priority has no target (TOML has no null): "not regulated".
     targets: dict[str, dict[str, Target]] = Field(default_factory=_technocom_targets)
     at_risk_ratio: float = Field(0.75, gt=0, lt=1)
@@ -127,7 +134,7 @@ class SlaPolicy(BaseModel):
         return by_priority.get("*")
 
 
-class TicketPolicy(BaseModel):
+class TicketPolicy(_Strict):
     clarification_window_hours: float = Field(72, gt=0)  # R-SLA-1, D-4
     clarification_timeout_wd: int = Field(10, ge=1)  # R-TKT-15, D-25
     resolved_autoclose_wd: int = Field(5, ge=1)  # R-TKT-10, D-26
@@ -136,13 +143,13 @@ class TicketPolicy(BaseModel):
     logs_strict_split: bool = False  # D-24
 
 
-class SupportTier(BaseModel):
+class SupportTier(_Strict):
     name: str
     # R-SLA-12: first human answer due N working hours after receipt; None = no target.
     first_response_wh: float | None = Field(None, gt=0)
 
 
-class PinPolicy(BaseModel):
+class PinPolicy(_Strict):
     """Client pins (000 §3.1; R-PIN-*)."""
 
     prepin_days: int = Field(60, ge=1)  # R-PIN-7, D-29
@@ -155,7 +162,7 @@ class PinPolicy(BaseModel):
     clarification_timeout_wd: int = Field(10, ge=1)  # D-25
 
 
-class ReportPolicy(BaseModel):
+class ReportPolicy(_Strict):
     """Yearly reports on pinned clients (000 §3.2–§3.3; R-PIN-18 … R-PIN-25)."""
 
     due_day: int = Field(15, ge=1, le=28)  # of January: calendar reporting years (D-11)
@@ -174,15 +181,15 @@ class ReportPolicy(BaseModel):
         return self
 
 
-class RegistryPolicy(BaseModel):
+class RegistryPolicy(_Strict):
     publish_holder: bool = True  # R-PIN-30, D-16
 
 
-class IdentificationPolicy(BaseModel):
+class IdentificationPolicy(_Strict):
     required: bool = True  # R-ID-2
 
 
-class LicensePolicy(BaseModel):
+class LicensePolicy(_Strict):
     """§7.1–§7.2, Appendix 1 (R-LIC-4 … R-LIC-17)."""
 
     hq_processing_wd: int = Field(5, ge=1)  # R-LIC-4: draft agreement and invoice
@@ -202,7 +209,7 @@ class LicensePolicy(BaseModel):
     )
 
 
-class ResourcePolicy(BaseModel):
+class ResourcePolicy(_Strict):
     """§6.1–§6.2 (R-RES-3 … R-RES-7, D-23)."""
 
     review_due_wd: int = Field(3, ge=1)  # R-RES-3
@@ -213,9 +220,7 @@ class ResourcePolicy(BaseModel):
     year: Literal["calendar"] = "calendar"  # D-23
 
 
-class Policy(BaseModel):
-    model_config = {"extra": "forbid"}
-
+class Policy(_Strict):
     version: str = "technocom-2026.1"
     calendar: CalendarPolicy = CalendarPolicy()
     sla: SlaPolicy = SlaPolicy()
@@ -252,6 +257,13 @@ def load_policy(path: str | Path | None) -> Policy:
         return Policy(**data)
     except ValidationError as exc:
         problems = "\n".join(
-            f"  {'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in exc.errors()
+            f"  {'.'.join(str(p) for p in item['loc'])}: {_problem(item)}" for item in exc.errors()
         )
         raise PolicyError(f"invalid policy in {file}:\n{problems}") from exc
+
+
+def _problem(item: ErrorDetails) -> str:
+    if item["type"] == "extra_forbidden":
+        # R-CFG-2: say what to do, not pydantic's wording.
+        return "unknown key; remove it or fix its spelling (config/policy/technocom.toml has all)"
+    return item["msg"]
