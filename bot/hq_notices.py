@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.compose import OutgoingLetter
+from bot.desk import labels
+from bot.desk.alert_keys import BATCHED, sent_recently
 from bot.outbox import queue
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR, note_notice, notices_in_last_hour
 from bot.rules.decide import Decision
@@ -50,11 +52,26 @@ class HqNotices:
     ) -> list[dict[str, Any]]:
         """H-ALERT-* of a decision, to the holders of each role (R-HQ-8)."""
         out: list[dict[str, Any]] = []
+        # R-HQ-8: a timer's alerts wait for the end of the tick (bot/desk/alert_batch.py).
+        batch = origin.startswith("deadline:")
         for alert in decision.hq_alerts:
             context = {**self.common_context(session, case), **alert.context}
-            key = f"alert:{case.id}:{alert.template}:{alert.role}:{alert.key or origin}"
-            out += self.notify_hq(session, alert.template, key, case, context, role=alert.role)
+            sort = alert.context.get("alert", "")
+            what = f"alert:{case.id}:{alert.template}:{alert.role}:{sort}|"
+            # R-HQ-8: one alert of a kind per case and digest period; the digest has the rest.
+            if sent_recently(session, what, self._clock.now()):
+                continue
+            key = what + (alert.key or origin)
+            out += self.notify_hq(
+                session, alert.template, key, case, context, role=alert.role, batch=batch
+            )
         return out
+
+    def _actor(self, role: str) -> str:
+        """The --as address of the commands an alert suggests: the role's staff member."""
+        staff = self._config.hq_staff
+        holders = [a for a in self._config.hq_roles.get(role, ()) if a in staff]
+        return (holders or list(staff) or ["ВАШ_АДРЕС"])[0]
 
     def notify_hq(
         self,
@@ -65,15 +82,23 @@ class HqNotices:
         context: dict[str, Any],
         *,
         role: str | None = None,
+        batch: bool = False,
     ) -> list[dict[str, Any]]:
-        """A notice to HQ: to the holders of `role`, else to the operational alert list."""
+        """A notice to HQ: to the holders of `role`, else to the operational alert list;
+        `batch`: left for the tick's merge, which the hourly cap then counts as one."""
         now = self._clock.now()
-        rendered = self._renderer.render(template, context)
+        # HQ's words, not codes, and a complete --as in every suggested command (R-HQ-8).
+        words = {"flag_word": flag_text, "actor": self._actor(role or "admin")}
+        state = case.state if case is not None else str(context.get("state", ""))
+        words["hq_state"] = labels.state_word(state)
+        rendered = self._renderer.render(template, {**words, **context})
         alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
         # Issue 19: 200 forged bounces made 200 notices. Past the hourly cap of a kind they
         # are kept as held rows (nothing lost), and HQ gets one summary for the hour.
         status, summary = "queued", []
-        if notices_in_last_hour(session, alerts[0], template, now) >= MAX_HQ_NOTICES_PER_HOUR:
+        if batch:
+            status = BATCHED
+        elif notices_in_last_hour(session, alerts[0], template, now) >= MAX_HQ_NOTICES_PER_HOUR:
             status = "held"
             if template != "hq_notices_held":
                 summary = self.notify_hq(
@@ -104,9 +129,17 @@ class HqNotices:
             now=now,
             status=status,
         )
-        if row is not None:
+        if row is not None and not batch:
             note_notice(session, alerts[0], template)
         return ([reply_json(row)] if row is not None else []) + summary
+
+
+def flag_text(flag: str) -> str:
+    """A flag in HQ's words with its detail («no_sender:200 addresses»); an unnamed code as
+    it is, so that nothing it says is lost."""
+    code, _, detail = flag.partition(":")
+    word = labels.FLAGS.get(code, code)
+    return f"{word} ({detail})" if detail else word
 
 
 def reply_json(row: OutboxMessage) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
+from bot.desk.alert_batch import merge as merge_alerts
+from bot.desk.alert_keys import BATCHED
 from bot.desk.digest_send import DigestDesk
 from bot.lookups import SessionLookups
 from bot.rules.dispatch import Rules
@@ -121,6 +123,10 @@ class Ticker:
             claimed += len(batch)
             for deadline_id in batch:
                 self._run_one(deadline_id, now, result)
+        # R-HQ-8: the timers' alerts, one letter per recipient list; after a crash, the next
+        # tick merges what this one left batched.
+        with self._sessions.begin() as session:
+            result.replies += merge_alerts(session, self._applier, now)
         result.replies += self._calendar_alerts()
         if self._digests is not None:
             result.digests = self._digests.send_due(now)
@@ -139,7 +145,8 @@ class Ticker:
         if replies is None:
             log.warning("deadline %s was taken back from this tick; its taker runs it", deadline_id)
             return
-        result.replies += replies
+        # Batched alerts are reported by the merge, as the letters they become (R-HQ-8).
+        result.replies += [reply for reply in replies if reply["status"] != BATCHED]
         result.done += 1
 
     def _run(self, deadline_id: int, now: datetime) -> list[dict[str, Any]] | None:

@@ -191,7 +191,7 @@ async def test_r_id_5_forged_staff_command_does_nothing_and_alerts_hq(desk, auth
     assert [r.template for r in rows(service, to_addr=PARTNER)] == ["tkt_ack"]
     assert rows(service, to_addr=SD) == []  # never answered: the From may be forged
     [alert] = rows(service, to_addr=ADMIN, template="hq_cmd_forged")
-    assert SD in alert.text and "R-ID-5" in alert.text
+    assert SD in alert.text and "не подтвердил" in alert.text
 
 
 async def test_r_hq_5_staff_member_without_permission_is_refused(desk) -> None:

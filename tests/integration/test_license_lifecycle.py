@@ -289,7 +289,7 @@ def test_r_lic_14_r_lic_15_end_customer_pinned_by_another_partner_is_told_to_hq_
     result = deliver(service, corpus("34_license_html_two_rows.eml"))
     assert result.state == "in_review"
     hq = texts(result.replies, HQ)
-    assert "no_partner_discount" in hq and "скидка партнера не предоставляется" in hq
+    assert "Без партнерской скидки" in hq and "скидка партнера не предоставляется" in hq
     assert "ИНН 500100000015: закреплен за другим партнером (TCM-000900)" in hq
     assert "ИНН 7204196795: свободен" in hq
     assert show(service, result.case)["attrs"]["flags"] == ["no_partner_discount"]

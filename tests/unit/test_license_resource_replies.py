@@ -49,6 +49,10 @@ def render(template: str, case: CaseView, extra: dict[str, Any]) -> tuple[str, s
         "right_mailbox": None,
         "received_at": lic.MON,
         "unknown_tags": [],
+        # What the HQ writer adds to its letters (R-HQ-8): HQ's words and the --as address.
+        "hq_state": "на рассмотрении",
+        "actor": "sd@technocom.tech",
+        "flag_word": str,
         **extra,
     }
     rendered = RENDERER.render(template, context)

@@ -29,6 +29,11 @@ NAMES = sorted(p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "ru").glob("
 SAMPLES: dict[str, Any] = {
     "address": "ivan@partner.ru",
     "alert": "breached",
+    # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
+    "actor": "sd@technocom.tech",
+    "hq_state": "в работе",
+    "items": [{"subject": "[TCM-000001] Срок решения: НАРУШЕН", "text": "Заявка TCM-000001"}],
+    "flag_word": lambda flag: "чужой номер обращения в теме",
     "already": [],
     "attachments": ["log.zip"],
     "autoclose_at": NOW,
