@@ -214,7 +214,10 @@ class LetterWriter(HqNotices):
         """`author`: who wrote the letter answered at another address, and that partner's
         addresses, so the author's replies are capped as well as the recipient's."""
         now = self._clock.now()
-        rendered = self._renderer.render(intent.template, context)
+        # A letter HQ wrote (auto_submitted=no) carries no «сформировано автоматически».
+        rendered = self._renderer.render(
+            intent.template, {**context, "by_hq": auto_submitted == "no"}
+        )
         status = "queued"
         limit = self._config.max_replies_per_hour
         # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
