@@ -13,14 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.account_register import register_accounts
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.hqmail.permissions import StaffDirectory
 from bot.lookups import SessionLookups
 from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
+from bot.rules.accounts import ACCOUNT_ACTIONS
+from bot.rules.accounts import APPROVED_EVENT as ACCOUNTS_APPROVED
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
+from bot.rules.inquiries import INQUIRY_ACTIONS
+from bot.rules.inquiries import TIMERS as INQUIRY_TIMERS
 from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
@@ -30,6 +35,8 @@ from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey
 
 GENERIC_ACTIONS = ("comment", "merge", "reassign", "reclassify", "reply")
+# Kinds whose rules decide `reply` and `comment` too: an inquiry's reply is HQ's answer (§5.5).
+OWN_REPLY_KINDS = frozenset({"ticket", "inquiry"})
 KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
 
 
@@ -85,6 +92,9 @@ class Actions:
             raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
         request = ActionRequest(name, actor, params)
         decision = self._decide(session, case, request, now)
+        if decision.event == ACCOUNTS_APPROVED and case.partner_id is not None:
+            # R-ID-9: the approved e-mails become the partner's registered addresses.
+            register_accounts(session, case.partner_id, decision.attrs["approved_accounts"], now)
         if decision.event == "partner-approved":
             # R-LIC-2: approve_partner creates the registry record of the applicant.
             partner = _register_applicant(
@@ -131,7 +141,7 @@ class Actions:
                 attrs={"reclassified_from": view.kind},
                 rule_ids=("R-MBX-9",),
             )
-        if view.kind == "ticket" or request.name not in GENERIC_ACTIONS:
+        if view.kind in OWN_REPLY_KINDS or request.name not in GENERIC_ACTIONS:
             # The kind's own rules decide; they refuse what their state machine does not allow.
             return self._rules.action(view, request, now, SessionLookups(session))
         if request.name == "comment":
@@ -230,7 +240,17 @@ _ALL_TIMERS = (
     "clarification_reminder",
     *LICENSE_TIMERS,
     REVIEW_DUE,
+    *INQUIRY_TIMERS,
 )
 ALL_ACTIONS = tuple(
-    sorted({*TICKET_ACTIONS, *LICENSE_ACTIONS, *RESOURCE_ACTIONS, *GENERIC_ACTIONS})
+    sorted(
+        {
+            *TICKET_ACTIONS,
+            *LICENSE_ACTIONS,
+            *RESOURCE_ACTIONS,
+            *INQUIRY_ACTIONS,
+            *ACCOUNT_ACTIONS,
+            *GENERIC_ACTIONS,
+        }
+    )
 )

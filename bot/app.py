@@ -26,7 +26,9 @@ from bot.receive.imap_lease import Holder
 from bot.receive.imap_session import WatcherConfig
 from bot.receive.smtp import DataBudget, IngestHandler, make_controller
 from bot.results import LetterResult
+from bot.rules.accounts import AccountRules
 from bot.rules.dispatch import Rules
+from bot.rules.inquiries import InquiryRules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
 from bot.rules.resources import ResourceRules
@@ -95,6 +97,8 @@ def build(
             "pin_request": PinRules(),
             "license_request": LicenseRules(),
             "resource": ResourceRules(),
+            "inquiry": InquiryRules(),
+            "sd_account": AccountRules(),
         },
     )
     applier = Applier(
