@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.apply_types import ApplierConfig, CaseContext
+from bot.case_letters import CaseLetterWriter
 from bot.clock import Clock
-from bot.letters_out import LetterWriter
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.ids import reserve_id
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 UNMAPPED_IDS = "unmapped_message_ids"
 
 
-class Applier(LetterWriter):
+class Applier(CaseLetterWriter):
     def __init__(self, config: ApplierConfig, renderer: Renderer, clock: Clock) -> None:
         self._config = config
         self._renderer = renderer

@@ -18,8 +18,8 @@ from bot.hq_notices import HqNotices, reply_json
 from bot.outbox import queue, replies_in_last_hour
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
-from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded
-from bot.store.models import Case, Deadline, OutboxMessage, Partner
+from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded, copied
+from bot.store.models import Case, Partner
 
 if TYPE_CHECKING:
     from bot.apply_types import ApplierConfig, CaseContext
@@ -96,6 +96,17 @@ class LetterWriter(HqNotices):
         # R-MBX-4: the author's replies are capped too, whichever of the partner's addresses
         # they went to; an unidentified author is only ever answered at their own address.
         reach = partner_addresses(session, ctx.identity) if intents and ctx.identity else None
+        # R-NTF-3: the author's colleagues the letter was addressed to are copied.
+        cc = (
+            copied(
+                to or "",
+                [letter.header("to"), letter.header("cc")],
+                ours=self.ours(),
+                partner_addresses=reach or frozenset(),
+            )
+            if intents
+            else ()
+        )
         out: list[dict[str, Any]] = []
         for intent in intents:
             assert to is not None
@@ -122,6 +133,7 @@ class LetterWriter(HqNotices):
                 references=tuple(references),
                 auto_submitted="auto-replied",
                 author=(author, reach) if reach is not None else None,
+                cc=cc,
             )
         out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}")
         for flag in flags:
@@ -144,58 +156,6 @@ class LetterWriter(HqNotices):
             and ctx.identity is None
         )
 
-    def scheduled_replies(
-        self, session: Session, case: Case, decision: Decision, deadline: Deadline
-    ) -> list[dict[str, Any]]:
-        """Letters caused by a due deadline: auto-generated (RFC 3834), in the case thread."""
-        return self.case_letters(
-            session,
-            case,
-            decision,
-            origin=f"deadline:{deadline.id}",
-            auto_submitted="auto-generated",
-        )
-
-    def case_letters(
-        self,
-        session: Session,
-        case: Case,
-        decision: Decision,
-        *,
-        origin: str,
-        auto_submitted: str,
-    ) -> list[dict[str, Any]]:
-        """Letters not answering a letter (timers, HQ actions): to the case's requester, in
-        its thread (R-NTF-3), then the decision's HQ alerts."""
-        last = (
-            session.query(OutboxMessage.message_id)
-            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == case.requester)
-            .order_by(OutboxMessage.id.desc())
-            .first()
-        )
-        in_reply_to = last[0] if last else None
-        out: list[dict[str, Any]] = []
-        for intent in decision.replies:
-            context = {
-                **self.common_context(session, case),
-                "received_at": case.created_at,
-                "unknown_tags": [],
-                **intent.context,
-            }
-            out += self._queue_partner(
-                session,
-                case,
-                intent,
-                context,
-                case.requester,
-                dedupe_key=f"{origin}:{intent.template}",
-                letter_id=None,
-                in_reply_to=in_reply_to,
-                references=(in_reply_to,) if in_reply_to else (),
-                auto_submitted=auto_submitted,
-            )
-        return out + self.alerts(session, case, decision, origin)
-
     def _queue_partner(
         self,
         session: Session,
@@ -210,6 +170,8 @@ class LetterWriter(HqNotices):
         references: tuple[str, ...],
         auto_submitted: str,
         author: tuple[str, frozenset[str]] | None = None,
+        cc: tuple[str, ...] = (),
+        send_at: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """`author`: who wrote the letter answered at another address, and that partner's
         addresses, so the author's replies are capped as well as the recipient's."""
@@ -235,6 +197,7 @@ class LetterWriter(HqNotices):
             sender=self.reply_mailbox(case),
             sender_name=self._config.company,
             to=to,
+            cc=cc,
             rendered=rendered,
             dedupe_key=dedupe_key,
             in_reply_to=in_reply_to,
@@ -253,6 +216,8 @@ class LetterWriter(HqNotices):
         )
         if row is None:
             return []
+        if send_at is not None and send_at > now:
+            row.next_attempt_at = send_at  # R-CAL-10: the sender takes it at the slot
         if author is not None:
             note_caused(session, author[0])
         self._remember(session, case, row.message_id, fresh=True)
@@ -264,6 +229,8 @@ class LetterWriter(HqNotices):
             {"template": intent.template, "to": to, "status": status, "message_id": row.message_id},
         )
         out = [reply_json(row)]
+        if send_at is not None:
+            out[0]["send_at"] = max(send_at, now).isoformat()
         if over_limit:
             out += self.notify_hq(
                 session,

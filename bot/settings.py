@@ -145,6 +145,9 @@ class HqSettings(BaseModel):
     # R-ID-5: authserv-ids of our own mail servers; only their Authentication-Results
     # headers vouch for a staff member's letter (as Mailman's trusted_authserv_ids).
     trusted_authserv_ids: list[str] = Field(default_factory=list)
+    # R-ID-5: staff domains whose DKIM signatures the service verifies itself (dkimpy),
+    # where no trusted server writes Authentication-Results; empty: none.
+    dkim_verify_domains: list[str] = Field(default_factory=list)
 
     @field_validator("permissions")
     @classmethod
@@ -158,7 +161,7 @@ class HqSettings(BaseModel):
                     )
         return value
 
-    @field_validator("trusted_authserv_ids")
+    @field_validator("trusted_authserv_ids", "dkim_verify_domains")
     @classmethod
     def _lower_ids(cls, value: list[str]) -> list[str]:
         return [item.strip().lower() for item in value if item.strip()]

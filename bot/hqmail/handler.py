@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.compose import OutgoingLetter
 from bot.hq_notices import reply_json
 from bot.hqmail.auth import sender_unverified, staff_mail_refusal
+from bot.hqmail.dkim_check import DnsFunc, dkim_refusal
 from bot.hqmail.forward import forwarded_letter
 from bot.hqmail.syntax import Command, SyntaxProblem, command_lines, parse_commands
 from bot.outbox import queue
@@ -41,6 +42,9 @@ class HqMailConfig:
     reply_from: str  # the mailbox the answer to the staff member comes from
     company: str
     domain: str
+    # R-ID-5: domains whose DKIM signatures the service verifies itself (dkimpy).
+    dkim_domains: frozenset[str] = frozenset()
+    dkim_dnsfunc: DnsFunc | None = None  # the DNS lookup; None: the system resolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +98,15 @@ class HqMail:
             ):
                 # A note or a letter about no case: recorded, as any HQ letter (R-MBX-7).
                 return self._done(session, row, letter, case, "letter from HQ staff: recorded")
-        if not self._config.trusted_authserv_ids:
+        if not self._config.trusted_authserv_ids and not self._config.dkim_domains:
             # R-ID-5: no server of ours to vouch for staff mail, so the channel is off.
             reason = (
                 "letter from HQ staff: recorded; commands and forwards by mail are off until "
-                "hq.trusted_authserv_ids names our mail server (R-ID-5)"
+                "hq.trusted_authserv_ids names our mail server or hq.dkim_verify_domains "
+                "our domain (R-ID-5)"
             )
             return self._done(session, row, letter, case, reason)
-        refusal = staff_mail_refusal(letter, self._config.trusted_authserv_ids)
+        refusal = self._refusal(row, letter)
         if refusal is not None:
             return self._forged(session, row, letter, case, received_at, refusal)
         if forward is not None:
@@ -114,6 +119,15 @@ class HqMail:
         if problem is not None:
             return self._answer(session, row, letter, case, "hq_cmd_refused", {"why": problem})
         return self._run(session, row, letter, case, commands, received_at)
+
+    def _refusal(self, row: Letter, letter: ParsedLetter) -> str | None:
+        """R-ID-5: vouched for by our server's header, or by a DKIM signature we verify."""
+        refusal = staff_mail_refusal(letter, self._config.trusted_authserv_ids)
+        if refusal is None or not self._config.dkim_domains:
+            return refusal
+        domain = (letter.from_addr or "").rpartition("@")[2]
+        own = dkim_refusal(row.raw, domain, self._config.dkim_domains, self._config.dkim_dnsfunc)
+        return None if own is None else f"{refusal}; {own}"
 
     def _run(
         self,

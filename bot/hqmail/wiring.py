@@ -45,6 +45,7 @@ def hq_mail_for(
         reply_from=boxes.general_address,
         company=settings.hq.company,
         domain=boxes.domain,
+        dkim_domains=frozenset(settings.hq.dkim_verify_domains),
     )
     actions = hq_actions(settings, sessions, applier, rules, clock)
     return HqMail(actions, applier, Renderer(timezone=timezone), clock, config)

@@ -103,6 +103,8 @@ class Decision:
     split_from: str | None = None
     # Engineer hours HQ logged by this decision (resource cases, R-RES-6).
     hours: tuple[HoursEntry, ...] = ()
+    # R-CAL-10: when the scheduler letters of this decision may leave (None: at once).
+    send_at: datetime | None = None
 
 
 def _listed(findings: Findings) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str], ...]]:

@@ -4,7 +4,7 @@ the database (other partners' pins, hours used) comes through the read-only `Loo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -13,6 +13,7 @@ from bot.policy import Policy
 from bot.rules import decide
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
+from bot.rules.send_slots import send_moment
 from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
     TicketContext,
@@ -193,9 +194,13 @@ class Rules:
         now: datetime,
         lookups: Lookups | None = None,
     ) -> Decision | None:
-        return self._for(case.kind).deadline(
+        decision = self._for(case.kind).deadline(
             case, kind, due_at, payload, self.context(now, lookups)
         )
+        if decision is None or not decision.replies:
+            return decision
+        # R-CAL-10: a scheduler letter to the partner waits for the next send slot.
+        return replace(decision, send_at=send_moment(now, self.calendar))
 
     def action(
         self, case: CaseView, request: ActionRequest, now: datetime, lookups: Lookups | None = None

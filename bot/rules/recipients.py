@@ -71,6 +71,30 @@ def reply_recipient(
     return Recipient(author, f"Reply-To {target} is not the partner's address: answered {author}")
 
 
+def copied(
+    to: str,
+    header_values: list[str | None],
+    *,
+    ours: frozenset[str],
+    partner_addresses: frozenset[str],
+) -> tuple[str, ...]:
+    """R-NTF-3: the Cc of a reply, the letter's other addresses (To, Cc) that are registered
+    to the author's own partner. Another partner's address, a stranger and our own or HQ's
+    mailboxes are never copied (R-NTF-9: it would show them this partner's case)."""
+    found = [a for value in header_values for a in addresses_in(value)]
+    keep = [a for a in found if a != to and a not in ours and a in partner_addresses]
+    return tuple(dict.fromkeys(keep))
+
+
+def scheduler_copy(to: str, official_email: str | None, *, ours: frozenset[str]) -> tuple[str, ...]:
+    """R-NTF-3: a scheduler letter goes to the last correspondent and, in Cc, to the
+    partner's registered official address (once, and never to our own mailboxes)."""
+    official = (official_email or "").strip().lower()
+    if not official or official == to.lower() or official in ours:
+        return ()
+    return (official,)
+
+
 def bounded(text: str, limit: int = MAX_QUOTED_SUBJECT) -> str:
     """`text` cut to `limit` characters, marked as cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

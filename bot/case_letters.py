@@ -1,0 +1,111 @@
+"""Letters no partner letter asked for: the scheduler's (reminders, warnings, expiry
+notices) and HQ actions', in the case thread (R-NTF-2, R-NTF-3, R-CAL-10, R-CAL-11)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.letters_out import LetterWriter
+from bot.rules.decide import Decision
+from bot.rules.recipients import scheduler_copy
+from bot.store.models import Case, Deadline, OutboxMessage, Partner
+
+
+class CaseLetterWriter(LetterWriter):
+    """LetterWriter plus the letters that start from a timer or an HQ action."""
+
+    def scheduled_replies(
+        self, session: Session, case: Case, decision: Decision, deadline: Deadline
+    ) -> list[dict[str, Any]]:
+        """Letters caused by a due deadline: auto-generated (RFC 3834), in the case thread,
+        at the decision's send slot (R-CAL-10) and copied to the partner's official address
+        (R-NTF-3)."""
+        if any(i.reply_kind == "reminder" for i in decision.replies) and overtaken(
+            session, case, deadline, self._clock.now()
+        ):
+            # R-CAL-11: a reminder whose deadline passed during downtime is stale; only the
+            # outcome (the later timer, due too) goes out.
+            self.event(session, case, "reminder-stale", None, {"rule": "R-CAL-11"})
+            kept = tuple(i for i in decision.replies if i.reply_kind != "reminder")
+            decision = replace(decision, replies=kept)
+        return self.case_letters(
+            session,
+            case,
+            decision,
+            origin=f"deadline:{deadline.id}",
+            auto_submitted="auto-generated",
+            send_at=decision.send_at,
+            official_copy=True,
+        )
+
+    def case_letters(
+        self,
+        session: Session,
+        case: Case,
+        decision: Decision,
+        *,
+        origin: str,
+        auto_submitted: str,
+        send_at: datetime | None = None,
+        official_copy: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Letters not answering a letter (timers, HQ actions): to the case's requester, in
+        its thread (R-NTF-3), then the decision's HQ alerts."""
+        partner = session.get(Partner, case.partner_id) if case.partner_id else None
+        cc = (
+            scheduler_copy(case.requester, partner.official_email, ours=self.ours())
+            if official_copy and partner is not None
+            else ()
+        )
+        last = (
+            session.query(OutboxMessage.message_id)
+            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == case.requester)
+            .order_by(OutboxMessage.id.desc())
+            .first()
+        )
+        in_reply_to = last[0] if last else None
+        out: list[dict[str, Any]] = []
+        for intent in decision.replies:
+            context = {
+                **self.common_context(session, case),
+                "received_at": case.created_at,
+                "unknown_tags": [],
+                **intent.context,
+            }
+            out += self._queue_partner(
+                session,
+                case,
+                intent,
+                context,
+                case.requester,
+                dedupe_key=f"{origin}:{intent.template}",
+                letter_id=None,
+                in_reply_to=in_reply_to,
+                references=(in_reply_to,) if in_reply_to else (),
+                auto_submitted=auto_submitted,
+                cc=cc,
+                send_at=send_at,
+            )
+        return out + self.alerts(session, case, decision, origin)
+
+
+def overtaken(session: Session, case: Case, deadline: Deadline, now: datetime) -> bool:
+    """True when another timer of the case, due after this one, is due by `now` too: the
+    deadline this one reminds of has passed while the scheduler was down (R-CAL-11)."""
+    later = (
+        session.query(Deadline.id)
+        .filter(
+            Deadline.case_id == case.id,
+            Deadline.id != deadline.id,
+            # A tick claims a batch at once: the later timer may be running already.
+            Deadline.status.in_(("pending", "running")),
+            Deadline.due_at > deadline.due_at,
+            Deadline.due_at <= now,
+        )
+        .first()
+    )
+    return later is not None
