@@ -31,6 +31,7 @@ from bot.rules.dispatch import Rules
 from bot.rules.inquiries import InquiryRules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
+from bot.rules.refusals import ScopedTicketRules
 from bot.rules.resources import ResourceRules
 from bot.scheduler import Ticker
 from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
@@ -97,6 +98,7 @@ def build(
             "pin_request": PinRules(),
             "license_request": LicenseRules(),
             "resource": ResourceRules(),
+            "ticket": ScopedTicketRules(),  # R-TKT-17: out-of-scope topics flagged
             "inquiry": InquiryRules(),
             "sd_account": AccountRules(),
         },
@@ -107,8 +109,9 @@ def build(
             general_address=boxes.general_address,
             support_address=boxes.support_address,
             domain=boxes.domain,
-            company=settings.hq.company,
-            phone=settings.hq.phone,
+            # Issue 23 item 3: a preset's [vendor] signs the letters; else the settings.
+            company=policy.vendor.company or settings.hq.company,
+            phone=policy.vendor.phone or settings.hq.phone,
             hq_alerts_to=tuple(settings.hq.alerts_to),
             max_replies_per_hour=settings.mail.max_auto_replies_per_sender_per_hour,
             hq_roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
@@ -116,7 +119,7 @@ def build(
             hq_staff=tuple(settings.hq.staff),
             ack_unidentified_general_mail=settings.mail.ack_unidentified_general_mail,
         ),
-        Renderer(timezone=calendar.primary.tz),
+        Renderer(timezone=calendar.primary.tz, preset=policy.vendor.templates),
         clock,
     )
     reader = ReaderProcess(

@@ -112,6 +112,9 @@ class SlaPolicy(_Strict):
     at_risk_ratio: float = Field(0.75, gt=0, lt=1)
     deadline_change_notice: bool = True
     pause_while_waiting_partner: bool = False
+    # R-SLA-13 (002 §4.3): one target for every non-bug ticket (support, feature); None keeps
+    # the per-tracker targets.
+    non_bug_resolution: Target | None = None
 
     @field_validator("targets")
     @classmethod
@@ -128,6 +131,8 @@ class SlaPolicy(_Strict):
         return targets
 
     def target(self, tracker: str, priority: str | None) -> Target | None:
+        if tracker != "bug" and self.non_bug_resolution is not None:
+            return self.non_bug_resolution  # R-SLA-13
         by_priority = self.targets.get(tracker, {})
         if priority in by_priority:
             return by_priority[priority]
@@ -187,6 +192,12 @@ class RegistryPolicy(_Strict):
 
 class IdentificationPolicy(_Strict):
     required: bool = True  # R-ID-2
+    # R-ID-7 (002 §1, §4.1): identifying fields every ticket must carry; a clarification asks
+    # for the missing ones, or with refuse_if_missing the ticket is rejected.
+    required_fields: list[Literal["login_email", "user_full_name", "org_inn", "org_name"]] = Field(
+        default_factory=list
+    )
+    refuse_if_missing: bool = False
 
 
 class LicensePolicy(_Strict):

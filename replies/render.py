@@ -12,7 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from replies.grammar import need, not_given
 from replies.labels import (
@@ -54,11 +61,26 @@ def working_units(amount: float | None, unit: str | None) -> str:
     return f"{n} {plural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
 
 
-def template_environment() -> Environment:
+def template_loader(preset: str | None = None) -> BaseLoader:
+    """The shared templates, or a preset's folder first (issue 23 item 3): a vendor overrides
+    only the files whose wording differs, e.g. `<preset>/ru/_footer.txt.j2`."""
+    shared = FileSystemLoader(str(TEMPLATES))
+    if preset is None:
+        return shared
+    folder = TEMPLATES / preset
+    if not folder.is_dir():
+        raise ValueError(
+            f"template folder {folder} of vendor.templates = {preset!r} does not exist; "
+            "create it or remove the key"
+        )
+    return ChoiceLoader([FileSystemLoader(str(folder)), shared])
+
+
+def template_environment(preset: str | None = None) -> Environment:
     """The Jinja2 environment of every letter: strict (a missing value fails the render
     instead of printing nothing), HTML escaped only in .html.j2 templates."""
     return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=template_loader(preset),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=True,
@@ -70,10 +92,12 @@ def template_environment() -> Environment:
 
 
 class Renderer:
-    def __init__(self, timezone: str = "Asia/Yekaterinburg", lang: str = "ru") -> None:
+    def __init__(
+        self, timezone: str = "Asia/Yekaterinburg", lang: str = "ru", preset: str | None = None
+    ) -> None:
         self._tz = ZoneInfo(timezone)
         self._lang = lang
-        self._env = template_environment()
+        self._env = template_environment(preset)
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
         self._env.filters["not_given"] = not_given

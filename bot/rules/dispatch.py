@@ -13,6 +13,7 @@ from bot.policy import Policy
 from bot.rules import decide
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
+from bot.rules.identification import identified, refusal
 from bot.rules.send_slots import send_moment
 from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
@@ -112,10 +113,13 @@ class TicketRules:
     """The Service Desk ticket (spec §5.2)."""
 
     def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
-        return on_new_ticket(ticket_letter(facts), ctx.ticket())
+        letter = ticket_letter(identified(facts, ctx.policy.identification))  # R-ID-7
+        refused = refusal(letter, ctx.policy.identification) if letter.identified else None
+        return refused or on_new_ticket(letter, ctx.ticket())
 
     def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
-        return on_ticket_letter(case, ticket_letter(facts), ctx.ticket())
+        letter = ticket_letter(identified(facts, ctx.policy.identification))  # R-ID-7
+        return on_ticket_letter(case, letter, ctx.ticket())
 
     def deadline(
         self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
