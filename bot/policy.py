@@ -14,6 +14,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from bot.policy_vendor import (
+    OutageNoticePolicy,
+    OutOfScopeTopic,
+    VendorPolicy,
+)
 from bot.workcal import FileDaysSource, Office, WorkCalendar
 
 TRACKERS = ("bug", "feature", "support")
@@ -146,6 +151,8 @@ class TicketPolicy(_Strict):
     reopen_window_days: int = Field(14, ge=0)  # R-TKT-12, D-26
     self_diagnosis_failed_policy: Literal["clarify", "accept_no_sla", "reject"] = "clarify"
     logs_strict_split: bool = False  # D-24
+    # R-TKT-17 (004 §4.1): topics flagged for HQ as possibly out of scope; none by default.
+    out_of_scope_topics: list[OutOfScopeTopic] = Field(default_factory=list)
 
 
 class SupportTier(_Strict):
@@ -245,6 +252,9 @@ class Policy(_Strict):
     registry: RegistryPolicy = RegistryPolicy()
     license: LicensePolicy = LicensePolicy()
     resource: ResourcePolicy = ResourcePolicy()
+    # Omnicomm / TechnoKad preset options (issue 23): off in the TECHNOCOM default.
+    vendor: VendorPolicy = VendorPolicy()
+    outage_notice: OutageNoticePolicy = OutageNoticePolicy()  # R-TKT-21
 
     def tier(self, name: str | None) -> SupportTier:
         for tier in self.support_tiers:
