@@ -96,13 +96,16 @@ def on_new(facts: LetterFacts, ctx: RuleContext) -> Decision:
         "owner_role": role,
     }
     if facts.identity is None:
-        # §5.5 / R-MBX-8: an unknown author waits in the unclassified queue, unanswered.
+        # §5.5 / R-MBX-8: an unknown author waits in the unclassified queue. The plain
+        # acknowledgement goes out only with mail.ack_unidentified_general_mail (D-36): the
+        # shell drops it otherwise; no answer date is promised before HQ adopts the letter.
         return Decision(
             state=UNCLASSIFIED,
             event="unclassified",
             fields=facts.fields,
             attrs=attrs,
-            rule_ids=("R-MBX-8",),
+            replies=(ReplyIntent("acceptance", "acceptance", {"warnings": []}),),
+            rule_ids=("R-MBX-8", "D-36"),
         )
     return _ack(attrs, facts.fields, facts.received_at, ctx, "created")
 
