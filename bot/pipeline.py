@@ -471,7 +471,9 @@ class Pipeline:
             else:
                 # R-TKT-12 after the reopen window: a new case that names the old one.
                 self._applier.attach(session, case, letter_row, letter, "letter-after-close", {})
-                ctx = ctx.with_note((decision.split_from, "closed_long_ago"))
+                # Issue 24: the note names why, a rejected ticket has no reopen window.
+                why = "closed_long_ago" if decision.state == "closed" else "rejected"
+                ctx = ctx.with_note((decision.split_from, why))
                 case = None
         if case is None:
             request = reading.request_for(kind, received_at) or parsers.extract(
