@@ -28,6 +28,10 @@ NAMES = sorted(p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "ru").glob("
 # plausible value each; a template that needs a name not here fails the test by name.
 SAMPLES: dict[str, Any] = {
     "address": "ivan@partner.ru",
+    # §5.5: Service Desk accounts and the inquiry's responsible role (R-ID-9, R-HQ-4).
+    "accounts": [{"full_name": "Орлов Дмитрий Сергеевич", "email": "d.orlov@partner.ru"}],
+    "role_title": "Заместитель генерального директора по науке",
+    "due_wd": 3,
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
     "actor": "sd@technocom.tech",
