@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import false, select, update
@@ -23,6 +24,7 @@ from bot.apply_types import CaseContext
 from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
 from bot.case_lookup import case_from_headers
 from bot.clock import Clock, as_utc
+from bot.desk import event_log
 from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
@@ -216,6 +218,7 @@ class Pipeline:
             if not stored[index].duplicate
         }
         done: dict[int, LetterResult] = {}
+        started = monotonic()
         try:
             with self._sessions.begin() as session:
                 ours = self._claim_in(session, list(first))
@@ -224,6 +227,9 @@ class Pipeline:
                 ]
                 if todo:
                     done = self._process_batch(session, arrivals, todo, readings, holds)
+            # After the commit; the one-by-one fallback below logs through `process`.
+            each = (monotonic() - started) * 1000 / len(done) if done else 0.0
+            event_log.letters(self._sessions, list(done.values()), each)
         except Exception:
             log.exception("a batch of %s letters failed; processing them one by one", len(first))
             done = {
@@ -321,7 +327,13 @@ class Pipeline:
         self, letter_id: int, *, hold_replies: bool = False, raw: bytes | None = None
     ) -> LetterResult:
         """Process a stored letter unless it is done or another instance is on it; `raw`
-        is its bytes when the caller still has them."""
+        is its bytes when the caller still has them. Logged: one line a letter (issue 21)."""
+        started = monotonic()
+        result = self._process_one(letter_id, hold_replies, raw)
+        event_log.letters(self._sessions, [result], (monotonic() - started) * 1000)
+        return result
+
+    def _process_one(self, letter_id: int, hold_replies: bool, raw: bytes | None) -> LetterResult:
         try:
             reading = self._read_stored(letter_id, raw)
             if reading is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import update
@@ -22,10 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
 from bot.clock import Clock, as_utc
+from bot.desk import event_log
 from bot.desk.alert_batch import merge as merge_alerts
 from bot.desk.alert_keys import BATCHED
 from bot.desk.digest_send import DigestDesk
 from bot.lookups import SessionLookups
+from bot.outages import notices_due
 from bot.rules.dispatch import Rules
 from bot.store.case_views import view_of
 from bot.store.claims import claim_due, claimant, release_stale, still_ours
@@ -128,14 +131,21 @@ class Ticker:
         with self._sessions.begin() as session:
             result.replies += merge_alerts(session, self._applier, now)
         result.replies += self._calendar_alerts()
+        with self._sessions.begin() as session:
+            # R-TKT-21: outages past their threshold are announced to the partners.
+            result.replies += notices_due(session, self._applier, self._rules.policy, now)
         if self._digests is not None:
             result.digests = self._digests.send_due(now)
         return result
 
     def _run_one(self, deadline_id: int, now: datetime, result: TickResult) -> None:
+        started = monotonic()
         try:
             replies = self._run(deadline_id, now)
+            outcome = "done" if replies is not None else "taken_back"
+            event_log.timer(deadline_id, outcome, len(replies or ()), _ms(started))
         except Exception:
+            event_log.timer(deadline_id, "failed", 0, _ms(started))
             log.exception("deadline %s failed; it stays visible as failed", deadline_id)
             with self._sessions.begin() as session:
                 mine = still_ours(Deadline, deadline_id, claimed="running", worker=self._worker)
@@ -186,3 +196,7 @@ class Ticker:
                 )
                 replies = self._applier.scheduled_replies(session, case, decision, deadline)
             return replies
+
+
+def _ms(started: float) -> float:
+    return (monotonic() - started) * 1000

@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, as_utc
+from bot.desk import event_log
 from bot.private_files import private_dir, write_private
 from bot.store.claims import DEFAULT_LEASE, claim_due, claimant, stale_claims, still_ours
 from bot.store.models import OutboxMessage
@@ -233,8 +234,10 @@ class Sender:
             try:
                 await self._transport.deliver(row)
             except Exception as exc:  # any transport failure: keep the row, try later
+                event_log.delivery(row.id, row.to_addr, row.template, "failed", repr(exc)[:300])
                 self._record_failure(row.id, exc)
                 continue
+            event_log.delivery(row.id, row.to_addr, row.template, "sent")
             sent.append(row.id)
             if not self._transport.idempotent:
                 self._mark_sent([row.id])

@@ -216,6 +216,14 @@ class SchedulerSettings(BaseModel):
     tick_seconds: float = Field(60, gt=0)
 
 
+class LoggingSettings(BaseModel):
+    """`[logging] json = true`: one JSON object a log line (issue 21), for a log collector."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    # `json` is a BaseModel method, so the field has another name and `json` as its key.
+    as_json: bool = Field(False, alias="json")
+
+
 class ReadingSettings(BaseModel):
     """Where `partnerdesk run` reads letters (parse, classify, extract): bot/reader_process.py."""
 
@@ -321,6 +329,7 @@ class Settings(BaseSettings):
     # config/policy/technocom.toml.
     policy_file: Path | None = None
     scheduler: SchedulerSettings = SchedulerSettings()
+    logging: LoggingSettings = LoggingSettings()
     reading: ReadingSettings = ReadingSettings()
     imap: ImapSettings = ImapSettings()
 

@@ -22,6 +22,7 @@ from bot.cli.letters import (
     cmd_tick,
 )
 from bot.cli.views import cmd_cases, cmd_outbox, cmd_show, cmd_show_letter
+from bot.desk import event_log
 from bot.policy import PolicyError
 from bot.settings import ConfigError
 from bot.store.db import DatabaseError
@@ -122,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    event_log.use_json(getattr(args, "log_format", None) == "json")
     try:
         # Issue 19: what letters brought (subjects, names) is shown, never run by the terminal.
         with contextlib.redirect_stdout(SafeOutput(sys.stdout)):

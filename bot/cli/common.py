@@ -38,6 +38,11 @@ def common_options(parser: argparse.ArgumentParser, *, db: bool = True) -> None:
     )
     if db:
         parser.add_argument("--db", metavar="URL", help="database URL (overrides database_url)")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines as text or one JSON object a line (default: logging.json)",
+    )
 
 
 def settings_of(args: argparse.Namespace) -> Settings:

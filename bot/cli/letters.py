@@ -10,6 +10,7 @@ import sys
 from bot.app import build, imap_watchers, run_service
 from bot.cli.common import CliError, deliver_all, print_result, service_of, settings_of
 from bot.clock import Clock, FrozenClock, SystemClock
+from bot.desk import event_log
 from bot.ingest import Arrival
 from bot.parse_command import read_letter
 from bot.receive.backfill import MailboxBusy, backfill_all, summary
@@ -24,6 +25,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     logging.getLogger().setLevel(settings.log_level)
+    # Issue 21: a line per letter, timer and delivery; JSON for a log collector.
+    event_log.use_json(args.log_format == "json" or settings.logging.as_json)
     if settings.log_level != "DEBUG":
         # aiosmtpd logs every SMTP command at INFO; that is debugging detail here.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
