@@ -54,3 +54,8 @@ def need(why: str) -> str:
     if first in {"для", "ради"}:
         return f"Нужно {why}"
     return f"Нужно, так как {why}"
+
+
+def agreed(label: str, participle: str) -> str:
+    """A short participle that agrees with `label`: («Заявка …», «отклонен») → «отклонена»."""
+    return participle + _form(label)

@@ -21,7 +21,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from replies.grammar import need, not_given
+from replies.grammar import agreed, need, not_given
 from replies.labels import (
     field_help,
     kind_title,
@@ -31,6 +31,7 @@ from replies.labels import (
     term,
     tracker_title,
 )
+from replies.subjects import thread_subject
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -102,10 +103,12 @@ class Renderer:
         self._env.filters["working_units"] = working_units
         self._env.filters["not_given"] = not_given
         self._env.filters["need"] = need
+        self._env.filters["agreed"] = agreed  # issue 24: «Заявка … отклонена»
         self._env.filters["local_iso"] = lambda value: self.format_local(
             datetime.fromisoformat(value)
         )
         self._env.globals.update(field_help=field_help, kind_title=kind_title)
+        self._env.globals["thread_subject"] = thread_subject  # R-NTF-2
         self._env.globals.update(
             state_title=state_title,
             tracker_title=tracker_title,

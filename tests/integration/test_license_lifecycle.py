@@ -55,7 +55,9 @@ def test_r_lic_1_to_r_lic_12_r_lic_17_a_license_request_through_every_step_with_
     request = deliver(service, corpus("26_license_form_in_body_scan.eml"))
     assert (request.kind, request.state) == ("license_request", "in_review")
     [ack] = partner_replies(request)
-    assert ack["subject"] == "[TCM-000001] Запрос лицензий: принят в работу"
+    # R-NTF-2: the partner's topic in the subject, the state in the first line (issue 24).
+    assert ack["subject"].startswith("[TCM-000001] Запрос лицензий: ")
+    assert ack["text"].startswith("Номер обращения: TCM-000001. Запрос лицензий принят в работу.")
     assert "ГеоКадастр Сервер, 5 лицензий — конечный заказчик ООО «Северный кадастр»" in ack["text"]
     assert "до 10.03.2026 10:00 (GMT+5) (5 рабочих дней)" in ack["text"]  # R-LIC-4
     case = request.case
@@ -210,7 +212,7 @@ def test_r_val_3_r_val_7_bad_account_key_is_named_then_the_answer_completes(
         ["bank_account"],
     )
     [clarify] = partner_replies(request)
-    assert "требуется уточнение" in clarify["subject"]
+    assert "требуется уточнение" in clarify["text"].splitlines()[0]
     assert "Расчетный счет — расчетный счет не соответствует БИК" in clarify["text"]
     assert "40702810100000000001" in clarify["text"]
     answer = deliver(

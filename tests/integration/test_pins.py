@@ -135,7 +135,7 @@ def test_r_pin_17_reminders_before_expiry(service, frozen_clock):
     send(service, pin_request())
     at(frozen_clock, 2026, 4, 17, 9, 0)  # expiry 01.05 − 14 days, 09:00 local
     [remind] = service.ticker.tick().replies
-    assert remind["kind"] == "reminder" and "до окончания закрепления 14" in remind["subject"]
+    assert remind["kind"] == "reminder" and "до окончания закрепления 14" in remind["text"]
 
 
 def test_r_pin_15_16_extension_once_with_hq_approval(service, frozen_clock):
