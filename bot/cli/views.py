@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 
-from bot.cli.common import CliError, deliver_all, service_of
+from bot.cli.common import EXIT_USAGE, CliError, deliver_all, service_of
+from bot.desk.alert_keys import BATCHED, MERGED
+from bot.desk.labels import KINDS, STATES
 from bot.inspect import (
     case_details,
     format_case,
@@ -16,9 +19,25 @@ from bot.inspect import (
 )
 from bot.terminal_text import dumps
 
+# What an outbox row can be (bot/sender.py, bot/desk/alert_keys.py): a filter on anything
+# else would answer "nothing" and look like an empty outbox (issue 21 item 4).
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "held", BATCHED, MERGED)
+
+
+def unknown(what: str, value: str | None, valid: Iterable[str]) -> bool:
+    """Refuse a filter value that matches nothing by definition, listing the valid ones."""
+    if value is None or value in valid:
+        return False
+    print(
+        f"partnerdesk: unknown {what} {value!r}; use one of: {', '.join(valid)}",
+        file=sys.stderr,
+    )
+    return True
+
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-
+    if unknown("status", args.status, OUTBOX_STATUSES):
+        return EXIT_USAGE
     service = service_of(args)
     if args.release is not None:
         if not release_held(service.sessions, args.release, service.clock.now()):
@@ -43,7 +62,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-
+    if unknown("state", args.state, STATES) or unknown("kind", args.kind, KINDS):
+        return EXIT_USAGE
     service = service_of(args)
     rows = list_cases(service.sessions, args.state, args.kind, args.limit)
     if args.json:
