@@ -10,6 +10,17 @@ from bot.settings import Settings
 from parsers.report import parse_report
 
 
+def not_a_letter(raw: bytes) -> str | None:
+    """Why `raw` cannot be read as an e-mail letter at all (issue 25), or None. Only what is
+    certain: an empty file, or a binary one (NUL bytes have no place in mail text, RFC 5322);
+    header-less or broken text is still read, as the service would read it."""
+    if not raw.strip():
+        return "the file is empty"
+    if b"\x00" in raw[:4096]:
+        return "the file is binary, not an e-mail letter"
+    return None
+
+
 def read_letter(
     raw: bytes, role: str | None, received_at: datetime, settings: Settings
 ) -> dict[str, object]:

@@ -12,7 +12,7 @@ from bot.cli.common import CliError, deliver_all, print_result, service_of, sett
 from bot.clock import Clock, FrozenClock, SystemClock
 from bot.desk import event_log
 from bot.ingest import Arrival
-from bot.parse_command import read_letter
+from bot.parse_command import not_a_letter, read_letter
 from bot.receive.backfill import MailboxBusy, backfill_all, summary
 from bot.receive.imap_lease import LeaseLost
 from bot.receive.imap_state import all_states
@@ -167,13 +167,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
         raw = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    if problem := not_a_letter(raw):
+        raise CliError(f"cannot read {args.file}: {problem}; pass a letter saved as .eml")
     settings = load_settings(args.config)
     report = read_letter(raw, args.mailbox, args.at or SystemClock().now(), settings)
+    if report.get("kind") is None:
+        raise CliError(f"cannot read {args.file}: {report.get('error')}")
     if args.json:
         print(dumps(report, default=str, indent=2))
-        return 0
-    if report.get("kind") is None:
-        print(f"cannot read {args.file}: {report.get('error')}")
         return 0
     print(f"kind: {report['kind']} (confidence {report.get('confidence')})")
     for reason in report.get("reasons", []):

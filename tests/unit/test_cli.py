@@ -205,3 +205,29 @@ def test_show_lists_required_fields_read_with_low_confidence(workdir: Path, caps
     assert json.loads(capsys.readouterr().out)["uncertain"] == ["legal_entity"]
     assert main(["show", "TCM-000001"]) == 0
     assert "check: legal_entity read with low confidence" in capsys.readouterr().out
+
+
+def test_parse_refuses_what_is_not_a_letter_on_stderr(workdir: Path, capsys) -> None:
+    """Issue 25: an empty or binary file is not read as an «inquiry»; the error goes to
+    standard error with a non-zero exit, in text and JSON mode alike."""
+    (workdir / "empty.eml").write_bytes(b"")
+    (workdir / "binary.eml").write_bytes(bytes(range(256)) * 8)
+    for name, words in (("empty.eml", "is empty"), ("binary.eml", "is binary")):
+        for extra in ([], ["--json"]):
+            assert main(["parse", name, *extra]) == 1
+            out, err = capsys.readouterr()
+            assert out == "" and words in err and "pass a letter saved as .eml" in err
+
+
+def test_output_piped_into_a_reader_that_stops_is_not_an_error(workdir: Path) -> None:
+    """Issue 25: `partnerdesk parse … | head` ends quietly, without a BrokenPipeError."""
+    import subprocess
+    import sys
+
+    # More than a pipe holds (64 KiB), so the writer is still writing when `head` leaves.
+    long_text = COMPLETE_TICKET + "Подробности: строка журнала работы\n" * 8000
+    (workdir / "a.eml").write_bytes(letter(body=long_text))
+    command = f"{sys.executable} -m bot.cli parse a.eml --json | head -1"
+    done = subprocess.run(command, shell=True, cwd=workdir, capture_output=True, text=True)
+    assert done.stdout.strip() == "{"
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr
