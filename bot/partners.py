@@ -81,8 +81,12 @@ def _clean(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def upsert_partner(session: Session, record: dict[str, Any], now: datetime) -> Partner:
-    """Add a partner or update the one with the same INN (or name); addresses accumulate."""
+def upsert_partner(
+    session: Session, record: dict[str, Any], now: datetime, *, only_given: bool = False
+) -> Partner:
+    """Add a partner or update the one with the same INN (or name); addresses accumulate.
+    `only_given` (`partners add`): an update changes only the fields the record gives; an
+    import row is the whole record."""
     data = _clean(record)
     addresses = data.pop("addresses")
     partner = None
@@ -95,7 +99,8 @@ def upsert_partner(session: Session, record: dict[str, Any], now: datetime) -> P
         session.add(partner)
     else:
         for key, value in data.items():
-            setattr(partner, key, value)
+            if not only_given or record.get(key) not in (None, "", []):
+                setattr(partner, key, value)
         partner.updated_at = now
     session.flush()
     for address in addresses:

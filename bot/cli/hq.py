@@ -43,7 +43,7 @@ def register(
     add.add_argument("--kpp")
     add.add_argument("--ogrn")
     add.add_argument("--role", help="authorized, gold or official (= gold)")
-    add.add_argument("--status", default="active", help="active, suspended or terminated")
+    add.add_argument("--status", help="active, suspended or terminated (a new partner: active)")
     add.add_argument(
         "--domain",
         action="append",
@@ -132,7 +132,8 @@ def cmd_partners(args: argparse.Namespace) -> int:
                         "support_tier",
                     )
                 }
-                partner = upsert_partner(session, record, now)
+                # Issue 21: adding an address must not reset what was not given.
+                partner = upsert_partner(session, record, now, only_given=True)
                 print(dumps(partner_json(session, partner)))
             elif args.partners_command == "import":
                 records = read_records(args.file)

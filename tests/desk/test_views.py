@@ -29,3 +29,33 @@ def test_known_filter_values_still_list(tmp_path, clean_env, capsys) -> None:
     db = f"sqlite:///{tmp_path / 'pd.sqlite3'}"
     assert main(["cases", "--state", "needs_info", "--db", db]) == 0
     assert "no cases" in capsys.readouterr().out
+
+
+def test_partners_add_on_an_existing_partner_changes_only_what_it_is_given(
+    tmp_path, clean_env, capsys
+) -> None:
+    db = f"sqlite:///{tmp_path / 'pd.sqlite3'}"
+    first = ["partners", "add", "ООО «Партнер»", "--inn", "7204196795", "--db", db]
+    assert main([*first, "--role", "gold", "--domain", "partner.example"]) == 0
+    assert (
+        main(
+            [
+                "partners",
+                "add",
+                "ООО «Партнер»",
+                "--inn",
+                "7204196795",
+                "--db",
+                db,
+                "--status",
+                "suspended",
+            ]
+        )
+        == 0
+    )
+    assert main([*first, "--address", "new@partner.example"]) == 0
+    capsys.readouterr()
+    assert main(["partners", "show", "7204196795", "--db", db]) == 0
+    shown = capsys.readouterr().out
+    assert '"gold"' in shown and "partner.example" in shown and "new@partner.example" in shown
+    assert '"suspended"' in shown
