@@ -18,6 +18,7 @@ from bot.apply import Applier
 from bot.clock import Clock
 from bot.hqmail.permissions import StaffDirectory
 from bot.lookups import SessionLookups
+from bot.outages import OUTAGE_ACTIONS, outage_action
 from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
 from bot.rules.accounts import ACCOUNT_ACTIONS
 from bot.rules.accounts import APPROVED_EVENT as ACCOUNTS_APPROVED
@@ -87,6 +88,11 @@ class Actions:
         if refusal := self._staff.refusal(name, actor):
             # R-HQ-1, R-HQ-5: only staff act, and some actions only in some roles.
             raise ActionRefused(refusal)
+        if name in OUTAGE_ACTIONS:
+            # R-TKT-21: an outage is HQ's own record, not a partner's case.
+            policy = self._rules.policy
+            outage = outage_action(session, self._applier, policy, number, name, params, actor, now)
+            return ActionResult(*outage)
         case = session.scalar(select(Case).where(Case.number == number.upper()))
         if case is None:
             raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
@@ -251,6 +257,7 @@ ALL_ACTIONS = tuple(
             *INQUIRY_ACTIONS,
             *ACCOUNT_ACTIONS,
             *GENERIC_ACTIONS,
+            *OUTAGE_ACTIONS,
         }
     )
 )

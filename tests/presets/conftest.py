@@ -36,13 +36,11 @@ def at(service: Service, moment: datetime) -> datetime:
     return moment
 
 
-def act(service: Service, case: str, action: str, **params: object):
+def act(svc: Service, case: str, action: str, /, **params: object):
+    """An HQ action as the CLI and mail commands run it (positional-only: `service` is a
+    parameter of declare_outage)."""
     actions = Actions(
-        service.sessions,
-        service.applier,
-        service.rules,
-        service.clock,
-        frozenset(service.settings.hq.staff),
+        svc.sessions, svc.applier, svc.rules, svc.clock, frozenset(svc.settings.hq.staff)
     )
     return actions.perform(case, action, params, HQ)
 

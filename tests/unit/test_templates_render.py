@@ -32,6 +32,11 @@ SAMPLES: dict[str, Any] = {
     "accounts": [{"full_name": "Орлов Дмитрий Сергеевич", "email": "d.orlov@partner.ru"}],
     "role_title": "Заместитель генерального директора по науке",
     "due_wd": 3,
+    # R-TKT-21: an outage notice and its end.
+    "service": "Omnicomm Online",
+    "started_at": NOW,
+    "expected_fix_at": NOW,
+    "ended_at": NOW,
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
     "actor": "sd@technocom.tech",
