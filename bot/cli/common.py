@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.app import Service, build
 from bot.clock import Clock, as_utc
 from bot.settings import Settings, load_settings
+from bot.store.db import sqlite_file
 from bot.terminal_text import dumps
 
 EXIT_USAGE = 2
@@ -52,8 +53,18 @@ def settings_of(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, **overrides)
 
 
-def service_of(args: argparse.Namespace, clock: Clock | None = None) -> Service:
-    return build(settings_of(args), clock=clock)
+def service_of(
+    args: argparse.Namespace, clock: Clock | None = None, *, read_only: bool = False
+) -> Service:
+    """`read_only`: a command that only reads never creates a database; run from another
+    folder it would answer "no cases" from a new, empty one (issue 21 item 5)."""
+    settings = settings_of(args)
+    if read_only and (path := sqlite_file(settings.database_url)) and not path.exists():
+        raise CliError(
+            f"no database at {path} — start the service or pass --db "
+            "(e.g. --db sqlite:////srv/partnerdesk/var/partnerdesk.sqlite3)"
+        )
+    return build(settings, clock=clock)
 
 
 def deliver_all(service: Service) -> int:

@@ -27,7 +27,7 @@ def register(
 def cmd_digest(args: argparse.Namespace) -> int:
     if args.role and args.role not in HQ_ROLES:
         raise CliError(f"unknown role {args.role!r}; roles: {', '.join(HQ_ROLES)}")
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     desk = DigestDesk(service.sessions, service.settings, service.calendar, service.policy)
     digests = desk.build(args.at or service.clock.now(), args.role)
     if args.json:

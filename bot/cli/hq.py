@@ -194,7 +194,7 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     publish = service.policy.registry.publish_holder
     with service.sessions() as session:
         rows = registry_rows(session, publish_holder=publish)

@@ -131,7 +131,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
 
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     states = {row["name"]: row for row in all_states(service.sessions)}
     rows = []
     for box in service.settings.imap.mailboxes:

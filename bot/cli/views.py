@@ -38,7 +38,7 @@ def unknown(what: str, value: str | None, valid: Iterable[str]) -> bool:
 def cmd_outbox(args: argparse.Namespace) -> int:
     if unknown("status", args.status, OUTBOX_STATUSES):
         return EXIT_USAGE
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     if args.release is not None:
         if not release_held(service.sessions, args.release, service.clock.now()):
             raise CliError(
@@ -64,7 +64,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 def cmd_cases(args: argparse.Namespace) -> int:
     if unknown("state", args.state, STATES) or unknown("kind", args.kind, KINDS):
         return EXIT_USAGE
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     rows = list_cases(service.sessions, args.state, args.kind, args.limit)
     if args.json:
         print(dumps(rows, default=str))
@@ -81,7 +81,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
 
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     details = case_details(service.sessions, args.case)
     if details is None:
         raise CliError(f"no case {args.case}; list cases with 'partnerdesk cases'")
@@ -91,7 +91,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_show_letter(args: argparse.Namespace) -> int:
 
-    service = service_of(args)
+    service = service_of(args, read_only=True)
     details = letter_details(service.sessions, args.letter_id, raw=args.raw)
     if details is None:
         raise CliError(f"no letter {args.letter_id}")

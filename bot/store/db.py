@@ -53,6 +53,13 @@ def _private_sqlite(path: Path) -> None:
             private_file(sibling)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a file-backed SQLite URL (absolute), else None (PostgreSQL, :memory:)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        return Path(url.removeprefix("sqlite:///").split("?", 1)[0]).absolute()
+    return None
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         _private_sqlite(Path(url.removeprefix("sqlite:///")))

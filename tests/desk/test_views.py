@@ -27,6 +27,7 @@ def test_unknown_filter_values_are_refused_with_the_valid_ones(
 
 def test_known_filter_values_still_list(tmp_path, clean_env, capsys) -> None:
     db = f"sqlite:///{tmp_path / 'pd.sqlite3'}"
+    assert main(["partners", "add", "ООО «Партнер»", "--db", db]) == 0  # creates it
     assert main(["cases", "--state", "needs_info", "--db", db]) == 0
     assert "no cases" in capsys.readouterr().out
 
@@ -59,3 +60,21 @@ def test_partners_add_on_an_existing_partner_changes_only_what_it_is_given(
     shown = capsys.readouterr().out
     assert '"gold"' in shown and "partner.example" in shown and "new@partner.example" in shown
     assert '"suspended"' in shown
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cases"],
+        ["show", "TCM-000001"],
+        ["outbox"],
+        ["status"],
+        ["digest", "--role", "admin"],
+        ["registry", "export"],
+    ],
+)
+def test_read_only_commands_never_create_a_database(tmp_path, clean_env, argv, capsys) -> None:
+    path = tmp_path / "elsewhere" / "pd.sqlite3"
+    assert main([*argv, "--db", f"sqlite:///{path}"]) == 1
+    assert f"no database at {path}" in capsys.readouterr().err
+    assert not path.exists() and not path.parent.exists()
