@@ -15,6 +15,7 @@ from typing import Any
 from bot.rules.case_helpers import as_list, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.partner_terms import partner_due
 from bot.rules.tickets import iso, when
 
 NEEDS_INFO, AWAITING_HQ, IN_REVIEW = "needs_info", "awaiting_hq", "in_review"
@@ -257,6 +258,7 @@ def originals_received(
 ) -> Decision:
     """L16 (R-LIC-10, D-22): the partner's week to return the signed originals starts."""
     due = ctx.calendar.add_calendar_days(at, ctx.policy.license.originals_return_due_days)
+    due = partner_due(ctx.calendar, ctx.policy, due)  # R-CAL-9: the partner's term
     attrs = {**attrs, "originals_received_at": iso(at), "originals_return_due_at": iso(due)}
     replies: tuple[ReplyIntent, ...] = ()
     if how != "transit":  # an assumed receipt tells the partner nothing new

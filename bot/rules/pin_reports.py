@@ -16,6 +16,7 @@ from bot.rules.decide import (
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.partner_terms import partner_due
 from bot.rules.pin_states import PIN_TIMEOUT, PREPIN_TIMERS, noted
 
 PINNED, REPORT_OVERDUE, UNPIN_PENDING, UNPINNED = (
@@ -37,7 +38,8 @@ def first_due(after: datetime, ctx: RuleContext) -> datetime:
 
 def _end_of(day: date, ctx: RuleContext) -> datetime:
     start = datetime.combine(day, time(12, 0), tzinfo=ctx.calendar.primary.zone)
-    return ctx.calendar.add_calendar_days(start, 0)
+    # R-CAL-9: the partner's report date may move off a non-working day.
+    return partner_due(ctx.calendar, ctx.policy, ctx.calendar.add_calendar_days(start, 0))
 
 
 def schedule_report(
@@ -55,7 +57,9 @@ def schedule_report(
             timers.append(DeadlineIntent(RPT_REMIND, moment, "R-PIN-22", {**payload, "days": days}))
     # D-12: the warning at the start of D+3, the final date the end of D+10 (calendar days).
     warn_at = ctx.calendar.add_calendar_days_start(due, policy.warning_after_days)
-    final_at = ctx.calendar.add_calendar_days(due, policy.unpin_after_days)
+    final_at = partner_due(
+        ctx.calendar, ctx.policy, ctx.calendar.add_calendar_days(due, policy.unpin_after_days)
+    )  # R-CAL-9
     if policy.auto_warn:
         timers.append(DeadlineIntent(RPT_WARN, warn_at, "R-PIN-23", payload))
     timers.append(DeadlineIntent(RPT_UNPIN, final_at, "R-PIN-25", payload))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from bot.policy import PolicyError, load_policy
+from bot.policy import Policy, PolicyError, load_policy
+from bot.rules.decide import CaseView
+from bot.rules.dispatch import RuleContext
+from bot.rules.licenses import originals_received
+from bot.rules.pin_reports import first_due
+
+GMT5 = timezone(timedelta(hours=5))
 
 
 @pytest.mark.parametrize(
@@ -27,3 +34,32 @@ def test_r_cfg_2_unknown_key_in_any_section_stops_start_up_naming_it(
     with pytest.raises(PolicyError, match="unknown key; remove it") as caught:
         load_policy(bad)
     assert key in str(caught.value)
+
+
+def _ctx(rollover: bool, now: datetime) -> RuleContext:
+    policy = Policy(calendar={"rollover_non_working": rollover})
+    return RuleContext(policy.calendar.build(), policy, now)
+
+
+@pytest.mark.parametrize(("rollover", "day"), [(False, 15), (True, 17)])
+def test_r_cal_9_report_date_on_a_saturday_moves_to_monday_only_with_rollover(
+    rollover: bool, day: int
+) -> None:
+    # 15 January 2028 is a Saturday: the partner's report is due Monday 17th with the option.
+    ctx = _ctx(rollover, datetime(2027, 6, 1, 12, 0, tzinfo=GMT5))
+    due = first_due(ctx.now, ctx)
+    assert ctx.calendar.local(due).date() == date(2028, 1, day)
+    assert ctx.calendar.local(due).time() == time(23, 59, 59, 999000)
+
+
+@pytest.mark.parametrize(("rollover", "day"), [(False, 7), (True, 10)])
+def test_r_cal_9_originals_return_term_ending_on_saturday_moves_to_monday(
+    rollover: bool, day: int
+) -> None:
+    received = datetime(2026, 2, 28, 11, 0, tzinfo=GMT5)  # Saturday + 7 CD = Saturday 7 March
+    ctx = _ctx(rollover, received)
+    case = CaseView(1, "TCM-000001", "license_request", "awaiting_originals", "a@b.ru", {})
+    decision = originals_received(case, {}, received, ctx, "partner")
+    due = datetime.fromisoformat(decision.attrs["originals_return_due_at"])
+    # 9 March 2026 is a public holiday (8 March moved): the next working day is Tuesday 10th.
+    assert ctx.calendar.local(due).date() == date(2026, 3, day)
