@@ -13,8 +13,9 @@ from dataclasses import replace
 from functools import cache
 
 from bot.policy_vendor import OutOfScopeTopic
-from bot.rules.decide import Decision
+from bot.rules.decide import CaseView, Decision
 from bot.rules.dispatch import LetterFacts, RuleContext, TicketRules
+from bot.rules.log_split import split_logs
 from parsers.signals_tone import offensive
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -50,7 +51,13 @@ def flagged(facts: LetterFacts, topics: list[OutOfScopeTopic]) -> LetterFacts:
 
 
 class ScopedTicketRules(TicketRules):
-    """Tickets as usual, with a new ticket's possible refusal grounds flagged (R-TKT-17)."""
+    """Tickets as usual, with a new ticket's possible refusal grounds flagged (R-TKT-17) and,
+    under `ticket.logs_strict_split`, each log field proven on its own (D-24)."""
 
     def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        facts = split_logs(facts, ctx.policy.ticket.logs_strict_split)  # D-24
         return super().new_case(flagged(facts, ctx.policy.ticket.out_of_scope_topics), ctx)
+
+    def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
+        strict = ctx.policy.ticket.logs_strict_split
+        return super().followup(case, split_logs(facts, strict, case.fields), ctx)
