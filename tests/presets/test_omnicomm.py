@@ -73,10 +73,11 @@ def test_001_10_one_question_one_thread_follow_up_joins_new_question_gets_a_numb
         letter(subject=f"Re: [{ticket.case}] Вопрос", body="Дополняю: версия сервера 5.2."),
     )
     assert same.case == ticket.case
-    pin = (LETTERS / "62_inquiry_training.eml").read_bytes()
-    assert pin  # an unrelated question in a new letter gets its own number
+    # Another question in a new letter gets its own number and its own thread.
     other = deliver(omnicomm, letter(body=COMPLETE_TICKET.replace("подписей", "легенды")))
     assert other.case not in (None, ticket.case)
+    [other_ack] = partner_replies(other)
+    assert other_ack["subject"].startswith(f"[{other.case}]")
 
 
 def test_001_12_14_r_hq_4_official_answer_due_in_3_working_days_names_a_role(omnicomm) -> None:

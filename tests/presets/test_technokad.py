@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import Service
+from bot.desk.labels import flag_word
 from tests.conftest import PARTNER, deliver, register_partner
 from tests.presets.conftest import HQ, act, at, preset_service, show
 from tests.support.letters import COMPLETE_TICKET, letter
@@ -109,6 +110,8 @@ def test_004_4_1_r_tkt_17_out_of_scope_topic_is_flagged_and_hq_refuses(technokad
     ticket = deliver(technokad, letter(body=body))
     assert ticket.state == "open"  # the bot only flags (R-TKT-17)
     assert "out_of_scope" in show(technokad, ticket.case)["attrs"]["flags"]
+    # HQ reads the flag in words in its digest and alerts (R-HQ-8), not as a code.
+    assert flag_word("out_of_scope") == "возможно, вне компетенции поддержки"
     rejected = act(technokad, ticket.case, "reject", reason="out_of_scope")
     assert rejected.state == "rejected"
     [refusal] = rejected.replies
