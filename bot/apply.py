@@ -22,6 +22,7 @@ from bot.store.models import (
     Letter,
     ThreadKey,
 )
+from bot.support_registry import record_acts
 from parsers.types import ParsedLetter
 from replies.render import Renderer
 
@@ -132,6 +133,8 @@ class Applier(CaseLetterWriter):
     ) -> None:
         """Thread key, history entry and timers of a new case's first decision."""
         self._remember(session, case, ctx.letter.message_id)
+        if decision.support_acts:  # R-ID-8: a renewal by act number
+            record_acts(session, case.id, case.partner_id, decision.support_acts, case.created_at)
         self._history(session, case, decision, ctx.letter_row.id, old_state, "partnerdesk", {})
 
     def _history(

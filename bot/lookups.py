@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.decide import CaseView
+from bot.rules.support_period import SupportRecord
 from bot.store.case_views import view_of
 from bot.store.hours_models import HoursLog
 from bot.store.models import Case
+from bot.store.support_models import PartnerSupport, SupportAct
 
 
 class SessionLookups:
@@ -47,3 +49,14 @@ class SessionLookups:
             )
         )
         return float(total or 0.0)
+
+    def support_record(self, partner_id: int) -> SupportRecord | None:
+        """R-ID-8: what HQ recorded for the partner (`partners add --key-registered …`)."""
+        row = self._session.get(PartnerSupport, partner_id)
+        if row is None:
+            return None
+        return SupportRecord(row.key_registered_on, row.paid_until)
+
+    def act_used(self, number: str) -> bool:
+        """R-ID-8: an act renews support once (003 «по которому ранее не продлевали»)."""
+        return self._session.get(SupportAct, number) is not None

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from bot.policy_support import SupportPeriodPolicy
 from bot.policy_vendor import (
     OutageNoticePolicy,
     OutOfScopeTopic,
@@ -255,6 +256,7 @@ class Policy(_Strict):
     # Omnicomm / TechnoKad preset options (issue 23): off in the TECHNOCOM default.
     vendor: VendorPolicy = VendorPolicy()
     outage_notice: OutageNoticePolicy = OutageNoticePolicy()  # R-TKT-21
+    support_period: SupportPeriodPolicy = SupportPeriodPolicy()  # R-ID-8 (seed 003)
 
     def tier(self, name: str | None) -> SupportTier:
         for tier in self.support_tiers:

@@ -16,6 +16,7 @@ from bot.partners import RegistryError, find_partner, partner_json, read_records
 from bot.registry import client_history, registry_rows, to_csv
 from bot.rules.action_base import ActionRefused
 from bot.store.models import Partner
+from bot.support_registry import record_support, support_json
 from bot.terminal_text import dumps
 
 # Options of `partnerdesk case`, passed to the action as parameters.
@@ -61,6 +62,18 @@ def register(
     add.add_argument("--official-email")
     add.add_argument("--curator", help="the HQ curator's address")
     add.add_argument("--support-tier")
+    add.add_argument(
+        "--key-registered",
+        dest="key_registered_on",
+        metavar="YYYY-MM-DD",
+        help="when the protection key was registered: the free support period starts (R-ID-8)",
+    )
+    add.add_argument(
+        "--support-until",
+        dest="support_paid_until",
+        metavar="YYYY-MM-DD",
+        help="the last day of the partner's paid support period (R-ID-8)",
+    )
     imp = psub.add_parser("import", help="import partners from a CSV (header row) or JSON file")
     common(imp)
     imp.add_argument("file", type=Path)
@@ -134,12 +147,15 @@ def cmd_partners(args: argparse.Namespace) -> int:
                 }
                 # Issue 21: adding an address must not reset what was not given.
                 partner = upsert_partner(session, record, now, only_given=True)
-                print(dumps(partner_json(session, partner)))
+                record_support(session, partner.id, vars(args), now)  # R-ID-8
+                shown = {**partner_json(session, partner), **support_json(session, partner.id)}
+                print(dumps(shown))
             elif args.partners_command == "import":
                 records = read_records(args.file)
                 for number, record in enumerate(records, start=1):
                     try:
-                        upsert_partner(session, record, now)
+                        partner = upsert_partner(session, record, now)
+                        record_support(session, partner.id, record, now)  # R-ID-8 columns
                     except RegistryError as exc:
                         raise RegistryError(f"{args.file} record {number}: {exc}") from exc
                 print(f"{len(records)} partner(s) imported from {args.file}")
@@ -159,7 +175,8 @@ def cmd_partners(args: argparse.Namespace) -> int:
                 partner = find_partner(session, args.key)
                 if partner is None:
                     raise CliError(f"no partner {args.key!r}; see 'partnerdesk partners list'")
-                print(dumps(partner_json(session, partner), indent=2))
+                shown = {**partner_json(session, partner), **support_json(session, partner.id)}
+                print(dumps(shown, indent=2))
     except RegistryError as exc:
         raise CliError(f"{exc}; nothing was saved") from exc
     return 0

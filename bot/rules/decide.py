@@ -83,6 +83,15 @@ class HoursEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SupportActEntry:
+    """A support renewal by act number to record (R-ID-8, seed 003): the act, never reused."""
+
+    number: str
+    paid_from: date
+    paid_until: date
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     state: str
     event: str
@@ -103,6 +112,8 @@ class Decision:
     split_from: str | None = None
     # Engineer hours HQ logged by this decision (resource cases, R-RES-6).
     hours: tuple[HoursEntry, ...] = ()
+    # Act numbers a support renewal used (R-ID-8).
+    support_acts: tuple[SupportActEntry, ...] = ()
     # R-CAL-10: when the scheduler letters of this decision may leave (None: at once).
     send_at: datetime | None = None
 

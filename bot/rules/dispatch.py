@@ -15,6 +15,7 @@ from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
 from bot.rules.identification import identified, refusal
 from bot.rules.send_slots import send_moment
+from bot.rules.support_period import SupportRecord, check_support, with_renewal
 from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
     TicketContext,
@@ -67,6 +68,14 @@ class Lookups(Protocol):
         """HQ engineer hours logged for the partner in the calendar year (R-RES-6, D-23)."""
         ...
 
+    def support_record(self, partner_id: int) -> SupportRecord | None:
+        """R-ID-8: the partner's key registration date and paid period, as HQ recorded them."""
+        ...
+
+    def act_used(self, number: str) -> bool:
+        """R-ID-8: whether a support renewal already used this act number."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
@@ -115,6 +124,19 @@ class TicketRules:
     def new_case(self, facts: LetterFacts, ctx: RuleContext) -> Decision:
         letter = ticket_letter(identified(facts, ctx.policy.identification))  # R-ID-7
         refused = refusal(letter, ctx.policy.identification) if letter.identified else None
+        if refused is None and facts.identity is not None and letter.identified:
+            support = check_support(
+                letter,
+                facts.new_text,
+                facts.identity.partner_id,
+                ctx.policy.support_period,
+                ctx.calendar,
+                ctx.lookups,
+            )  # R-ID-8
+            if isinstance(support, Decision):
+                return support
+            if support is not None:
+                return with_renewal(on_new_ticket(letter, ctx.ticket()), support)
         return refused or on_new_ticket(letter, ctx.ticket())
 
     def followup(self, case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import bot.store.desk_indexes  # the digest's indexes (0009)
 import bot.store.hours_models
-import bot.store.imap_models  # noqa: F401 - both register their tables on Base.metadata
+import bot.store.imap_models
+import bot.store.support_models  # noqa: F401 - these register their tables on Base.metadata
 from bot.private_files import private_dir, private_file
 from bot.store.models import Base
 

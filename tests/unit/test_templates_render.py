@@ -37,6 +37,9 @@ SAMPLES: dict[str, Any] = {
     "started_at": NOW,
     "expected_fix_at": NOW,
     "ended_at": NOW,
+    # R-ID-8 (preset shtrih_m): the end of the support period, an act already used.
+    "covered_until": "11.04.2026",
+    "act_number": "АУ-0042/26",
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
     "actor": "sd@technocom.tech",

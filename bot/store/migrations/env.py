@@ -4,7 +4,8 @@ from alembic import context
 
 import bot.store.desk_indexes  # the digest's indexes (0009)
 import bot.store.hours_models  # registers hours_log on Base.metadata
-import bot.store.imap_models  # noqa: F401 - registers mailbox_state on Base.metadata
+import bot.store.imap_models  # registers mailbox_state on Base.metadata
+import bot.store.support_models  # noqa: F401 - partner_support, support_acts (0010)
 from bot.store.db import DatabaseError
 from bot.store.models import Base
 
