@@ -13,6 +13,7 @@ KINDS = {
     "resource": "запрос ресурса",
     "sd_account": "учетная запись Service Desk",
     "inquiry": "обращение",
+    "outage": "сбой сервиса",  # R-TKT-21
 }
 
 STATES = {
@@ -46,6 +47,10 @@ STATES = {
     "scheduled": "назначен ответственный",
     "done": "выполнено",
     "quarantined": "на карантине",
+    # R-TKT-21: an outage before and after the partners are told, and its end.
+    "declared": "сбой объявлен, партнеры еще не уведомлены",
+    "notified": "сбой, партнеры уведомлены",
+    "ended": "сбой устранен",
 }
 
 FLAGS = {
@@ -95,6 +100,7 @@ TERMINAL = frozenset(
         "completed",
         "cancelled",
         "done",
+        "ended",
     }
 )
 

@@ -160,3 +160,18 @@ def test_r_tkt_21_declare_outage_needs_a_service_and_zoned_moments(omnicomm) -> 
         act(omnicomm, "new", "declare_outage")
     with pytest.raises(ActionRefused, match="no time zone"):
         act(omnicomm, "new", "declare_outage", service="X", started_at="2026-03-02T10:00")
+
+
+def test_001_15_r_tkt_21_r_hq_7_the_outage_reads_as_such_in_the_morning_digest(omnicomm) -> None:
+    at(omnicomm, gmt5(2026, 3, 2, 16, 0))
+    declared = act(omnicomm, "new", "declare_outage", service="Omnicomm Online")
+    at(omnicomm, gmt5(2026, 3, 3, 8, 31))  # past the threshold and the digest time (08:30)
+    tick = omnicomm.ticker.tick()
+    assert {r["template"] for r in tick.replies} == {"outage"}
+    [line] = [
+        line
+        for digest in tick.digests
+        for line in digest["text"].splitlines()
+        if declared.case in line
+    ][:1]
+    assert "сбой сервиса" in line and "партнеры уведомлены" in line
