@@ -18,9 +18,11 @@ from tests.conftest import REPO, T0
 HQ = "hq@technocom.tech"
 
 
-def preset_service(tmp_path: Path, preset: str, **overrides: object) -> Iterator[Service]:
+def preset_service(
+    tmp_path: Path, preset: str, database_url: str | None = None, **overrides: object
+) -> Iterator[Service]:
     settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        database_url=database_url or f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox")},
         smtp={"port": 0},
         policy_file=str(REPO / "config" / "policy" / f"{preset}.toml"),

@@ -31,8 +31,9 @@ DEALER = {
 
 
 @pytest.fixture
-def omnicomm(tmp_path: Path) -> Iterator[Service]:
-    for service in preset_service(tmp_path, "omnicomm"):
+def omnicomm(tmp_path: Path, database_url: str) -> Iterator[Service]:
+    # SQLite, and PostgreSQL too for the tests marked both_databases.
+    for service in preset_service(tmp_path, "omnicomm", database_url):
         register_partner(service, PARTNER)
         register_partner(service, DEALER)
         yield service
@@ -95,6 +96,7 @@ def test_001_12_14_r_hq_4_official_answer_due_in_3_working_days_names_a_role(omn
     assert alert["to"] == HQ and "ИСТЕК" in alert["subject"]
 
 
+@pytest.mark.both_databases
 def test_001_15_r_tkt_21_outage_over_60_minutes_notifies_partners_once_then_restored(
     omnicomm,
 ) -> None:
