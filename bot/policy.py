@@ -16,8 +16,10 @@ from pydantic_core import ErrorDetails
 
 from bot.policy_support import SupportPeriodPolicy
 from bot.policy_vendor import (
+    REFUSAL_REASONS,
     OutageNoticePolicy,
     OutOfScopeTopic,
+    RefusalReason,
     VendorPolicy,
 )
 from bot.workcal import FileDaysSource, Office, WorkCalendar
@@ -154,6 +156,10 @@ class TicketPolicy(_Strict):
     logs_strict_split: bool = False  # D-24
     # R-TKT-17 (004 §4.1): topics flagged for HQ as possibly out of scope; none by default.
     out_of_scope_topics: list[OutOfScopeTopic] = Field(default_factory=list)
+    # R-TKT-17: the reasons HQ may give to reject(reason); all of them by default.
+    refusal_reasons: list[RefusalReason] = Field(
+        default_factory=lambda: list(REFUSAL_REASONS), min_length=1
+    )
 
 
 class SupportTier(_Strict):

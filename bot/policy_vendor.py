@@ -6,9 +6,20 @@ so the default behaviour is unchanged. Kept apart from bot/policy.py, which only
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# R-TKT-17: 004 §3.7 refusal reasons plus TECHNOCOM's `unidentified`; a preset may list fewer.
+RefusalReason = Literal[
+    "license_violation",
+    "insufficient_info",
+    "incomprehensible",
+    "offensive_language",
+    "out_of_scope",
+    "unidentified",
+]
+REFUSAL_REASONS: tuple[str, ...] = get_args(RefusalReason)
 
 
 class VendorPolicy(BaseModel):

@@ -38,15 +38,6 @@ from bot.rules.tickets import (
 
 TRACKERS = ("bug", "feature", "support")
 PRIORITIES = ("urgent", "high", "normal", "low")
-# R-TKT-17: 004 §3.7 refusal reasons plus TECHNOCOM's `unidentified`.
-REFUSAL_REASONS = (
-    "license_violation",
-    "insufficient_info",
-    "incomprehensible",
-    "offensive_language",
-    "out_of_scope",
-    "unidentified",
-)
 
 
 _need = require_state
@@ -296,8 +287,9 @@ def _reject(case: CaseView, request: ActionRequest, ctx: TicketContext) -> Decis
     """T23 (R-TKT-17): refused with one of the listed reasons."""
     _need(case, "reject", ACTIVE)
     reason = _param(request, "reason")
-    if reason not in REFUSAL_REASONS:
-        raise ActionRefused(f"reason {reason!r} is not listed; use {', '.join(REFUSAL_REASONS)}")
+    allowed = ctx.policy.ticket.refusal_reasons  # R-TKT-17: the policy's list
+    if reason not in allowed:
+        raise ActionRefused(f"reason {reason!r} is not listed; use {', '.join(allowed)}")
     attrs = {**case.attrs, "closed_at": iso(ctx.now), "close_reason": reason}
     return Decision(
         state=REJECTED,

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build
+from bot.clock import FrozenClock
 from bot.policy import Policy, PolicyError, load_policy
+from bot.rules.action_base import ActionRefused
 from bot.rules.decide import CaseView
 from bot.rules.dispatch import RuleContext
 from bot.rules.licenses import originals_received
 from bot.rules.pin_reports import first_due
+from bot.settings import load_settings
+from tests.conftest import T0, deliver, register_partner
+from tests.presets.conftest import act
+from tests.support.letters import COMPLETE_TICKET, letter
 
 GMT5 = timezone(timedelta(hours=5))
 
@@ -63,3 +70,30 @@ def test_r_cal_9_originals_return_term_ending_on_saturday_moves_to_monday(
     due = datetime.fromisoformat(decision.attrs["originals_return_due_at"])
     # 9 March 2026 is a public holiday (8 March moved): the next working day is Tuesday 10th.
     assert ctx.calendar.local(due).date() == date(2026, 3, day)
+
+
+def test_r_tkt_17_reject_takes_only_the_policys_refusal_reasons(
+    tmp_path: Path, clean_env: None
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[ticket]\nrefusal_reasons = ["out_of_scope", "unidentified"]\n')
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
+        outbox={"maildir": str(tmp_path / "outbox")},
+        smtp={"port": 0},
+        policy_file=str(policy),
+    )
+    service = build(settings, clock=FrozenClock(T0))
+    register_partner(service)
+    ticket = deliver(service, letter(body=COMPLETE_TICKET))
+    with pytest.raises(ActionRefused, match="use out_of_scope, unidentified"):
+        act(service, ticket.case, "reject", reason="license_violation")
+    assert act(service, ticket.case, "reject", reason="out_of_scope").state == "rejected"
+    service.engine.dispose()
+
+
+def test_r_tkt_17_an_unknown_refusal_reason_in_the_policy_stops_start_up(tmp_path: Path) -> None:
+    bad = tmp_path / "policy.toml"
+    bad.write_text('[ticket]\nrefusal_reasons = ["rude"]\n')
+    with pytest.raises(PolicyError, match=r"ticket\.refusal_reasons\.0"):
+        load_policy(bad)
