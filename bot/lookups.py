@@ -11,7 +11,7 @@ from bot.rules.decide import CaseView
 from bot.rules.support_period import SupportRecord
 from bot.store.case_views import view_of
 from bot.store.hours_models import HoursLog
-from bot.store.models import Case
+from bot.store.models import Case, Partner
 from bot.store.support_models import PartnerSupport, SupportAct
 
 
@@ -60,3 +60,7 @@ class SessionLookups:
     def act_used(self, number: str) -> bool:
         """R-ID-8: an act renews support once (003 «по которому ранее не продлевали»)."""
         return self._session.get(SupportAct, number) is not None
+
+    def partner_name(self, partner_id: int) -> str | None:
+        partner = self._session.get(Partner, partner_id)
+        return partner.name if partner is not None else None

@@ -197,6 +197,14 @@ class ReportPolicy(_Strict):
         # R-CFG-2: the warning cannot come after the unpinning.
         if self.warning_after_days > self.unpin_after_days:
             raise ValueError("warning_after_days must not exceed unpin_after_days")
+        # R-PIN-23: the warning gives grace_days more, so its final date is the unpinning day;
+        # a sum that disagrees would promise the partner a date the unpinning does not keep.
+        if self.warning_after_days + self.grace_days != self.unpin_after_days:
+            raise ValueError(
+                f"warning_after_days ({self.warning_after_days}) + grace_days "
+                f"({self.grace_days}) must equal unpin_after_days ({self.unpin_after_days}): "
+                "change one of them"
+            )
         return self
 
 

@@ -76,6 +76,10 @@ class Lookups(Protocol):
         """R-ID-8: whether a support renewal already used this act number."""
         ...
 
+    def partner_name(self, partner_id: int) -> str | None:
+        """A partner's name, for letters that may name it (R-PIN-4 with disclose_holder)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:

@@ -29,7 +29,7 @@ from bot.rules.pin_states import (
     UNPIN_PENDING,
     matches,
 )
-from bot.rules.pin_terms import prepin, prepin_timers
+from bot.rules.pin_terms import extensions_granted, prepin, prepin_timers
 
 _need = require_state
 _same = unchanged
@@ -96,9 +96,12 @@ def _approve_extension(case: CaseView, request: ActionRequest, ctx: RuleContext)
     if not 1 <= days <= limit:
         raise ActionRefused(f"days must be from 1 to {limit} (R-PIN-16)")
     new_expiry = expires + timedelta(days=days)
+    granted = extensions_granted(attrs) + 1
     attrs.update(
         prepin_expires_at=iso(new_expiry),
-        extension_used=True,
+        extensions_granted=granted,
+        # No further extension once pin.extension_max_count is reached (R-PIN-16).
+        extension_used=granted >= ctx.policy.pin.extension_max_count,
         extension_pending=False,
         extension_days_granted=days,
     )

@@ -24,7 +24,7 @@ from bot.rules.pin_states import (
     _same,
     noted,
 )
-from bot.rules.pin_terms import pin, two_wd_before
+from bot.rules.pin_terms import extensions_granted, pin, two_wd_before
 
 
 def software_list(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
@@ -73,11 +73,19 @@ def extension_request(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> D
             replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "not_prepinned"}),),
             rules=("R-PIN-15",),
         )
-    if attrs.get("extension_used") or attrs.get("extension_pending"):
+    # R-PIN-16: at most pin.extension_max_count extensions (1 by default), one at a time.
+    used_up = extensions_granted(attrs) >= ctx.policy.pin.extension_max_count
+    if used_up or attrs.get("extension_pending"):
         return _same(
             case,
             "extension-refused",
-            replies=(ReplyIntent("rejection", "pin_ext_rej", {"reason": "already_extended"}),),
+            replies=(
+                ReplyIntent(
+                    "rejection",
+                    "pin_ext_rej",
+                    {"reason": "already_extended", "max_count": ctx.policy.pin.extension_max_count},
+                ),
+            ),
             rules=("R-PIN-15",),
         )
     requested = (

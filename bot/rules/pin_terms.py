@@ -23,6 +23,18 @@ from bot.rules.pin_states import (
 )
 
 
+def disclosed_holder(ctx: RuleContext, partner_id: int | None) -> str | None:
+    """R-PIN-4, R-PIN-27 (D-16): the holder is named only with pin.disclose_holder."""
+    if not ctx.policy.pin.disclose_holder or ctx.lookups is None or partner_id is None:
+        return None
+    return ctx.lookups.partner_name(partner_id)
+
+
+def extensions_granted(attrs: dict[str, Any]) -> int:
+    """R-PIN-16: extensions approved so far (cases from before the count have only the flag)."""
+    return int(attrs.get("extensions_granted") or (1 if attrs.get("extension_used") else 0))
+
+
 def prepin(
     fields: dict[str, Any], attrs: dict[str, Any], start: datetime, ctx: RuleContext, event: str
 ) -> Decision:

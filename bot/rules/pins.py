@@ -46,7 +46,7 @@ from bot.rules.pin_states import (
     matches,
     noted,
 )
-from bot.rules.pin_terms import prepin
+from bot.rules.pin_terms import disclosed_holder, prepin
 
 
 class PinRules:
@@ -175,6 +175,7 @@ def _status_answer(
         "status": status,
         "own_case": own[0].number if own else None,
         "client_inn": keys.get("client_inn"),
+        "holder": disclosed_holder(ctx, holders[0].partner_id) if status == "taken" else None,
     }
     return Decision(
         state=ANSWERED,
@@ -279,7 +280,16 @@ def _on_complete(
                 "conflict_with": holders[0].number,
                 "flags": ["pinned_by_other"],
             },
-            replies=(ReplyIntent("rejection", "pin_rej", {"reason": "pinned_by_other"}),),
+            replies=(
+                ReplyIntent(
+                    "rejection",
+                    "pin_rej",
+                    {
+                        "reason": "pinned_by_other",
+                        "holder": disclosed_holder(ctx, holders[0].partner_id),
+                    },
+                ),
+            ),
             cancel_deadlines=(PIN_TIMEOUT,),
             rule_ids=("R-PIN-3", "R-PIN-4", "R-PIN-9"),
         )

@@ -40,6 +40,8 @@ SAMPLES: dict[str, Any] = {
     # R-ID-8 (preset shtrih_m): the end of the support period, an act already used.
     "covered_until": "11.04.2026",
     "act_number": "АУ-0042/26",
+    "max_count": 2,  # pin.extension_max_count (R-PIN-16)
+    "holder": "ООО «Другой партнер»",  # pin.disclose_holder (R-PIN-4)
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
     "actor": "sd@technocom.tech",
