@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.account_register import register_accounts
 from bot.apply import Applier
+from bot.case_split import split_letter
 from bot.clock import Clock
 from bot.hqmail.permissions import StaffDirectory
 from bot.lookups import SessionLookups
@@ -35,7 +36,7 @@ from bot.settings import HQ_ROLES
 from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey
 
-GENERIC_ACTIONS = ("comment", "merge", "reassign", "reclassify", "reply")
+GENERIC_ACTIONS = ("comment", "merge", "reassign", "reclassify", "reply", "split")
 # Kinds whose rules decide `reply` and `comment` too: an inquiry's reply is HQ's answer (§5.5).
 OWN_REPLY_KINDS = frozenset({"ticket", "inquiry"})
 KINDS = ("pin_request", "license_request", "ticket", "resource", "sd_account", "inquiry")
@@ -46,9 +47,11 @@ class ActionResult:
     case: str
     state: str
     replies: list[dict[str, Any]]
+    new_case: str | None = None  # R-THR-13: the case a `split` opened
 
     def as_json(self) -> dict[str, Any]:
-        return {"case": self.case, "state": self.state, "replies": self.replies}
+        out = {"case": self.case, "state": self.state, "replies": self.replies}
+        return {**out, "new_case": self.new_case} if self.new_case else out
 
 
 class Actions:
@@ -124,7 +127,8 @@ class Actions:
         if decision.replies:
             # R-SLA-12: the first human HQ message (question, answer, resolution).
             case.attrs = {**case.attrs, "last_hq_message_at": now.isoformat()}
-        return ActionResult(case.number or "", case.state, replies)
+        new_case = decision.attrs["split_into"][-1] if decision.event == "split" else None
+        return ActionResult(case.number or "", case.state, replies, new_case)
 
     def _decide(
         self, session: Session, case: Case, request: ActionRequest, now: datetime
@@ -132,6 +136,8 @@ class Actions:
         view = view_of(case)
         if request.name == "merge":
             return self._merge(session, case, request)
+        if request.name == "split":
+            return split_letter(session, case, request, now, self._applier.number_format)[0]
         if request.name == "reassign":
             return _reassign(case, request)
         if request.name == "reclassify":

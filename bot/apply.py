@@ -39,6 +39,11 @@ class Applier(CaseLetterWriter):
         self._renderer = renderer
         self._clock = clock
 
+    @property
+    def number_format(self) -> str:
+        """The case number format (R-THR-1), for a case HQ opens by `split` (R-THR-13)."""
+        return self._config.number_format
+
     # -- cases -----------------------------------------------------------------------------
 
     def open_case(self, session: Session, ctx: CaseContext, decision: Decision) -> Case:

@@ -40,6 +40,7 @@ from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
 from bot.store.case_views import view_of
 from bot.store.models import Case, Letter, ThreadKey
+from bot.thread_refs import case_named_in_body, flag_case, multiple_tags_flag
 from bot.threads import ThreadMatch, match_thread
 from parsers.reading import Reading
 from parsers.requirements import Findings, check
@@ -420,6 +421,11 @@ class Pipeline:
             case = session.get(Case, match.case_id) if match.case_id else None
         if letter.from_addr in self._config.hq_staff:
             return self._from_hq(session, letter_row, letter, case, received_at)
+        body_ref = case is None and match.via == "none"
+        if body_ref:
+            # R-THR-4 step 3: «по заявке TCM-000123» in the text, for every kind.
+            config = self._config
+            case = case_named_in_body(session, letter, config.case_prefix, config.number_format)
 
         # R-ID-5: a sender our server says failed DMARC (or SPF and DKIM) is nobody's partner.
         unverified = (
@@ -428,9 +434,13 @@ class Pipeline:
         identity = None if unverified else identify(session, letter.from_addr, role)
         flags: list[str] = [f"auth_failed: {unverified}"] if unverified else []
         if case is not None and not _same_owner(case, identity, letter.from_addr):
-            # R-THR-7: never attach a letter to another partner's case; HQ is told.
-            flags.append(f"cross_partner_reference:{case.number}")
+            # R-THR-7: never attach a letter to another partner's case; HQ is told. A number
+            # in the body only joins the sender's own case (step 3); otherwise a new case.
+            if not body_ref:
+                flags.append(f"cross_partner_reference:{case.number}")
             case = None
+        if case is not None and (several := multiple_tags_flag(match.other_tags)):
+            flags.append(several)  # R-THR-10: the first tag won; HQ is told
         thread_kind = case.kind if case else None
         classification = reading.classification_for(role, thread_kind) or self._classify(
             letter, role, thread_kind
@@ -464,6 +474,7 @@ class Pipeline:
                 return self._answered(letter_row, classification, answered, hold_replies)
         uncertain: list[str] = []
         if case is not None:
+            flag_case(case, ctx.flags)
             if kind in FOLLOWUP_KINDS:
                 # A software list, extension, report or document letter is read and
                 # checked as itself; the case's own data stay as they were.

@@ -57,8 +57,10 @@ def find_case_numbers(
 @dataclass(frozen=True, slots=True)
 class ThreadMatch:
     case_id: int | None
-    via: str  # "references", "subject-tag" or "none"
+    via: str  # "references", "subject-tag", "body" or "none"
     unknown_tags: tuple[str, ...] = ()
+    # R-THR-10: further existing cases tagged in the subject after the one that won.
+    other_tags: tuple[str, ...] = ()
 
 
 # A bounce returns the headers of the letter it could not deliver (RFC 3462/6522): Postfix
@@ -94,9 +96,26 @@ def match_thread(
         if case_id is not None:
             return ThreadMatch(case_id, "references")
     unknown: list[str] = []
+    first: int | None = None
+    others: list[str] = []
     for number in find_case_numbers(letter.subject, prefix, number_format):
         case_id = case_by_number(number)
-        if case_id is not None:
-            return ThreadMatch(case_id, "subject-tag", tuple(unknown))
-        unknown.append(number)  # R-THR-6: a tag of a number that does not exist is ignored
+        if case_id is None:
+            unknown.append(number)  # R-THR-6: a tag of a number that does not exist is ignored
+        elif first is None:
+            first = case_id  # R-THR-10: the first tag in the subject wins
+        elif case_id != first:
+            others.append(number)
+    if first is not None:
+        return ThreadMatch(first, "subject-tag", tuple(unknown), tuple(others))
     return ThreadMatch(None, "none", tuple(unknown))
+
+
+def body_case_number(text: str, prefix: str, number_format: str) -> str | None:
+    """R-THR-4 step 3: the one case number the new text names («по заявке TCM-000123»).
+
+    Two or more named numbers are not guessed between: the kind-specific follow-up
+    matching (a report on several pinned clients, R-PIN-21) decides those.
+    """
+    numbers = find_case_numbers(text, prefix, number_format, limit=2)
+    return numbers[0] if len(numbers) == 1 else None
