@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
+from bot.calendar_refresh import CalendarRefresh
 from bot.clock import Clock, as_utc
 from bot.desk import event_log
 from bot.desk.alert_batch import merge as merge_alerts
@@ -50,6 +51,8 @@ class TickResult:
     failed: int = 0
     # R-HQ-7: digests queued by this tick, apart from the replies the timers caused.
     digests: list[dict[str, Any]] = field(default_factory=list)
+    # R-CAL-4: open tickets whose deadlines the changed calendar data moved.
+    recomputed: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class TickResult:
             "deadlines_done": self.done,
             "deadlines_failed": self.failed,
             "digests": self.digests,
+            "deadlines_recomputed": self.recomputed,
         }
 
 
@@ -76,6 +80,7 @@ class Ticker:
         self._clock = clock
         self._worker = claimant(worker)
         self._digests = digests  # R-HQ-7: sent by the tick that reaches their slot
+        self._calendar_refresh = CalendarRefresh(sessions, applier, rules)
 
     def _claim(self, now: datetime, limit: int) -> list[int]:
         return claim_due(
@@ -118,6 +123,8 @@ class Ticker:
         )
         if released:
             log.warning("took back %s timers a stopped tick had claimed", len(released))
+        # R-CAL-4, R-SLA-14: new calendar data move open deadlines before any of them runs.
+        result.recomputed = self._calendar_refresh.run(now)
         claimed = 0
         while claimed < limit:
             batch = self._claim(now, min(CLAIM_BATCH, limit - claimed))

@@ -130,6 +130,11 @@ class FileDaysSource:
         """Drop cached files so the next lookup reads them again."""
         self._cache.clear()
 
+    @property
+    def data_dir(self) -> Path | None:
+        """The configured folder of year files, watched for changes (R-CAL-4)."""
+        return self._data_dir
+
     def _load(self, year: int) -> YearData | None:
         name = year_file_name(year)
         data: YearData | None = None
