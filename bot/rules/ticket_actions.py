@@ -17,6 +17,7 @@ from bot.rules.action_base import (
     run_action,
 )
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, unchanged
+from bot.rules.sla_pause import pause
 from bot.rules.tickets import (
     ACTIVE,
     AUTOCLOSE,
@@ -81,12 +82,21 @@ def _request_info(case: CaseView, request: ActionRequest, ctx: TicketContext) ->
             rule_ids=("R-SLA-2", "R-TKT-8"),
         )
     attrs["hq_question_pending"] = True
+    # R-SLA-11: after W the clock runs on, unless sla.pause_while_waiting_partner stops it.
+    attrs, paused = pause(attrs, ctx.now, ctx.policy.sla.pause_while_waiting_partner)
     return _same(
         case,
         "hq-question",
         attrs,
-        replies=(ReplyIntent("clarification", "tkt_hq_question", {**context, "timeout_at": None}),),
-        rule_ids=("R-SLA-2", "R-TKT-8"),
+        replies=(
+            ReplyIntent(
+                "clarification",
+                "tkt_hq_question",
+                {**context, "timeout_at": None, "clock_paused": paused},
+            ),
+        ),
+        cancel_deadlines=SLA_TIMERS if paused else (),
+        rule_ids=("R-SLA-2", "R-TKT-8", *(("R-SLA-11",) if paused else ())),
     )
 
 

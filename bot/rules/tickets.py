@@ -23,6 +23,7 @@ from bot.rules.decide import (
     when,
 )
 from bot.rules.sla import resolution_target
+from bot.rules.sla_pause import resume
 from bot.workcal import WorkCalendar
 from parsers.feedback import Feedback
 from parsers.requirements import Findings
@@ -41,6 +42,7 @@ SLA_SOFT = "sla_soft"  # D-7: normal bugs, soft reminder to HQ at 5 WD
 AUTOCLOSE = "tkt_autoclose"  # R-TKT-10
 FIRST_RESPONSE = "first_response"  # R-SLA-12: first human HQ message per support tier
 SLA_TIMERS = (SLA_AT_RISK, SLA_BREACH, SLA_SOFT)
+_SLA_MOMENTS = {"deadline_at": SLA_BREACH, "at_risk_at": SLA_AT_RISK, "soft_at": SLA_SOFT}
 WAITING_TIMERS = (W_END, INFO_TIMEOUT)
 
 
@@ -267,11 +269,14 @@ def on_ticket_letter(case: CaseView, letter: TicketLetter, ctx: TicketContext) -
         )
     if attrs.get("hq_question_pending"):
         attrs["hq_question_pending"] = False  # T8: the answer to HQ's question
+    # R-SLA-11: a clock stopped by HQ's question runs again from this answer.
+    attrs, resumed = resume(attrs, letter.received_at, ctx.calendar, _SLA_MOMENTS)
     return Decision(
         state=case.state,
         event="followup",
         fields=letter.fields,
         attrs=attrs,
+        deadlines=resumed,
         replies=(
             ReplyIntent("notice", "followup_received", {"attachments": list(letter.attachments)}),
         ),

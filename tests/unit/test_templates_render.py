@@ -42,6 +42,7 @@ SAMPLES: dict[str, Any] = {
     "act_number": "АУ-0042/26",
     "max_count": 2,  # pin.extension_max_count (R-PIN-16)
     "holder": "ООО «Другой партнер»",  # pin.disclose_holder (R-PIN-4)
+    "clock_paused": False,  # sla.pause_while_waiting_partner (R-SLA-11)
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.
     "actor": "sd@technocom.tech",
