@@ -269,8 +269,11 @@ def on_ticket_letter(case: CaseView, letter: TicketLetter, ctx: TicketContext) -
         )
     if attrs.get("hq_question_pending"):
         attrs["hq_question_pending"] = False  # T8: the answer to HQ's question
-    # R-SLA-11: a clock stopped by HQ's question runs again from this answer.
-    attrs, resumed = resume(attrs, letter.received_at, ctx.calendar, _SLA_MOMENTS)
+    # R-SLA-11: a clock stopped by HQ's question runs again from this answer (an open ticket:
+    # a resolved or deferred one has no SLA timers to restore).
+    resumed: tuple[DeadlineIntent, ...] = ()
+    if case.state == OPEN:
+        attrs, resumed = resume(attrs, letter.received_at, ctx.calendar, _SLA_MOMENTS)
     return Decision(
         state=case.state,
         event="followup",

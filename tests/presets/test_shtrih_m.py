@@ -165,6 +165,16 @@ def test_003_cli_partners_add_records_key_registration_and_paid_period(
     )
     assert main(["partners", "add", "ООО «Партнер»", "--support-until", "31.12.2026"]) == 1
     assert "use YYYY-MM-DD" in capsys.readouterr().err
+    rows = tmp_path / "partners.csv"
+    rows.write_text(
+        "name,inn,addresses,key_registered_on,support_paid_until\n"
+        "ООО «Второй»,7707083893,a@b.ru,2026-02-01,\n",
+        encoding="utf-8",
+    )
+    assert main(["partners", "import", str(rows)]) == 0
+    assert main(["partners", "show", "7707083893"]) == 0
+    shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert (shown["key_registered_on"], shown["support_paid_until"]) == ("2026-02-01", None)
 
 
 def test_r_id_8_period_arithmetic_and_act_reading() -> None:
