@@ -239,3 +239,18 @@ def release_held(sessions: sessionmaker[Session], row_id: int, now: datetime) ->
             .values(status="queued", next_attempt_at=now)
         )
         return result.rowcount == 1
+
+
+def release_many(
+    sessions: sessionmaker[Session], row_ids: list[int], now: datetime
+) -> dict[int, str]:
+    """Each id's outcome: "queued", "no such reply" or "is not held (STATUS)" (issue 25)."""
+    out: dict[int, str] = {}
+    for row_id in dict.fromkeys(row_ids):
+        if release_held(sessions, row_id, now):
+            out[row_id] = "queued"
+            continue
+        with sessions() as session:
+            row = session.get(OutboxMessage, row_id)
+            out[row_id] = "no such reply" if row is None else f"is not held ({row.status})"
+    return out

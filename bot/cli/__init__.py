@@ -55,7 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     common_options(tick)
     tick.add_argument("--at", type=at_instant, help="the moment to run up to (default: now)")
     tick.add_argument("--json", action="store_true", help='print {"replies": [...]}')
-    tick.add_argument("--no-send", action="store_true", help="leave replies queued")
+    tick.add_argument(
+        "--no-send",
+        action="store_true",
+        help="preview: run on a throwaway copy of the (SQLite) database; nothing is sent or "
+        "changed",
+    )
+    tick.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="run the timers but leave their replies queued for the service to send",
+    )
 
     cases = sub.add_parser("cases", help="list cases")
     common_options(cases)
@@ -83,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     common_options(outbox)
     outbox.add_argument("--status", help="queued, sending, sent, failed or held")
     outbox.add_argument("--send", action="store_true", help="deliver everything due now")
-    outbox.add_argument("--release", type=int, metavar="ID", help="queue a held reply")
+    outbox.add_argument(
+        "--release", type=int, nargs="+", metavar="ID", help="queue held replies (one or more ids)"
+    )
     outbox.add_argument("--limit", type=int, default=50)
     outbox.add_argument("--json", action="store_true")
 

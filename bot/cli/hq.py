@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.actions import ALL_ACTIONS
-from bot.cli.common import CliError, at_instant, service_of
+from bot.cli.case_help import actions_epilog
+from bot.cli.common import EXIT_USAGE, CliError, at_instant, service_of
 from bot.clock import FrozenClock
 from bot.hqmail.wiring import hq_actions
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
@@ -18,6 +19,8 @@ from bot.rules.action_base import ActionRefused
 from bot.store.models import Partner
 from bot.support_registry import record_support, support_json
 from bot.terminal_text import dumps
+from parsers.types import FieldStatus
+from parsers.validate import check_inn
 
 # Options of `partnerdesk case`, passed to the action as parameters.
 ACTION_OPTIONS = (
@@ -94,13 +97,18 @@ def register(
     common(rshow)
     rshow.add_argument("inn")
 
-    case = sub.add_parser("case", help="act on a case as HQ: " + ", ".join(ALL_ACTIONS))
+    case = sub.add_parser(
+        "case",
+        help="act on a case as HQ (see 'partnerdesk case --help' for each kind's actions)",
+        epilog=actions_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(case)
     case.add_argument("case", help="case number, e.g. TCM-000123")
     case.add_argument(
         "action",
         metavar="ACTION",
-        help="actions: " + ", ".join(ALL_ACTIONS) + " (each kind allows its own)",
+        help="the action; the list below gives each kind's actions and what they need",
     )
     case.add_argument(
         "--as",
@@ -211,6 +219,17 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
+    if args.registry_command == "show":
+        checked = check_inn(args.inn)
+        if checked.status is not FieldStatus.VALID:
+            # Issue 25: a mistyped INN is not a free client.
+            print(
+                f"partnerdesk: {args.inn!r} is not a valid INN ({checked.reason}); "
+                "an INN has 10 or 12 digits with matching check digits — check the number",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        args.inn = str(checked.value)
     service = service_of(args, read_only=True)
     publish = service.policy.registry.publish_holder
     with service.sessions() as session:

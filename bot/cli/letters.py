@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.app import build, imap_watchers, run_service
 from bot.cli.common import CliError, deliver_all, print_result, service_of, settings_of
+from bot.cli.preview import preview_dir, preview_service
 from bot.clock import Clock, FrozenClock, SystemClock
 from bot.desk import event_log
 from bot.ingest import Arrival
@@ -60,10 +62,19 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     clock: Clock = FrozenClock(args.at) if args.at else SystemClock()
-    service = service_of(args, clock)
-    result = service.ticker.tick(clock.now())
-    if not args.no_send:
-        deliver_all(service)
+    if args.no_send:
+        # Issue 25: a dry run; what it would do is printed, the database is not touched.
+        with preview_dir() as workdir:
+            service = preview_service(args, clock, Path(workdir))
+            try:
+                result = service.ticker.tick(clock.now())
+            finally:
+                service.engine.dispose()
+    else:
+        service = service_of(args, clock)
+        result = service.ticker.tick(clock.now())
+        if not args.queue_only:
+            deliver_all(service)
     if args.json:
         print(dumps(result.as_json(), default=str))
     else:

@@ -15,7 +15,7 @@ from bot.inspect import (
     letter_details,
     list_cases,
     list_outbox,
-    release_held,
+    release_many,
 )
 from bot.terminal_text import dumps
 
@@ -39,19 +39,25 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if unknown("status", args.status, OUTBOX_STATUSES):
         return EXIT_USAGE
     service = service_of(args, read_only=True)
-    if args.release is not None:
-        if not release_held(service.sessions, args.release, service.clock.now()):
-            raise CliError(
-                f"outbox row {args.release} is not held; see 'partnerdesk outbox --status held'"
+    if args.release:
+        outcomes = release_many(service.sessions, args.release, service.clock.now())
+        for row_id, outcome in outcomes.items():
+            if outcome == "queued":
+                print(f"outbox {row_id}: queued for delivery")
+        failed = {i: o for i, o in outcomes.items() if o != "queued"}
+        if failed:
+            listed = "; ".join(
+                f"outbox row {i}: {o}" if o == "no such reply" else f"outbox row {i} {o}"
+                for i, o in failed.items()
             )
-        print(f"outbox {args.release}: queued for delivery")
+            raise CliError(f"{listed}; see 'partnerdesk outbox --status held' for held replies")
     if args.send:
         delivered = deliver_all(service)
         print(f"{delivered} letter(s) delivered via {service.transport.describe()}")
     rows = list_outbox(service.sessions, args.status, args.limit)
     if args.json:
         print(dumps(rows, default=str))
-    elif not args.send and args.release is None:
+    elif not args.send and not args.release:
         for row in rows:
             error = f" last error: {row['last_error']}" if row["last_error"] else ""
             print(

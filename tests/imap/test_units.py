@@ -183,7 +183,7 @@ def test_status_lists_configured_mailboxes_with_their_health(tmp_path, capsys) -
         encoding="utf-8",
     )
     # status only reads: the database is made by a command that writes (issue 21 item 5).
-    assert cli.main(["tick", "--no-send", "--config", str(config)]) == 0
+    assert cli.main(["tick", "--queue-only", "--config", str(config)]) == 0
     capsys.readouterr()
     assert cli.main(["status", "--config", str(config)]) == 0
     out = capsys.readouterr().out

@@ -38,7 +38,7 @@ def _tick(url: str, outbox: Path, at: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERDESK_")}
     env |= {"PARTNERDESK_OUTBOX__MAILDIR": str(outbox), "PARTNERDESK_POLICY_FILE": str(POLICY)}
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "tick", "--at", at, "--no-send", "--db", url],
+        [sys.executable, "-m", "bot.cli", "tick", "--at", at, "--queue-only", "--db", url],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -54,7 +54,7 @@ def test_issue19_an_old_world_readable_database_is_tightened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None, umask_022: None, capsys
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["tick", "--no-send"]) == 0  # creates the database (cases only reads)
+    assert main(["tick", "--queue-only"]) == 0  # creates the database (cases only reads)
     database = tmp_path / "var" / "partnerdesk.sqlite3"
     database.chmod(0o644)
     assert main(["cases"]) == 0
