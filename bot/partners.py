@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as stdnum_inn
 
+from bot.partner_csv import UnknownColumns, csv_records
 from bot.store.models import Partner, PartnerAddress
 
 ROLES = {"authorized": "authorized", "gold": "gold", "official": "gold"}  # D-1 alias
@@ -130,7 +130,13 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise RegistryError(f"{path} must hold a JSON list of partner objects")
         return data
-    return list(csv.DictReader(text.splitlines()))
+    try:
+        return csv_records(text)
+    except UnknownColumns as exc:
+        raise RegistryError(
+            f"{path}: unknown column(s) {exc}; 'partnerdesk partners import --help' lists "
+            "the columns"
+        ) from exc
 
 
 # Per batch transaction (`preload_senders`): the registry as far as the batch needs it.

@@ -13,6 +13,7 @@ from bot.cli.case_help import actions_epilog
 from bot.cli.common import EXIT_USAGE, CliError, at_instant, service_of
 from bot.clock import FrozenClock
 from bot.hqmail.wiring import hq_actions
+from bot.partner_csv import COLUMNS_HELP
 from bot.partners import RegistryError, find_partner, partner_json, read_records, upsert_partner
 from bot.registry import client_history, registry_rows, to_csv
 from bot.rules.action_base import ActionRefused
@@ -77,7 +78,12 @@ def register(
         metavar="YYYY-MM-DD",
         help="the last day of the partner's paid support period (R-ID-8)",
     )
-    imp = psub.add_parser("import", help="import partners from a CSV (header row) or JSON file")
+    imp = psub.add_parser(
+        "import",
+        help="import partners from a CSV (header row) or JSON file",
+        epilog=COLUMNS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(imp)
     imp.add_argument("file", type=Path)
     plist = psub.add_parser("list", help="list partners")

@@ -78,3 +78,29 @@ def test_tick_no_send_is_a_preview_that_changes_nothing(workdir: Path, capsys) -
         )
         assert db.execute("SELECT count(*) FROM outbox").fetchone() == outbox_before
     assert len(maildir_messages(workdir / "var" / "outbox")) == sent
+
+
+def test_partners_import_help_lists_columns_and_russian_headers_import(
+    workdir: Path, capsys
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["partners", "import", "--help"])
+    out = capsys.readouterr().out
+    assert "наименование" in out and "addresses" in out and "инн" in out
+    table = workdir / "реестр.csv"
+    table.write_text(
+        "Наименование;ИНН;КПП;ОГРН;Роль;Домены;Адреса;Официальный адрес\n"
+        "ООО «Вектор»;7707083893;773601001;1027700132195;Золотой;vector.ru;"
+        "a@vector.ru, b@vector.ru;office@vector.ru\n",
+        encoding="utf-8",
+    )
+    assert main(["partners", "import", str(table)]) == 0
+    capsys.readouterr()
+    assert main(["partners", "show", "7707083893"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["name"], shown["role"], shown["kpp"]) == ("ООО «Вектор»", "gold", "773601001")
+    assert shown["addresses"] == ["a@vector.ru", "b@vector.ru"]
+    assert shown["official_email"] == "office@vector.ru"
+    table.write_text("Наименование,Телефон\nООО А,123\n", encoding="utf-8")
+    assert main(["partners", "import", str(table)]) == 1
+    assert "unknown column(s) 'Телефон'" in capsys.readouterr().err
