@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
 from bot.store.models import Case, CaseEvent, Deadline, Letter, OutboxMessage
-from bot.terminal_text import printable
 from parsers.types import LOW_CONFIDENCE
 
 
@@ -132,49 +131,6 @@ def case_details(sessions: sessionmaker[Session], number: str) -> dict[str, Any]
                 for e in events
             ],
         }
-
-
-def format_case(details: dict[str, Any]) -> str:
-    lines = [
-        f"{details['case']}  {details['kind']}  state={details['state']}",
-        f"  requester: {details['requester']}   mailbox: {details['mailbox']}",
-        f"  subject:   {details['subject']}",
-    ]
-    if details["quarantine_reason"]:
-        lines.append(f"  QUARANTINED: {details['quarantine_reason']}")
-    if details["missing"] or details["invalid"]:
-        lines.append(f"  missing: {details['missing']}  invalid: {details['invalid']}")
-    for code in details.get("uncertain") or []:
-        item = details["fields"][code]
-        lines.append(
-            f"  check: {code} read with low confidence as «{item.get('raw') or item.get('value')}»"
-            f" (from: {item.get('evidence') or 'no evidence'})"
-        )
-    if flags := [f for f in details["attrs"].get("flags") or [] if f]:
-        lines.append(f"  flags: {', '.join(flags)}")
-    lines.append("  letters:")
-    lines += [
-        f"    #{lt['id']} {lt['received_at']} {lt['from']} [{lt['kind']}/{lt['status']}] "
-        f"{lt['subject']}"
-        for lt in details["letters"]
-    ]
-    lines.append("  replies:")
-    lines += [
-        f"    #{r['id']} {r['kind']} → {r['to']} [{r['status']}] {r['subject']}"
-        for r in details["replies"]
-    ]
-    lines.append("  deadlines:")
-    lines += [
-        f"    {d['kind']} due {d['due_at']} ({d['rule']}) [{d['status']}]"
-        for d in details["deadlines"]
-    ]
-    lines.append("  history:")
-    lines += [
-        f"    {e['at']} {e['actor']}: {e['event']} {e['old_state'] or '-'}→{e['new_state'] or '-'}"
-        for e in details["history"]
-    ]
-    # Issue 19: a subject or name may carry terminal escapes; one value never makes two lines.
-    return "\n".join(printable(line) for line in lines)
 
 
 def letter_details(

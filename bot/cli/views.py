@@ -6,14 +6,13 @@ import argparse
 import sys
 from collections.abc import Iterable
 
+from bot.cli.case_text import format_case, format_work_list, work_list
 from bot.cli.common import EXIT_USAGE, CliError, deliver_all, service_of
 from bot.desk.alert_keys import BATCHED, MERGED
 from bot.desk.labels import KINDS, STATES
 from bot.inspect import (
     case_details,
-    format_case,
     letter_details,
-    list_cases,
     list_outbox,
     release_many,
 )
@@ -71,16 +70,15 @@ def cmd_cases(args: argparse.Namespace) -> int:
     if unknown("state", args.state, STATES) or unknown("kind", args.kind, KINDS):
         return EXIT_USAGE
     service = service_of(args, read_only=True)
-    rows = list_cases(service.sessions, args.state, args.kind, args.limit)
+    # Issue 21 item 4: a work list sorted by due, deadlines in the primary office's time.
+    local = service.calendar.format_local
+    rows = work_list(service.sessions, args.state, args.kind, args.limit, local)
     if args.json:
         print(dumps(rows, default=str))
         return 0
-    for row in rows:
-        print(
-            f"{row['case']:<12} {row['kind']:<16} {row['state']:<12} {row['requester']:<30} "
-            f"{row['subject']}"
-        )
-    if not rows:
+    if rows:
+        print(format_work_list(rows))
+    else:
         print("no cases")
     return 0
 
@@ -91,7 +89,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     details = case_details(service.sessions, args.case)
     if details is None:
         raise CliError(f"no case {args.case}; list cases with 'partnerdesk cases'")
-    print(dumps(details, default=str, indent=2) if args.json else format_case(details))
+    local = service.calendar.format_local
+    print(dumps(details, default=str, indent=2) if args.json else format_case(details, local))
     return 0
 
 
