@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.data_dir import data_dir_of, placed_url
+
 CONFIG_ENV = "PARTNERDESK_CONFIG"
 
 
@@ -316,6 +318,8 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite:///var/partnerdesk.sqlite3"
+    # Relative SQLite paths are under it (bot/data_dir.py); resolved by load_settings.
+    data_dir: Path | None = None
     instance_name: str = "partnerdesk"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     mailboxes: MailboxSettings = MailboxSettings()
@@ -388,10 +392,15 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"configuration file {file} is not valid TOML: {exc}") from exc
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(**data)
+        settings = Settings(**data)
     except ValidationError as exc:
         where = f" in {chosen}" if chosen else ""
         raise ConfigError(
             f"invalid configuration{where}:\n{_describe(exc)}\n"
             "Fix these keys (see config/partnerdesk.toml for every key with its default)."
         ) from exc
+    # Issue 21 item 5: one data directory, not whatever folder a command runs in.
+    root = data_dir_of(settings.data_dir, Path(chosen) if chosen else None)
+    typed = overrides.get("database_url") and "PARTNERDESK_DATABASE_URL" not in os.environ
+    url = placed_url(settings.database_url, Path.cwd() if typed else root)
+    return settings.model_copy(update={"data_dir": root, "database_url": url})

@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from bot.app import build, imap_watchers, run_service
 from bot.cli.common import CliError, deliver_all, print_result, service_of, settings_of
 from bot.cli.preview import preview_dir, preview_service
@@ -153,6 +155,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(rows, default=str))
         return 0
+    # Issue 21 item 5: where this command (and the service with the same config) looks.
+    database = make_url(service.settings.database_url).render_as_string(hide_password=True)
+    print(f"data directory {service.settings.data_dir}; database {database}")
     if not rows:
         print("no IMAP mailboxes configured")
     for row in rows:

@@ -22,7 +22,8 @@ def test_embedded_defaults_match_the_shipped_example_config() -> None:
 
 def test_embedded_defaults_are_local_and_self_contained() -> None:
     settings = load_settings()
-    assert settings.database_url.startswith("sqlite:///var/")
+    # Issue 21 item 5: the relative default is under the data directory (here: the cwd).
+    assert settings.database_url == f"sqlite:///{settings.data_dir / 'var/partnerdesk.sqlite3'}"
     assert (settings.smtp.host, settings.relay.host) == ("127.0.0.1", None)
     assert settings.own_addresses == {"mail@technocom.tech", "support@technocom.tech"}
 
@@ -34,7 +35,8 @@ def test_environment_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("PARTNERDESK_DATABASE_URL", "sqlite:///other.db")
     settings = load_settings(config)
     assert (settings.relay.host, settings.relay.port) == ("relay.local", 2525)
-    assert settings.database_url == "sqlite:///other.db"
+    # Relative: under the data directory, the config file's folder (issue 21 item 5).
+    assert settings.database_url == f"sqlite:///{tmp_path / 'other.db'}"
     assert settings.mailboxes.support_address == "support@x.ru"
 
 
