@@ -5,8 +5,9 @@ reconciled. When it differs (a year file added or changed in the data folder, or
 offices' hours after a restart with a new policy), the calendar forgets its loaded years
 and each open ticket whose SLA was computed under another version gets its deadline,
 at-risk and soft moments recomputed from its stored clock start and target. A deadline HQ
-set by hand (extend_deadline, R-SLA-10) is kept. The first tick after a start reconciles
-once, so changes made while the service was down count too.
+set by hand (extend_deadline, R-SLA-10), or moved by a paused clock (R-SLA-11), is kept.
+The first tick after a start reconciles once, so changes made while the service was down
+count too.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ class CalendarRefresh:
             or amount is None
             or unit not in ("WD", "wh")
             or attrs.get("deadline_extended_reason")  # HQ's own date stays (R-SLA-10)
+            # R-SLA-11: a paused clock moved the moments by time the start cannot tell.
+            or attrs.get("sla_paused_at")
+            or attrs.get("sla_paused_wh")
         ):
             case.attrs = attrs
             return 0

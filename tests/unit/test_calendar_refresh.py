@@ -97,3 +97,23 @@ def test_r_cal_4_year_data_arriving_later_recompute(service, frozen_clock, tmp_p
     assert deadline == due and deadline > before
     assert event.details["new"]["deadline_at"] == deadline.isoformat()
     assert 2027 not in service.calendar.missing_years()
+
+
+def test_r_cal_4_keeps_hq_and_paused_deadlines(service, frozen_clock, tmp_path) -> None:
+    """R-SLA-10: a date HQ set by hand and R-SLA-11: moments a paused clock moved stay."""
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    _use_folder(service, folder)
+    frozen_clock.set(datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
+    kept = [_ticket(service), _ticket(service)]
+    with service.sessions.begin() as session:
+        extras = ({"deadline_extended_reason": "по договоренности"}, {"sla_paused_wh": 3.5})
+        for (number, _), extra in zip(kept, extras, strict=True):
+            case = session.scalar(select(Case).where(Case.number == number))
+            case.attrs = {**case.attrs, **extra}
+    service.ticker.tick()
+    packaged = service.calendar.year_data(2026)
+    extra_days = {date(2026, 3, 3), date(2026, 3, 4)}
+    _write(folder, YearData(2026, packaged.holidays | extra_days, packaged.working_weekends))
+    assert service.ticker.tick().recomputed == 0
+    assert [_state(service, number)[0] for number, _ in kept] == [due for _, due in kept]
