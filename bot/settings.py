@@ -403,4 +403,6 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     root = data_dir_of(settings.data_dir, Path(chosen) if chosen else None)
     typed = overrides.get("database_url") and "PARTNERDESK_DATABASE_URL" not in os.environ
     url = placed_url(settings.database_url, Path.cwd() if typed else root)
-    return settings.model_copy(update={"data_dir": root, "database_url": url})
+    # The Maildir of replies (no relay) lives beside the database, for the same reason.
+    outbox = settings.outbox.model_copy(update={"maildir": root / settings.outbox.maildir})
+    return settings.model_copy(update={"data_dir": root, "database_url": url, "outbox": outbox})

@@ -38,6 +38,7 @@ def test_relative_sqlite_path_is_under_the_data_dir_not_the_cwd(
     assert main(["status", "--config", str(deployed)]) == 0
     out = capsys.readouterr().out
     assert f"data directory {home}" in out and str(home / "var" / "pd.sqlite3") in out
+    assert load_settings(deployed).outbox.maildir == home / "var" / "outbox"
 
 
 def test_without_config_the_data_dir_is_the_cwd_and_a_miss_says_where(
