@@ -7,7 +7,8 @@ The rates and every failure are printed; the test fails when a rate falls below 
 
 The floors are what the reading achieves today (above the issue's bars of 99 % kinds,
 97 % fields, 95 % exact missing sets and 11/11 invalid, printed beside them), so that no
-change can lower them unnoticed. Nothing here is read by the product: the expectations are the exam's.
+change can lower them unnoticed. Nothing here is read by the product: the expectations
+are the exam's.
 """
 
 from __future__ import annotations
