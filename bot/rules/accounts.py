@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest, run_action
-from bot.rules.case_helpers import after_close, as_list, letter_event, same, value
+from bot.rules.case_helpers import after_close, as_list, hq_question, letter_event, same, value
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso
 from bot.rules.dispatch import LetterFacts, RuleContext
 
@@ -156,19 +156,7 @@ def _reject(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decisio
 
 def _request_info(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
     p.need_state(case, "request_info", {AWAITING_HQ})
-    text = p.required_text(request, "text")
-    return Decision(
-        state=NEEDS_INFO,
-        event="hq-question",
-        fields=case.fields,
-        attrs={**case.attrs, "hq_question": text},
-        replies=(
-            ReplyIntent(
-                "clarification", "acc_clarify", {"missing": [], "invalid": [], "hq_text": text}
-            ),
-        ),
-        rule_ids=("R-ID-9",),
-    )
+    return hq_question(case, p.required_text(request, "text"), "acc_clarify", ("R-ID-9",))
 
 
 _HANDLERS: dict[str, Callable[[CaseView, ActionRequest, RuleContext], Decision]] = {

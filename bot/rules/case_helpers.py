@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.rules.decide import CaseView, Decision, ReplyIntent, field_value, unchanged
+from bot.rules.decide import NEEDS_INFO, CaseView, Decision, ReplyIntent, field_value, unchanged
 from bot.rules.dispatch import LetterFacts
 from parsers.extract_followups import license_event
 from parsers.signals import EVENTS
@@ -21,6 +21,30 @@ def as_list(item: Any) -> list[Any]:
 
 
 same = unchanged
+
+
+def hq_question(
+    case: CaseView,
+    text: str,
+    template: str,
+    rule_ids: tuple[str, ...],
+    *,
+    attrs: dict[str, Any] | None = None,
+    cancel_deadlines: tuple[str, ...] = (),
+) -> Decision:
+    """HQ's question to the partner (`request_info`): the case waits for the answer and the
+    partner gets the question in the kind's clarification letter."""
+    return Decision(
+        state=NEEDS_INFO,
+        event="hq-question",
+        fields=case.fields,
+        attrs={**(attrs if attrs is not None else case.attrs), "hq_question": text},
+        replies=(
+            ReplyIntent("clarification", template, {"missing": [], "invalid": [], "hq_text": text}),
+        ),
+        cancel_deadlines=cancel_deadlines,
+        rule_ids=rule_ids,
+    )
 
 
 def after_close(case: CaseView, attrs: dict[str, Any]) -> Decision:

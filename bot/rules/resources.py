@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.case_helpers import after_close, as_list, letter_event, same, value
+from bot.rules.case_helpers import after_close, as_list, hq_question, letter_event, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HoursEntry, HqAlert, ReplyIntent
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.tickets import iso
@@ -191,20 +191,13 @@ def on_deadline(case: CaseView, kind: str, due_at: datetime, ctx: RuleContext) -
 def _request_info(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
     """S4 (R-RES-4): HQ asks; the answer restarts the 3-WD review."""
     p.need_state(case, "request_info", {IN_REVIEW})
-    text = p.required_text(request, "text")
-    attrs = {**case.attrs, "review_due_at": None, "hq_question": text}
-    return Decision(
-        state=NEEDS_INFO,
-        event="hq-question",
-        fields=case.fields,
-        attrs=attrs,
-        replies=(
-            ReplyIntent(
-                "clarification", "res_clarify", {"missing": [], "invalid": [], "hq_text": text}
-            ),
-        ),
+    return hq_question(
+        case,
+        p.required_text(request, "text"),
+        "res_clarify",
+        ("R-RES-4",),
+        attrs={**case.attrs, "review_due_at": None},
         cancel_deadlines=(REVIEW_DUE,),
-        rule_ids=("R-RES-4",),
     )
 
 
