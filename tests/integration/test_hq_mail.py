@@ -15,17 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.app import build, run_service
-from bot.clock import SystemClock
+from bot.app import build
 from bot.hqmail.wiring import hq_actions
 from bot.inspect import case_details
 from bot.rules.action_base import ActionRefused
 from bot.settings import load_settings
 from bot.store.models import Case, Letter, OutboxMessage
 from tests.conftest import register_partner
-from tests.integration.test_smtp_endpoint import _replies, _wait_listening
+from tests.integration.test_smtp_endpoint import _replies, running_service
 from tests.support.letters import COMPLETE_TICKET, bug_ticket, letter
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +38,10 @@ GOOD_AUTH = (
 )
 
 
-@contextlib.asynccontextmanager
-async def hq_service(tmp_path: Path):
-    port = free_port()
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.2},
-        smtp={"port": port},
+def hq_service(tmp_path: Path) -> contextlib.AbstractAsyncContextManager:
+    """The real service with HQ staff, roles and our border server as the trusted authserv."""
+    return running_service(
+        tmp_path,
         hq={
             "staff": [ADMIN, SD],
             "alerts_to": [ADMIN],
@@ -54,16 +49,6 @@ async def hq_service(tmp_path: Path):
             "trusted_authserv_ids": [MX],
         },
     )
-    service = build(settings, clock=SystemClock())
-    register_partner(service)
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_service(service, stop))
-    try:
-        await _wait_listening(port)
-        yield service, port, tmp_path / "outbox"
-    finally:
-        stop.set()
-        await task
 
 
 @pytest.fixture

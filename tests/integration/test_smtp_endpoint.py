@@ -21,13 +21,15 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.asynccontextmanager
-async def running_service(tmp_path: Path, **smtp):
-    """The real service (endpoint, sender, scheduler) on a free port, replies to a Maildir."""
+async def running_service(tmp_path: Path, hq: dict | None = None, **smtp):
+    """The real service (endpoint, sender, scheduler) on a free port, replies to a Maildir;
+    `hq` overrides the HQ settings."""
     port = free_port()
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.2},
         smtp={"port": port, **smtp},
+        **({"hq": hq} if hq is not None else {}),
     )
     service = build(settings, clock=SystemClock())
     register_partner(service)
