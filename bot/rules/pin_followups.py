@@ -111,7 +111,9 @@ def extension_request(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> D
             ReplyIntent("notice", "pin_ext_ack", {"requested": int(requested), "days": days}),
         ),
         deadlines=timers,
-        hq_alerts=(HqAlert("curator", "hq_alert_extension", {}, key="requested"),),
+        hq_alerts=(
+            HqAlert("curator", "hq_alert_extension", {"alert": "requested"}, key="requested"),
+        ),
         rule_ids=("R-PIN-15",),
     )
 

@@ -149,7 +149,14 @@ class PinRules:
             return _same(
                 case,
                 "extension-alert",
-                hq_alerts=(HqAlert("curator", "hq_alert_extension", {}, key=iso(due_at) or ""),),
+                hq_alerts=(
+                    HqAlert(
+                        "curator",
+                        "hq_alert_extension",
+                        {"alert": "expiry_near"},
+                        key=iso(due_at) or "",
+                    ),
+                ),
                 rules=("R-PIN-17",),
             )
         if kind == PIN_EXPIRY and case.state == PRE_PINNED:
