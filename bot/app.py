@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,7 @@ from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
 from bot.rules.refusals import ScopedTicketRules
 from bot.rules.resources import ResourceRules
+from bot.rules.send_slots import send_moment
 from bot.scheduler import Ticker
 from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings
@@ -102,6 +104,7 @@ def build(
             "inquiry": InquiryRules(),
             "sd_account": AccountRules(),
         },
+        send_slot=settings.mail.send_slot,
     )
     applier = Applier(
         ApplierConfig(
@@ -118,6 +121,8 @@ def build(
             at_risk_ratio=policy.sla.at_risk_ratio,
             hq_staff=tuple(settings.hq.staff),
             ack_unidentified_general_mail=settings.mail.ack_unidentified_general_mail,
+            alerts_24x7=frozenset(settings.hq.alerts_24x7),
+            alert_slot=partial(send_moment, calendar=calendar, slot=settings.mail.send_slot),
         ),
         Renderer(timezone=calendar.primary.tz, preset=policy.vendor.templates),
         clock,

@@ -6,6 +6,7 @@ types without importing the Applier that builds on them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -31,6 +32,10 @@ class ApplierConfig:
     hq_staff: tuple[str, ...] = ()
     # R-MBX-8 / D-36: acknowledge unidentified mail@ letters that match no kind.
     ack_unidentified_general_mail: bool = False
+    # R-CAL-13: the alert types sent at once even outside working time (hq.alerts_24x7) …
+    alerts_24x7: frozenset[str] = frozenset({"urgent_ticket"})
+    # … and when the others leave: the next send slot from an instant (None: at once).
+    alert_slot: Callable[[datetime], datetime] | None = None
 
 
 @dataclass(frozen=True, slots=True)

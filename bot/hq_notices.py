@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from bot.clock import Clock, as_utc
 from bot.compose import OutgoingLetter
 from bot.desk import labels
 from bot.desk.alert_keys import BATCHED, sent_recently
+from bot.desk.alert_policy import AT_ONCE, AT_SLOT, DIGEST, alert_type, delivery
 from bot.outbox import queue
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR, note_notice, notices_in_last_hour
 from bot.rules.decide import Decision
@@ -62,8 +63,17 @@ class HqNotices:
             if sent_recently(session, what, self._clock.now()):
                 continue
             key = what + (alert.key or origin)
+            # R-HQ-8: an event the spec does not list waits for the digest (R-HQ-7).
+            deliver = delivery(alert.template, sort, self._config.alerts_24x7)
             out += self.notify_hq(
-                session, alert.template, key, case, context, role=alert.role, batch=batch
+                session,
+                alert.template,
+                key,
+                case,
+                context,
+                role=alert.role,
+                batch=batch,
+                deliver=deliver,
             )
         return out
 
@@ -83,10 +93,18 @@ class HqNotices:
         *,
         role: str | None = None,
         batch: bool = False,
+        deliver: str | None = None,
     ) -> list[dict[str, Any]]:
         """A notice to HQ: to the holders of `role`, else to the operational alert list;
-        `batch`: left for the tick's merge, which the hourly cap then counts as one."""
+        `batch`: left for the tick's merge, which the hourly cap then counts as one;
+        `deliver`: DIGEST, AT_ONCE or AT_SLOT (R-CAL-13); by default an alert type R-HQ-8
+        lists follows its slot and any other notice (quarantine, a command's answer) leaves
+        at once."""
         now = self._clock.now()
+        if deliver is None:
+            kind = alert_type(template)
+            at_once = kind is None or kind in self._config.alerts_24x7
+            deliver = AT_ONCE if at_once else AT_SLOT
         # HQ's words, not codes, and a complete --as in every suggested command (R-HQ-8).
         words = {"flag_word": flag_text, "actor": self._actor(role or "admin")}
         state = case.state if case is not None else str(context.get("state", ""))
@@ -96,7 +114,9 @@ class HqNotices:
         # Issue 19: 200 forged bounces made 200 notices. Past the hourly cap of a kind they
         # are kept as held rows (nothing lost), and HQ gets one summary for the hour.
         status, summary = "queued", []
-        if batch:
+        if deliver == DIGEST:
+            status = DIGEST  # kept, never sent: the next digest lists it
+        elif batch:
             status = BATCHED
         elif notices_in_last_hour(session, alerts[0], template, now) >= MAX_HQ_NOTICES_PER_HOUR:
             status = "held"
@@ -129,7 +149,10 @@ class HqNotices:
             now=now,
             status=status,
         )
-        if row is not None and not batch:
+        slot = self._config.alert_slot
+        if row is not None and deliver == AT_SLOT and slot is not None:
+            row.next_attempt_at = slot(now)  # R-CAL-13: the sender takes it at the slot
+        if row is not None and status not in {BATCHED, DIGEST}:
             note_notice(session, alerts[0], template)
         return ([reply_json(row)] if row is not None else []) + summary
 
@@ -143,7 +166,7 @@ def flag_text(flag: str) -> str:
 
 
 def reply_json(row: OutboxMessage) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "to": row.to_addr,
         "cc": list(row.recipients[1:]),
         "subject": row.subject,
@@ -153,3 +176,6 @@ def reply_json(row: OutboxMessage) -> dict[str, Any]:
         "template": row.template,
         "status": row.status,
     }
+    if row.next_attempt_at > row.created_at and row.status in {"queued", BATCHED}:
+        out["send_at"] = as_utc(row.next_attempt_at).isoformat()  # R-CAL-10/13: a later slot
+    return out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.compose import OutgoingLetter
+from bot.desk.alert_policy import DIGEST
 from bot.hq_notices import HqNotices, reply_json
 from bot.outbox import queue, replies_in_last_hour
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
@@ -144,6 +145,7 @@ class LetterWriter(HqNotices):
                 case,
                 {**self.common_context(session, case), "flag": flag},
                 role="admin",
+                deliver=DIGEST,  # R-HQ-7 item 5: flags are read in the digest
             )
         return out
 

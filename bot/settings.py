@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.data_dir import data_dir_of, placed_url
+from bot.desk.alert_policy import ALERT_TYPES, DEFAULT_24X7
 
 CONFIG_ENV = "PARTNERDESK_CONFIG"
 
@@ -111,6 +112,9 @@ class MailSettings(BaseModel):
     max_auto_replies_per_sender_per_hour: int = Field(10, ge=1)
     # R-MBX-8 / D-36: unidentified general mail that matches no kind gets no reply.
     ack_unidentified_general_mail: bool = False
+    # R-CAL-10: scheduler letters to partners (and HQ alerts, R-CAL-13) leave from this
+    # moment of a working day, primary-office local time.
+    send_slot: time = time(9, 0)
 
 
 class HqSettings(BaseModel):
@@ -125,6 +129,9 @@ class HqSettings(BaseModel):
     # R-HQ-7: the daily digest's moment, primary-office local time, on working days.
     digest_time: time = time(8, 30)
     digest_enabled: bool = True  # false: no digests are sent (`partnerdesk digest` still shows)
+    # R-CAL-13: alert types sent at once even outside working time; the others wait for
+    # the next send slot. Types: see bot/desk/alert_policy.py (README lists them).
+    alerts_24x7: list[str] = Field(default_factory=lambda: list(DEFAULT_24X7))
     # R-HQ-3: the owner role of a case by kind (a case reassigned by HQ keeps its own); the
     # owner's digest lists the case and the owner gets its alerts. Pins go to the curator.
     owners: dict[str, str] = Field(
@@ -175,6 +182,16 @@ class HqSettings(BaseModel):
             if "@" not in address:
                 raise ValueError(f"{address!r} is not an e-mail address")
         return [address.lower() for address in value]
+
+    @field_validator("alerts_24x7")
+    @classmethod
+    def _known_alert_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - ALERT_TYPES)
+        if unknown:
+            raise ValueError(
+                f"unknown alert type {', '.join(unknown)}; types: " + ", ".join(sorted(ALERT_TYPES))
+            )
+        return value
 
     @field_validator("owners")
     @classmethod

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
 from bot.desk import labels
-from bot.desk.digest import _attr_due, _next_dues, _partner_names  # the digest's own rules
+from bot.desk.digest import _attr_due  # the digest's own rules
+from bot.desk.digest_queries import next_dues, partner_names
 from bot.store.models import Case
 from bot.terminal_text import printable
 
@@ -35,8 +36,8 @@ def work_list(
         if kind:
             query = query.where(Case.kind == kind)
         cases = list(session.scalars(query))
-        dues = _next_dues(session, [c.id for c in cases])
-        partners = _partner_names(session, {c.partner_id for c in cases if c.partner_id})
+        dues = next_dues(session, [c.id for c in cases])
+        partners = partner_names(session, {c.partner_id for c in cases if c.partner_id})
         rows = []
         for c in cases:
             due = dues.get(c.id) or _attr_due(c.attrs or {})

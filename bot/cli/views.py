@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from bot.cli.case_text import format_case, format_work_list, work_list
 from bot.cli.common import EXIT_USAGE, CliError, deliver_all, service_of
 from bot.desk.alert_keys import BATCHED, MERGED
+from bot.desk.alert_policy import DIGEST, LISTED
 from bot.desk.labels import KINDS, STATES
 from bot.inspect import (
     case_details,
@@ -20,7 +21,7 @@ from bot.terminal_text import dumps
 
 # What an outbox row can be (bot/sender.py, bot/desk/alert_keys.py): a filter on anything
 # else would answer "nothing" and look like an empty outbox (issue 21 item 4).
-OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "held", BATCHED, MERGED)
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "held", BATCHED, MERGED, DIGEST, LISTED)
 
 
 def unknown(what: str, value: str | None, valid: Iterable[str]) -> bool:

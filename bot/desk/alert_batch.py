@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import as_utc
 from bot.compose import OutgoingLetter
 from bot.desk.alert_keys import BATCHED, MERGED
 from bot.hq_notices import HqNotices, reply_json
@@ -60,5 +61,7 @@ def merge(session: Session, writer: HqNotices, now: datetime) -> list[dict[str, 
         for row in members:
             row.status = MERGED
         if letter is not None:
+            # R-CAL-13: the letter leaves when its most pressing alert would have.
+            letter.next_attempt_at = max(now, min(as_utc(m.next_attempt_at) for m in members))
             out.append(reply_json(letter))
     return out

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import as_utc
 from bot.desk import labels
-from bot.store.hours_models import HoursLog
-from bot.store.models import Case, Deadline, Partner
+from bot.desk.digest_held import held_alerts
+from bot.desk.digest_queries import hours_by_partner, next_dues, partner_names
+from bot.store.models import Case
 
 SECTIONS = (
     ("action", "Требуют действия"),
@@ -39,16 +40,6 @@ _ACTION_STATES = {
     "extension_pending",
     "hq_question_pending",
 }
-# Timers that warn before a deadline, not deadlines: the line shows the deadline itself.
-_WARNINGS = (
-    "sla_at_risk",
-    "sla_soft",
-    "lic_hq_warn",
-    "pin_remind",
-    "clarification_reminder",
-    "pin_extension_alert",
-)
-_CHUNK = 500  # ids per IN (…) list: within every database's parameter limit
 
 
 @dataclass(slots=True)
@@ -70,6 +61,7 @@ class Digest:
     sections: dict[str, list[Line]] = field(default_factory=lambda: defaultdict(list))
     hours: list[dict[str, Any]] = field(default_factory=list)
     listed: dict[str, str] = field(default_factory=dict)  # case number → first section
+    held: list[int] = field(default_factory=list)  # alerts left to the digest it lists
 
     @property
     def empty(self) -> bool:
@@ -97,6 +89,8 @@ class DigestConfig:
     actor: str  # the --as address printed in the commands
     hours_limit: Mapping[str, float]  # partner role → hours a year (R-RES-5)
     local: Callable[[datetime], str]  # an instant in primary-office local time
+    # R-HQ-1: who holds each role, to file an alert left to the digest under its role.
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def owner_role(case: Case, owners: Mapping[str, str]) -> str:
@@ -109,12 +103,16 @@ def build_digests(
 ) -> dict[str, Digest]:
     """Every role's digest as of `now`; `since` is the previous digest's moment."""
     cases = _cases(session, since)
-    partners = _partner_names(session, {c.partner_id for c in cases if c.partner_id})
-    dues = _next_dues(session, [c.id for c in cases])
+    held = held_alerts(session, now, config.roles, ADMIN)
+    by_id = {case.id: case for case in cases}
+    for case_id in {h.case_id for h in held if h.case_id and h.case_id not in by_id}:
+        by_id[case_id] = session.get_one(Case, case_id)
+    partners = partner_names(session, {c.partner_id for c in by_id.values() if c.partner_id})
+    dues = next_dues(session, [c.id for c in cases])
     digests: dict[str, Digest] = {}
 
-    def add(role: str, section: str, line: Line) -> None:
-        for name in {role, ADMIN}:
+    def add(role: str, section: str, line: Line, names: Iterable[str] = ()) -> None:
+        for name in names or {role, ADMIN}:
             digest = digests.setdefault(name, Digest(name, now))
             # A case in several sections carries its commands once, in the first.
             first = digest.listed.setdefault(line.number, section) == section
@@ -124,11 +122,42 @@ def build_digests(
         role = owner_role(case, config.owners)
         for section, note in _placements(case, now, since):
             add(role, section, _line(now, case, partners, dues, note, config))
-    hours = _hours(session, now.year, config.hours_limit)
+    # R-HQ-8: an alert left to the digest joins its case's line, or makes one.
+    for alert in held:
+        case = by_id.get(alert.case_id or 0)
+        number = case.number if case is not None else None
+        wanted = {alert.role, ADMIN}
+        names = wanted - _noted(digests, wanted, alert.section, number, alert.note)
+        if case is None or number is None:
+            add(alert.role, alert.section, Line("—", "—", "—", "—", "—", "—", alert.note), names)
+        elif names:
+            add(
+                alert.role,
+                alert.section,
+                _line(now, case, partners, dues, alert.note, config),
+                names,
+            )
+    if held and ADMIN in digests:
+        digests[ADMIN].held = [alert.row_id for alert in held]  # the admin reads them all
+    hours = hours_by_partner(session, now.year, config.hours_limit)
     for role in ("deputy_science", ADMIN):
         if hours:
             digests.setdefault(role, Digest(role, now)).hours = hours
     return {role: d for role, d in sorted(digests.items()) if not d.empty}
+
+
+def _noted(
+    digests: dict[str, Digest], names: set[str], section: str, number: str | None, note: str
+) -> set[str]:
+    """Those of `names` whose `section` lists case `number`, the note now added to its line."""
+    found = set()
+    for name in names & digests.keys():
+        for line in digests[name].sections.get(section, []) if number else []:
+            if line.number == number:
+                if note not in line.note:
+                    line.note = "; ".join(filter(None, (line.note, note)))
+                found.add(name)
+    return found
 
 
 def _cases(session: Session, since: datetime) -> list[Case]:
@@ -232,61 +261,6 @@ _DUE_ATTRS = (
 
 def _attr_due(attrs: dict[str, Any]) -> datetime | None:
     return next((due for key in _DUE_ATTRS if (due := _when(attrs, key))), None)
-
-
-def _partner_names(session: Session, ids: set[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for chunk in _chunks(sorted(ids)):
-        rows = session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(chunk)))
-        out.update((pid, name) for pid, name in rows)
-    return out
-
-
-def _next_dues(session: Session, case_ids: list[int]) -> dict[int, datetime]:
-    """The next pending timer of each case: its next deadline, whoever owes it."""
-    out: dict[int, datetime] = {}
-    for chunk in _chunks(case_ids):
-        query = (
-            select(Deadline.case_id, func.min(Deadline.due_at))
-            .where(
-                Deadline.case_id.in_(chunk),
-                Deadline.status == "pending",
-                Deadline.kind.not_in(_WARNINGS),
-            )
-            .group_by(Deadline.case_id)
-        )
-        for case_id, due in session.execute(query):
-            out[case_id] = _at(due)
-    return out
-
-
-def _hours(session: Session, year: int, limits: Mapping[str, float]) -> list[dict[str, Any]]:
-    """R-RES-9: role, limit, used and remaining (or excess) per partner for the year."""
-    query = (
-        select(Partner.name, Partner.role, func.sum(HoursLog.hours))
-        .join(Partner, Partner.id == HoursLog.partner_id)
-        .where(HoursLog.year == year)
-        .group_by(Partner.id, Partner.name, Partner.role)
-        .order_by(Partner.name)
-    )
-    out = []
-    for name, role, used in session.execute(query):
-        limit = float(limits.get(role or "", 0.0))
-        out.append(
-            {
-                "partner": name,
-                "role": role or "—",
-                "limit": limit,
-                "used": float(used),
-                "left": limit - float(used),
-            }
-        )
-    return out
-
-
-def _chunks(values: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def _when(attrs: dict[str, Any], key: str) -> datetime | None:

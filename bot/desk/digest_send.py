@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import as_utc
 from bot.compose import OutgoingLetter
 from bot.desk.digest import ADMIN, Digest, DigestConfig, build_digests
+from bot.desk.digest_held import mark_listed
 from bot.desk.digest_render import render_digest
 from bot.hq_notices import reply_json
 from bot.outbox import queue
@@ -48,6 +49,7 @@ class DigestDesk:
             actor=settings.hq.staff[0] if settings.hq.staff else "hq@" + settings.mailboxes.domain,
             hours_limit=policy.resource.hours_limit,
             local=calendar.format_local,
+            roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
         )
 
     def slot(self, now: datetime) -> datetime | None:
@@ -113,6 +115,8 @@ class DigestDesk:
                 if row is not None:
                     log.info("digest for %s of %s queued to %s", role, day, ", ".join(to))
                     out.append(reply_json(row))
+                    # R-HQ-8: the alerts it lists were said; the next digest has new ones.
+                    mark_listed(session, digests[role].held)
         return out
 
     def _since(self, session: Session, now: datetime) -> datetime:

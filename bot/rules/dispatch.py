@@ -5,7 +5,7 @@ the database (other partners' pins, hours used) comes through the read-only `Loo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.partners import Identity
@@ -14,7 +14,7 @@ from bot.rules import decide
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
 from bot.rules.identification import identified, refusal
-from bot.rules.send_slots import send_moment
+from bot.rules.send_slots import SEND_SLOT, send_moment
 from bot.rules.support_period import SupportRecord, check_support, with_renewal
 from bot.rules.ticket_actions import on_ticket_action
 from bot.rules.tickets import (
@@ -195,9 +195,11 @@ class Rules:
         policy: Policy,
         calendar: WorkCalendar,
         by_kind: dict[str, KindRules] | None = None,
+        send_slot: time = SEND_SLOT,
     ) -> None:
         self.policy = policy
         self.calendar = calendar
+        self.send_slot = send_slot  # R-CAL-10: mail.send_slot
         self._by_kind: dict[str, KindRules] = {TICKET: TicketRules(), **(by_kind or {})}
         self._generic = GenericRules()
 
@@ -230,7 +232,7 @@ class Rules:
         if decision is None or not decision.replies:
             return decision
         # R-CAL-10: a scheduler letter to the partner waits for the next send slot.
-        return replace(decision, send_at=send_moment(now, self.calendar))
+        return replace(decision, send_at=send_moment(now, self.calendar, self.send_slot))
 
     def action(
         self, case: CaseView, request: ActionRequest, now: datetime, lookups: Lookups | None = None
