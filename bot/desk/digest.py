@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.clock import as_utc
 from bot.desk import labels
 from bot.desk.digest_held import held_alerts
-from bot.desk.digest_queries import hours_by_partner, next_dues, partner_names
+from bot.desk.digest_queries import hours_by_partner, letters_since, next_dues, partner_names
 from bot.store.models import Case
 
 SECTIONS = (
@@ -91,6 +91,7 @@ class DigestConfig:
     local: Callable[[datetime], str]  # an instant in primary-office local time
     # R-HQ-1: who holds each role, to file an alert left to the digest under its role.
     roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    staff: frozenset[str] = frozenset()  # HQ's addresses: their letters are not news
 
 
 def owner_role(case: Case, owners: Mapping[str, str]) -> str:
@@ -118,10 +119,17 @@ def build_digests(
             first = digest.listed.setdefault(line.number, section) == section
             digest.sections[section].append(line if first else replace(line, commands=[]))
 
+    wrote = letters_since(session, since, now, config.staff)
     for case in cases:
         role = owner_role(case, config.owners)
         for section, note in _placements(case, now, since):
             add(role, section, _line(now, case, partners, dues, note, config))
+        # A partner's new letter in a case already open is news for its owner (R-HQ-7).
+        later = [at for at in wrote.get(case.id, ()) if at > _at(case.created_at)]
+        if later and case.state not in labels.TERMINAL:
+            note = "новое письмо партнера" + (f" ({len(later)})" if len(later) > 1 else "")
+            if not _noted(digests, {role, ADMIN}, "action", case.number, note):
+                add(role, "action", _line(now, case, partners, dues, note, config))
     # R-HQ-8: an alert left to the digest joins its case's line, or makes one.
     for alert in held:
         case = by_id.get(alert.case_id or 0)

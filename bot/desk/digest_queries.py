@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import as_utc
 from bot.store.hours_models import HoursLog
-from bot.store.models import Deadline, Partner
+from bot.store.models import Deadline, Letter, Partner
 
 # Timers that warn before a deadline, not deadlines: the line shows the deadline itself.
 _WARNINGS = (
@@ -81,3 +81,21 @@ def hours_by_partner(
 def _chunks(values: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+def letters_since(
+    session: Session, since: datetime, now: datetime, staff: frozenset[str]
+) -> dict[int, list[datetime]]:
+    """Case id → arrival of each letter processed in it from `since` to `now`, HQ's own
+    letters (commands by mail) left out."""
+    query = select(Letter.case_id, Letter.received_at, Letter.from_addr).where(
+        Letter.received_at >= since,
+        Letter.received_at <= now,
+        Letter.case_id.is_not(None),
+        Letter.status == "processed",
+    )
+    out: dict[int, list[datetime]] = {}
+    for case_id, received_at, sender in session.execute(query):
+        if (sender or "").lower() not in staff:
+            out.setdefault(case_id, []).append(as_utc(received_at))
+    return out

@@ -50,6 +50,10 @@ class DigestDesk:
             hours_limit=policy.resource.hours_limit,
             local=calendar.format_local,
             roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
+            staff=frozenset(
+                a.lower()
+                for a in (*settings.hq.staff, *(x for xs in settings.hq.roles.values() for x in xs))
+            ),
         )
 
     def slot(self, now: datetime) -> datetime | None:

@@ -67,7 +67,8 @@ class Letter(Base):
     size: Mapped[int] = mapped_column(Integer)
     mailboxes: Mapped[list[Any]] = mapped_column(default=list)
     envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    received_at: Mapped[datetime]
+    # Indexed for the digest's «new letters since the last digest» (R-HQ-7).
+    received_at: Mapped[datetime] = mapped_column(index=True)
     stored_at: Mapped[datetime]
     # received → processed | ignored | quarantined
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)

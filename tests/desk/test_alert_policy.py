@@ -162,3 +162,19 @@ def test_r_cal_10_the_send_slot_is_a_setting_for_partners_and_hq(settings: Setti
     # The partners' scheduler letters follow the same setting (R-CAL-10).
     assert service.rules.send_slot == time(10, 30)
     service.engine.dispose()
+
+
+def test_r_hq_7_a_partners_new_letter_in_an_open_case_is_news_for_its_owner(desk) -> None:
+    service, clock = desk
+    number = deliver(service, letter(subject="Ошибка экспорта", body=COMPLETE_TICKET)).case
+    clock.set(datetime(2026, 3, 10, 8, 31, tzinfo=GMT5))
+    first = {d["to"]: d["text"] for d in service.ticker.tick().digests}
+    assert "новое письмо партнера" not in first.get("sd@technocom.tech", "")
+    clock.set(datetime(2026, 3, 10, 12, 0, tzinfo=GMT5))
+    deliver(
+        service, letter(subject=f"[{number}] Ошибка экспорта", body="А еще не работает печать.")
+    )
+    clock.set(datetime(2026, 3, 11, 8, 31, tzinfo=GMT5))
+    text = {d["to"]: d["text"] for d in service.ticker.tick().digests}["sd@technocom.tech"]
+    action = text.split("Требуют действия", 1)[1].split("Сроки", 1)[0]
+    assert number in action and "новое письмо партнера" in action, text
