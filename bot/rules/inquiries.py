@@ -17,6 +17,7 @@ from bot.rules.action_base import ActionRefused, ActionRequest, run_action
 from bot.rules.case_helpers import after_close, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.working_terms import WorkingTerm, working_days
 from parsers.signals_inquiry import ROUTING_SIGNALS
 
 UNCLASSIFIED, OPEN, ANSWERED, CLOSED, DISCARDED = (
@@ -75,6 +76,7 @@ def _ack(
     due = ctx.calendar.add_working_days(start, ANSWER_WD)
     role = str(attrs.get("owner_role") or "curator")
     attrs = {**attrs, "answer_due_at": iso(due), "responsible_role": role}
+    attrs["answer_clock_started_at"] = iso(start)  # R-CAL-4: recomputed from it
     context = {"role_title": ROLE_TITLES.get(role, role), "due_at": due, "due_wd": ANSWER_WD}
     return Decision(
         state=OPEN,
@@ -227,3 +229,23 @@ class InquiryRules:
 
     def action(self, case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
         return run_action(_HANDLERS, case, request, ctx, "inquiry")
+
+
+# What the calendar refresh recomputes (R-CAL-4): the official answer's 3 WD (R-HQ-4) and
+# the closing 5 WD after HQ's answer (§5.5).
+INQUIRY_TERMS = (
+    WorkingTerm(
+        ANSWER_DUE,
+        "answer_clock_started_at",
+        working_days(lambda attrs, policy: ANSWER_WD),
+        "R-HQ-4",
+        "answer_due_at",
+    ),
+    WorkingTerm(
+        AUTO_CLOSE,
+        "answered_at",
+        working_days(lambda attrs, policy: CLOSE_WD),
+        "R-HQ-4",
+        "autoclose_at",
+    ),
+)

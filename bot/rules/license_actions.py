@@ -132,6 +132,7 @@ def _send_license_docs(case: CaseView, request: ActionRequest, ctx: RuleContext)
     attrs = {
         **case.attrs,
         "docs_sent_at": iso(ctx.now),
+        "scans_clock_started_at": iso(ctx.now),  # R-CAL-4: the count's start, kept
         "draft_agreement": draft,
         "invoice": invoice,
         "scans_due_at": iso(due),
@@ -154,7 +155,7 @@ def _reject_scans(case: CaseView, request: ActionRequest, ctx: RuleContext) -> D
     reason = p.required_text(request, "reason")
     due = ctx.calendar.add_working_days(ctx.now, ctx.policy.license.signed_scans_due_wd)
     attrs = {**case.attrs, "scans_due_at": iso(due), "payment_due_at": None}
-    attrs["scans_rejected"] = reason
+    attrs.update(scans_rejected=reason, scans_clock_started_at=iso(ctx.now))
     return Decision(
         state=AWAITING_SCANS,
         event="scans-rejected",

@@ -94,13 +94,14 @@ def extension_request(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> D
     days = min(int(requested), ctx.policy.pin.extension_max_days)
     attrs.update(
         extension_pending=True,
+        extension_requested_at=iso(facts.received_at),
         extension_days_requested=days,
         extension_reason=field_value(facts.letter_fields, "extension_reason"),
     )
     timers: tuple[DeadlineIntent, ...] = ()
     if expires is not None:
         # R-PIN-17: HQ hears when the request is still undecided 2 working days before expiry.
-        alert_at = max(two_wd_before(expires, ctx), facts.received_at)
+        alert_at = max(two_wd_before(expires, ctx.calendar), facts.received_at)
         timers = (DeadlineIntent(EXT_ALERT, alert_at, "R-PIN-17", {}),)
     return Decision(
         state=case.state,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from bot.policy import Policy
 from bot.rules.decide import (
     CaseView,
     DeadlineIntent,
@@ -15,12 +16,16 @@ from bot.rules.decide import (
 from bot.rules.dispatch import RuleContext
 from bot.rules.pin_reports import schedule_report
 from bot.rules.pin_states import (
+    EXT_ALERT,
     PIN_EXPIRY,
     PIN_REMIND,
+    PIN_TIMEOUT,
     PINNED,
     PRE_PINNED,
     PREPIN_TIMERS,
 )
+from bot.rules.working_terms import WorkingTerm, working_days
+from bot.workcal import WorkCalendar
 
 
 def disclosed_holder(ctx: RuleContext, partner_id: int | None) -> str | None:
@@ -70,7 +75,11 @@ def prepin_timers(now: datetime, expires: datetime, ctx: RuleContext) -> tuple[D
 
 
 def local_nine(instant: datetime, ctx: RuleContext) -> datetime:
-    local = ctx.calendar.local(instant)
+    return _nine(instant, ctx.calendar)
+
+
+def _nine(instant: datetime, calendar: WorkCalendar) -> datetime:
+    local = calendar.local(instant)
     return datetime.combine(local.date(), time(9, 0), tzinfo=local.tzinfo)
 
 
@@ -93,12 +102,40 @@ def pin(
     )
 
 
-def two_wd_before(instant: datetime, ctx: RuleContext) -> datetime:
-    """The start of the working day two working days before `instant`'s day."""
-    day = ctx.calendar.local(instant).date()
+def two_wd_before(instant: datetime, calendar: WorkCalendar) -> datetime:
+    """09:00 of the working day two working days before `instant`'s day (R-PIN-17)."""
+    day = calendar.local(instant).date()
     found = 0
     while found < 2:
         day -= timedelta(days=1)
-        if ctx.calendar.is_working_day(day):
+        if calendar.is_working_day(day):
             found += 1
-    return local_nine(datetime.combine(day, time(12, 0), tzinfo=instant.tzinfo), ctx)
+    return _nine(datetime.combine(day, time(12, 0), tzinfo=instant.tzinfo), calendar)
+
+
+def _alert_moment(
+    calendar: WorkCalendar, policy: Policy, attrs: dict[str, Any], expires: datetime
+) -> datetime:
+    return two_wd_before(expires, calendar)
+
+
+# What the calendar refresh recomputes (R-CAL-4): the clarification timeout of 10 WD after
+# the last request (D-25) and HQ's alert 2 WD before expiry while an extension request is
+# pending (R-PIN-17), never before the request. The pre-pin's 60 calendar days (R-PIN-7),
+# its reminders and the yearly report dates (R-PIN-18 … R-PIN-25) are calendar days.
+PIN_TERMS = (
+    WorkingTerm(
+        PIN_TIMEOUT,
+        "last_request_at",
+        working_days(lambda attrs, policy: policy.pin.clarification_timeout_wd),
+        "D-25",
+        "timeout_at",
+    ),
+    WorkingTerm(
+        EXT_ALERT,
+        "prepin_expires_at",
+        _alert_moment,
+        "R-PIN-17",
+        not_before="extension_requested_at",
+    ),
+)

@@ -222,7 +222,7 @@ def _complete_or_clarify(
         fields=facts.fields,
         missing=findings.missing,
         invalid=invalid,
-        attrs={**attrs, "timeout_at": iso(timeout)},
+        attrs={**attrs, "timeout_at": iso(timeout), "last_request_at": iso(facts.received_at)},
         replies=(
             ReplyIntent(
                 "clarification",

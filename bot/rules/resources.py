@@ -20,12 +20,8 @@ from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.tickets import iso
 
 NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (
-    "needs_info",
-    "in_review",
-    "scheduled",
-    "done",
-    "rejected",
-)
+    "needs_info", "in_review", "scheduled", "done", "rejected",
+)  # fmt: skip
 TERMINAL = frozenset({DONE, REJECTED})
 REVIEW_DUE = "res_review_due"  # R-RES-3
 REVIEWER = "deputy_science"  # R-RES-3: Deputy CEO for Science
@@ -126,6 +122,7 @@ def _review(
         **attrs,
         "tasks_list": [str(t) for t in as_list(value(fields, "tasks"))],
         "review_due_at": iso(due),
+        "review_clock_started_at": iso(start),  # R-CAL-4: recomputed from it
         "forecast": forecast(ctx, role, partner_id, year, est),
     }
     alerts: tuple[HqAlert, ...] = ()

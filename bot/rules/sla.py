@@ -42,18 +42,32 @@ def resolution_target(
             return SlaTarget(None, no_target_reason="срок выполнения не гарантирован")
         return SlaTarget(None, no_target_reason="исправление в одном из следующих релизов")
     if target.breach_wd is not None:
-        deadline = calendar.add_working_days(clock_started_at, target.breach_wd)
         amount, unit = float(target.breach_wd), "WD"
     else:
         assert target.breach_wh is not None
-        deadline = calendar.add_working_hours(clock_started_at, target.breach_wh)
         amount, unit = target.breach_wh, "wh"
-    soft = (
-        calendar.add_working_days(clock_started_at, target.soft_wd)
-        if target.soft_wd is not None
-        else None
+    deadline, at_risk, soft = sla_moments(
+        calendar, policy, clock_started_at, amount, unit, target.soft_wd
     )
+    return SlaTarget(deadline, at_risk, soft, None, amount, unit)
+
+
+def sla_moments(
+    calendar: WorkCalendar,
+    policy: SlaPolicy,
+    clock_started_at: datetime,
+    amount: float,
+    unit: str,
+    soft_wd: int | None,
+) -> tuple[datetime, datetime, datetime | None]:
+    """Breach, at-risk and soft moments of a target counted from the clock start; also what
+    the calendar refresh recomputes them with when the calendar data change (R-CAL-4)."""
+    if unit == "WD":
+        deadline = calendar.add_working_days(clock_started_at, int(amount))
+    else:
+        deadline = calendar.add_working_hours(clock_started_at, amount)
+    soft = calendar.add_working_days(clock_started_at, soft_wd) if soft_wd is not None else None
     # R-SLA-7: "at risk" once the given share of the target's working time has elapsed.
     total = calendar.working_time_between(clock_started_at, deadline)
     at_risk = calendar.add_working_hours(clock_started_at, total * policy.at_risk_ratio)
-    return SlaTarget(deadline, at_risk, soft, None, amount, unit)
+    return deadline, at_risk, soft

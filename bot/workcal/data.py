@@ -135,6 +135,11 @@ class FileDaysSource:
         """The configured folder of year files, watched for changes (R-CAL-4)."""
         return self._data_dir
 
+    @property
+    def packaged(self) -> bool:
+        """Whether years missing from `data_dir` come from the package (R-CAL-4)."""
+        return self._packaged
+
     def _load(self, year: int) -> YearData | None:
         name = year_file_name(year)
         data: YearData | None = None
