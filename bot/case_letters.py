@@ -7,12 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.letters_out import LetterWriter
 from bot.rules.decide import Decision
 from bot.rules.recipients import scheduler_copy
-from bot.store.models import Case, Deadline, OutboxMessage, Partner
+from bot.store.models import Case, Deadline, Letter, OutboxMessage, Partner, PartnerAddress
 
 
 class CaseLetterWriter(LetterWriter):
@@ -53,17 +54,18 @@ class CaseLetterWriter(LetterWriter):
         send_at: datetime | None = None,
         official_copy: bool = False,
     ) -> list[dict[str, Any]]:
-        """Letters not answering a letter (timers, HQ actions): to the case's requester, in
-        its thread (R-NTF-3), then the decision's HQ alerts."""
+        """Letters not answering a letter (timers, HQ actions): to the partner's last
+        correspondent in the case, in its thread (R-NTF-3), then the decision's HQ alerts."""
         partner = session.get(Partner, case.partner_id) if case.partner_id else None
+        to = last_correspondent(session, case, partner, self.ours())
         cc = (
-            scheduler_copy(case.requester, partner.official_email, ours=self.ours())
+            scheduler_copy(to, partner.official_email, ours=self.ours())
             if official_copy and partner is not None
             else ()
         )
         last = (
             session.query(OutboxMessage.message_id)
-            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == case.requester)
+            .filter(OutboxMessage.case_id == case.id, OutboxMessage.to_addr == to)
             .order_by(OutboxMessage.id.desc())
             .first()
         )
@@ -81,7 +83,7 @@ class CaseLetterWriter(LetterWriter):
                 case,
                 intent,
                 context,
-                case.requester,
+                to,
                 dedupe_key=f"{origin}:{intent.template}",
                 letter_id=None,
                 in_reply_to=in_reply_to,
@@ -109,3 +111,29 @@ def overtaken(session: Session, case: Case, deadline: Deadline, now: datetime) -
         .first()
     )
     return later is not None
+
+
+def last_correspondent(
+    session: Session, case: Case, partner: Partner | None, ours: frozenset[str]
+) -> str:
+    """R-NTF-3: the partner's address that wrote last in the case — a registered address of
+    the partner or one of its domains —, else the requester. A stranger who wrote in the
+    thread, or HQ, never receives the partner's letters."""
+    if partner is None:
+        return case.requester
+    domains = {str(d).lower() for d in partner.domains or ()}
+    registered = set(
+        session.scalars(select(PartnerAddress.email).where(PartnerAddress.partner_id == partner.id))
+    )
+    senders = session.scalars(
+        select(Letter.from_addr)
+        .where(Letter.case_id == case.id, Letter.status == "processed")
+        .order_by(Letter.received_at.desc(), Letter.id.desc())
+        .limit(50)
+    )
+    for sender in senders:
+        address = (sender or "").strip().lower()
+        own = address in registered or address.rpartition("@")[2] in domains
+        if address and address not in ours and (own or address == case.requester.lower()):
+            return address
+    return case.requester

@@ -12,7 +12,7 @@ from bot.rules.send_slots import next_send_slot, send_moment
 from bot.store.models import OutboxMessage
 from bot.workcal import WorkCalendar
 from tests.conftest import PARTNER, deliver, register_partner
-from tests.integration.test_pins import OTHER, pin_request, send
+from tests.integration.test_pins import OTHER, in_thread, pin_request, send
 from tests.integration.test_service_desk import at, partner_replies, show
 from tests.support.letters import COMPLETE_TICKET, letter
 
@@ -92,3 +92,15 @@ def test_r_cal_11_after_ten_days_down_only_the_expiry_goes_out(service, frozen_c
     letters = [r["template"] for r in service.ticker.tick().replies if r["to"] == "ivan@partner.ru"]
     assert letters == ["pin_expired"]
     assert show(service, case)["state"] == "expired"
+
+
+def test_r_ntf_3_a_scheduler_letter_goes_to_the_partners_last_correspondent(service, frozen_clock):
+    register_partner(service, {**PARTNER, "official_email": "office@partner.ru"})
+    at(frozen_clock, 2026, 3, 3, 10, 0)
+    case = send(service, pin_request()).case
+    # Ivan's colleague takes over the thread: a question about the pin's state.
+    at(frozen_clock, 2026, 3, 20, 11, 0)
+    in_thread(service, case, "Подскажите, какой статус закрепления?", sender="petr@partner.ru")
+    at(frozen_clock, 2026, 4, 18, 9, 0)
+    [remind] = [r for r in service.ticker.tick().replies if r["template"] == "pin_remind"]
+    assert (remind["to"], remind["cc"]) == ("petr@partner.ru", ["office@partner.ru"])
