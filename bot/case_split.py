@@ -1,6 +1,8 @@
 """R-THR-13 `split(case, letters)`: HQ moves a letter that joined the wrong case into a case
-of its own. The new case is an inquiry in HQ's hands (R-HQ-3); `reclassify` gives it its
-real kind, and the letter's Message-ID routes later replies in its thread there."""
+of its own, by `partnerdesk case … split --param letter=ID` or by mail («выделить ID»). The
+new case is an inquiry in HQ's hands (R-HQ-3); `reclassify` gives it its real kind. The
+letter's Message-ID, and those of our replies to it, route the partner's later letters in its
+thread there. The partner is sent nothing: the split is HQ's bookkeeping."""
 
 from __future__ import annotations
 
@@ -12,24 +14,23 @@ from sqlalchemy.orm import Session
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision
 from bot.store.ids import reserve_id
-from bot.store.models import Case, CaseEvent, Letter, ThreadKey
+from bot.store.models import Case, CaseEvent, Letter, OutboxMessage, ThreadKey
 
 
 def split_letter(
     session: Session, case: Case, request: ActionRequest, now: datetime, number_format: str
 ) -> tuple[Decision, Case]:
     """(the decision for the case the letter leaves, the new case that now holds it)."""
-    raw_id = str(request.params.get("letter") or "").strip()
+    raw_id = str(request.params.get("letter") or "").strip().lstrip("#№")
     if not raw_id.isdigit():
         raise ActionRefused(
-            f"split needs --param letter=ID, a letter of {case.number}; "
-            f"'partnerdesk show {case.number}' lists them"
+            f"split needs the number of a letter of {case.number} (--param letter=ID; by mail "
+            f"«выделить ID» / «split ID»); {_letters_of(session, case)}"
         )
     row = session.get(Letter, int(raw_id))
     if row is None or row.case_id != case.id:
         raise ActionRefused(
-            f"letter {raw_id} is not in {case.number}; "
-            f"'partnerdesk show {case.number}' lists its letters"
+            f"letter {raw_id} is not in {case.number}; {_letters_of(session, case)}"
         )
     first = session.scalar(select(func.min(Letter.id)).where(Letter.case_id == case.id))
     if row.id == first:
@@ -63,8 +64,18 @@ def split_letter(
         session.flush()
         new.number = number_format.format(seq=new.id)
     row.case_id = new.id
-    if row.message_id:
-        key = session.get(ThreadKey, row.message_id)
+    # Our replies to the letter go with it: a partner answering one of them writes about it.
+    answers = list(
+        session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.letter_id == row.id, OutboxMessage.case_id == case.id
+            )
+        )
+    )
+    for answer in answers:
+        answer.case_id = new.id
+    for message_id in (row.message_id, *(answer.message_id for answer in answers)):
+        key = session.get(ThreadKey, message_id) if message_id else None
         if key is not None:
             key.case_id = new.id
     session.add(
@@ -87,3 +98,17 @@ def split_letter(
         rule_ids=("R-THR-13",),
     )
     return decision, new
+
+
+def _letters_of(session: Session, case: Case, most: int = 10) -> str:
+    """The case's letters HQ can name, for a refusal read by mail as well as in a terminal."""
+    rows = session.scalars(
+        select(Letter).where(Letter.case_id == case.id).order_by(Letter.id).limit(most + 1)
+    ).all()
+    if not rows:
+        return f"'partnerdesk show {case.number}' lists its letters"
+    listed = "; ".join(
+        f"{row.id} from {row.from_addr or '?'} «{(row.subject or '')[:60]}»" for row in rows[:most]
+    )
+    more = f"; … ('partnerdesk show {case.number}' lists them all)" if len(rows) > most else ""
+    return f"letters of {case.number} ('partnerdesk show {case.number}'): {listed}{more}"

@@ -19,6 +19,8 @@ parser; a signature is cut here). A line is a Russian or English command word, t
     комментарий: текст           comment: text                 (note for HQ, nothing sent)
     передать service_desk        reassign service_desk         (owner role, R-HQ-12)
     ответ: текст                 reply: text                   (free text to the partner)
+    объединить TCM-000123        merge TCM-000123              (into that case, R-THR-13)
+    выделить 12                  split 12                      (letter 12 into a new case)
 
 Any other action code works in English as `action: text` or `action key=value …`. A reply that
 holds no command word at all is free text for the partner (the `reply` action). A line that
@@ -59,6 +61,7 @@ VALUE_PARAMS = {
     "log_hours": "hours",
     "set_payment_term": "days",
     "reassign": "role",
+    "split": "letter",  # R-THR-13: the letter's number, as `partnerdesk show` lists it
 }
 # Russian words (lower case, ё as е) → action codes; longer phrases first when matching.
 RUSSIAN = {
@@ -85,6 +88,9 @@ RUSSIAN = {
     "ответ": "reply",
     "ответить": "reply",
     "передать": "reassign",
+    "объединить": "merge",
+    "выделить": "split",
+    "разделить": "split",
 }
 RUSSIAN_VALUES = {
     "set_priority": {
@@ -111,6 +117,8 @@ _SIGNATURE = re.compile(
 _CODE = re.compile(r"^([a-z]+(?:_[a-z]+)*)\b\s*(.*)$", re.S)
 _PARAM = re.compile(r"^([a-z_]+)=(\S+)$")
 MIN_FREE_TEXT_WORDS = 3
+# Words around a letter's number in `split` («выделить письмо № 12»).
+_LETTER_WORDS = frozenset({"письмо", "письма", "letter", "№", "#"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,12 +215,20 @@ def _with_value(action: str, rest: str, line: str) -> Command:
 
 def _value_command(action: str, value: str, line: str) -> Command:
     words = value.split()
+    if action == "split":  # «выделить письмо № 12»: the number is the value
+        words = [w for w in words if w.lower().strip(".,:") not in _LETTER_WORDS]
     if len(words) != 1:
         raise SyntaxProblem(f"«{line[:80]}»: one value expected, e.g. {_example(action)}")
     word = words[0].strip(".,;!").lower().replace("ё", "е")
     word = RUSSIAN_VALUES.get(action, {}).get(word, word)
     if VALUE_PARAMS[action] == "days" and not word.isdigit():
         raise SyntaxProblem(f"«{line[:80]}»: the number of days in digits, e.g. {_example(action)}")
+    word = word.lstrip("#№") if action == "split" else word
+    if action == "split" and not word.isdigit():
+        raise SyntaxProblem(
+            f"«{line[:80]}»: the letter's number in digits, as «partnerdesk show» lists the "
+            f"case's letters, e.g. {_example(action)}"
+        )
     allowed = ALLOWED_VALUES.get(action)
     if allowed is not None and word not in allowed:
         raise SyntaxProblem(f"«{line[:80]}»: the value must be one of {_values(action)}")
@@ -232,4 +248,6 @@ def _example(action: str) -> str:
         "set_priority": "«приоритет высокий»",
         "set_tracker": "«трекер ошибка»",
         "mark_paid": "«оплачено 2026-03-10»",
+        "split": "«выделить 12»",
+        "merge": "«объединить TCM-000123»",
     }.get(action, f"«{action} значение»")
