@@ -32,6 +32,8 @@ GEO = {
     "domains": ["geopartner.ru"],
 }
 GMT5 = timedelta(hours=5)
+# The refresh's queries (pending timers of the listed kinds, by case) on both dialects.
+pytestmark = pytest.mark.both_databases
 
 
 def local(*args: int) -> datetime:
