@@ -1,4 +1,6 @@
 """IMAP mailbox watcher (aioimaplib): IDLE or poll, fetch new letters by UID, ingest, then flag.
+The loop and its health are here; the lease in imap_lease_keeper.py, the folder's fetch and
+ingest in imap_sync.py.
 
 Exactly once, by UID (issue 6): a letter is fetched, handed to the same `Pipeline.ingest` as
 the SMTP endpoint (which commits the raw bytes first), and only after that is the UID
@@ -13,34 +15,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.ingest import Arrival
 from bot.pipeline import Pipeline
 from bot.receive import imap_lease, imap_state
+from bot.receive.imap_lease_keeper import LeaseKeeping
 from bot.receive.imap_session import ImapSession, WatcherConfig
-from bot.receive.imap_wire import (
-    Fetched,
-    ImapError,
-    backoff_delay,
-    batches,
-    describe,
-    ok,
-    parse_fetch,
-    parse_search,
-    parse_sizes,
-    quote,
-    uid_set,
-)
+from bot.receive.imap_sync import FolderSync, SyncStats
+from bot.receive.imap_wire import backoff_delay, describe
 from bot.results import LetterResult
-from bot.store.models import Letter
 from bot.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
@@ -48,21 +35,10 @@ log = logging.getLogger(__name__)
 # INFO; neither belongs in the service log, and letters hold partners' personal data.
 logging.getLogger("aioimaplib").setLevel(logging.WARNING)
 
-_MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
-
 __all__ = ["MailboxWatcher", "SyncStats", "WatcherConfig"]
 
 
-@dataclass(slots=True)
-class SyncStats:
-    ingested: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    held_replies: int = 0
-    total: int = 0  # letters found to do in this run (for progress)
-
-
-class MailboxWatcher:
+class MailboxWatcher(LeaseKeeping, FolderSync):
     """One folder on one server: `run` lives as long as the service; `partnerdesk import` uses
     `connect`, `open_folder` and `sync` directly."""
 
@@ -146,27 +122,6 @@ class MailboxWatcher:
         if failure is not None:
             await self._retry_later(failure, stop, hand_over=True)
 
-    async def _hand_over_if_cut_off(self) -> None:
-        """Release the lease once this service has failed to watch for a whole lease.
-
-        The database still answers (the lease is being renewed), but the mailbox does not:
-        another instance that can reach the server takes it over instead of standing by
-        behind a lease that is renewed while nothing is read. Alone, this service takes the
-        lease back at its next attempt.
-        """
-        now = self._clock.now()
-        if self._failing_since is None:
-            self._failing_since = now
-        elif self._holding and now - self._failing_since >= timedelta(
-            seconds=self.config.lease_seconds
-        ):
-            log.warning(
-                "imap %s: cannot watch the mailbox since %s; releasing it for another instance",
-                self.config.name,
-                self._failing_since.isoformat(timespec="seconds"),
-            )
-            await self.release_lease()
-
     async def _retry_later(
         self, error: str, stop: asyncio.Event, *, record: bool = True, hand_over: bool = False
     ):
@@ -191,72 +146,6 @@ class MailboxWatcher:
 
     # -- the lease (bot/receive/imap_lease.py) ---------------------------------------------
 
-    async def take_lease(self) -> imap_lease.Lease:
-        """Take or renew this mailbox's lease; not ours when another live service holds it."""
-        lease = await asyncio.to_thread(
-            imap_lease.acquire,
-            self._sessions,
-            self.config.name,
-            self.config.folder,
-            self._me,
-            self._clock.now(),
-            self.config.lease_seconds,
-        )
-        if lease.ours:
-            if not self._holding:
-                log.info("imap %s: this service watches the mailbox", self.config.name)
-            self._holding, self._held_until, self._standing_by_for = True, lease.until, None
-        else:
-            self._holding = False
-        return lease
-
-    async def keep_lease(self, stop: asyncio.Event, leave: asyncio.Event) -> None:
-        """Renew the lease every third of its length; set `leave` once it is lost."""
-        try:
-            while True:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.config.lease_seconds / 3)
-                if stop.is_set():
-                    return
-                try:
-                    lease = await self.take_lease()
-                except Exception as exc:  # keep watching while the lease still runs
-                    log.warning("imap %s: cannot renew the lease: %s", self.config.name, exc)
-                    if self._held_until is None or self._clock.now() >= self._held_until:
-                        self._holding = False
-                        return
-                    continue
-                if not lease.ours:
-                    log.warning(
-                        "imap %s: %s took the mailbox over; standing by",
-                        self.config.name,
-                        lease.holder,
-                    )
-                    return
-        finally:
-            leave.set()
-
-    async def release_lease(self) -> None:
-        """Hand the mailbox over at once; a standby need not wait the lease out."""
-        self._holding = False
-        try:
-            await asyncio.to_thread(imap_lease.release, self._sessions, self.config.name, self._me)
-        except Exception as exc:  # it runs out by itself
-            log.warning("imap %s: cannot release the lease: %s", self.config.name, exc)
-
-    async def _stand_by(self, lease: imap_lease.Lease, stop: asyncio.Event) -> None:
-        self._failing_since = None  # a later lease starts its own count
-        if lease.holder != self._standing_by_for:
-            self._standing_by_for = lease.holder
-            log.info(
-                "imap %s: watched by %s (lease until %s); standing by",
-                self.config.name,
-                lease.holder,
-                lease.until.isoformat() if lease.until else "-",
-            )
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), self.config.lease_seconds / 3)
-
     async def _watch(self, imap: ImapSession, progress: imap_state.Progress, stop: asyncio.Event):
         idle = self.config.idle and imap.has_capability("IDLE")
         while not stop.is_set():
@@ -278,276 +167,9 @@ class MailboxWatcher:
     async def close(self, imap: ImapSession) -> None:
         await imap.close()
 
-    async def open_folder(self, imap: ImapSession) -> imap_state.Progress:
-        """Create the target folders if needed, SELECT, match UIDVALIDITY, replay owed actions."""
-        cfg = self.config
-        targets = [cfg.quarantine_folder] if cfg.quarantine_folder else []
-        if cfg.processed_action == "move":
-            targets.append(cfg.processed_folder)
-        for folder in targets:
-            # NO [ALREADYEXISTS] is the usual answer and fine.
-            await imap.call(imap.client.create(quote(folder)))
-        response = ok(
-            await imap.call(imap.client.select(quote(cfg.folder))), f"SELECT {cfg.folder}"
-        )
-        text = b"\n".join(x for x in response.lines if isinstance(x, bytes))
-        validity = re.search(rb"UIDVALIDITY (\d+)", text)
-        uidnext = re.search(rb"UIDNEXT (\d+)", text)
-        if validity is None:
-            raise ImapError(f"SELECT {cfg.folder}: no UIDVALIDITY in the answer")
-        progress = await asyncio.to_thread(
-            imap_state.begin,
-            self._sessions,
-            cfg.name,
-            cfg.folder,
-            int(validity.group(1)),
-            int(uidnext.group(1)) if uidnext else 1,
-            self._me,
-        )
-        if progress.resync:
-            log.warning(
-                "imap %s: UIDVALIDITY of %s changed to %s; resynchronising by Message-ID",
-                cfg.name,
-                cfg.folder,
-                progress.uidvalidity,
-            )
-        if progress.processed or progress.quarantine:
-            await self._apply(imap, progress.uidvalidity, progress.processed, progress.quarantine)
-        return progress
-
     # -- fetching and ingesting ------------------------------------------------------------
 
-    async def sync(
-        self,
-        imap: ImapSession,
-        progress: imap_state.Progress,
-        *,
-        hold: bool | None = None,
-        stats: SyncStats | None = None,
-        report: Callable[[SyncStats], None] | None = None,
-        stop: asyncio.Event | None = None,
-    ) -> imap_state.Progress:
-        """Ingest every letter above the high-water mark; repeat while new mail is announced.
-
-        `hold`: None follows `existing_letters` (old letters hold their replies), True/False
-        forces it (`partnerdesk import` / `--reply`).
-        """
-        cfg = self.config
-        stats = stats if stats is not None else SyncStats()
-        last_uid = progress.last_uid
-        resync = progress.resync
-        while True:
-            imap.new_mail.clear()
-            todo = await self.new_uids(imap, last_uid)
-            stats.total += len(todo)
-            for chunk in _chunks(todo, cfg.batch_size):
-                sizes = await self._sizes(imap, chunk)
-                for batch in batches(sizes, cfg.batch_size, cfg.batch_bytes):
-                    if stop is not None and stop.is_set():
-                        break  # between batches: everything so far is committed
-                    upto = batch[-1]
-                    if resync:
-                        batch = await self._skip_known(imap, progress.uidvalidity, batch, stats)
-                    last_uid = await self._ingest_batch(imap, progress, batch, upto, hold, stats)
-                    if report is not None:
-                        report(stats)
-            if stop is not None and stop.is_set():
-                break
-            if not todo and not imap.new_mail.is_set():
-                break
-        return imap_state.Progress(
-            progress.uidvalidity, last_uid, progress.backfill_below_uid, (), (), resync
-        )
-
-    async def new_uids(self, imap: ImapSession, last_uid: int) -> list[int]:
-        """UIDs above the high-water mark, ascending.
-
-        One UID SEARCH line rather than a FETCH line per letter: aioimaplib parses a response
-        recursively, one level per line, so thousands of lines in one read would overflow
-        the stack (and its FETCH bookkeeping is quadratic in the lines of a response).
-        """
-        response = ok(
-            await imap.call(imap.client.uid_search(f"UID {last_uid + 1}:*", charset=None)),
-            "UID SEARCH",
-        )
-        # "n:*" always includes the highest UID, even below n (RFC 3501 §6.4.8).
-        return sorted(uid for uid in parse_search(response.lines) if uid > last_uid)
-
-    async def _sizes(self, imap: ImapSession, uids: list[int]) -> list[tuple[int, int]]:
-        response = ok(
-            await imap.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)"),
-            "UID FETCH",
-        )
-        # A letter expunged meanwhile has no size: it is simply not there any more.
-        return sorted(parse_sizes(response.lines))
-
-    async def _ingest_batch(
-        self,
-        imap: ImapSession,
-        progress: imap_state.Progress,
-        batch: list[int],
-        upto: int,
-        hold: bool | None,
-        stats: SyncStats,
-    ) -> int:
-        """Fetch and ingest `batch`; then every UID up to `upto` is done (the rest were known)."""
-        cfg = self.config
-        letters: list[Fetched] = []
-        if batch:
-            response = ok(
-                await imap.uid("fetch", uid_set(batch), "(UID INTERNALDATE BODY.PEEK[])"),
-                "UID FETCH",
-            )
-            # Only the parsed letters stay referenced: the response's copies go now, so a
-            # batch (bounded by batch_bytes) never holds a letter twice for long.
-            letters = sorted(parse_fetch(response.lines), key=lambda item: item.uid)
-            response.lines.clear()
-            del response
-        processed: list[int] = []
-        quarantined: list[int] = []
-        high = progress.last_uid
-        try:
-            if letters:
-                holds = [
-                    hold
-                    if hold is not None
-                    else cfg.existing_letters == "hold" and item.uid < progress.backfill_below_uid
-                    for item in letters
-                ]
-                uids = [item.uid for item in letters]
-                results = await self._ingest(letters, holds)
-                del letters
-                for uid, result in zip(uids, results, strict=True):
-                    bad = result.status == "quarantined" or (
-                        result.duplicate and result.state == "quarantined"
-                    )
-                    (quarantined if bad else processed).append(uid)
-                    stats.duplicates += result.duplicate
-                    stats.quarantined += result.status == "quarantined"
-                    stats.ingested += not result.duplicate
-                    stats.held_replies += sum(
-                        1 for r in result.replies if r.get("status") == "held"
-                    )
-                high = uids[-1]
-            # UIDs asked for but not returned were expunged meanwhile: nothing to keep.
-            high = max(high, upto)
-        finally:
-            # Record what was committed even when a later letter of the batch failed.
-            if processed or quarantined or high > progress.last_uid:
-                await asyncio.to_thread(
-                    imap_state.commit,
-                    self._sessions,
-                    cfg.name,
-                    progress.uidvalidity,
-                    high,
-                    processed,
-                    quarantined,
-                    len(processed) + len(quarantined),
-                    self._clock.now(),
-                    self._me,
-                )
-        await self._apply(imap, progress.uidvalidity, processed, quarantined)
-        return high
-
-    async def _ingest(self, items: list[Fetched], holds: list[bool]) -> list[LetterResult]:
-        # R-MBX-2: the receipt time is the server's INTERNALDATE, not our clock.
-        arrivals = [
-            Arrival(
-                raw=item.raw,
-                received_at=item.internaldate or self._clock.now(),
-                rcpt_tos=(self.config.address,),
-                source=f"imap:{self.config.name}",
-            )
-            for item in items
-        ]
-        del items
-        # A copy fetched again after a crash finishes a letter left stored but unprocessed:
-        # the pipeline claims it, so nothing is lost or done twice.
-        results = await self._lock.run(self._pipeline.ingest_many, arrivals, holds)
-        if self._on_ingested is not None:
-            for result in results:
-                self._on_ingested(result)
-        return results
-
-    async def _skip_known(
-        self, imap: ImapSession, uidvalidity: int, batch: list[int], stats: SyncStats
-    ) -> list[int]:
-        """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
-        response = ok(
-            await imap.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"),
-            "UID FETCH",
-        )
-        ids: dict[int, str] = {}
-        for item in parse_fetch(response.lines):
-            found = _MESSAGE_ID.search(item.raw)
-            if found:
-                ids[item.uid] = found.group(0).decode("ascii", "replace")
-        states = await asyncio.to_thread(self._known_states, set(ids.values()))
-        known = {uid for uid, mid in ids.items() if mid in states}
-        if known:
-            bad = [uid for uid in known if states[ids[uid]] == "quarantined"]
-            good = [uid for uid in known if uid not in bad]
-            await asyncio.to_thread(
-                imap_state.commit,
-                self._sessions,
-                self.config.name,
-                uidvalidity,
-                0,  # the high-water mark moves only with the letters actually ingested
-                good,
-                bad,
-                0,
-                self._clock.now(),
-                self._me,
-            )
-            await self._apply(imap, uidvalidity, good, bad)
-            stats.duplicates += len(known)
-        return [uid for uid in batch if uid not in known]
-
-    def _known_states(self, message_ids: set[str]) -> dict[str, str]:
-        if not message_ids:
-            return {}
-        keys = [f"mid:{mid[:500]}" for mid in message_ids]
-        with self._sessions() as session:
-            rows = session.execute(
-                select(Letter.dedupe_key, Letter.status).where(Letter.dedupe_key.in_(keys))
-            ).all()
-        return {key.removeprefix("mid:"): status for key, status in rows}
-
     # -- server-side actions ---------------------------------------------------------------
-
-    async def _apply(
-        self,
-        imap: ImapSession,
-        uidvalidity: int,
-        processed: Iterable[int],
-        quarantine: Iterable[int],
-    ) -> None:
-        """Flag or move stored letters, then forget the owed actions."""
-        cfg = self.config
-        processed, quarantine = list(processed), list(quarantine)
-        if quarantine:
-            uids = uid_set(quarantine)
-            flags = f"({cfg.keyword}Quarantine)"
-            await imap.uid("store", uids, "+FLAGS.SILENT", flags)
-            if cfg.quarantine_folder:
-                await imap.move(uids, cfg.quarantine_folder)
-        if processed:
-            uids = uid_set(processed)
-            ok(
-                await imap.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})"),
-                "UID STORE",
-            )
-            if cfg.processed_action == "move":
-                await imap.move(uids, cfg.processed_folder)
-        if processed or quarantine:
-            await asyncio.to_thread(
-                imap_state.done,
-                self._sessions,
-                cfg.name,
-                uidvalidity,
-                {*processed, *quarantine},
-                self._me,
-            )
 
     # -- health ----------------------------------------------------------------------------
 
@@ -593,11 +215,6 @@ class MailboxWatcher:
             await asyncio.to_thread(
                 imap_state.mark_alerted, self._sessions, self.config.name, self._clock.now()
             )
-
-
-def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _utc(value: datetime) -> datetime:
