@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from parsers.context import Context
 from parsers.dates import check_date
-from parsers.labels import LICENSE_LABELS, Hit, find_labelled
+from parsers.label_tables import LICENSE_LABELS
+from parsers.labels import Hit, find_labelled
 from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows

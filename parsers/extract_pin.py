@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from parsers.context import INN_IN_TEXT, Context, find_in_sources
 from parsers.dates import CONTRACT_RE, check_contract
-from parsers.labels import PIN_LABELS, Hit, Source, find_labelled
+from parsers.label_tables import PIN_LABELS
+from parsers.labels import Hit, Source, find_labelled
 from parsers.pin_contacts import put_contacts
 from parsers.pin_parties import ORG_RE, Parties, client_scope, find_parties, org_key
 from parsers.pin_text import first_hits, labelled, unflow

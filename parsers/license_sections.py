@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from parsers.dates import DATE_PATTERN, check_date
-from parsers.labels import LICENSE_LABELS, Hit, Source
+from parsers.label_tables import LICENSE_LABELS
+from parsers.labels import Hit, Source
 from parsers.validate import is_placeholder
 
 _PROJECT_START = re.compile(

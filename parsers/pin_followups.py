@@ -16,7 +16,8 @@ import re
 
 from parsers.context import Context, put_pin_ref, put_pin_refs
 from parsers.extract_pin import without_signature
-from parsers.labels import EXTENSION_LABELS, REPORT_LABELS, Hit, Source
+from parsers.label_tables import EXTENSION_LABELS, REPORT_LABELS
+from parsers.labels import Hit, Source
 from parsers.pin_parties import signature_start
 from parsers.pin_text import first_hits, labelled, unflow
 from parsers.types import AttachmentClass, ParsedLetter

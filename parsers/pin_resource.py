@@ -12,7 +12,8 @@ from datetime import date
 
 from parsers.context import INN_IN_TEXT, Context
 from parsers.dates import DATE_PATTERN, MONTHS, check_date
-from parsers.labels import RESOURCE_LABELS, Hit, Source
+from parsers.label_tables import RESOURCE_LABELS
+from parsers.labels import Hit, Source
 from parsers.pin_parties import ORG_RE, client_scope, find_parties
 from parsers.pin_text import first_hits, labelled, unflow
 from parsers.types import FieldStatus

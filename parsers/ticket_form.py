@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from parsers.form import Entry, read_form
-from parsers.labels import TICKET_LABELS, Source
+from parsers.label_tables import TICKET_LABELS
+from parsers.labels import Source
 from parsers.ticket_diagnosis import reads_as_answer
 
 _PATTERNS = tuple(
