@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import quopri
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from email._encoded_words import decode_b  # what get_payload(decode=True) decodes with
 from email.message import Message
-from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from parsers.attachments import build_attachment, oversize_attachment, streamed_digest
 from parsers.blobs import (
@@ -28,16 +25,26 @@ from parsers.blobs import (
     restore_blobs,
     restore_text,
 )
-from parsers.charsets import decode_bytes, decode_header_value, header_text, unknown_charset
+from parsers.charsets import decode_bytes, decode_header_value, unknown_charset
 from parsers.errors import UnreadableLetter
 from parsers.html import html_to_text
+from parsers.letter_headers import (
+    addresses,
+    header_charset_hint,
+    header_date,
+    message_ids,
+    part_charset,
+    part_filename,
+    raw_header,
+    raw_headers,
+    sender_of,
+)
 from parsers.limits import DEFAULT_LIMITS, ParseLimits
 from parsers.mime import message_from_bytes
 from parsers.quotes import split_quoted
 from parsers.tnef import unpack_tnef
 from parsers.types import Attachment, ParsedLetter
 
-_MSGID = re.compile(r"<[^<>\s]+>")
 _TEXT_TYPES = ("text/plain", "text/html")
 
 
@@ -58,112 +65,8 @@ class _Walk:
     blobs: list[memoryview] = field(default_factory=list)
 
 
-def _raw(part: Message, name: str) -> str | None:
-    """A header as its raw string: compat32 would return a Header object for 8-bit values."""
-    wanted = name.lower()
-    for key, value in part.raw_items():
-        if key.lower() == wanted:
-            return str(value)
-    return None
-
-
-def _raw_all(part: Message, name: str) -> list[str]:
-    wanted = name.lower()
-    return [str(v) for k, v in part.raw_items() if k.lower() == wanted]
-
-
-def _param_text(value: object) -> str | None:
-    """A MIME parameter as text. An RFC 2231 value (charset, language, text) is decoded with
-    our charsets: the standard library runs whatever codec it names, `punycode` included,
-    in quadratic time over a parameter of any length (issue 19)."""
-    if isinstance(value, tuple):
-        charset, _, text = value
-        return decode_bytes(bytes(text, "raw-unicode-escape"), charset or None)
-    return value if isinstance(value, str) else None
-
-
-def _charset(part: Message) -> str | None:
-    """part.get_content_charset(), with RFC 2231 values decoded by _param_text()."""
-    try:
-        value = _param_text(part.get_param("charset"))
-    except Exception:  # malformed Content-Type parameters
-        return None
-    return value.lower() if value and value.isascii() else None
-
-
-def _hint(message: Message) -> str | None:
-    """The first non-ASCII charset the message declares: raw 8-bit headers often share it."""
-    charsets = (_charset(part) for part in message.walk())
-    return next((c for c in charsets if c and c not in ("us-ascii", "ascii")), None)
-
-
-def _header_hint(message: Message) -> str | None:
-    """_hint() for this message's own headers: it only serves raw 8-bit values."""
-    if all(str(value).isascii() for _, value in message.raw_items()):
-        return None
-    return _hint(message)
-
-
-def _ids(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    # A raw 8-bit byte is read as a lone surrogate, which no database accepts (issue 19):
-    # the id keeps its valid UTF-8 and gets U+FFFD for the rest, the same on every letter.
-    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return tuple(_MSGID.findall(value))
-
-
-def _address_pairs(values: list[str], hint: str | None) -> list[tuple[str, str]]:
-    """(name, address) pairs. The list is split before the names are decoded: a name like
-    =?utf-8?B?...?= for «Петров, Иван» would otherwise split in two and lose the address."""
-    pairs = getaddresses([header_text(v, hint) for v in values])
-    return [(decode_header_value(name, hint), addr) for name, addr in pairs]
-
-
-def _addresses(values: list[str], hint: str | None) -> tuple[str, ...]:
-    return tuple(addr.lower() for _, addr in _address_pairs(values, hint) if "@" in addr)
-
-
-def _sender(value: str | None, hint: str | None) -> tuple[str, str]:
-    pairs = _address_pairs([value], hint) if value else []
-    return next((pair for pair in pairs if "@" in pair[1]), pairs[0] if pairs else ("", ""))
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-_RAW_NAME = re.compile(r'(?:file)?name\s*=\s*"([^"]+)"|(?:file)?name\s*=\s*([^;\s]+)', re.I)
-
-
-def _filename(part: Message) -> str | None:
-    try:
-        name = _param_text(part.get_param("filename", header="content-disposition"))
-        name = name or _param_text(part.get_param("name"))
-    except Exception:  # broken RFC 2231 continuations
-        name = None
-    if name:
-        name = collapse_rfc2231_value(name).strip()  # a str: unquoted, as get_filename() does
-    if not name or "\ufffd" in str(name):
-        # Raw 8-bit names (no RFC 2047/2231) are lost by compat32; read the header bytes.
-        for header in ("Content-Disposition", "Content-Type"):
-            match = _RAW_NAME.search(_raw(part, header) or "")
-            if match:
-                name = match.group(1) or match.group(2)
-                break
-    if not name:
-        return None
-    # The charset hint only serves raw 8-bit names; get_charsets() is not free.
-    return decode_header_value(name, None if str(name).isascii() else _hint(part))
-
-
 def _is_attachment(part: Message, ctype: str, filename: str | None) -> bool:
-    disposition = (_raw(part, "Content-Disposition") or "").split(";", 1)[0].strip().lower()
+    disposition = (raw_header(part, "Content-Disposition") or "").split(";", 1)[0].strip().lower()
     if disposition == "attachment":
         return True
     if ctype in _TEXT_TYPES:
@@ -211,7 +114,7 @@ def _text_payload(part: Message, walk: _Walk) -> bytes:
 
 
 def _cte(part: Message) -> str:
-    return (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
+    return (raw_header(part, "Content-Transfer-Encoding") or "").strip().lower()
 
 
 def _add_attachment(
@@ -253,8 +156,8 @@ def _add_attachment(
         walk.kept_bytes += sum(a.size for a in inner)
         return
     inline = (
-        bool(_raw(part, "Content-ID"))
-        and "attachment" not in (_raw(part, "Content-Disposition") or "").lower()
+        bool(raw_header(part, "Content-ID"))
+        and "attachment" not in (raw_header(part, "Content-Disposition") or "").lower()
     )
     walk.kept_bytes += len(payload)
     walk.attachments.append(
@@ -262,7 +165,7 @@ def _add_attachment(
             payload,
             filename=filename,
             content_type=ctype,
-            charset=_charset(part),
+            charset=part_charset(part),
             limits=limits,
             inline=inline,
             origin=origin,
@@ -279,9 +182,9 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     sub = _Walk(walk.limits, parts=walk.parts, kept_bytes=walk.kept_bytes, blobs=walk.blobs)
     _walk(inner_msg, sub, depth + 1, origin="forwarded")
     walk.parts, walk.kept_bytes = sub.parts, sub.kept_bytes
-    hint = _header_hint(inner_msg)
-    subject = decode_header_value(_raw(inner_msg, "Subject"), hint)
-    sender = decode_header_value(_raw(inner_msg, "From"), hint)
+    hint = header_charset_hint(inner_msg)
+    subject = decode_header_value(raw_header(inner_msg, "Subject"), hint)
+    sender = decode_header_value(raw_header(inner_msg, "From"), hint)
     text = _body_text(sub)
     walk.forwarded.append(f"From: {sender}\nSubject: {subject}\n\n{text}".strip())
     walk.forwarded.extend(sub.forwarded)
@@ -313,9 +216,9 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
             if isinstance(child, Message):
                 _walk(child, walk, depth + 1, origin)
         return
-    filename = _filename(part)
+    filename = part_filename(part)
     if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
-        charset = _charset(part)
+        charset = part_charset(part)
         if (unknown := unknown_charset(charset)) is not None:
             walk.defects.append(f"unknown charset {unknown!r}: the text was read as a guess")
         text = decode_bytes(_text_payload(part, walk), charset)
@@ -367,20 +270,20 @@ def _read(raw: bytes, limits: ParseLimits) -> ParsedLetter:
     if not message.keys() and not text.strip() and not walk.attachments:
         raise UnreadableLetter("no headers and no readable text: this is not an e-mail letter")
     new_text, quoted = split_quoted(text)
-    hint = _header_hint(message)
-    from_name, from_addr = _sender(_raw(message, "From"), hint)
+    hint = header_charset_hint(message)
+    from_name, from_addr = sender_of(raw_header(message, "From"), hint)
     headers = tuple((k.lower(), decode_header_value(v, hint)) for k, v in message.raw_items())
     defects = [type(d).__name__ for p in message.walk() for d in getattr(p, "defects", [])]
     return ParsedLetter(
-        message_id=(_ids(_raw(message, "Message-ID")) or (None,))[0],
-        in_reply_to=_ids(_raw(message, "In-Reply-To")),
-        references=_ids(_raw(message, "References")),
-        subject=decode_header_value(_raw(message, "Subject"), hint),
+        message_id=(message_ids(raw_header(message, "Message-ID")) or (None,))[0],
+        in_reply_to=message_ids(raw_header(message, "In-Reply-To")),
+        references=message_ids(raw_header(message, "References")),
+        subject=decode_header_value(raw_header(message, "Subject"), hint),
         from_addr=from_addr.lower(),
         from_name=from_name,
-        to=_addresses(_raw_all(message, "To"), hint),
-        cc=_addresses(_raw_all(message, "Cc"), hint),
-        date=_date(_raw(message, "Date")),
+        to=addresses(raw_headers(message, "To"), hint),
+        cc=addresses(raw_headers(message, "Cc"), hint),
+        date=header_date(raw_header(message, "Date")),
         headers=headers,
         content_type=message.get_content_type(),
         text=text,
