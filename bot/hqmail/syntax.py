@@ -20,7 +20,7 @@ parser; a signature is cut here). A line is a Russian or English command word, t
     передать service_desk        reassign service_desk         (owner role, R-HQ-12)
     ответ: текст                 reply: text                   (free text to the partner)
     объединить TCM-000123        merge TCM-000123              (into that case, R-THR-13)
-    выделить 12                  split 12                      (letter 12 into a new case)
+    выделить 12 14               split 12,14                   (letters 12 and 14 into a new case)
 
 Any other action code works in English as `action: text` or `action key=value …`. A reply that
 holds no command word at all is free text for the partner (the `reply` action). A line that
@@ -118,7 +118,7 @@ _CODE = re.compile(r"^([a-z]+(?:_[a-z]+)*)\b\s*(.*)$", re.S)
 _PARAM = re.compile(r"^([a-z_]+)=(\S+)$")
 MIN_FREE_TEXT_WORDS = 3
 # Words around a letter's number in `split` («выделить письмо № 12»).
-_LETTER_WORDS = frozenset({"письмо", "письма", "letter", "№", "#"})
+_LETTER_WORDS = frozenset({"письмо", "письма", "писем", "letter", "letters", "№", "#", "и", "and"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,20 +215,25 @@ def _with_value(action: str, rest: str, line: str) -> Command:
 
 def _value_command(action: str, value: str, line: str) -> Command:
     words = value.split()
-    if action == "split":  # «выделить письмо № 12»: the number is the value
-        words = [w for w in words if w.lower().strip(".,:") not in _LETTER_WORDS]
+    if action == "split":  # «выделить письма № 12 и 14»: the numbers are the value
+        numbers = [w for w in re.split(r"[\s,;]+", value) if w]
+        numbers = [
+            w.strip(".!").lstrip("#№")
+            for w in numbers
+            if w.lower().strip(".:") not in _LETTER_WORDS
+        ]
+        if not numbers or not all(n.isdigit() for n in numbers):
+            raise SyntaxProblem(
+                f"«{line[:80]}»: the letters' numbers in digits, as «partnerdesk show» lists "
+                f"the case's letters, e.g. {_example(action)}"
+            )
+        return Command(action, {"letter": ",".join(dict.fromkeys(numbers))}, line)
     if len(words) != 1:
         raise SyntaxProblem(f"«{line[:80]}»: one value expected, e.g. {_example(action)}")
     word = words[0].strip(".,;!").lower().replace("ё", "е")
     word = RUSSIAN_VALUES.get(action, {}).get(word, word)
     if VALUE_PARAMS[action] == "days" and not word.isdigit():
         raise SyntaxProblem(f"«{line[:80]}»: the number of days in digits, e.g. {_example(action)}")
-    word = word.lstrip("#№") if action == "split" else word
-    if action == "split" and not word.isdigit():
-        raise SyntaxProblem(
-            f"«{line[:80]}»: the letter's number in digits, as «partnerdesk show» lists the "
-            f"case's letters, e.g. {_example(action)}"
-        )
     allowed = ALLOWED_VALUES.get(action)
     if allowed is not None and word not in allowed:
         raise SyntaxProblem(f"«{line[:80]}»: the value must be one of {_values(action)}")

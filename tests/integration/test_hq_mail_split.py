@@ -161,9 +161,9 @@ def test_r_thr_13_split_by_mail_has_the_cli_checks_and_names_the_letters(
     missing = staff_answer(deliver(desk, command(ticket, "выделить 99999")))["text"]
     # The refusal names the case's letters, so HQ can pick one without a terminal.
     assert "letter 99999 is not in" in missing and f"{wrong} from {PARTNER}" in missing
-    assert "выделить 12 / split 12" in missing  # the command help lists it
+    assert "выделить 12 14 / split 12,14" in missing  # the command help lists it
     bad = staff_answer(deliver(desk, command(ticket, "выделить второе")))["text"]
-    assert "the letter's number in digits" in bad
+    assert "the letters' numbers in digits" in bad
     assert case_of_letter(desk, "<wrong@partner.ru>") == ticket
 
 

@@ -134,3 +134,36 @@ def test_r_thr_13_split_moves_a_letter_into_a_new_case(service) -> None:
         _act(service, result.new_case, "split", letter=str(opener))
     with pytest.raises(ActionRefused, match="partnerdesk show"):
         _act(service, first.case, "split", letter="999")
+
+
+def test_r_thr_13_split_moves_several_letters_into_one_new_case(service) -> None:
+    first = deliver(service, letter(subject="Ошибка экспорта", body=COMPLETE_TICKET))
+    ids = []
+    for n, text in enumerate(("а где взять счет?", "и акт сверки тоже нужен")):
+        deliver(
+            service,
+            letter(
+                message_id=f"<other-{n}@partner.ru>",
+                subject="Другое",
+                body=f"По заявке {first.case}: {text}",
+            ),
+        )
+        with service.sessions() as session:
+            ids.append(
+                session.scalar(
+                    select(Letter.id).where(Letter.message_id == f"<other-{n}@partner.ru>")
+                )
+            )
+    result = _act(service, first.case, "split", letter=f"{ids[1]}, {ids[0]}")
+    new = _case(service, result.new_case)
+    with service.sessions() as session:
+        assert [session.get(Letter, i).case_id for i in ids] == [new.id, new.id]
+        assert [session.get(ThreadKey, f"<other-{n}@partner.ru>").case_id for n in (0, 1)] == [
+            new.id,
+            new.id,
+        ]
+    # The new case's author and topic are its earliest letter's.
+    assert new.subject == "Другое"
+    # A list naming a letter of another case moves nothing.
+    with pytest.raises(ActionRefused, match="is not in"):
+        _act(service, first.case, "split", letter=f"{ids[0]},999")
