@@ -51,7 +51,7 @@ class TickResult:
     failed: int = 0
     # R-HQ-7: digests queued by this tick, apart from the replies the timers caused.
     digests: list[dict[str, Any]] = field(default_factory=list)
-    # R-CAL-4: open tickets whose deadlines the changed calendar data moved.
+    # R-CAL-4: open cases (every kind) whose deadlines the changed calendar data moved.
     recomputed: int = 0
 
     def as_json(self) -> dict[str, Any]:
