@@ -21,7 +21,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from replies.grammar import agreed, need, not_given
+from replies.grammar import FILTERS, plural
 from replies.labels import (
     field_help,
     kind_title,
@@ -31,7 +31,7 @@ from replies.labels import (
     term,
     tracker_title,
 )
-from replies.subjects import thread_subject
+from replies.subjects import thread_subject, thread_topic
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -41,15 +41,6 @@ class RenderedReply:
     subject: str
     text: str
     html: str
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for n: 1 день, 3 дня, 5 дней, 21 день, 11 дней."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def working_units(amount: float | None, unit: str | None) -> str:
@@ -101,9 +92,8 @@ class Renderer:
         self._env = template_environment(preset)
         self._env.filters["local"] = self.format_local
         self._env.filters["working_units"] = working_units
-        self._env.filters["not_given"] = not_given
-        self._env.filters["need"] = need
-        self._env.filters["agreed"] = agreed  # issue 24: «Заявка … отклонена»
+        self._env.filters.update(FILTERS)  # issue 24: agreement, lists, sentences
+        self._env.filters["thread_topic"] = thread_topic  # the partner's topic, as in subjects
         self._env.filters["local_iso"] = lambda value: self.format_local(
             datetime.fromisoformat(value)
         )
