@@ -30,9 +30,19 @@ def merge_fields(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, An
     give (missing) keeps its earlier value."""
     merged = dict(earlier)
     for code, item in later.items():
-        if item.get("status") != "missing" or code not in merged:
-            merged[code] = item
+        kept = item.get("status") == "missing" or _assumed_over(item, merged.get(code, {}))
+        if code in merged and kept:
+            continue
+        merged[code] = item
     return merged
+
+
+def _assumed_over(item: dict[str, Any], earlier: dict[str, Any]) -> bool:
+    """A value the later letter only assumed (a default with a warning, read from no text)
+    does not replace a valid one (issue 24: no «статус проекта не указан» once a license
+    contract settled it)."""
+    assumed = item.get("status") == "valid_with_warning" and not item.get("raw")
+    return assumed and not item.get("evidence") and earlier.get("status") == "valid"
 
 
 def deserialise_fields(stored: dict[str, Any]):

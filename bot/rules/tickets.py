@@ -233,6 +233,8 @@ def schedule_sla(
         "no_target_reason": target.no_target_reason,
         "target_amount": target.amount,
         "target_unit": target.unit,
+        # A regulated deadline replaces one HQ extended by hand (R-SLA-8, R-SLA-10).
+        "deadline_extended_reason": None,
     }
     deadlines: list[DeadlineIntent] = []
     if target.deadline_at is not None:
@@ -402,7 +404,9 @@ def on_ticket_deadline(
         )
     if kind == INFO_TIMEOUT and case.state == NEEDS_INFO:
         # State changes take effect at the due moment, whenever the tick runs (R-CAL-11).
-        return _close(case, due_at, "insufficient_info", case.fields, ("R-TKT-15", "D-25"), ctx)
+        closed = _close(case, due_at, "insufficient_info", case.fields, ("R-TKT-15", "D-25"), ctx)
+        # A-TKT-CLOSED-NOINFO names the items that never came (issue 24: no empty claim).
+        return replace(closed, missing=case.missing, invalid=case.invalid)
     if kind in SLA_TIMERS and case.state == OPEN and attrs.get("deadline_at"):
         if kind == SLA_BREACH:
             attrs["first_breach_at"] = attrs.get("first_breach_at") or iso(due_at)
