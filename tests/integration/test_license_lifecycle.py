@@ -213,7 +213,7 @@ def test_r_val_3_r_val_7_bad_account_key_is_named_then_the_answer_completes(
     )
     [clarify] = partner_replies(request)
     assert "требуется уточнение" in clarify["text"].splitlines()[0]
-    assert "Расчетный счет — расчетный счет не соответствует БИК" in clarify["text"]
+    assert "Расчетный счет не соответствует БИК" in clarify["text"]
     assert "40702810100000000001" in clarify["text"]
     answer = deliver(
         service,

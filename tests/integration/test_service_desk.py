@@ -73,7 +73,7 @@ def test_r_sla_3_complete_bug_deadline_in_the_acceptance(
 def test_r_sla_3_low_bug_has_no_deadline_and_says_why(service, frozen_clock) -> None:
     at(frozen_clock, 2026, 3, 2, 10, 0)
     [ack] = partner_replies(deliver(service, bug_ticket("Низкий")))
-    assert "Срок решения: исправление в одном из следующих релизов" in ack["text"]
+    assert "Срок решения не регламентирован: неисправности низкого приоритета" in ack["text"]
 
 
 def test_r_tkt_7_r_hq_8_urgent_bug_alerts_service_desk_at_once(service, frozen_clock) -> None:
@@ -212,7 +212,8 @@ def test_r_tkt_20_r_hq_1_r_hq_5_reclassify_and_refuse_out_of_state(service, froz
     ticket = deliver(service, bug_ticket("Нормальный"))
     changed = act(service, ticket.case, "set_priority", priority="urgent")
     text = changed.replies[0]["text"]
-    assert "Было: тип Неисправность" in text and "приоритет Нормальный" in text
+    assert "Было: тип обращения (Tracker) — Неисправность" in text
+    assert "приоритет (Priority) — Нормальный" in text
     assert "до 03.03.2026 10:00 (GMT+5)" in text  # 1 WD from the unchanged clock start
     with pytest.raises(ActionRefused, match="not HQ staff"):
         Actions(

@@ -157,6 +157,10 @@ ATTRS: dict[str, Any] = {
     "payment_date": "2026-03-02",
     "payment_term_wd": 5,
     "priority": "high",
+    "project_status": "active",
+    "release": "4.3",
+    "deadline_extended_reason": "доработка сервера",
+    "sla_suspended": "замечания к работе базового ПО: нет журнала СУБД",
     "return_documents": ["transfer_act"],
     "schedule": "по будням",
     "summary": {
