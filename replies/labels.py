@@ -46,6 +46,11 @@ _STATES = {
     # §5.4 resource request
     "scheduled": "назначен ответственный сотрудник",
     "done": "выполнено",
+    # R-MBX-8, R-THR-4: a letter HQ has still to classify or to attach.
+    "unclassified": "ожидает рассмотрения в головном офисе",
+    "discarded": "закрыто без ответа",
+    "quarantined": "на проверке в головном офисе",
+    "unmatched": "не отнесено к обращению",
 }
 
 
@@ -54,7 +59,8 @@ def kind_title(kind: str) -> str:
 
 
 def state_title(state: str) -> str:
-    return _STATES.get(state, state)
+    """The state in the partner's words; never the internal code (issue 24)."""
+    return _STATES.get(state, "в обработке")
 
 
 TRACKERS = {

@@ -21,6 +21,7 @@ from bot.inspect import case_details
 from bot.rules.action_base import ActionRefused
 from bot.settings import load_settings
 from bot.store.models import Case, Letter, OutboxMessage
+from replies.subjects import thread_topic
 from tests.conftest import register_partner
 from tests.integration.test_smtp_endpoint import _replies, running_service
 from tests.support.letters import COMPLETE_TICKET, bug_ticket, letter
@@ -267,7 +268,8 @@ async def test_r_id_5_partner_letter_with_dmarc_fail_is_treated_as_unidentified(
     # (the letter's own subject, echoed back, is the sender's text).
     echoed = f"Re: {ack['Subject']}"
     for reply in rows(service, to_addr=PARTNER)[1:]:
-        text = reply.text.replace(echoed, "")
+        # R-NTF-2: a reply quotes the subject without «Re:» and the case tag (issue 24).
+        text = reply.text.replace(echoed, "").replace(thread_topic(echoed), "")
         assert "TCM-000001" not in text and "Ошибка при сохранении" not in text
         assert "Партнер" not in text
     flags = rows(service, template="hq_flag")
