@@ -40,6 +40,18 @@ def extensions_granted(attrs: dict[str, Any]) -> int:
     return int(attrs.get("extensions_granted") or (1 if attrs.get("extension_used") else 0))
 
 
+def extension_terms(attrs: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """R-PIN-16 as a letter states it: how many extensions, of how many days, and whether one
+    can still be asked for — the vendor's policy, not TECHNOCOM's numbers."""
+    most, days = policy.pin.extension_max_count, policy.pin.extension_max_days
+    left = most - extensions_granted(attrs)
+    return {
+        "extension_max_count": most,
+        "extension_max_days": days,
+        "extension_available": left > 0 and days > 0 and not attrs.get("extension_pending"),
+    }
+
+
 def prepin(
     fields: dict[str, Any], attrs: dict[str, Any], start: datetime, ctx: RuleContext, event: str
 ) -> Decision:
@@ -58,7 +70,7 @@ def prepin(
         event=event,
         fields=fields,
         attrs=attrs,
-        replies=(ReplyIntent("acceptance", "pin_prepin", {}),),
+        replies=(ReplyIntent("acceptance", "pin_prepin", extension_terms(attrs, ctx.policy)),),
         deadlines=prepin_timers(start, expires, ctx),
         rule_ids=("R-PIN-7", "R-PIN-30"),
     )

@@ -46,7 +46,7 @@ from bot.rules.pin_states import (
     matches,
     noted,
 )
-from bot.rules.pin_terms import disclosed_holder, prepin
+from bot.rules.pin_terms import disclosed_holder, extension_terms, prepin
 
 
 class PinRules:
@@ -142,7 +142,13 @@ class PinRules:
             return _same(
                 case,
                 "prepin-reminder",
-                replies=(ReplyIntent("reminder", "pin_remind", {"days_left": max(days_left, 0)}),),
+                replies=(
+                    ReplyIntent(
+                        "reminder",
+                        "pin_remind",
+                        {"days_left": max(days_left, 0), **extension_terms(attrs, ctx.policy)},
+                    ),
+                ),
                 rules=("R-PIN-17",),
             )
         if kind == EXT_ALERT and case.state == PRE_PINNED and attrs.get("extension_pending"):

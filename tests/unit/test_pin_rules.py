@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.letters_out import CaseAttrs
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
@@ -23,6 +24,7 @@ from bot.rules.pin_states import (
 from bot.rules.pins import PinRules
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings, Invalid
+from replies.render import Renderer
 
 GMT5 = timezone(timedelta(hours=5))
 F = WorkCalendar.for_fixture_f()
@@ -277,3 +279,66 @@ def test_r_pin_16_one_extension_by_hq_adds_calendar_days() -> None:
     decision = RULES.action(pending, request, ctx())
     assert local(when(decision.attrs, "prepin_expires_at")) == "2025-09-07 23:59"
     assert decision.attrs["extension_used"] is True
+
+
+# -- what the letters say of extensions: the vendor's policy, not TECHNOCOM's numbers ----------
+
+
+def test_r_pin_16_the_pre_pin_letter_states_the_vendors_extension_terms() -> None:
+    policy = {"pin": {"extension_max_days": 14, "extension_max_count": 2}}
+    [prepin] = RULES.new_case(facts(), ctx(**policy)).replies
+    assert (prepin.context["extension_max_days"], prepin.context["extension_max_count"]) == (14, 2)
+    assert prepin.context["extension_available"] is True
+    context = {**_case_context(), **prepin.context}
+    text = Renderer().render("pin_prepin", context).text
+    assert "не более 2 раз, каждый раз не более чем на 14 календарных дней" in text
+    assert "30 календарных" not in text
+    # A vendor without extensions promises none.
+    [none] = RULES.new_case(facts(), ctx(pin={"extension_max_count": 0})).replies
+    text = Renderer().render("pin_prepin", {**_case_context(), **none.context}).text
+    assert "продлить" not in text
+
+
+def test_r_pin_17_the_reminder_offers_an_extension_only_while_one_is_left() -> None:
+    pinned = case_after(RULES.new_case(facts(), ctx()))
+    at = datetime(2025, 7, 25, 9, 0, tzinfo=GMT5)
+    decision = RULES.deadline(pinned, PIN_REMIND, at, {}, ctx(at))
+    assert decision is not None and decision.replies[0].context["extension_available"] is True
+    used = replace(pinned, attrs={**pinned.attrs, "extensions_granted": 1})
+    decision = RULES.deadline(used, PIN_REMIND, at, {}, ctx(at))
+    assert decision is not None and decision.replies[0].context["extension_available"] is False
+    twice = RULES.deadline(used, PIN_REMIND, at, {}, ctx(at, pin={"extension_max_count": 2}))
+    assert twice is not None and twice.replies[0].context["extension_available"] is True
+
+
+def _case_context() -> dict[str, Any]:
+    """What the letter writer adds to a pre-pinned case's reply (LetterWriter.common_context)."""
+    decision = RULES.new_case(facts(), ctx())
+    return {
+        "case_number": "TCM-000001",
+        "kind": "pin_request",
+        "state": decision.state,
+        "topic": "Закрепление клиента",
+        "company": "ООО «ТЕХНОКОМ»",
+        "phone": "(3452) 39-31-33",
+        "reply_mailbox": "mail@technocom.tech",
+        "general_mailbox": "mail@technocom.tech",
+        # As the letter writer gives them: the instants as datetimes.
+        "attrs": CaseAttrs(
+            {
+                k: when(decision.attrs, k) if k.endswith("_at") else v
+                for k, v in decision.attrs.items()
+            }
+        ),
+        "missing": [],
+        "invalid": [],
+        "now": MON,
+        "partner_name": PARTNER.partner_name,
+        "field_value": lambda code: "—",
+        "at_risk_ratio": 0.75,
+        "previous_case": None,
+        "right_mailbox": None,
+        "received_at": MON,
+        "unknown_tags": [],
+        "warnings": [],
+    }

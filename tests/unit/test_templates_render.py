@@ -41,6 +41,10 @@ SAMPLES: dict[str, Any] = {
     "covered_until": "11.04.2026",
     "act_number": "АУ-0042/26",
     "max_count": 2,  # pin.extension_max_count (R-PIN-16)
+    # R-PIN-16 as the pre-pin letters state it (bot/rules/pin_terms.py extension_terms).
+    "extension_available": True,
+    "extension_max_count": 1,
+    "extension_max_days": 30,
     "holder": "ООО «Другой партнер»",  # pin.disclose_holder (R-PIN-4)
     "clock_paused": False,  # sla.pause_while_waiting_partner (R-SLA-11)
     "alert": "breached",
