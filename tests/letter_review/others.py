@@ -93,7 +93,10 @@ def inquiries(desk: Desk, keep: Keep) -> None:
     status = desk.write(in_thread(new.case, "Подскажите, какой статус обращения?"))
     keep("inquiry_status_open", status, "inq_status")
     desk.at(2026, 3, 5, 11, 0)
-    desk.act(new.case, "reply", text="Ближайший курс обучения инженеров — 20 апреля 2026 г.")
+    answer = desk.act(
+        new.case, "reply", text="Ближайший курс обучения инженеров — 20 апреля 2026 г."
+    )
+    keep("inquiry_answered_by_hq", answer, "hq_reply")
     desk.at(2026, 3, 6, 9, 0)
     keep(
         "inquiry_status_answered",

@@ -195,7 +195,7 @@ def rejections(desk: Desk, keep: Keep) -> None:
 
 
 def others(desk: Desk, keep: Keep) -> None:
-    """R-THR-13 merged; R-THR-6 an unknown number in the subject."""
+    """R-THR-13 merged; R-THR-6 an unknown number in the subject; R-HQ-10 HQ's own text."""
     first = desk.write(letter(subject="Не печатается отчет", body=COMPLETE_TICKET)).case
     second = desk.write(
         letter(subject="Не печатается отчет по участкам", body=COMPLETE_TICKET)
@@ -203,6 +203,12 @@ def others(desk: Desk, keep: Keep) -> None:
     keep("ticket_merged", desk.act(first, "merge", into=second), "merged")
     unknown = desk.write(letter(subject="Re: [TCM-000777] Ошибка в отчете", body=COMPLETE_TICKET))
     keep("ticket_ack_unknown_case_number", unknown, "tkt_ack")
+    slow = desk.write(letter(subject="Медленно открывается карта", body=COMPLETE_TICKET)).case
+    text = (
+        "Проверили журнал: карта открывается медленно из-за слоя без индекса. "
+        "Постройте индекс по полю «Кадастровый номер» и откройте карту снова."
+    )
+    keep("ticket_hq_reply", desk.act(slow, "reply", text=text), "hq_reply")
 
 
 SCENARIOS = (acceptances, clarifications, hq_work, releases, rejections, others)
