@@ -278,3 +278,14 @@ def test_r_tkt_status_question_on_a_fresh_ticket_is_answered(service) -> None:
     assert [r["template"] for r in question.replies] == ["tkt_status"]
     with service.sessions() as session:
         assert session.scalars(select(Letter.status)).all() == ["processed", "processed"]
+
+
+@pytest.mark.parametrize("preset", ["omnicomm", "technokad"])
+def test_r_ntf_5_a_vendors_footer_sends_a_merged_case_to_its_new_thread(preset: str) -> None:
+    context = {**_fresh_case("ticket", "merged"), **SAMPLES, "target": "TCM-000002"}
+    text = Renderer(preset=preset).render("merged", context).text
+    assert "пишите по этому вопросу в переписке TCM-000002" in text
+    # The vendor's own «answer in this thread, keep TCM-000001» would send it back.
+    assert "сохраняя номер TCM-000001" not in text
+    plain = Renderer(preset=preset).render("tkt_status", _fresh_case("ticket", "open")).text
+    assert "сохраняя номер TCM-000001" in plain
