@@ -239,9 +239,12 @@ def unchanged(
     state: str | None = None,
     **extra: Any,
 ) -> Decision:
-    """A decision that keeps the case where it is (unless `state` says otherwise)."""
+    """A decision that keeps the case where it is (unless `state` says otherwise), and what it
+    still waits for: a letter that changes nothing leaves the missing items missing."""
     if rules is not None:
         extra["rule_ids"] = rules
+    extra.setdefault("missing", case.missing)
+    extra.setdefault("invalid", case.invalid)
     return Decision(
         state=state or case.state,
         event=event,

@@ -250,7 +250,7 @@ def on_ticket_letter(case: CaseView, letter: TicketLetter, ctx: TicketContext) -
     """A partner letter in an existing ticket thread (T2, T3, T8, T17, T18, T20, T21, T24)."""
     attrs = dict(case.attrs)
     feedback = letter.feedback
-    if case.state == NEEDS_INFO:
+    if case.state == NEEDS_INFO and not _only_asks_status(case, letter):
         return _complete_or_clarify(letter, attrs, ctx, event="clarification-answer")
     if feedback.status_query and not letter.attachments:
         return _status(case, letter, "status-query")
@@ -371,12 +371,25 @@ def _close(
     )
 
 
+def _only_asks_status(case: CaseView, letter: TicketLetter) -> bool:
+    """R-HQ-13 while we wait for data: «какой статус заявки?» with nothing attached that
+    leaves every missing or invalid item as it was is a question, not the answer (its
+    text must not stand in for the ticket's description)."""
+    if not letter.feedback.status_query or letter.attachments:
+        return False
+    before = set(case.missing) | {item["field"] for item in case.invalid}
+    after = set(letter.findings.missing) | {item.field for item in letter.findings.invalid}
+    return bool(before) and before <= after
+
+
 def _status(case: CaseView, letter: TicketLetter, event: str) -> Decision:
     """R-TKT-16 / T24: state, tracker/priority, deadline; no state change."""
     return Decision(
         state=case.state,
         event=event,
         fields=case.fields,
+        missing=case.missing,
+        invalid=case.invalid,
         attrs=dict(case.attrs),
         replies=(ReplyIntent("notice", "tkt_status", {}),),
         rule_ids=("R-TKT-16", "R-HQ-13"),
