@@ -22,10 +22,8 @@ import parsers
 from bot.apply import UNMAPPED_IDS, Applier
 from bot.apply_types import CaseContext
 from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
-from bot.case_lookup import case_from_headers
 from bot.clock import Clock, as_utc
 from bot.desk import event_log
-from bot.followup_match import license_case_for
 from bot.followups import PIN_FOLLOWUPS, route_unthreaded
 from bot.held import hold_replies_of
 from bot.hqmail.handler import HqMail
@@ -36,12 +34,14 @@ from bot.partners import Identity, identify, preload_senders
 from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
 from bot.reused_ids import awaits_quarantine
+from bot.route.case_lookup import case_from_headers
+from bot.route.followup_match import license_case_for
+from bot.route.thread_refs import case_named_in_body, flag_case, multiple_tags_flag
+from bot.route.threads import ThreadMatch, match_thread
 from bot.rules.dispatch import LetterFacts, Rules
 from bot.rules.loop_guard import automatic_reason, is_bounce
 from bot.store.case_views import view_of
 from bot.store.models import Case, Letter, ThreadKey
-from bot.thread_refs import case_named_in_body, flag_case, multiple_tags_flag
-from bot.threads import ThreadMatch, match_thread
 from parsers.reading import Reading
 from parsers.requirements import Findings, check
 from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.route.threads import body_case_number
 from bot.store.models import Case
-from bot.threads import body_case_number
 from parsers.types import ParsedLetter
 
 # R-THR-10: the code of the flag for a subject that tags several cases.
