@@ -84,13 +84,11 @@ def hq(desk: Desk, session: Session, work: Work) -> Stop | None:
         if outcome.forwarded is None:
             assert outcome.result is not None
             return Record(outcome.result, outcome.case)
-        # R-MBX-7: an HQ forward is processed as its original sender's letter. Its case
-        # is the one its headers or tag name, as matched (a merged number is not followed).
+        # R-MBX-7: an HQ forward is processed as its original sender's letter, threaded
+        # as that letter would be (a merged number routes to its target, R-THR-13).
         work.reading, work.letter = outcome.forwarded, outcome.forwarded.letter
         work.forwarded_by = outcome.forwarded_by
-        work.thread = thread_of(
-            session, work.letter, config.case_prefix, config.number_format, follow_aliases=False
-        )
+        work.thread = thread_of(session, work.letter, config.case_prefix, config.number_format)
         case = work.thread.case
         if work.letter.from_addr not in config.hq_staff:
             return None

@@ -69,16 +69,9 @@ class Route:
     pins: PinMatch | None = None
 
 
-def thread_of(
-    session: Session,
-    letter: ParsedLetter,
-    prefix: str,
-    number_format: str,
-    *,
-    follow_aliases: bool = True,
-) -> Thread:
+def thread_of(session: Session, letter: ParsedLetter, prefix: str, number_format: str) -> Thread:
     """In-Reply-To/References, then the subject tag; a merged number is an alias of the
-    case it was merged into (R-THR-13) unless `follow_aliases` is off."""
+    case it was merged into (R-THR-13)."""
 
     def by_ids(ids: Iterable[str]) -> int | None:
         ids = list(ids)
@@ -96,7 +89,7 @@ def thread_of(
 
     match = match_thread(letter, by_ids, by_number, prefix, number_format)
     case = session.get(Case, match.case_id) if match.case_id else None
-    while follow_aliases and case is not None and (case.attrs or {}).get("merged_into"):
+    while case is not None and (case.attrs or {}).get("merged_into"):
         case = session.scalar(select(Case).where(Case.number == case.attrs["merged_into"]))
     return Thread(match, case)
 
