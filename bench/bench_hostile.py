@@ -17,7 +17,7 @@ import tracemalloc
 import zipfile
 from collections.abc import Callable
 
-from bot.threads import find_case_numbers
+from bot.route.threads import find_case_numbers
 from parsers.reading import read_ahead
 
 MIB = 1024 * 1024

@@ -12,8 +12,8 @@ from sqlalchemy import select
 import bot.reader_process as reader_process
 from bot.actions import Actions
 from bot.app import build
-from bot.followups import _refs
 from bot.ingest import Arrival
+from bot.route.pin_targets import _refs
 from bot.store.models import CaseEvent, Letter
 from parsers.context import MAX_REFS
 from parsers.types import FieldStatus, FieldValue, Kind, RequestData

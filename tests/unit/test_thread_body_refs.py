@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.actions import Actions
+from bot.route.threads import match_thread
 from bot.rules.action_base import ActionRefused
 from bot.store.models import Case, Letter, OutboxMessage, ThreadKey
-from bot.threads import match_thread
 from parsers import parse_letter
 from tests.conftest import deliver, register_partner
 from tests.support.letters import COMPLETE_TICKET, letter

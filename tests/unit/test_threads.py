@@ -1,6 +1,6 @@
 """Thread matching and case tags (R-THR-4, R-THR-5, R-THR-6)."""
 
-from bot.threads import find_case_numbers, match_thread
+from bot.route.threads import find_case_numbers, match_thread
 from parsers import parse_letter
 from tests.support.letters import letter
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.ingest import MESSAGE_ID
+from bot.route.threads import find_case_numbers
 from bot.store.models import Case, ThreadKey
-from bot.threads import find_case_numbers
 
 
 def case_from_headers(session: Session, raw: bytes, prefix: str, number_format: str) -> Case | None:

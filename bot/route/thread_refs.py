@@ -1,5 +1,5 @@
 """Threading steps beyond headers and subject: a case number in the body (R-THR-4 step 3)
-and flags raised on a case a letter joins (R-THR-10)."""
+and the flag for a subject that tags several cases (R-THR-10). Reads only."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.route.threads import body_case_number
 from bot.store.models import Case
-from bot.threads import body_case_number
 from parsers.types import ParsedLetter
 
 # R-THR-10: the code of the flag for a subject that tags several cases.
@@ -36,12 +36,3 @@ def multiple_tags_flag(other_tags: Iterable[str]) -> str | None:
     """R-THR-10: «multiple_tags:TCM-000003,…» when the subject tags further cases."""
     others = list(other_tags)
     return f"{MULTIPLE_TAGS}:{','.join(others)}" if others else None
-
-
-def flag_case(case: Case, flags: Iterable[str]) -> None:
-    """Add flags to a case the letter joins; a new case gets them when it is opened."""
-    new = [flag for flag in flags if flag not in (case.attrs or {}).get("flags", [])]
-    if new:
-        attrs = dict(case.attrs or {})
-        attrs["flags"] = [*attrs.get("flags", []), *new]
-        case.attrs = attrs
