@@ -19,7 +19,7 @@ from bot.store.case_views import view_of
 from bot.store.models import Case
 from parsers.reading import Reading
 from parsers.requirements import check
-from parsers.types import Classification, Kind, ParsedLetter, RequestData
+from parsers.types import NEW_CASE_KINDS, Classification, Kind, ParsedLetter, RequestData
 
 
 def extract_and_check(desk: Desk, session: Session, work: Work) -> Stop | None:
@@ -85,9 +85,17 @@ def decide(desk: Desk, session: Session, work: Work) -> Stop | None:
         # R-TKT-12 after the reopen window: a new case that names the old one.
         # Issue 24: the note names why, a rejected ticket has no reopen window.
         why = "closed_long_ago" if decision.state == "closed" else "rejected"
-        ctx = work.ctx = ctx.with_note((decision.split_from, why))
         closed = route.case
-        checked = checked_new(work.reading, work.letter, classification.kind, ctx)
+        # R-TKT-12: «opens a new ticket» — of the old case's kind (the letter itself reads
+        # as a follow-up), and with the old case's data for what the letter does not repeat.
+        kind = classification.kind
+        if kind not in NEW_CASE_KINDS:
+            kind = Kind(closed.kind)
+        ctx = work.ctx = replace(ctx.with_note((decision.split_from, why)), kind=kind.value)
+        if kind.value == closed.kind:
+            checked = checked_followup(closed, work.letter, kind, ctx)
+        else:
+            checked = checked_new(work.reading, work.letter, kind, ctx)
     facts = letter_facts(checked, ctx, classification)
     work.decided = Decided(desk.rules.new_case(facts, lookups), None, checked, closed)
     return None

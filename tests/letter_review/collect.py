@@ -21,7 +21,11 @@ def render_all() -> dict[str, Reply]:
             policy = others.POLICIES.get(scenario)
             if policy is not None:
                 (root / "policy.toml").write_text(policy, encoding="utf-8")
-            desk = Desk(root, root / "policy.toml" if policy is not None else None)
+            desk = Desk(
+                root,
+                root / "policy.toml" if policy is not None else None,
+                others.SETTINGS.get(scenario),
+            )
             try:
                 scenario(desk, keep)
             finally:

@@ -55,11 +55,14 @@ class Reply(NamedTuple):
 
 
 class Desk:
-    def __init__(self, root: Path, policy_file: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, policy_file: Path | None = None, overrides: dict | None = None
+    ) -> None:
         settings = load_settings(
             database_url=f"sqlite:///{root / 'pd.sqlite3'}",
             outbox={"maildir": str(root / "outbox")},
             smtp={"port": 0},
+            **(overrides or {}),
         )
         if policy_file is not None:
             settings = settings.model_copy(update={"policy_file": policy_file})

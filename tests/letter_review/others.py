@@ -123,6 +123,21 @@ def outages(desk: Desk, keep: Keep) -> None:
     keep("outage_ended", desk.act(number, "end_outage"), "outage_end", to="office@partner.ru")
 
 
-SCENARIOS = (resources, accounts, inquiries, outages)
+def unidentified(desk: Desk, keep: Keep) -> None:
+    """R-MBX-8, D-36: a stranger's letter to mail@ that matches no kind, acknowledged where
+    the vendor chose to (mail.ack_unidentified_general_mail); it waits for HQ."""
+    stranger = letter(
+        sender="info@unknown-firm.ru",
+        sender_name="Ирина Соколова",
+        to=GENERAL,
+        subject="Сотрудничество",
+        body="Добрый день! Хотели бы обсудить возможность сотрудничества. Ирина Соколова",
+    )
+    keep("unidentified_letter_acknowledged", desk.write(stranger), "acceptance")
+
+
+SCENARIOS = (resources, accounts, inquiries, outages, unidentified)
 # Outage notices are an option of the policy (R-TKT-21), off by default.
 POLICIES = {outages: "[outage_notice]\nenabled = true\n"}
+# Settings a scenario needs besides the defaults (keyword arguments of load_settings).
+SETTINGS = {unidentified: {"mail": {"ack_unidentified_general_mail": True}}}

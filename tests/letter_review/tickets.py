@@ -191,7 +191,7 @@ def rejections(desk: Desk, keep: Keep) -> None:
     keep("ticket_rej_unidentified_sender", stranger, "rej_id")
     desk.at(2026, 3, 2, 10, 17)
     later = desk.write(reply(case, "Но ведь это ошибка программы!", "Вопрос по настройке"))
-    keep("ticket_new_after_rejection", later, "acceptance")
+    keep("ticket_new_after_rejection", later, "tkt_ack")
 
 
 def others(desk: Desk, keep: Keep) -> None:

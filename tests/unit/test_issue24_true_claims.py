@@ -35,3 +35,23 @@ def test_r_tkt_12_after_the_window_of_a_closed_ticket_the_claim_is_made(service,
     answer = deliver(service, letter(subject=f"Re: [{first.case}] снова", body=COMPLETE_TICKET))
     assert answer.case != first.case
     assert EXPIRED_WINDOW in partner_replies(answer)[0]["text"]
+
+
+def test_r_tkt_12_the_new_case_after_a_closed_ticket_is_a_ticket_with_its_data(
+    service, frozen_clock
+):
+    at(frozen_clock, 2026, 3, 3, 10, 0)
+    first = deliver(service, letter(subject="Подписи участков", body=COMPLETE_TICKET))
+    act(service, first.case, "close", reason="HQ resolved it by phone")
+    at(frozen_clock, 2026, 4, 20, 10, 0)
+    answer = deliver(
+        service,
+        letter(subject=f"Re: [{first.case}] Подписи участков", body="Проблема снова появилась."),
+    )
+    new = show(service, answer.case)
+    # «After the window, the letter opens a new ticket that references the old one» — not a
+    # generic inquiry from the general mailbox, and without asking again for what we have.
+    assert (new["kind"], answer.state) == ("ticket", "open")
+    assert new["fields"]["legal_entity"] == show(service, first.case)["fields"]["legal_entity"]
+    [reply] = partner_replies(answer)
+    assert reply["template"] == "tkt_ack" and first.case in reply["text"]
