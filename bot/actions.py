@@ -100,7 +100,13 @@ class Actions:
         if case is None:
             raise ActionRefused(f"no case {number}; list cases with 'partnerdesk cases'")
         request = ActionRequest(name, actor, params)
-        decision = self._decide(session, case, request, now)
+        split_into: Case | None = None
+        if name == "split":
+            decision, split_into = split_letter(
+                session, case, request, now, self._applier.number_format
+            )
+        else:
+            decision = self._decide(session, case, request, now)
         if decision.event == ACCOUNTS_APPROVED and case.partner_id is not None:
             # R-ID-9: the approved e-mails become the partner's registered addresses.
             register_accounts(session, case.partner_id, decision.attrs["approved_accounts"], now)
@@ -127,7 +133,19 @@ class Actions:
         if decision.replies:
             # R-SLA-12: the first human HQ message (question, answer, resolution).
             case.attrs = {**case.attrs, "last_hq_message_at": now.isoformat()}
-        new_case = decision.attrs["split_into"][-1] if decision.event == "split" else None
+        if split_into is not None:
+            # R-THR-12, R-HQ-9: the partner learns the new number and which thread is which.
+            told = Decision(
+                state=split_into.state,
+                event="split-notice",
+                fields=split_into.fields,
+                replies=(ReplyIntent("notice", "case_split", {"source": case.number}),),
+                rule_ids=("R-THR-13", "R-THR-12"),
+            )
+            replies += self._applier.case_letters(
+                session, split_into, told, origin=f"{origin}:notice", auto_submitted="no"
+            )
+        new_case = split_into.number if split_into is not None else None
         return ActionResult(case.number or "", case.state, replies, new_case)
 
     def _decide(
@@ -136,8 +154,6 @@ class Actions:
         view = view_of(case)
         if request.name == "merge":
             return self._merge(session, case, request)
-        if request.name == "split":
-            return split_letter(session, case, request, now, self._applier.number_format)[0]
         if request.name == "reassign":
             return _reassign(case, request)
         if request.name == "reclassify":

@@ -2,7 +2,8 @@
 their own, by `partnerdesk case … split --param letter=ID[,ID…]` or by mail («выделить ID»). The
 new case is an inquiry in HQ's hands (R-HQ-3); `reclassify` gives it its real kind. The
 letter's Message-ID, and those of our replies to it, route the partner's later letters in its
-thread there. The partner is sent nothing: the split is HQ's bookkeeping."""
+thread there. The partner is told the new number in the new case's thread (bot/actions.py).
+"""
 
 from __future__ import annotations
 

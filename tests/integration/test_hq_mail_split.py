@@ -108,9 +108,10 @@ def test_r_thr_13_split_by_mail_moves_the_letter_and_the_partners_replies_follow
     answer = staff_answer(done)
     assert answer["template"] == "hq_cmd_done"
     assert "Письмо выделено в новое обращение TCM-000002" in answer["text"]
-    # What the CLI's split sends the partner: nothing (HQ's bookkeeping).
-    assert [r for r in done.replies if r["to"] == PARTNER] == []
-    assert "Партнеру ничего не отправлено" in answer["text"]
+    # The partner learns the new number, in the moved letter's thread (R-THR-12, R-HQ-9).
+    [told] = [r for r in done.replies if r["to"] == PARTNER]
+    assert told["template"] == "case_split" and "[TCM-000002]" in told["subject"]
+    assert ticket in told["text"]
     new = show(desk, "TCM-000002")
     assert (new["kind"], new["state"]) == ("inquiry", "open")
     assert new["attrs"]["split_from"] == ticket

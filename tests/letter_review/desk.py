@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sqlalchemy import select
+
 from bot.actions import ActionResult, Actions
 from bot.app import Service, build
 from bot.clock import FrozenClock
@@ -19,6 +21,7 @@ from bot.ingest import Arrival
 from bot.partners import upsert_partner
 from bot.results import LetterResult
 from bot.settings import load_settings
+from bot.store.models import Letter
 
 GMT5 = timezone(timedelta(hours=5))
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=GMT5)  # Monday, a working day
@@ -87,6 +90,13 @@ class Desk:
         """A partner's letter arrives now."""
         arrival = Arrival(raw=raw, received_at=self.clock.now(), rcpt_tos=to, source="test")
         return self.service.pipeline.ingest(arrival)
+
+    def letter_id(self, message_id: str) -> int:
+        """The stored id of a letter, as `partnerdesk show` lists it (for `split`)."""
+        with self.service.sessions() as session:
+            found = session.scalar(select(Letter.id).where(Letter.message_id == message_id))
+        assert found is not None, message_id
+        return found
 
     def act(self, case: str, action: str, **params: Any) -> list[dict[str, Any]]:
         """An HQ action; the letters it sends."""

@@ -195,7 +195,8 @@ def rejections(desk: Desk, keep: Keep) -> None:
 
 
 def others(desk: Desk, keep: Keep) -> None:
-    """R-THR-13 merged; R-THR-6 an unknown number in the subject; R-HQ-10 HQ's own text."""
+    """R-THR-13 merged and split; R-THR-6 an unknown number in the subject; R-HQ-10 HQ's own
+    text."""
     first = desk.write(letter(subject="Не печатается отчет", body=COMPLETE_TICKET)).case
     second = desk.write(
         letter(subject="Не печатается отчет по участкам", body=COMPLETE_TICKET)
@@ -209,6 +210,11 @@ def others(desk: Desk, keep: Keep) -> None:
         "Постройте индекс по полю «Кадастровый номер» и откройте карту снова."
     )
     keep("ticket_hq_reply", desk.act(slow, "reply", text=text), "hq_reply")
+    base = desk.write(letter(subject="Ошибка экспорта в MIF", body=COMPLETE_TICKET)).case
+    question = f"По заявке {base}: подскажите, где взять счет на продление поддержки?"
+    desk.write(letter(message_id="<invoice@partner.ru>", subject="Счет", body=question))
+    split = desk.act(base, "split", letter=str(desk.letter_id("<invoice@partner.ru>")))
+    keep("ticket_letter_split_into_new_case", split, "case_split")
 
 
 SCENARIOS = (acceptances, clarifications, hq_work, releases, rejections, others)
