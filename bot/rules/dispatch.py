@@ -17,13 +17,9 @@ from bot.rules.identification import identified, refusal
 from bot.rules.send_slots import SEND_SLOT, send_moment
 from bot.rules.support_period import SupportRecord, check_support, with_renewal
 from bot.rules.ticket_actions import on_ticket_action
-from bot.rules.tickets import (
-    TicketContext,
-    TicketLetter,
-    on_new_ticket,
-    on_ticket_deadline,
-    on_ticket_letter,
-)
+from bot.rules.ticket_states import TicketContext, TicketLetter
+from bot.rules.ticket_timers import on_ticket_deadline
+from bot.rules.tickets import on_new_ticket, on_ticket_letter
 from bot.workcal import WorkCalendar
 from parsers.feedback import read_feedback
 from parsers.requirements import Findings

@@ -14,7 +14,7 @@ from typing import Any
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import as_list, same, value
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, when
 from bot.rules.dispatch import RuleContext
 from bot.rules.license_originals import (
     complete,
@@ -42,7 +42,6 @@ from bot.rules.licenses import (
     accept,
     payment_term,
 )
-from bot.rules.tickets import iso, when
 
 ROLES = {"authorized": "authorized", "gold": "gold", "official": "gold"}  # D-1 alias
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules.case_helpers import after_close, as_list, letter_event, same
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.licenses import (
     ALL_TIMERS,
@@ -34,7 +34,6 @@ from bot.rules.licenses import (
     originals_received,
     payment_term,
 )
-from bot.rules.tickets import iso
 from parsers.dates import DATE_PATTERN, check_date
 from parsers.types import FieldStatus
 

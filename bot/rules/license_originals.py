@@ -8,7 +8,7 @@ from typing import Any
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import same
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso
 from bot.rules.dispatch import RuleContext
 from bot.rules.licenses import (
     ACTIVE,
@@ -26,7 +26,6 @@ from bot.rules.licenses import (
     TRANSIT,
     originals_received,
 )
-from bot.rules.tickets import iso
 
 DOCUMENTS = ("transfer_act", "license_certificate")  # R-LIC-9: «и/или»
 CHANNELS = ("post", "courier", "edo")

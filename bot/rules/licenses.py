@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules.case_helpers import as_list, value
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso, when
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.partner_terms import partner_due
-from bot.rules.tickets import iso, when
 
 NEEDS_INFO, AWAITING_HQ, IN_REVIEW = "needs_info", "awaiting_hq", "in_review"
 AWAITING_SCANS, AWAITING_PAYMENT = "awaiting_signed_scans", "awaiting_payment"

@@ -15,9 +15,16 @@ from typing import Any
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import after_close, as_list, hq_question, letter_event, same, value
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, HoursEntry, HqAlert, ReplyIntent
+from bot.rules.decide import (
+    CaseView,
+    DeadlineIntent,
+    Decision,
+    HoursEntry,
+    HqAlert,
+    ReplyIntent,
+    iso,
+)
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.tickets import iso
 
 NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (
     "needs_info", "in_review", "scheduled", "done", "rejected",

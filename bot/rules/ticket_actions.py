@@ -16,9 +16,11 @@ from bot.rules.action_base import (
     require_state,
     run_action,
 )
-from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, unchanged
+from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, unchanged, when
 from bot.rules.sla_pause import pause
-from bot.rules.tickets import (
+from bot.rules.ticket_closing import closing_attrs
+from bot.rules.ticket_sla import schedule_sla
+from bot.rules.ticket_states import (
     ACTIVE,
     AUTOCLOSE,
     CLOSED,
@@ -31,10 +33,6 @@ from bot.rules.tickets import (
     SLA_TIMERS,
     WAITING_TIMERS,
     TicketContext,
-    closing_attrs,
-    iso,
-    schedule_sla,
-    when,
 )
 
 TRACKERS = ("bug", "feature", "support")

@@ -15,7 +15,7 @@ from typing import Any
 from bot.policy import Policy
 from bot.rules.sla import sla_moments
 from bot.rules.sla_pause import PAUSED_AT
-from bot.rules.tickets import (
+from bot.rules.ticket_states import (
     AUTOCLOSE,
     FIRST_RESPONSE,
     INFO_TIMEOUT,

@@ -11,7 +11,7 @@ import pytest
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.decide import CaseView, Decision
+from bot.rules.decide import CaseView, Decision, when
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.license_rules import LicenseRules
 from bot.rules.licenses import (
@@ -22,7 +22,6 @@ from bot.rules.licenses import (
     SCANS_DUE,
     TRANSIT,
 )
-from bot.rules.tickets import when
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings
 

@@ -11,10 +11,9 @@ import pytest
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.decide import CaseView, Decision, HoursEntry
+from bot.rules.decide import CaseView, Decision, HoursEntry, when
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.resources import REVIEW_DUE, ResourceRules
-from bot.rules.tickets import when
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
-from bot.rules.decide import CaseView, Decision
+from bot.rules.decide import CaseView, Decision, when
 from bot.rules.ticket_actions import on_ticket_action
-from bot.rules.tickets import (
+from bot.rules.ticket_states import (
     AUTOCLOSE,
     INFO_TIMEOUT,
     SLA_AT_RISK,
@@ -18,11 +19,9 @@ from bot.rules.tickets import (
     W_END,
     TicketContext,
     TicketLetter,
-    on_new_ticket,
-    on_ticket_deadline,
-    on_ticket_letter,
-    when,
 )
+from bot.rules.ticket_timers import TIMERS, on_ticket_deadline
+from bot.rules.tickets import on_new_ticket, on_ticket_letter
 from bot.workcal import WorkCalendar
 from parsers.feedback import read_feedback
 from parsers.requirements import Findings, Invalid
@@ -299,3 +298,19 @@ def test_r_tkt_10_r_tkt_12_feedback_is_read_whatever_the_letter_case(text, signa
     assert getattr(feedback, signal)
     others = {"solved", "not_solved", "thanks_only", "status_query", "asks_urgent"} - {signal}
     assert not any(getattr(feedback, name) for name in others - {"asks_urgent"})
+
+
+@pytest.mark.parametrize("timer", sorted(TIMERS))
+def test_r_cal_11_a_ticket_timer_acts_only_in_the_states_its_row_names(timer: str) -> None:
+    """spec §5.2 as a table: in every other state a due timer changes nothing."""
+    states, _ = TIMERS[timer]
+    opened = case_after(on_new_ticket(letter(), ctx()))
+    for state in ("needs_info", "open", "resolved", "deferred", "closed", "rejected"):
+        case = replace(
+            opened, state=state, attrs={**opened.attrs, "deadline_at": opened.attrs["deadline_at"]}
+        )
+        decision = on_ticket_deadline(case, timer, MON + timedelta(days=30), ctx())
+        if state not in states:
+            assert decision is None, (timer, state)
+        else:
+            assert decision is not None, (timer, state)
