@@ -9,7 +9,6 @@ from bot.rules.decide import (
     CaseView,
     DeadlineIntent,
     Decision,
-    HqAlert,
     ReplyIntent,
     iso,
     unchanged,
@@ -110,42 +109,6 @@ def on_report(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:
         cancel_deadlines=report_timers(),
         rule_ids=("R-PIN-19", "R-PIN-20", "R-PIN-24"),
     )
-
-
-def report_deadline(
-    case: CaseView, kind: str, due_at: datetime, ctx: RuleContext
-) -> Decision | None:
-    attrs = dict(case.attrs)
-    if kind == RPT_REMIND and case.state == PINNED:
-        return _same(
-            case,
-            "report-reminder",
-            replies=(ReplyIntent("reminder", "rpt_remind", {}),),
-            rules=("R-PIN-22",),
-        )
-    if kind == RPT_DUE and case.state == PINNED:
-        # R-PIN-23: overdue at the end of D; partners hear at D+3, HQ in the digest.
-        return _same(case, "report-overdue", rules=("R-PIN-23",), state=REPORT_OVERDUE)
-    if kind == RPT_WARN and case.state == REPORT_OVERDUE:
-        attrs["warned_at"] = iso(due_at)
-        return _same(
-            case,
-            "report-warning",
-            attrs=attrs,
-            replies=(ReplyIntent("warning", "rpt_warn", {}),),
-            rules=("R-PIN-23",),
-        )
-    if kind == RPT_UNPIN and case.state == REPORT_OVERDUE and not attrs.get("unpin_hold"):
-        if ctx.policy.report.unpin_mode == "manual":
-            return _same(
-                case,
-                "unpin-pending",
-                rules=("R-PIN-25",),
-                state=UNPIN_PENDING,
-                hq_alerts=(HqAlert("curator", "hq_alert_unpin", {}),),
-            )
-        return unpin(case, due_at, "missed_report", "")
-    return None
 
 
 def unpin(case: CaseView, at: datetime, reason: str, text: str) -> Decision:

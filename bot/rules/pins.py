@@ -7,7 +7,7 @@ conflict check (R-PIN-3) and the registry (R-PIN-30) read them through `Lookups`
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.rules.decide import (
@@ -17,27 +17,26 @@ from bot.rules.decide import (
     HqAlert,
     ReplyIntent,
     iso,
-    when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.pin_actions import on_pin_action
-from bot.rules.pin_followups import expire, extension_request, software_list
-from bot.rules.pin_reports import on_report, report_deadline, report_timers
+from bot.rules.pin_followups import extension_request, software_list
+from bot.rules.pin_registry import (
+    possible_conflicts,
+    recent_own_expiry,
+    registry_cases,
+    status_answer,
+    with_instants,
+)
+from bot.rules.pin_reports import on_report, report_timers
 from bot.rules.pin_states import (
     ACTIVE,
-    ANSWERED,
     AWAITING_HQ,
     DUPLICATE,
-    EXPIRED,
-    EXT_ALERT,
     HOLDING,
-    KIND,
     NEEDS_INFO,
     OWN_ACTIVE,
-    PIN_EXPIRY,
-    PIN_REMIND,
     PIN_TIMEOUT,
-    PRE_PINNED,
     PREPIN_TIMERS,
     REJECTED,
     WITHDRAWN,
@@ -46,7 +45,8 @@ from bot.rules.pin_states import (
     matches,
     noted,
 )
-from bot.rules.pin_terms import disclosed_holder, extension_terms, prepin
+from bot.rules.pin_terms import disclosed_holder, prepin
+from bot.rules.pin_timers import on_pin_deadline
 
 
 class PinRules:
@@ -69,7 +69,7 @@ class PinRules:
                 rule_ids=("R-PIN-1", "R-ID-3"),
             )
         if facts.event == "pin_status_query":
-            return _status_answer(facts, keys, attrs, ctx)
+            return status_answer(facts, keys, attrs, ctx)
         if "multiple_subjects" in facts.flags:
             # R-THR-9: one letter, one client.
             return Decision(
@@ -125,85 +125,13 @@ class PinRules:
     def deadline(
         self, case: CaseView, kind: str, due_at: datetime, payload: dict[str, Any], ctx: RuleContext
     ) -> Decision | None:
-        attrs = dict(case.attrs)
-        if kind == PIN_TIMEOUT and case.state == NEEDS_INFO:
-            return Decision(
-                state=REJECTED,
-                event="rejected-insufficient-info",
-                fields=case.fields,
-                attrs={**attrs, "closed_at": iso(due_at), "close_reason": "insufficient_info"},
-                replies=(ReplyIntent("rejection", "pin_rej", {"reason": "insufficient_info"}),),
-                rule_ids=("D-25",),
-            )
-        if kind == PIN_REMIND and case.state == PRE_PINNED:
-            expires = when(attrs, "prepin_expires_at")
-            assert expires is not None
-            days_left = (expires.date() - due_at.date()).days
-            return _same(
-                case,
-                "prepin-reminder",
-                replies=(
-                    ReplyIntent(
-                        "reminder",
-                        "pin_remind",
-                        {"days_left": max(days_left, 0), **extension_terms(attrs, ctx.policy)},
-                    ),
-                ),
-                rules=("R-PIN-17",),
-            )
-        if kind == EXT_ALERT and case.state == PRE_PINNED and attrs.get("extension_pending"):
-            return _same(
-                case,
-                "extension-alert",
-                hq_alerts=(
-                    HqAlert(
-                        "curator",
-                        "hq_alert_extension",
-                        {"alert": "expiry_near"},
-                        key=iso(due_at) or "",
-                    ),
-                ),
-                rules=("R-PIN-17",),
-            )
-        if kind == PIN_EXPIRY and case.state == PRE_PINNED:
-            return expire(case, due_at, ctx)
-        return report_deadline(case, kind, due_at, ctx)
+        return on_pin_deadline(case, kind, due_at, ctx)
 
     def action(self, case: CaseView, request, ctx: RuleContext) -> Decision:
         return on_pin_action(case, request, ctx)
 
 
 _FOLLOWUPS = ("pin_confirmation", "pin_extension", "annual_report")
-
-
-def _status_answer(
-    facts: LetterFacts, keys: dict[str, Any], attrs: dict[str, Any], ctx: RuleContext
-) -> Decision:
-    """R-PIN-27: free / taken by another partner / yours; the query case closes at once."""
-    holders = [v for v in _lookup(ctx, HOLDING) if matches(v, keys)]
-    identity = facts.identity
-    own = [v for v in holders if identity and v.partner_id == identity.partner_id]
-    status = "yours" if own else ("taken" if holders else "free")
-    context = {
-        "status": status,
-        "own_case": own[0].number if own else None,
-        "client_inn": keys.get("client_inn"),
-        "holder": disclosed_holder(ctx, holders[0].partner_id) if status == "taken" else None,
-    }
-    return Decision(
-        state=ANSWERED,
-        event="status-answered",
-        fields=facts.fields,
-        attrs={**attrs, "close_reason": "status_query"},
-        replies=(ReplyIntent("notice", "pin_status", context),),
-        rule_ids=("R-PIN-27",),
-    )
-
-
-def _lookup(ctx: RuleContext, states: tuple[str, ...], partner_id: int | None = None):
-    if ctx.lookups is None:
-        return []
-    return ctx.lookups.cases(kind=KIND, states=states, partner_id=partner_id)
 
 
 def _complete_or_clarify(
@@ -256,7 +184,9 @@ def _on_complete(
     keys = client_keys(facts.fields)
     me = case.id if case else None
     own = [
-        v for v in _lookup(ctx, OWN_ACTIVE, identity.partner_id) if v.id != me and matches(v, keys)
+        v
+        for v in registry_cases(ctx, OWN_ACTIVE, identity.partner_id)
+        if v.id != me and matches(v, keys)
     ]
     if own:
         existing = own[0]
@@ -272,7 +202,7 @@ def _on_complete(
                     {
                         "existing": existing.number,
                         "existing_state": existing.state,
-                        "existing_attrs": _instants(existing.attrs),
+                        "existing_attrs": with_instants(existing.attrs),
                     },
                 ),
             ),
@@ -280,7 +210,9 @@ def _on_complete(
             rule_ids=("R-PIN-6",),
         )
     holders = [
-        v for v in _lookup(ctx, HOLDING) if v.partner_id != identity.partner_id and matches(v, keys)
+        v
+        for v in registry_cases(ctx, HOLDING)
+        if v.partner_id != identity.partner_id and matches(v, keys)
     ]
     if holders:
         return Decision(
@@ -306,8 +238,8 @@ def _on_complete(
             cancel_deadlines=(PIN_TIMEOUT,),
             rule_ids=("R-PIN-3", "R-PIN-4", "R-PIN-9"),
         )
-    flags = _possible_conflicts(keys, identity.partner_id, ctx)
-    cooldown = _recent_own_expiry(keys, identity.partner_id, facts.received_at, ctx)
+    flags = possible_conflicts(keys, identity.partner_id, ctx)
+    cooldown = recent_own_expiry(keys, identity.partner_id, facts.received_at, ctx)
     if cooldown or ctx.policy.pin.confirmation_mode == "manual":
         reason = "repeat_after_expiry" if cooldown else "manual_mode"
         return Decision(
@@ -332,41 +264,3 @@ def _on_complete(
         replies=replies,
         cancel_deadlines=(*decision.cancel_deadlines, PIN_TIMEOUT),
     )
-
-
-def _possible_conflicts(keys: dict[str, Any], partner_id: int, ctx: RuleContext) -> list[str]:
-    """R-PIN-5: same contract number with another date, or same name with another INN."""
-    flags = []
-    for view in _lookup(ctx, HOLDING):
-        if view.partner_id == partner_id:
-            continue
-        attrs = view.attrs
-        same_number = keys.get("contract_number") and attrs.get("contract_number") == keys.get(
-            "contract_number"
-        )
-        if same_number and attrs.get("contract_key") != keys.get("contract_key"):
-            flags.append(f"possible_conflict:{view.number}")
-        same_name = keys.get("client_name") and attrs.get("client_name") == keys.get("client_name")
-        if same_name and attrs.get("client_inn") != keys.get("client_inn"):
-            flags.append(f"possible_conflict:{view.number}")
-    return sorted(set(flags))
-
-
-def _recent_own_expiry(
-    keys: dict[str, Any], partner_id: int, at: datetime, ctx: RuleContext
-) -> bool:
-    """R-PIN-29: the same partner's own pre-pin for this client expired recently."""
-    limit = timedelta(days=ctx.policy.pin.repin_cooldown_days)
-    for view in _lookup(ctx, (EXPIRED,), partner_id):
-        expired_at = when(view.attrs, "expired_at")
-        if matches(view, keys) and expired_at is not None and at - expired_at < limit:
-            return True
-    return False
-
-
-def _instants(attrs: dict[str, Any]) -> dict[str, Any]:
-    out = dict(attrs)
-    for key, value in attrs.items():
-        if isinstance(value, str) and key.endswith("_at"):
-            out[key] = datetime.fromisoformat(value)
-    return out

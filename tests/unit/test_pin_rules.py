@@ -21,6 +21,7 @@ from bot.rules.pin_states import (
     PIN_REMIND,
     PIN_TIMEOUT,
 )
+from bot.rules.pin_timers import TIMERS
 from bot.rules.pins import PinRules
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings, Invalid
@@ -342,3 +343,20 @@ def _case_context() -> dict[str, Any]:
         "unknown_tags": [],
         "warnings": [],
     }
+
+
+@pytest.mark.parametrize("timer", sorted(TIMERS))
+def test_r_cal_11_a_pin_timer_acts_only_in_the_state_its_row_names(timer: str) -> None:
+    """spec §5.1 as a table: in every other state a due timer changes nothing."""
+    state, _ = TIMERS[timer]
+    pinned = case_after(RULES.new_case(facts(), ctx()))
+    # What each row's own guard looks at: an extension waiting, no hold on unpinning.
+    attrs = {
+        **pinned.attrs,
+        "extension_pending": True,
+        "timeout_at": pinned.attrs.get("prepin_started_at"),
+    }
+    at = datetime(2025, 8, 1, 10, 0, tzinfo=GMT5)
+    for other in ("needs_info", "awaiting_hq", "pre_pinned", "pinned", "report_overdue", "expired"):
+        decision = RULES.deadline(replace(pinned, state=other, attrs=attrs), timer, at, {}, ctx(at))
+        assert (decision is not None) == (other == state), (timer, other)
