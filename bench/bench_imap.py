@@ -421,7 +421,8 @@ def profile(server: Dovecot, count: int, root: Path) -> None:
     """The same work in-process and single-threaded, under cProfile."""
     import asyncio
 
-    from bot.app import build, run_service
+    from bot.app import build
+    from bot.runner import run_service
     from bot.settings import load_settings
 
     rng = random.Random(6)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
-from bot.app import build, imap_watchers, run_service
+from bot.app import build, imap_watchers
 from bot.cli.common import CliError, deliver_all, print_result, service_of, settings_of
 from bot.cli.preview import preview_dir, preview_service
 from bot.clock import Clock, FrozenClock, SystemClock
@@ -20,6 +20,7 @@ from bot.parse_command import not_a_letter, read_letter
 from bot.receive.backfill import MailboxBusy, backfill_all, summary
 from bot.receive.imap_lease import LeaseLost
 from bot.receive.imap_state import all_states
+from bot.runner import run_service
 from bot.settings import load_settings
 from bot.store.models import Letter
 from bot.terminal_text import dumps

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Service, build, run_service
+from bot.app import Service, build
 from bot.clock import Clock
+from bot.runner import run_service
 from bot.settings import Settings, load_settings
 from bot.store.imap_models import MailboxState
 from bot.store.models import Case, Letter, OutboxMessage

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build, deliver_forever
+from bot.app import build
 from bot.clock import FrozenClock
 from bot.ingest import Arrival
+from bot.runner import deliver_forever
 from bot.settings import load_settings
 from bot.store.models import OutboxMessage
 from tests.conftest import PARTNER, T0, maildir_messages, register_partner

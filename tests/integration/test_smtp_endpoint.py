@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build, run_service
+from bot.app import build
 from bot.clock import SystemClock
+from bot.runner import run_service
 from bot.settings import load_settings
 from tests.conftest import maildir_messages, register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, dsn, letter

@@ -161,7 +161,7 @@ def _row(service, key: str, *, to: str = "x@partner.ru", kind: str = "acceptance
 async def test_a_burst_of_replies_is_delivered_round_after_round_without_waiting() -> None:
     import asyncio
 
-    from bot.app import DELIVERY_ROUND, deliver_forever
+    from bot.runner import DELIVERY_ROUND, deliver_forever
 
     wake, stop = asyncio.Event(), asyncio.Event()
     rounds = [DELIVERY_ROUND, DELIVERY_ROUND, 50]
