@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.rules import action_params as p
@@ -25,35 +25,17 @@ from bot.rules.decide import (
     iso,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.resource_hours import REVIEWER, book_hours, forecast, hours_limit
 
 NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (
     "needs_info", "in_review", "scheduled", "done", "rejected",
 )  # fmt: skip
 TERMINAL = frozenset({DONE, REJECTED})
 REVIEW_DUE = "res_review_due"  # R-RES-3
-REVIEWER = "deputy_science"  # R-RES-3: Deputy CEO for Science
 # R-RES-2: a "task" that only says "set the system up" describes no preparatory work.
 _VAGUE_TASK = re.compile(
     r"^(?:настро\w+|настройк\w+)\s+(?:систем\w*|по|программ\w*)\.?$|^настройк\w+\.?$", re.I
 )
-
-
-def _used(ctx: RuleContext, partner_id: int | None, year: int) -> float:
-    if ctx.lookups is None or partner_id is None:
-        return 0.0
-    return ctx.lookups.hours_used(partner_id, year)
-
-
-def _limit(ctx: RuleContext, role: str | None) -> float | None:
-    return ctx.policy.resource.hours_limit.get(role or "")
-
-
-def forecast(ctx: RuleContext, role: str | None, partner_id: int | None, year: int, est: float):
-    """R-RES-6: used, limit, and the expected excess if this estimate is spent."""
-    used = _used(ctx, partner_id, year)
-    limit = _limit(ctx, role)
-    excess = max(0.0, used + est - limit) if limit is not None else None
-    return {"year": year, "used": used, "limit": limit, "estimated": est, "excess": excess}
 
 
 def _tasks_problem(fields: dict[str, Any]) -> str | None:
@@ -133,7 +115,7 @@ def _review(
         "forecast": forecast(ctx, role, partner_id, year, est),
     }
     alerts: tuple[HqAlert, ...] = ()
-    if _limit(ctx, role) is None:
+    if hours_limit(ctx, role) is None:
         # R-ID-6: without a role the limit is unknown; HQ sets it in the registry.
         alerts = (HqAlert(REVIEWER, "hq_resource_alert", {"alert": "role_missing"}, key="role"),)
     return Decision(
@@ -241,43 +223,13 @@ def _decline(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decisi
     )
 
 
-def _log(
-    case: CaseView, ctx: RuleContext, hours: float, day: date
-) -> tuple[dict[str, Any], tuple[ReplyIntent, ...], tuple[HqAlert, ...]]:
-    """R-RES-6/7: book hours; the entry that first crosses the yearly limit is reported."""
-    role = case.attrs.get("partner_role")
-    used_before = _used(ctx, case.partner_id, day.year)
-    used = used_before + hours
-    limit = _limit(ctx, role)
-    balance = {"year": day.year, "used": used, "limit": limit, "hours": hours}
-    balance["excess"] = max(0.0, used - limit) if limit is not None else None
-    attrs = {
-        **case.attrs,
-        "hours_logged": round(float(case.attrs.get("hours_logged") or 0) + hours, 2),
-        "balance": balance,
-    }
-    if limit is None or not used_before <= limit < used:
-        return attrs, (), ()
-    # H-ACCOUNTING to accounting, copied to the Deputy CEO for Science; the partner is told.
-    related = {case.number}
-    if ctx.lookups is not None and case.partner_id is not None:
-        others = ctx.lookups.cases(kind="resource", partner_id=case.partner_id)
-        related |= {c.number for c in others if float(c.attrs.get("hours_logged") or 0) > 0}
-    context = {"balance": balance, "cases": sorted(related)}
-    alerts = tuple(
-        HqAlert(role_, "hq_accounting", context, key=str(day.year))
-        for role_ in ("accounting", REVIEWER)
-    )
-    return attrs, (ReplyIntent("notice", "res_overlimit", {"balance": balance}),), alerts
-
-
 def _log_hours(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
     """S8 (R-RES-6, R-RES-7)."""
     p.need_state(case, "log_hours", {SCHEDULED})
     hours = p.hours(request, "hours", ctx.policy.resource.max_single_request_hours)
     today = p.today(ctx.calendar, ctx.now)
     day = p.local_date(request, "date", today=today, default=today)
-    attrs, replies, alerts = _log(case, ctx, hours, day)
+    attrs, replies, alerts = book_hours(case, ctx, hours, day)
     return same(
         case,
         "hours-logged",
@@ -302,7 +254,7 @@ def _complete(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decis
     attrs, replies, alerts = dict(case.attrs), (), ()
     entries: tuple[HoursEntry, ...] = ()
     if rest > 0:
-        attrs, replies, alerts = _log(case, ctx, rest, today)
+        attrs, replies, alerts = book_hours(case, ctx, rest, today)
         entries = (HoursEntry(rest, today),)
     else:
         attrs["balance"] = forecast(ctx, attrs.get("partner_role"), case.partner_id, today.year, 0)
