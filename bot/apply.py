@@ -22,15 +22,12 @@ from bot.store.models import (
     Letter,
     ThreadKey,
 )
+from bot.store.txn_cache import cache_of
 from bot.support_registry import record_acts
 from parsers.types import ParsedLetter
 from replies.render import Renderer
 
 log = logging.getLogger(__name__)
-
-
-# session.info key: Message-IDs of the letters being processed that no case had yet.
-UNMAPPED_IDS = "unmapped_message_ids"
 
 
 class Applier(CaseLetterWriter):
@@ -78,7 +75,7 @@ class Applier(CaseLetterWriter):
         if case_id is None:
             session.flush()
             case.number = self._config.number_format.format(seq=case.id)
-        session.info.setdefault("new_cases", set()).add(case.id)
+        cache_of(session).new_cases.add(case.id)
         self._record(session, ctx, case, decision, old_state=None)
         return case
 
@@ -204,17 +201,17 @@ class Applier(CaseLetterWriter):
         self, session: Session, case: Case, message_id: str | None, *, fresh: bool = False
     ) -> None:
         """Map a Message-ID to the case; `fresh` ids (our own, just made) need no look-up,
-        nor ids a batch found unmapped when it started (`UNMAPPED_IDS`)."""
+        nor ids a batch found unmapped when it started (`TransactionCache.unmapped_ids`)."""
         if not message_id:
             return
-        unmapped = session.info.get(UNMAPPED_IDS, set())
+        unmapped = cache_of(session).unmapped_ids
         if fresh or message_id in unmapped or session.get(ThreadKey, message_id) is None:
             unmapped.discard(message_id)
             session.add(ThreadKey(message_id=message_id, case_id=case.id))
 
     def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:
         now = self._clock.now()
-        new_cases = session.info.setdefault("new_cases", set())
+        new_cases = cache_of(session).new_cases
         if case.id in new_cases:
             # The decision that opened the case: it has no timers yet, nothing to look up.
             # Only that first one: a later letter of the same batch (a follow-up in the same

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.compose import OutgoingLetter, compose
 from bot.store.models import OutboxMessage
+from bot.store.txn_cache import cache_of
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def queue(
         created_at=now,
     )
     session.add(row)  # flushed with the rest of the letter's changes
-    counted = session.info.get(_RECENT_REPLIES)
+    counted = cache_of(session).recent_replies
     automatic = not letter.dedupe_key.startswith("action:")
     if counted is not None and row.to_addr in counted and row.reply_kind in PARTNER_REPLY_KINDS:
         counted[row.to_addr] += automatic
@@ -82,7 +83,6 @@ def queue(
 
 # Per batch transaction (`preload_letter_keys`): the letters whose reply keys were read at
 # once, and the keys already used; `queue` keeps the set up to date.
-_LETTER_KEYS = "outbox_letter_keys"
 
 
 def preload_letter_keys(session: Session, letter_ids: Iterable[int]) -> None:
@@ -97,11 +97,11 @@ def preload_letter_keys(session: Session, letter_ids: Iterable[int]) -> None:
             for prefix in prefixes[start : start + 200]
         ]
         known.update(session.scalars(select(OutboxMessage.dedupe_key).where(or_(*ranges))))
-    session.info[_LETTER_KEYS] = (set(prefixes), known)
+    cache_of(session).letter_keys = (set(prefixes), known)
 
 
 def _exists(session: Session, key: str) -> bool:
-    preloaded = session.info.get(_LETTER_KEYS)
+    preloaded = cache_of(session).letter_keys
     if preloaded is not None and key.startswith("letter:"):
         prefixes, known = preloaded
         if key[: key.find(":", 7) + 1] in prefixes:
@@ -116,7 +116,6 @@ def _exists(session: Session, key: str) -> bool:
 
 # Per transaction: replies counted per address, kept up to date by `queue`, so a batch of
 # letters from one partner asks the database once (R-MBX-4).
-_RECENT_REPLIES = "replies_in_last_hour"
 # R-MBX-4 counts automatic replies only: letters of an HQ action (by hand or by a command
 # letter, dedupe key `action:…`) are a person's, never counted (issue 22 item 5).
 _AUTOMATIC = OutboxMessage.dedupe_key.not_like("action:%")
@@ -124,7 +123,8 @@ _AUTOMATIC = OutboxMessage.dedupe_key.not_like("action:%")
 
 def count_recent_replies(session: Session, addresses: Iterable[str], now: datetime) -> None:
     """`replies_in_last_hour` for many addresses with one query (a batch's senders)."""
-    counted = session.info.setdefault(_RECENT_REPLIES, {})
+    cache = cache_of(session)
+    counted = cache.recent_replies = cache.recent_replies or {}
     todo = {address.lower() for address in addresses}.difference(counted)
     if not todo:
         return
@@ -145,7 +145,8 @@ def count_recent_replies(session: Session, addresses: Iterable[str], now: dateti
 def replies_in_last_hour(session: Session, address: str, now: datetime) -> int:
     """Auto-replies queued to one address in the last hour (R-MBX-4)."""
     address = address.lower()
-    counted = session.info.setdefault(_RECENT_REPLIES, {})
+    cache = cache_of(session)
+    counted = cache.recent_replies = cache.recent_replies or {}
     if address not in counted:
         counted[address] = (
             session.scalar(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,10 @@ from sqlalchemy.orm import Session
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as stdnum_inn
 
+from bot.identity import Identity
 from bot.partner_csv import UnknownColumns, csv_records
 from bot.store.models import Partner, PartnerAddress
+from bot.store.txn_cache import cache_of
 
 ROLES = {"authorized": "authorized", "gold": "gold", "official": "gold"}  # D-1 alias
 STATUSES = ("active", "suspended", "terminated")
@@ -22,20 +23,6 @@ STATUSES = ("active", "suspended", "terminated")
 
 class RegistryError(Exception):
     """A partner record cannot be accepted; the message names the field and what to fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who wrote: a partner found by exact address or, for mail@ kinds, by domain."""
-
-    partner_id: int
-    partner_name: str
-    role: str | None
-    active: bool
-    via: str  # "address" | "domain"
-    curator: str | None = None
-    support_tier: str | None = None
-    inn: str | None = None  # R-VAL-4 / D-42: compared with the INN of a license form
 
 
 def _list(value: Any) -> list[str]:
@@ -141,8 +128,6 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 
 # Per batch transaction (`preload_senders`): the registry as far as the batch needs it.
 # Processing letters never changes the registry, so it can be read once per batch.
-_SENDERS = "registered_senders"  # address -> Identity, or None when not registered
-_BY_DOMAIN = "partners_by_domain"  # [(domains, Identity)] in id order, read on first need
 
 
 def preload_senders(session: Session, addresses: set[str]) -> None:
@@ -156,13 +141,13 @@ def preload_senders(session: Session, addresses: set[str]) -> None:
     ).all()
     for email, partner in rows:
         known[email] = _identity(partner, "address")
-    session.info[_SENDERS] = known
+    cache_of(session).senders = known
 
 
 def identify(session: Session, address: str, mailbox_role: str | None) -> Identity | None:
     """R-ID-1: an exact registered address first; the domain only for mail@ kinds."""
     address = address.lower()
-    senders: dict[str, Identity | None] | None = session.info.get(_SENDERS)
+    senders = cache_of(session).senders
     if senders is not None and address in senders:
         found = senders[address]
     else:
@@ -181,14 +166,15 @@ def identify(session: Session, address: str, mailbox_role: str | None) -> Identi
 
 
 def _partners_by_domain(session: Session) -> list[tuple[list[str], Identity]]:
-    cached = session.info.get(_BY_DOMAIN)
+    cache = cache_of(session)
+    cached = cache.by_domain
     if cached is None:
         cached = [
             (list(partner.domains or ()), _identity(partner, "domain"))
             for partner in session.scalars(select(Partner).order_by(Partner.id))
         ]
-        if _SENDERS in session.info:  # a batch: keep it for the batch's other letters
-            session.info[_BY_DOMAIN] = cached
+        if cache.senders is not None:  # a batch: keep it for the batch's other letters
+            cache.by_domain = cached
     return cached
 
 

@@ -12,23 +12,18 @@ from bot.outbox import PARTNER_REPLY_KINDS
 from bot.partners import Identity
 from bot.rules.recipients import Recipient, reply_recipient
 from bot.store.models import Letter, OutboxMessage, PartnerAddress
+from bot.store.txn_cache import cache_of
 from parsers.types import ParsedLetter
 
-# session.info key: author → replies their letters caused in the last hour.
-_CAUSED = "replies_caused_in_last_hour"
-# session.info key: (HQ address, template) → notices of that kind in the last hour.
-_NOTICES = "hq_notices_in_last_hour"
 # HQ notices of one kind per hour before the rest are held behind one summary.
 MAX_HQ_NOTICES_PER_HOUR = 20
-# session.info key: partner id → registered addresses.
-_ADDRESSES = "partner_addresses"
 
 
 def partner_addresses(session: Session, identity: Identity | None) -> frozenset[str]:
     """The registered addresses of the author's partner (read once per transaction)."""
     if identity is None:
         return frozenset()
-    known: dict[int, frozenset[str]] = session.info.setdefault(_ADDRESSES, {})
+    known = cache_of(session).partner_addresses
     if identity.partner_id not in known:
         known[identity.partner_id] = frozenset(
             session.scalars(
@@ -63,7 +58,7 @@ def caused_in_last_hour(
     Replies only ever go to the author or the author's partner's addresses (R-NTF-3), so
     those addresses bound the search (`to_addr` is indexed; `from_addr` is not).
     """
-    counted: dict[str, int] = session.info.setdefault(_CAUSED, {})
+    counted = cache_of(session).caused
     if author not in counted:
         counted[author] = (
             session.scalar(
@@ -82,14 +77,14 @@ def caused_in_last_hour(
 
 
 def note_caused(session: Session, author: str) -> None:
-    counted: dict[str, int] = session.info.setdefault(_CAUSED, {})
+    counted = cache_of(session).caused
     if author in counted:
         counted[author] += 1
 
 
 def notices_in_last_hour(session: Session, address: str, template: str, now: datetime) -> int:
     """HQ notices of one kind queued to `address` in the last hour, held ones included."""
-    counted: dict[tuple[str, str], int] = session.info.setdefault(_NOTICES, {})
+    counted = cache_of(session).notices
     key = (address, template)
     if key not in counted:
         counted[key] = (
@@ -107,6 +102,6 @@ def notices_in_last_hour(session: Session, address: str, template: str, now: dat
 
 
 def note_notice(session: Session, address: str, template: str) -> None:
-    counted: dict[tuple[str, str], int] = session.info.setdefault(_NOTICES, {})
+    counted = cache_of(session).notices
     if (address, template) in counted:
         counted[(address, template)] += 1

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import parsers
-from bot.apply import UNMAPPED_IDS, Applier
+from bot.apply import Applier
 from bot.clock import Clock
 from bot.desk import event_log
 from bot.hqmail.handler import HqMail
@@ -41,6 +41,7 @@ from bot.reader_process import ReaderProcess
 from bot.results import LetterResult
 from bot.rules.dispatch import Rules
 from bot.store.models import Letter, ThreadKey
+from bot.store.txn_cache import cache_of
 from parsers.reading import Reading
 from parsers.types import Kind
 
@@ -199,7 +200,7 @@ class Pipeline:
         mapped = session.scalars(
             select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
         ).all()
-        session.info[UNMAPPED_IDS] = own_ids.difference(mapped)
+        cache_of(session).unmapped_ids = set(own_ids.difference(mapped))
         # What each letter would otherwise ask the database on its own.
         senders = {row.from_addr for row in rows if row.from_addr}
         preload_senders(session, senders)

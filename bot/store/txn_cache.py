@@ -1,0 +1,48 @@
+"""What one transaction has learned from the database, shared by the letters it processes.
+
+A batch asks once what each letter would otherwise ask on its own (the senders, the reply
+counts, the reply keys, the unmapped Message-IDs), and the writers keep the answers up to
+date as they add rows. One typed object per session, so that what the pipeline preloads and
+what partners, reply guards, the outbox and the applier read is written down in one place.
+`None` means "not preloaded": the reader then asks the database itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from bot.identity import Identity
+
+_KEY = "partnerdesk_transaction_cache"
+
+
+@dataclass(slots=True)
+class TransactionCache:
+    # bot/partners.py: address → its partner (None: not registered), for a batch's senders.
+    senders: dict[str, Identity | None] | None = None
+    # bot/partners.py: [(domains, partner)] in id order, read on first need in a batch.
+    by_domain: list[tuple[list[str], Identity]] | None = None
+    # bot/reply_guard.py: partner id → its registered addresses.
+    partner_addresses: dict[int, frozenset[str]] = field(default_factory=dict)
+    # bot/reply_guard.py: author → replies their letters caused in the last hour (R-MBX-4).
+    caused: dict[str, int] = field(default_factory=dict)
+    # bot/reply_guard.py: (HQ address, template) → notices of that kind in the last hour.
+    notices: dict[tuple[str, str], int] = field(default_factory=dict)
+    # bot/outbox.py: address → automatic replies in the last hour, kept up to date by queue.
+    recent_replies: dict[str, int] | None = None
+    # bot/outbox.py: the batch letters' reply-key prefixes, and the keys already used.
+    letter_keys: tuple[set[str], set[str]] | None = None
+    # bot/apply.py: the batch letters' Message-IDs that no case had when the batch began.
+    unmapped_ids: set[str] = field(default_factory=set)
+    # bot/apply.py: cases opened in this transaction, whose first timers need no look-up.
+    new_cases: set[int] = field(default_factory=set)
+
+
+def cache_of(session: Session) -> TransactionCache:
+    """The session's cache, made on first use."""
+    cache = session.info.get(_KEY)
+    if cache is None:
+        cache = session.info[_KEY] = TransactionCache()
+    return cache
