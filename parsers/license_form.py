@@ -11,16 +11,22 @@ from parsers.validate import MISSING, Check, bad, ok, warn
 
 PURPOSES = (
     ("own_use", r"воспроизведени\w*\s+для\s+собственн\w*|собственн\w+\s+использовани\w*"),
-    ("demo", r"демонстрац\w*"),
+    ("demo", r"демонстрац\w*|\bдемо\b"),
     ("sublicensing", r"сублиценз\w*|простых\s+неисключительных"),
     ("extension_development", r"разработк\w*\s*/?\s*тестировани\w*|расширения\s+функционала"),
     ("support_modification", r"модификаци\w*|оказания\s+технической\s+поддержки"),
 )
 # §3.5 selection markers before the purpose («☑», «[x]», «+», «X») or «да»/«нет» after it.
-_SELECTED_HEAD = re.compile(r"[☑☒✓✔✅]|\[[xXхХ✓]\]|^\s*[-•]?\s*[+xXхХ]\s", re.I)
-_SELECTED_TAIL = re.compile(r"\bда\s*[.;]?\s*$", re.I)
-_UNSELECTED_HEAD = re.compile(r"[☐□]|\[\s\]")
-_UNSELECTED_TAIL = re.compile(r"\bнет\s*[.;]?\s*$", re.I)
+# A mark in brackets or parentheses («[x]», «[+]», «( * )»), or a bare «+»/«x» opening the line.
+_SELECTED_HEAD = re.compile(
+    r"[☑☒✓✔✅]|[\[(]\s*[xXхХ✓✔+*vV]\s*[\])]|^\s*[-•]?\s*[+xXхХ✓✔]\s", re.I
+)
+# «… — да», «… — нужно», «требуется» after the purpose; «нет», «не нужно» for one left out.
+_SELECTED_TAIL = re.compile(r"\b(?:да|нужн\w*|требуется)\s*[.;!]?\s*$", re.I)
+_UNSELECTED_HEAD = re.compile(r"[☐□]|[\[(]\s*[-–]?\s*[\])]")
+_UNSELECTED_TAIL = re.compile(
+    r"\b(?:нет|не\s+(?:нужн\w*|требуется|планиру\w+|интересу\w+))\s*[.;!]?\s*$", re.I
+)
 _POSITION = re.compile(
     r"((?:Генеральн\w+\s+|Исполнительн\w+\s+)?[Дд]иректор\w*|Руководител\w+|Президент|"
     r"Управляющ\w+|Индивидуальн\w+\s+предпринимател\w+|Председател\w+)[^\n_]{0,80}",
@@ -50,21 +56,25 @@ def purposes(lines: list[str]) -> tuple[list[str], bool]:
     """(selected purpose codes, all five marked alike) by the markers of §3.5 and D-18.
 
     With explicit markers, the marked lines are selected. Without any, the lines left in
-    the form are selected: partners delete the purposes they do not want.
+    the form are selected, but those declined («— нет», «[ ]»): partners delete or decline
+    the purposes they do not want.
     """
     marks: dict[str, str] = {}
     for line in lines:
+        # A clause may name several purposes («для собственного использования и демо — не
+        # нужно»): its mark is each one's.
         for code, pattern in PURPOSES:
             if code not in marks and (mark := _mark(line, pattern)) is not None:
                 marks[code] = mark
-                break
-    explicit = any(m != "plain" for m in marks.values())
+    # Marked as chosen: those. Otherwise the purposes written and not declined.
+    explicit = any(m.startswith("on") for m in marks.values())
     wanted = (lambda m: m.startswith("on")) if explicit else (lambda m: m == "plain")
     chosen = [code for code, _ in PURPOSES if code in marks and wanted(marks[code])]
     alike = len(chosen) == len(PURPOSES) and len({marks[c] for c in chosen}) == 1
     return chosen, alike
 
 
+_CLAUSES = re.compile(r";|(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
 # The heading of the purposes: the form's «Цель приобретения ПО», or «Цель:»/«Цели —» alone.
 _PURPOSE_HEADING = re.compile(r"цел\w*\s+приобретения|^\W*цел[ьи]\s*[:—–-]", re.I)
 
@@ -77,7 +87,9 @@ def purpose(ctx: Context) -> None:
                 continue
             block = lines[index : index + 9]
             # «собственное использование — нет; сублицензии — да»: one answer per clause.
-            chosen, alike = purposes([part for text in block for part in text.split(";")])
+            # and «… техподдержки. Для демо — не нужно»: one per sentence too.
+            parts = [part for text in block for part in _CLAUSES.split(text) if part.strip()]
+            chosen, alike = purposes(parts)
             hit = Hit("purpose", "\n".join(block), source.name, index + 1, line.strip())
             if not chosen:
                 ctx.put("purpose", MISSING, hit)
