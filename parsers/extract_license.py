@@ -16,6 +16,7 @@ from parsers.labels import Hit, find_labelled
 from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows
+from parsers.license_prose import prose_rows
 from parsers.license_requisites import put_requisites
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
@@ -73,6 +74,13 @@ def _project(ctx: Context, parts: list[FormParts]) -> None:
             excerpt = "\n".join(ln for ln in lines if ln.strip())
             hit = Hit("software_name", excerpt, part.source.name, first + 1, excerpt[:300])
             break
+    if not rows:
+        # No form: the products and their customer told in a sentence (§3.5).
+        for source in ctx.sources:
+            if source.name != "subject" and (rows := prose_rows(source.text)):
+                excerpt = next(s for s in source.text.splitlines() if "лиценз" in s.lower())
+                hit = Hit("software_name", excerpt, source.name, 0, excerpt[:300])
+                break
     if not rows:
         for code in ("software_name", "end_customer"):
             ctx.put(code, MISSING)

@@ -18,9 +18,7 @@ PURPOSES = (
 )
 # §3.5 selection markers before the purpose («☑», «[x]», «+», «X») or «да»/«нет» after it.
 # A mark in brackets or parentheses («[x]», «[+]», «( * )»), or a bare «+»/«x» opening the line.
-_SELECTED_HEAD = re.compile(
-    r"[☑☒✓✔✅]|[\[(]\s*[xXхХ✓✔+*vV]\s*[\])]|^\s*[-•]?\s*[+xXхХ✓✔]\s", re.I
-)
+_SELECTED_HEAD = re.compile(r"[☑☒✓✔✅]|[\[(]\s*[xXхХ✓✔+*vV]\s*[\])]|^\s*[-•]?\s*[+xXхХ✓✔]\s", re.I)
 # «… — да», «… — нужно», «требуется» after the purpose; «нет», «не нужно» for one left out.
 _SELECTED_TAIL = re.compile(r"\b(?:да|нужн\w*|требуется)\s*[.;!]?\s*$", re.I)
 _UNSELECTED_HEAD = re.compile(r"[☐□]|[\[(]\s*[-–]?\s*[\])]")
@@ -100,6 +98,17 @@ def purpose(ctx: Context) -> None:
                 ctx.flags.append("all_purposes_marked")
             else:
                 ctx.put("purpose", ok(chosen), hit)
+            return
+    # No heading (a request told in prose, §3.5): the purposes its sentences name, those
+    # declined left out («… демо — не нужно»).
+    for source in ctx.sources:
+        if source.name == "subject":
+            continue
+        parts = [part for part in _CLAUSES.split(source.text) if part.strip()]
+        chosen, _ = purposes(parts)
+        if chosen:
+            line = next((ln for ln in source.text.splitlines() if ln.strip()), "")
+            ctx.put("purpose", ok(chosen), Hit("purpose", source.text[:300], source.name, 1, line))
             return
     ctx.put("purpose", MISSING)
 

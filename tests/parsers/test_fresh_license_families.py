@@ -78,3 +78,18 @@ def test_r_lic_1_bank_labels_abbreviated_with_the_value_on_the_next_line() -> No
     assert request.fields["bank_account"].value == "40702810944050029918"
     assert request.fields["corr_account"].value == "30101810500000000641"
     assert "77-СГ" in str(request.fields["outgoing_ref"].value)
+
+
+def test_r_lic_1_products_customer_and_purposes_told_in_a_sentence() -> None:
+    body = (
+        "Здравствуйте!\n\nПросим выставить ЛД и счет на 2 лицензии ГеоСервер и 1 лицензию "
+        "ГеоКлиент для нашего заказчика — ИП Смирнов Олег Петрович (ИНН 890501234538). "
+        "Лицензии передаем заказчику по сублицензионному договору, плюс нужно право на "
+        "модификацию библиотек. Для собственного использования — не нужно.\n"
+    )
+    raw = letter(subject="Лицензии для ИП Смирнов", body=body, to="mail@technocom.tech")
+    request = extract(parse_letter(raw), Kind.LICENSE_REQUEST, received_at=NOW)
+    assert request.fields["software_name"].value == ["ГеоСервер", "ГеоКлиент"]
+    assert request.fields["end_customer"].value == ["ИП Смирнов Олег Петрович"] * 2
+    assert request.fields["end_customer_inn"].value == ["890501234538"] * 2
+    assert request.fields["purpose"].value == ["sublicensing", "support_modification"]
