@@ -40,6 +40,7 @@ _CUSTOMER_START = re.compile(
     r"\s(?=(?:ООО|ОАО|ЗАО|ПАО|АО|НАО|МКУ|МБУ|МАУ|МУП|ГУП|ГБУ|ГАУ|ГКУ|ФГБУ|ФГУП|БУ|КУ|ИП|"
     r"Администраци\w*|Департамент\w*|Управлени\w+|Комитет\w*|Министерств\w*)\b)"
 )
+_PROJECT_LABEL = re.compile(r"^\W*(?:\d{1,2}[.)]\s*)?описани\w*\s+проекта\s*[:—–-]?\s*", re.I)
 _ROW_NUMBER = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\S)")
 
 
@@ -190,15 +191,33 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
     return rows
 
 
+def _stacked_rows(lines: list[str], columns: _Columns) -> list[Row]:
+    """A table whose cells lost their breaks into lines (HTML cells of paragraphs): after a
+    header of one cell a line, every next line is the next cell, row after row."""
+    width = 3 if columns.inn is not None else 2
+    cells = [line.strip() for line in lines if line.strip()]
+    rows = []
+    for start in range(0, len(cells) - width + 1, width):
+        chunk = cells[start : start + width]
+        if any(_CUSTOMER_HEAD.search(c) and len(c) < 40 and ":" in c for c in chunk):
+            break
+        rows.append(_row(chunk[0], chunk[1], chunk[2] if width == 3 else ""))
+    return [r for r in rows if not (is_placeholder(r.software) and is_placeholder(r.customer))]
+
+
 def project_rows(text: str) -> list[Row]:
     """The rows of the project part of one source (its other lines are blank)."""
-    lines = [ln for ln in text.splitlines() if not re.search(r"описани\w*\s+проекта", ln, re.I)]
+    # «2. Описание проекта: ГеоСервер — конечный заказчик …»: the label goes, the value stays.
+    lines = [_PROJECT_LABEL.sub("", ln) for ln in text.splitlines()]
     while lines and not lines[0].strip():
         lines.pop(0)
     found = _header(lines)
     if found:
         index, columns = found
-        rows = _table_rows(lines[index + 1 :], columns)
+        body = lines[index + 1 :]
+        rows = _table_rows(body, columns)
+        if not rows and not any("|" in ln or "\t" in ln for ln in body):
+            rows = _stacked_rows(body, columns)
         if rows:
             return rows
     return _labelled_rows(lines)

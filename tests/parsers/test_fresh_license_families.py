@@ -93,3 +93,23 @@ def test_r_lic_1_products_customer_and_purposes_told_in_a_sentence() -> None:
     assert request.fields["end_customer"].value == ["ИП Смирнов Олег Петрович"] * 2
     assert request.fields["end_customer_inn"].value == ["890501234538"] * 2
     assert request.fields["purpose"].value == ["sublicensing", "support_modification"]
+
+
+def test_r_lic_3_a_photo_is_the_signed_form_when_the_text_says_so_in_other_words() -> None:
+    raw = letter(
+        subject="Лицензия для заказчика",
+        body="Просим выставить ЛД и счет на лицензию ГеоСервер. Подписанная форма (скан) во "
+        "вложении.",
+        to="mail@technocom.tech",
+        attachments=[("zayavka_podpis.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")],
+    )
+    request = extract(parse_letter(raw), Kind.LICENSE_REQUEST, received_at=NOW)
+    assert request.fields["signed_form"].value == ["zayavka_podpis.png"]
+
+
+def test_r_lic_1_the_project_line_after_its_label_is_read() -> None:
+    body = "2. Описание проекта: ГеоСервер — конечный заказчик ИП Никифоров П.С.\n"
+    raw = letter(subject="Запрос лицензий", body=body, to="mail@technocom.tech")
+    request = extract(parse_letter(raw), Kind.LICENSE_REQUEST, received_at=NOW)
+    assert request.fields["software_name"].value == ["ГеоСервер"]
+    assert request.fields["end_customer"].value == ["ИП Никифоров П.С."]
