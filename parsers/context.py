@@ -92,18 +92,30 @@ def default_confidence(check: Check, hit: Hit | None) -> float:
     return 0.95 if hit.line else 0.75
 
 
+# Latin letters that look Cyrillic, typed inside a Russian word («Тип oбращения», «ИHH»):
+# labels and values are read as the reader sees them (R-VAL-9 folds them for keys too).
+_LOOKALIKE = str.maketrans("AaBCcEeHKkMOoPpTXxy", "АаВСсЕеНКкМОоРрТХху")
+_MIXED_WORD = re.compile(r"\b(?=\w*[а-яёА-ЯЁ])(?=\w*[A-Za-z])\w+\b")
+
+
+def fold_lookalikes(text: str) -> str:
+    """Words that mix scripts with Cyrillic get Cyrillic letters for the Latin look-alikes;
+    Latin words (PostgreSQL, RU54304000) stay as they are."""
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_LOOKALIKE), text)
+
+
 def sources_of(letter: ParsedLetter) -> list[Source]:
     sources = [
-        Source(f"attachment:{a.filename}", a.text)
+        Source(f"attachment:{a.filename}", fold_lookalikes(a.text))
         for a in letter.attachments
         if a.text.strip() and a.cls in _TEXT_CLASSES
     ]
-    sources.append(Source("body", letter.new_text))
+    sources.append(Source("body", fold_lookalikes(letter.new_text)))
     if letter.forwarded_text:
-        sources.append(Source("forwarded", letter.forwarded_text))
+        sources.append(Source("forwarded", fold_lookalikes(letter.forwarded_text)))
     elif inline := inline_forward_text(letter):  # R-MBX-7: «Fwd:» with the letter inline
-        sources.append(Source("forwarded", inline))
-    sources.append(Source("subject", letter.subject))
+        sources.append(Source("forwarded", fold_lookalikes(inline)))
+    sources.append(Source("subject", fold_lookalikes(letter.subject)))
     return sources
 
 

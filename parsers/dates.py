@@ -93,6 +93,10 @@ _NUMBER_TOKEN = r"(?P<number>(?![\d.]+\s*(?:г|год)\b)(?=[^\s,;()«»\"]*\d)[
 _NUMBER_BEFORE_DATE = re.compile(
     rf"(?P<kind>)(?<![\w№]){_NUMBER_TOKEN}\s*,?\s+от\s+(?P<date>{DATE_PATTERN})", re.I
 )
+# «ЛД-0047/2025 (12.05.2025)»: the date in brackets after the number.
+_NUMBER_DATE_BRACKETS = re.compile(
+    rf"(?P<kind>)(?<![\w№]){_NUMBER_TOKEN}\s*\(\s*(?:от\s*)?(?P<date>{DATE_PATTERN})\s*\)", re.I
+)
 _NUMBER_AFTER_KIND = re.compile(
     rf"(?P<kind>договор\w*|контракт\w*|дог\.)\s+(?!от\b){_NUMBER_TOKEN}(?P<date>)", re.I
 )
@@ -126,7 +130,11 @@ def check_contract(raw: str, received: date | None = None, hint: str = "") -> Ch
     if not match:
         # «лиц. дог. 15-Л от 10.03.2025», «ЛД 66-ЛД/2025 от 17 февраля 2025 г.», «Договор 31/2024»:
         # no «№», the number is the token with a digit before «от <date>» or after the kind word.
-        match = _NUMBER_BEFORE_DATE.search(raw) or _NUMBER_AFTER_KIND.search(raw)
+        match = (
+            _NUMBER_BEFORE_DATE.search(raw)
+            or _NUMBER_DATE_BRACKETS.search(raw)
+            or _NUMBER_AFTER_KIND.search(raw)
+        )
     if not match:
         return bad(
             "укажите номер и дату договора, например «Договор № 12/34 от 01.02.2024»", "format"

@@ -21,6 +21,7 @@ from parsers.ticket_prose import (
     is_boilerplate,
     problem_statement,
     quoted_component,
+    quoted_software,
     stated_priority,
     stated_tracker,
 )
@@ -224,6 +225,8 @@ def extract_ticket(ctx: Context) -> None:
     prose_fields(ctx, found, body)
     if "component" not in ctx.fields and (named := quoted_component(body)):
         ctx.put_evidence("component", check_text(named, 3), "body", named, named)
+    if "software_name" not in ctx.fields and (named := quoted_software(body)):
+        ctx.put_evidence("software_name", check_text(named, 2), "body", named, named)
     if field := first(found, "steps_to_reproduce") or _steps_list(sources):
         _steps(ctx, field)
     _description(ctx, found, sources)

@@ -75,6 +75,7 @@ TICKET_LABELS: dict[str, tuple[str, ...]] = {
         r"юридическ\w+\s+лиц\w*(?:,?\s+по\s+котор\w+[^:|\n]{0,40})?",
         r"юр\.\s*лиц\w*",
         r"юрлиц\w*",
+        r"юл",
         r"(?:организаци\w*|клиент\w*|заказчик\w*)(?:\s+на\s+[а-яё]+)?",
         r"legal\s+entity|customer|client",
     ),
@@ -83,6 +84,9 @@ TICKET_LABELS: dict[str, tuple[str, ...]] = {
         r"лиц\.\s*дог\w*\.?",
         r"договор\w*\s+(?:суб)?лицензионн\w*",
         r"договор\w*",
+        # «ЛД № 58/2024 от …», «Дог. № 15/24 от …»: the partners' abbreviations.
+        r"лд",
+        r"дог\.?",
         r"licen[cs]e\s+(?:agreement|contract)|contract",
     ),
     "project_status": (r"статус\s+проекта",),
@@ -97,6 +101,7 @@ TICKET_LABELS: dict[str, tuple[str, ...]] = {
         r"программн\w+\s+продукт\w*",
         r"программ[аы](?:\s+для\s+эвм)?",
         r"продукт",
+        r"по",  # «ПО: Инженерные сети, компонент …» (the line starts with it: not «Базовое ПО»)
         r"систем[аы]",
         r"по",
         r"software(?:\s+name)?|product",

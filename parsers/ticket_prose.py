@@ -30,12 +30,13 @@ PRIORITIES = (
 )
 # The §4.3 parameter values themselves, read when they stand alone as a classification.
 _PARAMETER = {
-    "bug": r"неисправност[ьи]",
-    "feature": r"разработк[аи]",
+    # R-TKT-3's three values in partners' words: «Ошибка в …», «Доработка для клиента …».
+    "bug": r"(?:неисправност[ьи]|ошибк[аи](?=\s+(?:в|при)\s))",
+    "feature": r"(?:разработк[аи]|доработк[аи])",
     "support": r"консультаци[яи]",
 }
-_ALONE_BEFORE = r"(?:^|(?<=[\n(«\"|/:;])|(?<=[.!]\s)|(?<=\s[—–-]\s))\s*"
-_ALONE_AFTER = r"(?=\s*(?:[,.;:|/)»\"!]|\s[—–-]\s|\(|$))"
+_ALONE_BEFORE = r"(?:^|(?<=[\n(«\"|/:;,])|(?<=[.!]\s)|(?<=\s[—–-]\s))\s*"
+_ALONE_AFTER = r"(?=\s*(?:[,.;:|/)»\"!]|\s[—–-]\s|\(|$)|\s+(?:для|по|в|при)\s)"
 _TRACKER_LABEL = re.compile(
     r"(?:tracker|тип\s+(?:обращения|заявки)|тип)\s*(?:\(tracker\)\s*)?(?:[:—–-]|\s-)\s*[«\"]?"
     r"(?P<value>[^\n,.;»\")]{2,40})",
@@ -84,11 +85,12 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
         code = enum_value(match.group("value"), TRACKERS)
         if code:
             return code, match.group(0)
-    for code, word in _PARAMETER.items():
-        if match := re.search(_ALONE_BEFORE + rf"[«\"]?{word}[»\"]?" + _ALONE_AFTER, text, re.I):
-            return code, match.group(0).strip()
+    # A value heading its question («…, консультация: где …») first: it names the most.
     for code, heading in _HEADING_WORD.items():
         if match := heading.search(text):
+            return code, match.group(0).strip()
+    for code, word in _PARAMETER.items():
+        if match := re.search(_ALONE_BEFORE + rf"[«\"]?{word}[»\"]?" + _ALONE_AFTER, text, re.I):
             return code, match.group(0).strip()
     return None
 
@@ -128,6 +130,20 @@ def quoted_component(text: str) -> str | None:
     """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»,
     or a component stated after the software in a sentence (_COMPONENT_STATED)."""
     match = _COMPONENT.search(text) or _COMPONENT_STATED.search(text)
+    return match.group("value").strip() if match else None
+
+
+# The software named in a sentence: «ПО «Инженерные сети»», «в программе «ГеоКадастр»».
+_SOFTWARE_QUOTED = re.compile(
+    r"(?<!базовое\s)(?<!базового\s)\b(?:ПО|программ\w*|продукт\w*|комплекс\w*)\s+"
+    r"[«\"“](?P<value>[^»\"”\n]{3,60})[»\"”]",
+    re.I,
+)
+
+
+def quoted_software(text: str) -> str | None:
+    """The software a sentence names in quotes after «ПО», «программа», «продукт»."""
+    match = _SOFTWARE_QUOTED.search(text)
     return match.group("value").strip() if match else None
 
 
