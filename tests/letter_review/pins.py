@@ -3,6 +3,7 @@ reminders and expiry, annual reports, unpinning and the status answers."""
 
 from __future__ import annotations
 
+from tests.integration.test_pins import REPORT, SOFTWARE_LIST
 from tests.letter_review.desk import GENERAL, Desk, Keep, partner_letters
 from tests.support.letters import letter
 
@@ -20,19 +21,6 @@ PIN_BODY = """Добрый день!
 Номер и дата договора: Договор № {contract} от 01.02.2026
 Причина интереса: клиент планирует развитие муниципальной ГИС в 2026 году
 {contacts}
-"""
-SOFTWARE_LIST = """Добрый день!
-
-Направляем перечень специализированного ПО для перевода клиента в статус закрепленного:
-
-1. ГеоКадастр — ведение кадастра недвижимости — 2019612345
-2. ТехноКарта Сервер — публикация карт — 2022665123
-"""
-REPORT = """Добрый день!
-Направляем ежегодный отчет по клиенту ООО «Северный кадастр» (ИНН 7204196795).
-
-Проведенные поставки: 5 лицензий ГеоКадастр, поставка в ноябре 2026 г.
-Планируемые поставки в текущем и следующем периоде: 10 рабочих мест во 2 квартале 2027 г.
 """
 
 
