@@ -73,3 +73,19 @@ def test_r_tkt_2_the_software_named_in_quotes_in_a_sentence() -> None:
     body = "Доработка для клиента АО «Энергосети», ПО «Инженерные сети», компонент «Паспорт»."
     request = _ticket(body)
     assert request.fields["software_name"].value == "Инженерные сети"
+
+
+def test_r_tkt_4_the_four_checks_under_proverili() -> None:
+    body = (
+        "Проверили:\n - базовое ПО (Tomcat 9.0.85) - работает;\n"
+        " - СУБД PostgreSQL 15.4 - сервис запущен, блокировок нет;\n"
+        " - сеть - ping -t до сервера БД стабильный, потерь 0%;\n"
+        " - привилегии пользователей в AD не менялись.\n"
+    )
+    checks = _ticket(body).fields["self_diagnosis"].value
+    assert {code: item["status"] for code, item in checks.items()} == {
+        "base_software_ok": "passed",
+        "dbms_ok": "passed",
+        "network_ok": "passed",
+        "auth_privileges_unchanged": "passed",
+    }
