@@ -11,50 +11,16 @@ import subprocess
 from pathlib import Path
 
 import dkim
-import pytest
 from sqlalchemy import select
 
-from bot.app import build
-from bot.settings import load_settings
 from bot.store.models import PartnerAddress
-from tests.conftest import deliver, register_partner
+from tests.conftest import deliver
 from tests.integration.test_pins import SOFTWARE_LIST, pin_request
 from tests.integration.test_service_desk import at, partner_replies, show
+from tests.support.hq_mail import AUTH, STAFF
 from tests.support.letters import letter
 
 LETTERS = Path(__file__).resolve().parents[1] / "letters"
-STAFF = "hq@technocom.tech"
-MX = "mx.technocom.tech"
-AUTH = (
-    f"{MX}; dkim=pass header.d=technocom.tech header.s=mail; "
-    f"spf=pass smtp.mailfrom={STAFF}; dmarc=pass header.from=technocom.tech"
-)
-GEO = {
-    "name": "ООО «ГеоПартнер»",
-    "inn": "7700000009",
-    "role": "gold",
-    "domains": ["geopartner.ru"],
-}
-
-
-@pytest.fixture
-def desk(tmp_path: Path, frozen_clock, clean_env: None):
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / "outbox")},
-        hq={
-            "staff": [STAFF],
-            "alerts_to": [STAFF],
-            "roles": {"admin": [STAFF], "curator": [STAFF]},
-            "trusted_authserv_ids": [MX],
-            "dkim_verify_domains": ["technocom.tech"],
-        },
-    )
-    service = build(settings, clock=frozen_clock)
-    register_partner(service)
-    register_partner(service, GEO)
-    yield service
-    service.engine.dispose()
 
 
 def command(case: str, body: str, auth: str | None = AUTH) -> bytes:

@@ -5,45 +5,18 @@ the partner's later letters in that letter's thread go there; an unvouched split
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from bot.app import build
-from bot.settings import load_settings
 from bot.store.models import Case, Letter, OutboxMessage
-from tests.conftest import deliver, register_partner
+from tests.conftest import deliver
 from tests.integration.test_service_desk import at, show
+from tests.support.hq_mail import AUTH, STAFF
 from tests.support.letters import COMPLETE_TICKET, letter
 
-STAFF = "hq@technocom.tech"
 PARTNER = "ivan@partner.ru"
-MX = "mx.technocom.tech"
-AUTH = (
-    f"{MX}; dkim=pass header.d=technocom.tech header.s=mail; "
-    f"spf=pass smtp.mailfrom={STAFF}; dmarc=pass header.from=technocom.tech"
-)
 # A sender's own server may write anything: only our border server's header vouches.
 FOREIGN_AUTH = f"mx.partner.ru; dkim=pass header.d=technocom.tech; spf=pass smtp.mailfrom={STAFF}"
-
-
-@pytest.fixture
-def desk(tmp_path: Path, frozen_clock, clean_env: None):
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
-        outbox={"maildir": str(tmp_path / "outbox")},
-        hq={
-            "staff": [STAFF],
-            "alerts_to": [STAFF],
-            "roles": {"admin": [STAFF]},
-            "trusted_authserv_ids": [MX],
-        },
-    )
-    service = build(settings, clock=frozen_clock)
-    register_partner(service)
-    yield service
-    service.engine.dispose()
 
 
 def command(case: str, body: str, auth: str | None = AUTH) -> bytes:
