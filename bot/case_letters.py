@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.letters_out import LetterWriter
+from bot.reply_guard import registered_addresses
 from bot.rules.decide import Decision
 from bot.rules.recipients import scheduler_copy
-from bot.store.models import Case, Deadline, Letter, OutboxMessage, Partner, PartnerAddress
+from bot.store.models import Case, Deadline, Letter, OutboxMessage, Partner
 
 
 class CaseLetterWriter(LetterWriter):
@@ -122,9 +123,7 @@ def last_correspondent(
     if partner is None:
         return case.requester
     domains = {str(d).lower() for d in partner.domains or ()}
-    registered = set(
-        session.scalars(select(PartnerAddress.email).where(PartnerAddress.partner_id == partner.id))
-    )
+    registered = registered_addresses(session, partner.id)
     senders = session.scalars(
         select(Letter.from_addr)
         .where(Letter.case_id == case.id, Letter.status == "processed")

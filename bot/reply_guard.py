@@ -21,16 +21,19 @@ MAX_HQ_NOTICES_PER_HOUR = 20
 
 def partner_addresses(session: Session, identity: Identity | None) -> frozenset[str]:
     """The registered addresses of the author's partner (read once per transaction)."""
-    if identity is None:
-        return frozenset()
+    return registered_addresses(session, identity.partner_id) if identity else frozenset()
+
+
+def registered_addresses(session: Session, partner_id: int) -> frozenset[str]:
+    """A partner's registered addresses (R-ID-1), read once per transaction."""
     known = cache_of(session).partner_addresses
-    if identity.partner_id not in known:
-        known[identity.partner_id] = frozenset(
+    if partner_id not in known:
+        known[partner_id] = frozenset(
             session.scalars(
-                select(PartnerAddress.email).where(PartnerAddress.partner_id == identity.partner_id)
+                select(PartnerAddress.email).where(PartnerAddress.partner_id == partner_id)
             )
         )
-    return known[identity.partner_id]
+    return known[partner_id]
 
 
 def recipient_of(
