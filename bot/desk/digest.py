@@ -109,7 +109,7 @@ def build_digests(
     for case_id in {h.case_id for h in held if h.case_id and h.case_id not in by_id}:
         by_id[case_id] = session.get_one(Case, case_id)
     partners = partner_names(session, {c.partner_id for c in by_id.values() if c.partner_id})
-    dues = next_dues(session, [c.id for c in cases])
+    dues = next_dues(session, list(by_id))
     digests: dict[str, Digest] = {}
 
     def add(role: str, section: str, line: Line, names: Iterable[str] = ()) -> None:
