@@ -16,7 +16,7 @@ from bot.compose import OutgoingLetter
 from bot.desk import labels
 from bot.desk.alert_keys import BATCHED, sent_recently
 from bot.desk.alert_policy import AT_ONCE, AT_SLOT, DIGEST, alert_type, delivery
-from bot.outbox import queue
+from bot.outbox import key_used, queue
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR, note_notice, notices_in_last_hour
 from bot.rules.decide import Decision
 from bot.store.models import Case, OutboxMessage
@@ -101,6 +101,8 @@ class HqNotices:
         lists follows its slot and any other notice (quarantine, a command's answer) leaves
         at once."""
         now = self._clock.now()
+        if key_used(session, dedupe_key):  # one notice per event; nothing to render
+            return []
         if deliver is None:
             kind = alert_type(template)
             at_once = kind is None or kind in self._config.alerts_24x7

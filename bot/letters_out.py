@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.compose import OutgoingLetter
 from bot.desk.alert_policy import DIGEST
 from bot.hq_notices import HqNotices, reply_json
-from bot.outbox import queue, replies_in_last_hour
+from bot.outbox import key_used, queue, replies_in_last_hour
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded, copied
@@ -43,7 +43,10 @@ class LetterWriter(HqNotices):
         return self._config.support_address if role == "support" else self._config.general_address
 
     def common_context(self, session: Session, case: Case) -> dict[str, Any]:
-        partner = session.get(Partner, case.partner_id) if case.partner_id else None
+        # Partners are never written while letters are processed: no flush is needed to
+        # read one, and a flush per reply cost more than the rest of the context.
+        with session.no_autoflush:
+            partner = session.get(Partner, case.partner_id) if case.partner_id else None
         fields = dict(case.fields or {})
 
         def field_value(code: str) -> str:
@@ -178,6 +181,8 @@ class LetterWriter(HqNotices):
         """`author`: who wrote the letter answered at another address, and that partner's
         addresses, so the author's replies are capped as well as the recipient's."""
         now = self._clock.now()
+        if key_used(session, dedupe_key):  # never twice (R-MBX-1); nothing to render
+            return []
         # A letter HQ wrote (auto_submitted=no) carries no «сформировано автоматически».
         rendered = self._renderer.render(
             intent.template, {**context, "by_hq": auto_submitted == "no"}

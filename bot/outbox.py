@@ -52,8 +52,9 @@ def queue(
     status: str = "queued",
 ) -> OutboxMessage | None:
     """Add a reply row in the caller's transaction; None if this reply already exists."""
-    if _exists(session, letter.dedupe_key):
+    if key_used(session, letter.dedupe_key):
         return None
+    cache_of(session).queued_keys.add(letter.dedupe_key)
     message_id = new_message_id(domain)
     row = OutboxMessage(
         dedupe_key=letter.dedupe_key,
@@ -100,18 +101,23 @@ def preload_letter_keys(session: Session, letter_ids: Iterable[int]) -> None:
     cache_of(session).letter_keys = (set(prefixes), known)
 
 
-def _exists(session: Session, key: str) -> bool:
-    preloaded = cache_of(session).letter_keys
+def key_used(session: Session, key: str) -> bool:
+    """Whether a reply with this dedupe key exists or was queued in this transaction.
+
+    Read without flushing: every row of the transaction is added by `queue`, which notes its
+    key, so pending rows are known without writing them first (a flush per check cost more
+    than the rest of a notice)."""
+    cache = cache_of(session)
+    if key in cache.queued_keys:
+        return True
+    preloaded = cache.letter_keys
     if preloaded is not None and key.startswith("letter:"):
         prefixes, known = preloaded
         if key[: key.find(":", 7) + 1] in prefixes:
-            if key in known:
-                return True
-            known.add(key)  # the caller adds the row right away
-            return False
-    return (
-        session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
-    )
+            return key in known
+    with session.no_autoflush:
+        found = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    return found is not None
 
 
 # Per transaction: replies counted per address, kept up to date by `queue`, so a batch of

@@ -34,6 +34,8 @@ class TransactionCache:
     recent_replies: dict[str, int] | None = None
     # bot/outbox.py: the batch letters' reply-key prefixes, and the keys already used.
     letter_keys: tuple[set[str], set[str]] | None = None
+    # bot/outbox.py: the reply keys queued in this transaction (rows not yet flushed).
+    queued_keys: set[str] = field(default_factory=set)
     # bot/apply.py: the batch letters' Message-IDs that no case had when the batch began.
     unmapped_ids: set[str] = field(default_factory=set)
     # bot/apply.py: cases opened in this transaction, whose first timers need no look-up.

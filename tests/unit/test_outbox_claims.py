@@ -95,23 +95,64 @@ def _statements(service) -> list[str]:
     return seen
 
 
+def _letter(key: str) -> OutgoingLetter:
+    return OutgoingLetter(
+        reply_kind="notice",
+        template="t",
+        sender="support@technocom.tech",
+        sender_name="partnerdesk",
+        to="hq@technocom.tech",
+        rendered=RenderedReply(subject="s", text="t", html="<p>t</p>"),
+        dedupe_key=key,
+    )
+
+
 def test_r_mbx_1_a_batch_reads_its_letters_reply_keys_once_and_still_refuses_a_second_reply(
     service,
 ) -> None:
-    from bot.outbox import _exists, preload_letter_keys
+    from bot.outbox import key_used, preload_letter_keys
 
+    now = service.clock.now()
     with service.sessions.begin() as session:
         for key in ("letter:5:ack", "letter:50:ack", "letter:6x"):
             session.add(_row(service, key))
     with service.sessions() as session:
         preload_letter_keys(session, [5, 6])
         seen = _statements(service)
-        assert _exists(session, "letter:5:ack")
-        assert not _exists(session, "letter:6:ack")
-        assert _exists(session, "letter:6:ack")  # the batch queued it a moment ago
-        assert not _exists(session, "letter:50:other")  # 50 is not 5: asked, not guessed
-        assert _exists(session, "letter:50:ack")
+        assert key_used(session, "letter:5:ack")
+        assert not key_used(session, "letter:6:ack")
+        first = queue(session, _letter("letter:6:ack"), **_where(now))
+        assert first is not None and key_used(session, "letter:6:ack")  # queued a moment ago
+        assert queue(session, _letter("letter:6:ack"), **_where(now)) is None  # never twice
+        assert not key_used(session, "letter:50:other")  # 50 is not 5: asked, not guessed
+        assert key_used(session, "letter:50:ack")
         assert len(seen) == 2
+        assert not any(s.startswith("INSERT") for s in seen)  # pending rows were not flushed
+
+
+def test_r_mbx_1_a_notice_queued_in_the_transaction_is_not_queued_again_before_a_flush(
+    service,
+) -> None:
+    """HQ notices (`held:…`, `flag:…`) are not preloaded: their keys are asked once, and a
+    pending row counts without being flushed first."""
+    from bot.outbox import key_used
+
+    now = service.clock.now()
+    with service.sessions() as session:
+        seen = _statements(service)
+        assert queue(session, _letter("held:a@partner.ru:2026120210"), **_where(now))
+        assert key_used(session, "held:a@partner.ru:2026120210")
+        assert queue(session, _letter("held:a@partner.ru:2026120210"), **_where(now)) is None
+        assert [s for s in seen if s.startswith("INSERT")] == []
+        session.commit()
+    with service.sessions() as session:
+        assert key_used(session, "held:a@partner.ru:2026120210")  # committed: from the table
+        rows = session.scalars(select(OutboxMessage.dedupe_key)).all()
+    assert rows == ["held:a@partner.ru:2026120210"]
+
+
+def _where(now) -> dict:
+    return {"case_id": None, "letter_id": None, "domain": "technocom.tech", "now": now}
 
 
 def test_r_mbx_4_reply_counts_read_for_a_batch_equal_those_read_one_by_one(service) -> None:
@@ -182,13 +223,13 @@ async def test_a_burst_of_replies_is_delivered_round_after_round_without_waiting
 
 
 def test_reply_keys_of_a_batch_larger_than_sqlite_expression_limits_are_read(service) -> None:
-    from bot.outbox import _exists, preload_letter_keys
+    from bot.outbox import key_used, preload_letter_keys
 
     with service.sessions.begin() as session:
         session.add(_row(service, "letter:1999:ack"))
     with service.sessions() as session:
         preload_letter_keys(session, range(1, 2001))  # imap.batch_size has no upper bound
         seen = _statements(service)
-        assert _exists(session, "letter:1999:ack")
-        assert not _exists(session, "letter:7:ack")
+        assert key_used(session, "letter:1999:ack")
+        assert not key_used(session, "letter:7:ack")
         assert seen == []
