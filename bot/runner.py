@@ -131,8 +131,10 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
             max_instances=1,
             coalesce=True,
         )
+    # Catch up on anything that fell due while the service was down, before the interval
+    # starts: a slow catch-up overlapped the first interval tick, and both sent the digest.
+    await tick_job()
     scheduler.start()
-    await tick_job()  # catch up on anything that fell due while the service was down
     recovering = asyncio.create_task(recover_job())
 
     sender_task = asyncio.create_task(

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
@@ -94,6 +95,14 @@ class DigestDesk:
             return []
         day = f"{slot:%Y-%m-%d}"
         digests = self.build(now)
+        try:
+            return self._queue(digests, day, now)
+        except IntegrityError:
+            # Instances sharing a database tick at once: another one queued the digest.
+            log.info("digests of %s already queued by another instance", day)
+            return []
+
+    def _queue(self, digests: dict[str, Digest], day: str, now: datetime) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         with self._sessions.begin() as session:
             for role, to in self.recipients(digests).items():
