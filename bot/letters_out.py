@@ -17,10 +17,11 @@ from bot.compose import OutgoingLetter
 from bot.desk.alert_policy import DIGEST
 from bot.hq_notices import HqNotices, reply_json
 from bot.outbox import key_used, queue, replies_in_last_hour
+from bot.partners import partner_name
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded, copied
-from bot.store.models import Case, Partner
+from bot.store.models import Case
 
 if TYPE_CHECKING:
     from bot.apply_types import ApplierConfig, CaseContext
@@ -43,10 +44,6 @@ class LetterWriter(HqNotices):
         return self._config.support_address if role == "support" else self._config.general_address
 
     def common_context(self, session: Session, case: Case) -> dict[str, Any]:
-        # Partners are never written while letters are processed: no flush is needed to
-        # read one, and a flush per reply cost more than the rest of the context.
-        with session.no_autoflush:
-            partner = session.get(Partner, case.partner_id) if case.partner_id else None
         fields = dict(case.fields or {})
 
         def field_value(code: str) -> str:
@@ -67,7 +64,7 @@ class LetterWriter(HqNotices):
             "missing": list(case.missing or []),
             "invalid": list(case.invalid or []),
             "now": self._clock.now(),
-            "partner_name": partner.name if partner else None,
+            "partner_name": partner_name(session, case.partner_id) if case.partner_id else None,
             "field_value": field_value,
             "at_risk_ratio": self._config.at_risk_ratio,
             "previous_case": (case.attrs or {}).get("previous_case"),

@@ -165,6 +165,16 @@ def identify(session: Session, address: str, mailbox_role: str | None) -> Identi
     return None
 
 
+def partner_name(session: Session, partner_id: int) -> str | None:
+    """A partner's name, read once per transaction (a reply names it; R-NTF-3)."""
+    names = cache_of(session).partner_names
+    if partner_id not in names:
+        with session.no_autoflush:  # processing letters never writes the registry
+            partner = session.get(Partner, partner_id)
+        names[partner_id] = partner.name if partner is not None else None
+    return names[partner_id]
+
+
 def _partners_by_domain(session: Session) -> list[tuple[list[str], Identity]]:
     cache = cache_of(session)
     cached = cache.by_domain

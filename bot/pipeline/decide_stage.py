@@ -31,7 +31,7 @@ def extract_and_check(desk: Desk, session: Session, work: Work) -> Stop | None:
     if route.case is None:
         work.checked = checked_new(work.reading, work.letter, kind, work.ctx)
     else:
-        work.checked = checked_followup(route.case, work.letter, kind, work.ctx)
+        work.checked = checked_followup(route.case, work.reading, kind, work.ctx)
     return None
 
 
@@ -46,17 +46,19 @@ def checked_new(
     return Checked(kind.value, request, serialise_fields(request), check(request))
 
 
-def checked_followup(
-    case: Case, letter: ParsedLetter, kind: Kind, ctx: CaseContext | None
-) -> Checked:
+def checked_followup(case: Case, reading: Reading, kind: Kind, ctx: CaseContext | None) -> Checked:
     assert ctx is not None
+    # A follow-up is read as its case's kind; what was read ahead is taken when it was
+    # read as that kind (a reply often reads as a new letter of its case's kind).
+    as_kind = kind if kind in FOLLOWUP_KINDS else Kind(case.kind)
+    request = reading.request_for(as_kind, ctx.received_at) or parsers.extract(
+        reading.letter, as_kind, received_at=ctx.received_at
+    )
     if kind in FOLLOWUP_KINDS:
         # A software list, extension, report or document letter is read and
         # checked as itself; the case's own data stay as they were.
-        request = parsers.extract(letter, kind, received_at=ctx.received_at)
         return Checked(case.kind, request, dict(case.fields), check(request))
     # R-VAL-6: later values override the same fields; the rest are kept.
-    request = parsers.extract(letter, Kind(case.kind), received_at=ctx.received_at)
     merged = merge_fields(case.fields, serialise_fields(request))
     findings = check(RequestData(Kind(case.kind), deserialise_fields(merged)))
     return Checked(case.kind, request, merged, findings)
@@ -93,7 +95,7 @@ def decide(desk: Desk, session: Session, work: Work) -> Stop | None:
             kind = Kind(closed.kind)
         ctx = work.ctx = replace(ctx.with_note((decision.split_from, why)), kind=kind.value)
         if kind.value == closed.kind:
-            checked = checked_followup(closed, work.letter, kind, ctx)
+            checked = checked_followup(closed, work.reading, kind, ctx)
         else:
             checked = checked_new(work.reading, work.letter, kind, ctx)
     facts = letter_facts(checked, ctx, classification)

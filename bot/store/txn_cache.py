@@ -24,6 +24,8 @@ class TransactionCache:
     senders: dict[str, Identity | None] | None = None
     # bot/partners.py: [(domains, partner)] in id order, read on first need in a batch.
     by_domain: list[tuple[list[str], Identity]] | None = None
+    # bot/partners.py: partner id → its name, for the replies' context.
+    partner_names: dict[int, str | None] = field(default_factory=dict)
     # bot/reply_guard.py: partner id → its registered addresses.
     partner_addresses: dict[int, frozenset[str]] = field(default_factory=dict)
     # bot/reply_guard.py: author → replies their letters caused in the last hour (R-MBX-4).
