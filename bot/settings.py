@@ -133,13 +133,11 @@ class LoggingSettings(BaseModel):
 class ReadingSettings(BaseModel):
     """Where `partnerdesk run` reads letters (parse, classify, extract): bot/reader_process.py."""
 
-    # A child process reads the next letters while the service records the last ones, and
-    # a letter that hangs or kills the parser is quarantined instead of stopping the service.
-    # Off by default: the child costs some 50 MB, which the 100 MB budget for 1000 letters
-    # lacks, and letters are now read before their write transaction (issue 19), so it no
-    # longer overlaps with recording; reading is bounded by the input's size instead
-    # (parsers/limits.py, README «Bounded reading»).
-    child_process: bool = False
+    # A child process reads the next letters (parse, classify, extract) on the second core
+    # while the service records the last ones, and a letter that hangs or kills the parser
+    # is quarantined instead of stopping the service. On by default (issue 20: a second
+    # process is allowed); the child shares the service's pages, forked once at start.
+    child_process: bool = True
     timeout_seconds: float = Field(120, gt=0)  # a letter read longer than this is quarantined
     # Bigger letters are read in the service itself: copies through pipes would cost memory.
     child_max_bytes: int = Field(4 * 1024 * 1024, ge=0)

@@ -71,12 +71,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'pd.sqlite3'}"
 
 
+# A service built inside the test process reads letters itself: the reading child is forked
+# at start-up, which is safe in `partnerdesk run` (no thread yet) but not in a test process
+# whose earlier tests left threads behind. tests/unit/test_reader_process.py and the tests
+# that run the command line cover the child.
+READ_IN_PROCESS = {"child_process": False}
+
+
 @pytest.fixture
 def settings(tmp_path: Path, clean_env: None, database_url: str) -> Settings:
     return load_settings(
         database_url=database_url,
         outbox={"maildir": str(tmp_path / "outbox")},
         smtp={"port": 0},
+        reading=READ_IN_PROCESS,
     )
 
 

@@ -119,6 +119,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             else "no IMAP mailboxes configured; add [[imap.mailboxes]] to the configuration"
         )
 
+    if service.settings.reading.child_process:
+        # Before any thread or socket exists (bot/reader_process.py): the letters are read on
+        # the second core while this process records them.
+        service.reader.start()
+
     async def work() -> None:
         watchers = imap_watchers(service, service.writer_lock, only=args.mailbox)
         for name, stats, seconds in await backfill_all(watchers, reply=args.reply):
@@ -140,6 +145,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("import interrupted; run it again to resume", file=sys.stderr)
         return 130
+    finally:
+        service.reader.close()
     return 0
 
 

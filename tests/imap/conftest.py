@@ -27,6 +27,7 @@ from bot.runner import run_service
 from bot.settings import Settings, load_settings
 from bot.store.imap_models import MailboxState
 from bot.store.models import Case, Letter, OutboxMessage
+from tests.conftest import READ_IN_PROCESS
 from tests.imap.dovecot import Dovecot, dovecot_binary
 from tests.support.servers import require_installed
 
@@ -175,7 +176,8 @@ async def start_service(
     running: list[Running] = []
 
     async def start(settings: Settings, clock: Clock | None = None) -> Running:
-        service = build(settings, clock)
+        reading = settings.reading.model_copy(update=READ_IN_PROCESS)
+        service = build(settings.model_copy(update={"reading": reading}), clock)
         stop = asyncio.Event()
         task = asyncio.create_task(run_service(service, stop))
         handle = Running(service, Path(settings.outbox.maildir), stop, task)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build
 from bot.settings import load_settings
-from tests.conftest import register_partner
+from tests.conftest import READ_IN_PROCESS, register_partner
 from tests.support.hq_mail import GEO, MX, STAFF
 
 
@@ -28,6 +28,7 @@ def desk(tmp_path: Path, frozen_clock, clean_env: None):
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox")},
+        reading=READ_IN_PROCESS,
         hq={
             "staff": [STAFF],
             "alerts_to": [STAFF],

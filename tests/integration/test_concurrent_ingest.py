@@ -22,7 +22,7 @@ from bot.ingest import Arrival
 from bot.runner import run_service
 from bot.settings import load_settings
 from bot.store.models import Deadline, Letter
-from tests.conftest import PARTNER, T0, maildir_messages, register_partner
+from tests.conftest import PARTNER, READ_IN_PROCESS, T0, maildir_messages, register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, letter
 from tests.support.ports import free_port
 
@@ -38,6 +38,7 @@ async def running(tmp_path: Path, database_url: str, clock: FrozenClock, prepare
         outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.1},
         smtp={"port": port},
         scheduler={"tick_seconds": 0.2},
+        reading=READ_IN_PROCESS,
     )
     service = build(settings, clock=clock)
     register_partner(service, {**PARTNER, "addresses": [f"u{n}@partner.ru" for n in range(99)]})

@@ -14,7 +14,7 @@ from bot.app import build
 from bot.clock import SystemClock
 from bot.runner import run_service
 from bot.settings import load_settings
-from tests.conftest import maildir_messages, register_partner
+from tests.conftest import READ_IN_PROCESS, maildir_messages, register_partner
 from tests.support.letters import COMPLETE_TICKET, INCOMPLETE_TICKET, dsn, letter
 from tests.support.ports import free_port
 
@@ -30,6 +30,7 @@ async def running_service(tmp_path: Path, hq: dict | None = None, **smtp):
         database_url=f"sqlite:///{tmp_path / 'pd.sqlite3'}",
         outbox={"maildir": str(tmp_path / "outbox"), "poll_seconds": 0.2},
         smtp={"port": port, **smtp},
+        reading=READ_IN_PROCESS,
         **({"hq": hq} if hq is not None else {}),
     )
     service = build(settings, clock=SystemClock())
