@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.auto import is_automatic
 from parsers.classify import classify
 from parsers.extract import extract
 from parsers.letter import parse_letter
@@ -26,6 +27,13 @@ class Reading:
     # None when the guess itself failed: the caller then computes it and sees the error.
     classification: Classification | None = None
     request: RequestData | None = None
+    # `is_automatic(letter)` read ahead (R-MBX-3); `automatic_read` False: not read yet.
+    automatic: str | None = None
+    automatic_read: bool = False
+
+    def automatic_reason(self) -> str | None:
+        """Why the letter is automatic mail by its headers or content, or None."""
+        return self.automatic if self.automatic_read else is_automatic(self.letter)
 
     def classification_for(
         self, role: str | None, thread_kind: str | None
@@ -45,8 +53,9 @@ def read_ahead(raw: bytes, role: str | None, received_at: datetime | None) -> Re
     """Parse (errors propagate: the letter is unreadable), then guess kind and fields."""
     letter = parse_letter(raw)
     try:
+        automatic = is_automatic(letter)
         classification = classify(letter, role, thread_kind=None)
         request = extract(letter, classification.kind, received_at=received_at)
     except Exception:  # the pipeline repeats the step and handles the error in its place
         return Reading(letter, role, received_at)
-    return Reading(letter, role, received_at, classification, request)
+    return Reading(letter, role, received_at, classification, request, automatic, True)

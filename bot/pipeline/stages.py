@@ -50,7 +50,9 @@ def guard(desk: Desk, session: Session, work: Work) -> Stop | None:
     """Letters that must not be answered: a reused Message-ID (R-MBX-1), automatic mail and
     loops (R-MBX-3)."""
     config, letter = desk.config, work.letter
-    reason = automatic_reason(letter, frozenset(config.own_addresses))
+    reason = automatic_reason(
+        letter, frozenset(config.own_addresses), work.reading.automatic_reason()
+    )
     if awaits_quarantine(work.row) and not reason:
         # R-MBX-1: threading or answering by a Message-ID another letter owns is unsafe;
         # HQ compares the two and re-runs a genuine one (issue 19). Automatic mail (a

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from parsers.auto import is_automatic
 from parsers.auto_content import bounce
 from parsers.types import ParsedLetter
 
@@ -14,13 +13,16 @@ _DAEMON_SENDER = re.compile(
 _REPORT_TYPES = ("multipart/report", "message/delivery-status", "message/disposition-notification")
 
 
-def automatic_reason(letter: ParsedLetter, own_addresses: frozenset[str]) -> str | None:
+def automatic_reason(
+    letter: ParsedLetter, own_addresses: frozenset[str], automatic: str | None
+) -> str | None:
     """Why this letter must not get an auto-reply, or None when it may.
 
-    The header checks of RFC 3834 live with the parsers (`is_automatic`); this adds what
-    needs the service's configuration (our own addresses) and Outlook's own marker.
+    The header and content checks of RFC 3834 live with the parsers (`is_automatic`, whose
+    answer is `automatic`, read with the letter); this adds what needs the service's
+    configuration (our own addresses) and Outlook's own marker.
     """
-    reason = is_automatic(letter)
+    reason = automatic
     if reason is not None:
         return reason
     suppress = (letter.header("x-auto-response-suppress") or "").strip().lower()
