@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.apply_types import ApplierConfig, CaseContext
 from bot.case_letters import CaseLetterWriter
-from bot.clock import Clock
+from bot.clock import Clock, as_utc
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.ids import reserve_id
@@ -236,14 +236,18 @@ class Applier(CaseLetterWriter):
                 .values(status="cancelled", done_at=now)
             )
         session.flush()
-        for item in decision.deadlines:
-            existing = session.scalar(
-                select(Deadline).where(
-                    Deadline.case_id == case.id,
-                    Deadline.kind == item.kind,
-                    Deadline.due_at == item.due_at,
-                )
+        if not decision.deadlines:
+            return
+        # The case's timers of the kinds asked for, in one query (unique per kind and time).
+        kinds = {item.kind for item in decision.deadlines}
+        known = {
+            (row.kind, as_utc(row.due_at)): row
+            for row in session.scalars(
+                select(Deadline).where(Deadline.case_id == case.id, Deadline.kind.in_(kinds))
             )
+        }
+        for item in decision.deadlines:
+            existing = known.get((item.kind, as_utc(item.due_at)))
             if existing is not None:
                 # The same timer asked for again (e.g. a second clarification in the same
                 # minute): revive it rather than add a twin; a done one stays done.
@@ -251,7 +255,8 @@ class Applier(CaseLetterWriter):
                     existing.status = "pending"
                     existing.payload = _jsonable(item.payload)
                 continue
-            session.add(_deadline_row(case, item, now))
+            known[(item.kind, as_utc(item.due_at))] = row = _deadline_row(case, item, now)
+            session.add(row)
 
 
 def _deadline_row(case: Case, item: DeadlineIntent, now: datetime) -> Deadline:
