@@ -31,7 +31,7 @@ from bot.rules.inquiries import TIMERS as INQUIRY_TIMERS
 from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
-from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.rules.ticket.actions import TICKET_ACTIONS
 from bot.settings import HQ_ROLES
 from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey

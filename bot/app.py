@@ -28,9 +28,9 @@ from bot.rules.dispatch import Rules
 from bot.rules.inquiries import InquiryRules
 from bot.rules.license_rules import LicenseRules
 from bot.rules.pins import PinRules
-from bot.rules.refusals import ScopedTicketRules
 from bot.rules.resources import ResourceRules
 from bot.rules.send_slots import send_moment
+from bot.rules.ticket.refusals import ScopedTicketRules
 from bot.scheduler import Ticker
 from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings

@@ -37,7 +37,7 @@ from bot.rules.license_rules import LICENSE_TERMS
 from bot.rules.pin_states import KIND as PIN_KIND
 from bot.rules.pin_terms import PIN_TERMS
 from bot.rules.resource_terms import RESOURCE_TERMS
-from bot.rules.ticket_terms import TICKET_TERMS
+from bot.rules.ticket.terms import TICKET_TERMS
 from bot.rules.working_terms import WorkingTerm, timers_of
 from bot.store.models import Case, Deadline
 from bot.workcal import WorkCalendar

@@ -13,7 +13,7 @@ from bot.rules.inquiries import INQUIRY_ACTIONS
 from bot.rules.license_actions import LICENSE_ACTIONS
 from bot.rules.pin_actions import PIN_ACTIONS
 from bot.rules.resources import RESOURCE_ACTIONS
-from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.rules.ticket.actions import TICKET_ACTIONS
 
 KIND_ACTIONS = (
     ("pin_request (pins)", PIN_ACTIONS),

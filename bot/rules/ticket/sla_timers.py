@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules.decide import DeadlineIntent, iso
-from bot.rules.sla import resolution_target
-from bot.rules.ticket_states import SLA_AT_RISK, SLA_BREACH, SLA_SOFT, TicketContext
+from bot.rules.ticket.sla import resolution_target
+from bot.rules.ticket.states import SLA_AT_RISK, SLA_BREACH, SLA_SOFT, TicketContext
 
 
 def schedule_sla(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from bot.rules.action_base import ActionRefused, ActionRequest, require_param, require_state
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, unchanged
-from bot.rules.ticket_closing import closing_attrs
-from bot.rules.ticket_sla import schedule_sla
-from bot.rules.ticket_states import (
+from bot.rules.ticket.closing import closing_attrs
+from bot.rules.ticket.sla_timers import schedule_sla
+from bot.rules.ticket.states import (
     ACTIVE,
     AUTOCLOSE,
     CLOSED,

@@ -17,7 +17,7 @@ from stdnum.ru import inn as stdnum_inn
 
 from bot.policy import IdentificationPolicy
 from bot.rules.decide import Decision, ReplyIntent, iso
-from bot.rules.ticket_states import REJECTED, TicketLetter
+from bot.rules.ticket.states import REJECTED, TicketLetter
 from parsers.requirements import Findings, Invalid
 
 _LABEL_END = r"[^\S\n]*(?:\([^)\n]*\))?[^\S\n]*[:\-–—]?[^\S\n]*"

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from bot.policy_support import SupportPeriodPolicy
 from bot.rules.decide import Decision, ReplyIntent, SupportActEntry, iso
-from bot.rules.ticket_states import REJECTED, TicketLetter
+from bot.rules.ticket.states import REJECTED, TicketLetter
 from bot.workcal import WorkCalendar
 
 # «акт № 123», «номер акта: АБ-17/2026», «акт об оказании услуг № 45 от 01.02.2026».

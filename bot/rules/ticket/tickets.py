@@ -21,10 +21,10 @@ from bot.rules.decide import (
     iso,
     when,
 )
-from bot.rules.sla_pause import resume
-from bot.rules.ticket_closing import close, letter_after_close, reopen
-from bot.rules.ticket_sla import schedule_sla
-from bot.rules.ticket_states import (
+from bot.rules.ticket.closing import close, letter_after_close, reopen
+from bot.rules.ticket.sla_pause import resume
+from bot.rules.ticket.sla_timers import schedule_sla
+from bot.rules.ticket.states import (
     CLOSED,
     FIRST_RESPONSE,
     INFO_TIMEOUT,

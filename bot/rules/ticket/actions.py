@@ -17,8 +17,7 @@ from bot.rules.action_base import (
     run_action,
 )
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, unchanged, when
-from bot.rules.sla_pause import pause
-from bot.rules.ticket_outcomes import (
+from bot.rules.ticket.outcomes import (
     close_by_hq,
     defer,
     reject,
@@ -26,8 +25,9 @@ from bot.rules.ticket_outcomes import (
     reopen_by_hq,
     resolve,
 )
-from bot.rules.ticket_sla import schedule_sla
-from bot.rules.ticket_states import (
+from bot.rules.ticket.sla_pause import pause
+from bot.rules.ticket.sla_timers import schedule_sla
+from bot.rules.ticket.states import (
     INFO_TIMEOUT,
     NEEDS_INFO,
     OPEN,

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.policy import Policy
-from bot.rules.sla import sla_moments
-from bot.rules.sla_pause import PAUSED_AT
-from bot.rules.ticket_states import (
+from bot.rules.ticket.sla import sla_moments
+from bot.rules.ticket.sla_pause import PAUSED_AT
+from bot.rules.ticket.states import (
     AUTOCLOSE,
     FIRST_RESPONSE,
     INFO_TIMEOUT,

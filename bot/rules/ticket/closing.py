@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, when
-from bot.rules.ticket_sla import schedule_sla
-from bot.rules.ticket_states import (
+from bot.rules.ticket.sla_timers import schedule_sla
+from bot.rules.ticket.states import (
     AUTOCLOSE,
     CLOSED,
     OPEN,

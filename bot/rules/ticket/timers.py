@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.rules.decide import CaseView, Decision, HqAlert, ReplyIntent, iso, when
-from bot.rules.ticket_closing import close
-from bot.rules.ticket_states import (
+from bot.rules.ticket.closing import close
+from bot.rules.ticket.states import (
     ACTIVE,
     AUTOCLOSE,
     FIRST_RESPONSE,

@@ -1,6 +1,6 @@
 """A ticket's states, timers and the letter as its rules see it (spec §5.2), shared by the
-ticket rule modules: tickets.py (letters), ticket_closing.py, ticket_timers.py, ticket_sla.py,
-ticket_actions.py (HQ)."""
+ticket rule modules: tickets.py (letters), closing.py, timers.py, sla_timers.py, actions.py
+(HQ)."""
 
 from __future__ import annotations
 
