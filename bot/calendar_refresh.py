@@ -34,8 +34,8 @@ from bot.rules.decide import iso
 from bot.rules.dispatch import Rules
 from bot.rules.inquiries import INQUIRY_TERMS
 from bot.rules.license_rules import LICENSE_TERMS
-from bot.rules.pin_states import KIND as PIN_KIND
-from bot.rules.pin_terms import PIN_TERMS
+from bot.rules.pin.states import KIND as PIN_KIND
+from bot.rules.pin.terms import PIN_TERMS
 from bot.rules.resource_terms import RESOURCE_TERMS
 from bot.rules.ticket.terms import TICKET_TERMS
 from bot.rules.working_terms import WorkingTerm, timers_of

@@ -11,7 +11,7 @@ from bot.outages import OUTAGE_ACTIONS
 from bot.rules.accounts import ACCOUNT_ACTIONS
 from bot.rules.inquiries import INQUIRY_ACTIONS
 from bot.rules.license_actions import LICENSE_ACTIONS
-from bot.rules.pin_actions import PIN_ACTIONS
+from bot.rules.pin.actions import PIN_ACTIONS
 from bot.rules.resources import RESOURCE_ACTIONS
 from bot.rules.ticket.actions import TICKET_ACTIONS
 

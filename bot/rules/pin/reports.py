@@ -16,7 +16,7 @@ from bot.rules.decide import (
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
 from bot.rules.partner_terms import partner_due
-from bot.rules.pin_states import PIN_TIMEOUT, PREPIN_TIMERS, noted
+from bot.rules.pin.states import PIN_TIMEOUT, PREPIN_TIMERS, noted
 
 PINNED, REPORT_OVERDUE, UNPIN_PENDING, UNPINNED = (
     "pinned", "report_overdue", "unpin_pending", "unpinned",

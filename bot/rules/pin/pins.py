@@ -19,17 +19,17 @@ from bot.rules.decide import (
     iso,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.pin_actions import on_pin_action
-from bot.rules.pin_followups import extension_request, software_list
-from bot.rules.pin_registry import (
+from bot.rules.pin.actions import on_pin_action
+from bot.rules.pin.followups import extension_request, software_list
+from bot.rules.pin.registry import (
     possible_conflicts,
     recent_own_expiry,
     registry_cases,
     status_answer,
     with_instants,
 )
-from bot.rules.pin_reports import on_report, report_timers
-from bot.rules.pin_states import (
+from bot.rules.pin.reports import on_report, report_timers
+from bot.rules.pin.states import (
     ACTIVE,
     AWAITING_HQ,
     DUPLICATE,
@@ -45,8 +45,8 @@ from bot.rules.pin_states import (
     matches,
     noted,
 )
-from bot.rules.pin_terms import disclosed_holder, prepin
-from bot.rules.pin_timers import on_pin_deadline
+from bot.rules.pin.terms import disclosed_holder, prepin
+from bot.rules.pin.timers import on_pin_deadline
 
 
 class PinRules:

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from bot.rules.decide import CaseView, Decision, HqAlert, ReplyIntent, iso, when
 from bot.rules.dispatch import RuleContext
-from bot.rules.pin_followups import expire
-from bot.rules.pin_reports import RPT_DUE, RPT_REMIND, RPT_UNPIN, RPT_WARN, unpin
-from bot.rules.pin_states import (
+from bot.rules.pin.followups import expire
+from bot.rules.pin.reports import RPT_DUE, RPT_REMIND, RPT_UNPIN, RPT_WARN, unpin
+from bot.rules.pin.states import (
     EXT_ALERT,
     NEEDS_INFO,
     PIN_EXPIRY,
@@ -24,7 +24,7 @@ from bot.rules.pin_states import (
     UNPIN_PENDING,
     _same,
 )
-from bot.rules.pin_terms import extension_terms
+from bot.rules.pin.terms import extension_terms
 
 Handler = Callable[[CaseView, datetime, RuleContext], Decision | None]
 

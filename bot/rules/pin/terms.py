@@ -14,8 +14,8 @@ from bot.rules.decide import (
     iso,
 )
 from bot.rules.dispatch import RuleContext
-from bot.rules.pin_reports import schedule_report
-from bot.rules.pin_states import (
+from bot.rules.pin.reports import schedule_report
+from bot.rules.pin.states import (
     EXT_ALERT,
     PIN_EXPIRY,
     PIN_REMIND,

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.rules.decide import Decision, ReplyIntent, when
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.pin_states import ANSWERED, EXPIRED, HOLDING, KIND, matches
-from bot.rules.pin_terms import disclosed_holder
+from bot.rules.pin.states import ANSWERED, EXPIRED, HOLDING, KIND, matches
+from bot.rules.pin.terms import disclosed_holder
 
 
 def status_answer(

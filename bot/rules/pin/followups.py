@@ -16,7 +16,7 @@ from bot.rules.decide import (
     when,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.pin_states import (
+from bot.rules.pin.states import (
     EXPIRED,
     EXT_ALERT,
     PRE_PINNED,
@@ -24,7 +24,7 @@ from bot.rules.pin_states import (
     _same,
     noted,
 )
-from bot.rules.pin_terms import extensions_granted, pin, two_wd_before
+from bot.rules.pin.terms import extensions_granted, pin, two_wd_before
 
 
 def software_list(case: CaseView, facts: LetterFacts, ctx: RuleContext) -> Decision:

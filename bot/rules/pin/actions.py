@@ -13,8 +13,8 @@ from bot.rules.action_base import (
 )
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, unchanged, when
 from bot.rules.dispatch import RuleContext
-from bot.rules.pin_reports import report_timers, schedule_report, unpin
-from bot.rules.pin_states import (
+from bot.rules.pin.reports import report_timers, schedule_report, unpin
+from bot.rules.pin.states import (
     ACTIVE,
     AWAITING_HQ,
     EXT_ALERT,
@@ -29,7 +29,7 @@ from bot.rules.pin_states import (
     UNPIN_PENDING,
     matches,
 )
-from bot.rules.pin_terms import extensions_granted, prepin, prepin_timers
+from bot.rules.pin.terms import extensions_granted, prepin, prepin_timers
 
 _need = require_state
 _same = unchanged
