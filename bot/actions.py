@@ -28,8 +28,8 @@ from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
 from bot.rules.inquiries import INQUIRY_ACTIONS
 from bot.rules.inquiries import TIMERS as INQUIRY_TIMERS
-from bot.rules.license_actions import LICENSE_ACTIONS
-from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
+from bot.rules.license.actions import LICENSE_ACTIONS
+from bot.rules.license.licenses import ALL_TIMERS as LICENSE_TIMERS
 from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket.actions import TICKET_ACTIONS
 from bot.settings import HQ_ROLES

@@ -26,7 +26,7 @@ from bot.results import LetterResult
 from bot.rules.accounts import AccountRules
 from bot.rules.dispatch import Rules
 from bot.rules.inquiries import InquiryRules
-from bot.rules.license_rules import LicenseRules
+from bot.rules.license.rules import LicenseRules
 from bot.rules.pin.pins import PinRules
 from bot.rules.resources import ResourceRules
 from bot.rules.send_slots import send_moment

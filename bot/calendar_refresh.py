@@ -33,7 +33,7 @@ from bot.clock import as_utc
 from bot.rules.decide import iso
 from bot.rules.dispatch import Rules
 from bot.rules.inquiries import INQUIRY_TERMS
-from bot.rules.license_rules import LICENSE_TERMS
+from bot.rules.license.rules import LICENSE_TERMS
 from bot.rules.pin.states import KIND as PIN_KIND
 from bot.rules.pin.terms import PIN_TERMS
 from bot.rules.resource_terms import RESOURCE_TERMS

@@ -10,7 +10,7 @@ from bot.actions import GENERIC_ACTIONS
 from bot.outages import OUTAGE_ACTIONS
 from bot.rules.accounts import ACCOUNT_ACTIONS
 from bot.rules.inquiries import INQUIRY_ACTIONS
-from bot.rules.license_actions import LICENSE_ACTIONS
+from bot.rules.license.actions import LICENSE_ACTIONS
 from bot.rules.pin.actions import PIN_ACTIONS
 from bot.rules.resources import RESOURCE_ACTIONS
 from bot.rules.ticket.actions import TICKET_ACTIONS

@@ -10,7 +10,7 @@ from typing import Any
 from bot.rules.case_helpers import after_close, as_list, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.licenses import (
+from bot.rules.license.licenses import (
     ALL_TIMERS,
     AWAITING_DOCS,
     AWAITING_ORIGINALS,

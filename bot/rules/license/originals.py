@@ -10,7 +10,7 @@ from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso
 from bot.rules.dispatch import RuleContext
-from bot.rules.licenses import (
+from bot.rules.license.licenses import (
     ACTIVE,
     ALL_TIMERS,
     AWAITING_DOCS,

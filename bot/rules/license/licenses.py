@@ -1,10 +1,10 @@
 """License request lifecycle (spec §5.3 L1–L21, R-LIC-1 … R-LIC-17, §3.5–§3.6): pure decisions.
 
 Here: states, timers, the request's completeness and acceptance (L1–L4) and the deadlines
-shared by letters and actions. Follow-up letters and timers are in `license_followups.py`,
-HQ actions in `license_actions.py`, the rule set in `license_rules.py`. States: needs_info,
-awaiting_hq, in_review, awaiting_signed_scans, awaiting_payment, awaiting_license_docs,
-awaiting_originals, and the terminal completed, rejected, cancelled.
+shared by letters and actions. Follow-up letters and timers are in `followups.py`, HQ
+actions in `actions.py`, the rule set in `rules.py`. States: needs_info, awaiting_hq,
+in_review, awaiting_signed_scans, awaiting_payment, awaiting_license_docs, awaiting_originals,
+and the terminal completed, rejected, cancelled.
 """
 
 from __future__ import annotations

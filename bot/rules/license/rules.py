@@ -10,9 +10,9 @@ from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
 from bot.rules.decide import CaseView, Decision
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.license_actions import on_license_action
-from bot.rules.license_followups import on_deadline, on_letter
-from bot.rules.licenses import HQ_DUE, HQ_WARN, PAYMENT_DUE, SCANS_DUE, assess
+from bot.rules.license.actions import on_license_action
+from bot.rules.license.followups import on_deadline, on_letter
+from bot.rules.license.licenses import HQ_DUE, HQ_WARN, PAYMENT_DUE, SCANS_DUE, assess
 from bot.rules.working_terms import WorkingTerm, case_term, working_days
 
 _HQ_WD = case_term("hq_wd", lambda policy: policy.license.hq_processing_wd)

@@ -1,6 +1,6 @@
 """HQ actions on a license request (spec §5.3 L4–L20, R-LIC-2 … R-LIC-13). Pure.
 
-Intake, scans and payment are here; the steps after payment are in `license_originals.py`.
+Intake, scans and payment are here; the steps after payment are in `originals.py`.
 Parameters arrive as CLI strings and are checked here; an action the state does not allow
 is refused with an explanation and nothing changes (R-HQ-5).
 """
@@ -16,15 +16,7 @@ from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import as_list, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, when
 from bot.rules.dispatch import RuleContext
-from bot.rules.license_originals import (
-    complete,
-    mark_license_docs_sent,
-    mark_original_agreement,
-    mark_originals_received,
-    mark_originals_returned,
-    mark_originals_sent,
-)
-from bot.rules.licenses import (
+from bot.rules.license.licenses import (
     ACTIVE,
     ALL_TIMERS,
     AWAITING_DOCS,
@@ -41,6 +33,14 @@ from bot.rules.licenses import (
     SCANS_DUE,
     accept,
     payment_term,
+)
+from bot.rules.license.originals import (
+    complete,
+    mark_license_docs_sent,
+    mark_original_agreement,
+    mark_originals_received,
+    mark_originals_returned,
+    mark_originals_sent,
 )
 
 ROLES = {"authorized": "authorized", "gold": "gold", "official": "gold"}  # D-1 alias
