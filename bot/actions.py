@@ -30,7 +30,7 @@ from bot.rules.inquiries import INQUIRY_ACTIONS
 from bot.rules.inquiries import TIMERS as INQUIRY_TIMERS
 from bot.rules.license.actions import LICENSE_ACTIONS
 from bot.rules.license.licenses import ALL_TIMERS as LICENSE_TIMERS
-from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
+from bot.rules.resource.resources import RESOURCE_ACTIONS, REVIEW_DUE
 from bot.rules.ticket.actions import TICKET_ACTIONS
 from bot.settings import HQ_ROLES
 from bot.store.case_views import view_of

@@ -28,7 +28,7 @@ from bot.rules.dispatch import Rules
 from bot.rules.inquiries import InquiryRules
 from bot.rules.license.rules import LicenseRules
 from bot.rules.pin.pins import PinRules
-from bot.rules.resources import ResourceRules
+from bot.rules.resource.resources import ResourceRules
 from bot.rules.send_slots import send_moment
 from bot.rules.ticket.refusals import ScopedTicketRules
 from bot.scheduler import Ticker

@@ -36,7 +36,7 @@ from bot.rules.inquiries import INQUIRY_TERMS
 from bot.rules.license.rules import LICENSE_TERMS
 from bot.rules.pin.states import KIND as PIN_KIND
 from bot.rules.pin.terms import PIN_TERMS
-from bot.rules.resource_terms import RESOURCE_TERMS
+from bot.rules.resource.terms import RESOURCE_TERMS
 from bot.rules.ticket.terms import TICKET_TERMS
 from bot.rules.working_terms import WorkingTerm, timers_of
 from bot.store.models import Case, Deadline

@@ -12,7 +12,7 @@ from bot.rules.accounts import ACCOUNT_ACTIONS
 from bot.rules.inquiries import INQUIRY_ACTIONS
 from bot.rules.license.actions import LICENSE_ACTIONS
 from bot.rules.pin.actions import PIN_ACTIONS
-from bot.rules.resources import RESOURCE_ACTIONS
+from bot.rules.resource.resources import RESOURCE_ACTIONS
 from bot.rules.ticket.actions import TICKET_ACTIONS
 
 KIND_ACTIONS = (

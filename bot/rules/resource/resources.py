@@ -25,7 +25,7 @@ from bot.rules.decide import (
     iso,
 )
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.resource_hours import REVIEWER, book_hours, forecast, hours_limit
+from bot.rules.resource.hours import REVIEWER, book_hours, forecast, hours_limit
 
 NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (
     "needs_info", "in_review", "scheduled", "done", "rejected",

@@ -7,7 +7,7 @@ from that start when the calendar data change.
 
 from __future__ import annotations
 
-from bot.rules.resources import REVIEW_DUE
+from bot.rules.resource.resources import REVIEW_DUE
 from bot.rules.working_terms import WorkingTerm, working_days
 
 RESOURCE_TERMS = (
