@@ -23,9 +23,9 @@ from bot.receive.imap import MailboxWatcher
 from bot.receive.imap_lease import Holder
 from bot.receive.imap_session import WatcherConfig
 from bot.results import LetterResult
-from bot.rules.accounts import AccountRules
+from bot.rules.account.accounts import AccountRules
 from bot.rules.dispatch import Rules
-from bot.rules.inquiries import InquiryRules
+from bot.rules.inquiry.inquiries import InquiryRules
 from bot.rules.license.rules import LicenseRules
 from bot.rules.pin.pins import PinRules
 from bot.rules.resource.resources import ResourceRules

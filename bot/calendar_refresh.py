@@ -32,7 +32,7 @@ from bot.apply import Applier
 from bot.clock import as_utc
 from bot.rules.decide import iso
 from bot.rules.dispatch import Rules
-from bot.rules.inquiries import INQUIRY_TERMS
+from bot.rules.inquiry.inquiries import INQUIRY_TERMS
 from bot.rules.license.rules import LICENSE_TERMS
 from bot.rules.pin.states import KIND as PIN_KIND
 from bot.rules.pin.terms import PIN_TERMS
