@@ -31,7 +31,7 @@ from bot.rules.pin.pins import PinRules
 from bot.rules.resource.resources import ResourceRules
 from bot.rules.send_slots import send_moment
 from bot.rules.ticket.refusals import ScopedTicketRules
-from bot.scheduler import Ticker
+from bot.schedule.ticker import Ticker
 from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings
 from bot.store.claims import DEFAULT_LEASE

@@ -22,7 +22,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.apply import Applier
-from bot.calendar_refresh import CalendarRefresh
 from bot.clock import Clock, as_utc
 from bot.desk import event_log
 from bot.desk.alert_batch import merge as merge_alerts
@@ -31,11 +30,12 @@ from bot.desk.digest_send import DigestDesk
 from bot.lookups import SessionLookups
 from bot.outages import notices_due
 from bot.rules.dispatch import Rules
+from bot.schedule.calendar_refresh import CalendarRefresh
 from bot.store.case_views import view_of
 from bot.store.claims import claim_due, claimant, release_stale, still_ours
 from bot.store.models import Case, Deadline
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.scheduler")  # the logger name log lines have always carried
 
 # Timers claimed at once, and how long the claim holds: a timer runs in milliseconds, so a
 # batch is done long before its lease ends, and a crash strands a few for two minutes at most
