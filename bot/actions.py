@@ -21,17 +21,17 @@ from bot.hqmail.permissions import StaffDirectory
 from bot.lookups import SessionLookups
 from bot.outages import OUTAGE_ACTIONS, outage_action
 from bot.partners import RegistryError, find_partner, partner_json, upsert_partner
-from bot.rules.accounts import ACCOUNT_ACTIONS
-from bot.rules.accounts import APPROVED_EVENT as ACCOUNTS_APPROVED
+from bot.rules.account.accounts import ACCOUNT_ACTIONS
+from bot.rules.account.accounts import APPROVED_EVENT as ACCOUNTS_APPROVED
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.dispatch import Rules
-from bot.rules.inquiries import INQUIRY_ACTIONS
-from bot.rules.inquiries import TIMERS as INQUIRY_TIMERS
-from bot.rules.license_actions import LICENSE_ACTIONS
-from bot.rules.licenses import ALL_TIMERS as LICENSE_TIMERS
-from bot.rules.resources import RESOURCE_ACTIONS, REVIEW_DUE
-from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.rules.inquiry.inquiries import INQUIRY_ACTIONS
+from bot.rules.inquiry.inquiries import TIMERS as INQUIRY_TIMERS
+from bot.rules.license.actions import LICENSE_ACTIONS
+from bot.rules.license.licenses import ALL_TIMERS as LICENSE_TIMERS
+from bot.rules.resource.resources import RESOURCE_ACTIONS, REVIEW_DUE
+from bot.rules.ticket.actions import TICKET_ACTIONS
 from bot.settings import HQ_ROLES
 from bot.store.case_views import view_of
 from bot.store.models import Case, Partner, ThreadKey

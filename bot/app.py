@@ -23,15 +23,15 @@ from bot.receive.imap import MailboxWatcher
 from bot.receive.imap_lease import Holder
 from bot.receive.imap_session import WatcherConfig
 from bot.results import LetterResult
-from bot.rules.accounts import AccountRules
+from bot.rules.account.accounts import AccountRules
 from bot.rules.dispatch import Rules
-from bot.rules.inquiries import InquiryRules
-from bot.rules.license_rules import LicenseRules
-from bot.rules.pins import PinRules
-from bot.rules.refusals import ScopedTicketRules
-from bot.rules.resources import ResourceRules
+from bot.rules.inquiry.inquiries import InquiryRules
+from bot.rules.license.rules import LicenseRules
+from bot.rules.pin.pins import PinRules
+from bot.rules.resource.resources import ResourceRules
 from bot.rules.send_slots import send_moment
-from bot.scheduler import Ticker
+from bot.rules.ticket.refusals import ScopedTicketRules
+from bot.schedule.ticker import Ticker
 from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings
 from bot.store.claims import DEFAULT_LEASE

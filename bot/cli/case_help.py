@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from bot.actions import GENERIC_ACTIONS
 from bot.outages import OUTAGE_ACTIONS
-from bot.rules.accounts import ACCOUNT_ACTIONS
-from bot.rules.inquiries import INQUIRY_ACTIONS
-from bot.rules.license_actions import LICENSE_ACTIONS
-from bot.rules.pin_actions import PIN_ACTIONS
-from bot.rules.resources import RESOURCE_ACTIONS
-from bot.rules.ticket_actions import TICKET_ACTIONS
+from bot.rules.account.accounts import ACCOUNT_ACTIONS
+from bot.rules.inquiry.inquiries import INQUIRY_ACTIONS
+from bot.rules.license.actions import LICENSE_ACTIONS
+from bot.rules.pin.actions import PIN_ACTIONS
+from bot.rules.resource.resources import RESOURCE_ACTIONS
+from bot.rules.ticket.actions import TICKET_ACTIONS
 
 KIND_ACTIONS = (
     ("pin_request (pins)", PIN_ACTIONS),

@@ -27,7 +27,7 @@ from bot.hqmail.syntax import Command, SyntaxProblem, command_lines, parse_comma
 from bot.outbox import queue
 from bot.results import LetterResult
 from bot.rules.action_base import ActionRefused
-from bot.rules.pin_actions import PIN_ACTIONS
+from bot.rules.pin.actions import PIN_ACTIONS
 from bot.store.models import Case, Letter
 from parsers.reading import Reading
 from parsers.types import Kind, ParsedLetter

@@ -13,13 +13,13 @@ from bot.policy import Policy
 from bot.rules import decide
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision
-from bot.rules.identification import identified, refusal
 from bot.rules.send_slots import SEND_SLOT, send_moment
-from bot.rules.support_period import SupportRecord, check_support, with_renewal
-from bot.rules.ticket_actions import on_ticket_action
-from bot.rules.ticket_states import TicketContext, TicketLetter
-from bot.rules.ticket_timers import on_ticket_deadline
-from bot.rules.tickets import on_new_ticket, on_ticket_letter
+from bot.rules.ticket.actions import on_ticket_action
+from bot.rules.ticket.identification import identified, refusal
+from bot.rules.ticket.states import TicketContext, TicketLetter
+from bot.rules.ticket.support_period import SupportRecord, check_support, with_renewal
+from bot.rules.ticket.tickets import on_new_ticket, on_ticket_letter
+from bot.rules.ticket.timers import on_ticket_deadline
 from bot.workcal import WorkCalendar
 from parsers.feedback import read_feedback
 from parsers.requirements import Findings

@@ -2,7 +2,7 @@
 
 Each kind's rules list theirs as a table of `WorkingTerm`: the timer (a `Deadline` row's
 kind), the case attribute that shows its due moment, the attribute holding the moment the
-count started, and how much working time it counts. `bot/calendar_refresh.py` reads the
+count started, and how much working time it counts. `bot/schedule/calendar_refresh.py` reads the
 tables when the production calendar or the offices' hours change and recomputes every
 pending one. Terms counted in calendar days or months (the 60-day pre-pin, the yearly
 report's D+10, the month for the license documents, the 72-hour window W) are not listed:

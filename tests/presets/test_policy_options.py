@@ -13,8 +13,8 @@ from bot.policy import Policy, PolicyError, load_policy
 from bot.rules.action_base import ActionRefused
 from bot.rules.decide import CaseView
 from bot.rules.dispatch import RuleContext
-from bot.rules.licenses import originals_received
-from bot.rules.pin_reports import first_due
+from bot.rules.license.licenses import originals_received
+from bot.rules.pin.reports import first_due
 from bot.settings import load_settings
 from tests.conftest import T0, deliver, register_partner
 from tests.presets.conftest import act

@@ -20,7 +20,12 @@ from bot.app import Service
 from bot.cli import main
 from bot.partners import upsert_partner
 from bot.policy import load_policy
-from bot.rules.support_period import SupportRecord, add_months, covered_until, read_act_number
+from bot.rules.ticket.support_period import (
+    SupportRecord,
+    add_months,
+    covered_until,
+    read_act_number,
+)
 from bot.store.support_models import PartnerSupport, SupportAct
 from bot.support_registry import record_support
 from tests.conftest import deliver

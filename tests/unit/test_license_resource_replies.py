@@ -11,7 +11,7 @@ import pytest
 
 from bot.letters_out import _instants
 from bot.rules.decide import CaseView, Decision
-from bot.rules.licenses import (
+from bot.rules.license.licenses import (
     DOCS_DUE,
     HQ_DUE,
     HQ_WARN,

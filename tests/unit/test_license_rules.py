@@ -13,8 +13,7 @@ from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision, when
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.license_rules import LicenseRules
-from bot.rules.licenses import (
+from bot.rules.license.licenses import (
     HQ_DUE,
     HQ_WARN,
     PAYMENT_DUE,
@@ -22,6 +21,7 @@ from bot.rules.licenses import (
     SCANS_DUE,
     TRANSIT,
 )
+from bot.rules.license.rules import LicenseRules
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings
 

@@ -15,14 +15,14 @@ from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
 from bot.rules.decide import CaseView, Decision, when
 from bot.rules.dispatch import LetterFacts, RuleContext
-from bot.rules.pin_states import (
+from bot.rules.pin.pins import PinRules
+from bot.rules.pin.states import (
     EXT_ALERT,
     PIN_EXPIRY,
     PIN_REMIND,
     PIN_TIMEOUT,
 )
-from bot.rules.pin_timers import TIMERS
-from bot.rules.pins import PinRules
+from bot.rules.pin.timers import TIMERS
 from bot.workcal import WorkCalendar
 from parsers.requirements import Findings, Invalid
 from replies.render import Renderer

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bot.policy import Policy, SlaPolicy, Target, load_policy
-from bot.rules.sla import resolution_target
+from bot.rules.ticket.sla import resolution_target
 from bot.workcal import WorkCalendar
 
 GMT5 = timezone(timedelta(hours=5))

@@ -41,7 +41,7 @@ SAMPLES: dict[str, Any] = {
     "covered_until": "11.04.2026",
     "act_number": "АУ-0042/26",
     "max_count": 2,  # pin.extension_max_count (R-PIN-16)
-    # R-PIN-16 as the pre-pin letters state it (bot/rules/pin_terms.py extension_terms).
+    # R-PIN-16 as the pre-pin letters state it (bot/rules/pin/terms.py extension_terms).
     "source": "TCM-000002",  # the case a letter was split from (R-THR-13)
     "extension_available": True,
     "extension_max_count": 1,

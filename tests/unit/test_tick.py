@@ -45,7 +45,7 @@ def test_no_reminder_once_the_answer_completed_the_case(service, frozen_clock) -
 
 
 def test_two_instances_claim_a_deadline_once(service, frozen_clock) -> None:
-    from bot.scheduler import Ticker
+    from bot.schedule.ticker import Ticker
 
     deliver(service, letter(body=INCOMPLETE_TICKET))
     other = Ticker(service.sessions, service.applier, service.rules, frozen_clock, worker="other")

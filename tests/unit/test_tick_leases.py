@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.scheduler import CLAIM_BATCH, CLAIM_LEASE, Ticker
+from bot.schedule.ticker import CLAIM_BATCH, CLAIM_LEASE, Ticker
 from bot.store.claims import claimant, claimant_gone
 from bot.store.models import Deadline, OutboxMessage
 from tests.conftest import deliver

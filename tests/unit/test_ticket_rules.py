@@ -10,8 +10,8 @@ import pytest
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision, when
-from bot.rules.ticket_actions import on_ticket_action
-from bot.rules.ticket_states import (
+from bot.rules.ticket.actions import on_ticket_action
+from bot.rules.ticket.states import (
     AUTOCLOSE,
     INFO_TIMEOUT,
     SLA_AT_RISK,
@@ -20,8 +20,8 @@ from bot.rules.ticket_states import (
     TicketContext,
     TicketLetter,
 )
-from bot.rules.ticket_timers import TIMERS, on_ticket_deadline
-from bot.rules.tickets import on_new_ticket, on_ticket_letter
+from bot.rules.ticket.tickets import on_new_ticket, on_ticket_letter
+from bot.rules.ticket.timers import TIMERS, on_ticket_deadline
 from bot.workcal import WorkCalendar
 from parsers.feedback import read_feedback
 from parsers.requirements import Findings, Invalid

@@ -1,0 +1,1 @@
+"""The HQ engineer-hours request (`resource`, regulation §5.4, R-RES): its rules."""
