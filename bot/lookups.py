@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.decide import CaseView
-from bot.rules.ticket.support_period import SupportRecord
+from bot.rules.kinds import SupportRecord
 from bot.store.case_views import view_of
 from bot.store.hours_models import HoursLog
 from bot.store.models import Case, Partner

@@ -14,7 +14,7 @@ from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
 from bot.lookups import SessionLookups
 from bot.pipeline.config import FOLLOWUP_KINDS, Desk
 from bot.pipeline.signals import Checked, Decided, Stop, Work
-from bot.rules.dispatch import LetterFacts
+from bot.rules.kinds import LetterFacts
 from bot.store.case_views import view_of
 from bot.store.models import Case
 from parsers.reading import Reading

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.rules.decide import NEEDS_INFO, CaseView, Decision, ReplyIntent, field_value, unchanged
-from bot.rules.dispatch import LetterFacts
+from bot.rules.kinds import LetterFacts
 from parsers.extract_followups import license_event
 from parsers.signals import EVENTS
 

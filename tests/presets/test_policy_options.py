@@ -12,7 +12,7 @@ from bot.clock import FrozenClock
 from bot.policy import Policy, PolicyError, load_policy
 from bot.rules.action_base import ActionRefused
 from bot.rules.decide import CaseView
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 from bot.rules.license.licenses import originals_received
 from bot.rules.pin.reports import first_due
 from bot.settings import load_settings

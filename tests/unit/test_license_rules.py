@@ -12,7 +12,7 @@ from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision, when
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.license.licenses import (
     HQ_DUE,
     HQ_WARN,

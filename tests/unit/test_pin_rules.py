@@ -14,7 +14,7 @@ from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
 from bot.rules.decide import CaseView, Decision, when
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.pin.pins import PinRules
 from bot.rules.pin.states import (
     EXT_ALERT,

@@ -15,7 +15,7 @@ from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest, run_action
 from bot.rules.case_helpers import after_close, as_list, hq_question, letter_event, same, value
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 
 NEEDS_INFO, AWAITING_HQ, DONE, REJECTED = "needs_info", "awaiting_hq", "done", "rejected"
 TERMINAL = frozenset({DONE, REJECTED})

@@ -16,7 +16,7 @@ from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest, run_action
 from bot.rules.case_helpers import after_close, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.working_terms import WorkingTerm, working_days
 from parsers.signals_inquiry import ROUTING_SIGNALS
 

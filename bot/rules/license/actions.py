@@ -15,7 +15,7 @@ from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.case_helpers import as_list, same, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso, when
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 from bot.rules.license.licenses import (
     ACTIVE,
     ALL_TIMERS,

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.rules.case_helpers import after_close, as_list, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, ReplyIntent, iso
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.license.licenses import (
     ALL_TIMERS,
     AWAITING_DOCS,

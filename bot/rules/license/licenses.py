@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.rules.case_helpers import as_list, value
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso, when
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.partner_terms import partner_due
 
 NEEDS_INFO, AWAITING_HQ, IN_REVIEW = "needs_info", "awaiting_hq", "in_review"

@@ -9,7 +9,7 @@ from typing import Any
 from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
 from bot.rules.decide import CaseView, Decision
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.license.actions import on_license_action
 from bot.rules.license.followups import on_deadline, on_letter
 from bot.rules.license.licenses import HQ_DUE, HQ_WARN, PAYMENT_DUE, SCANS_DUE, assess

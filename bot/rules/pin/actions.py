@@ -12,7 +12,7 @@ from bot.rules.action_base import (
     run_action,
 )
 from bot.rules.decide import CaseView, Decision, ReplyIntent, iso, unchanged, when
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 from bot.rules.pin.reports import report_timers, schedule_report, unpin
 from bot.rules.pin.states import (
     ACTIVE,

@@ -15,7 +15,7 @@ from bot.rules.decide import (
     iso,
     when,
 )
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.pin.states import (
     EXPIRED,
     EXT_ALERT,

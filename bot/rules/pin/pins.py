@@ -18,7 +18,7 @@ from bot.rules.decide import (
     ReplyIntent,
     iso,
 )
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.pin.actions import on_pin_action
 from bot.rules.pin.followups import extension_request, software_list
 from bot.rules.pin.registry import (

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.rules.decide import Decision, ReplyIntent, when
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.pin.states import ANSWERED, EXPIRED, HOLDING, KIND, matches
 from bot.rules.pin.terms import disclosed_holder
 

@@ -14,7 +14,7 @@ from bot.rules.decide import (
     unchanged,
     when,
 )
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.partner_terms import partner_due
 from bot.rules.pin.states import PIN_TIMEOUT, PREPIN_TIMERS, noted
 

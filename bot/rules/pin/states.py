@@ -11,7 +11,7 @@ from bot.rules.decide import (
     field_value,
     unchanged,
 )
-from bot.rules.dispatch import LetterFacts
+from bot.rules.kinds import LetterFacts
 
 KIND = "pin_request"
 NEEDS_INFO, AWAITING_HQ, PRE_PINNED, PINNED = "needs_info", "awaiting_hq", "pre_pinned", "pinned"

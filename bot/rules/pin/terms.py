@@ -13,7 +13,7 @@ from bot.rules.decide import (
     ReplyIntent,
     iso,
 )
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 from bot.rules.pin.reports import schedule_report
 from bot.rules.pin.states import (
     EXT_ALERT,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.rules.decide import CaseView, Decision, HqAlert, ReplyIntent, iso, when
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 from bot.rules.pin.followups import expire
 from bot.rules.pin.reports import RPT_DUE, RPT_REMIND, RPT_UNPIN, RPT_WARN, unpin
 from bot.rules.pin.states import (

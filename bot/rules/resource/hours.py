@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.rules.decide import CaseView, HqAlert, ReplyIntent
-from bot.rules.dispatch import RuleContext
+from bot.rules.kinds import RuleContext
 
 REVIEWER = "deputy_science"  # R-RES-3: Deputy CEO for Science
 

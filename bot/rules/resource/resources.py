@@ -24,7 +24,7 @@ from bot.rules.decide import (
     ReplyIntent,
     iso,
 )
-from bot.rules.dispatch import LetterFacts, RuleContext
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.resource.hours import REVIEWER, book_hours, forecast, hours_limit
 
 NEEDS_INFO, IN_REVIEW, SCHEDULED, DONE, REJECTED = (

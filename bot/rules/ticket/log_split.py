@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.rules.dispatch import LetterFacts
+from bot.rules.kinds import LetterFacts
 
 BASE, APP = "base_software_logs", "app_logs"
 _EVIDENCE = {

@@ -14,8 +14,9 @@ from functools import cache
 
 from bot.policy_vendor import OutOfScopeTopic
 from bot.rules.decide import CaseView, Decision
-from bot.rules.dispatch import LetterFacts, RuleContext, TicketRules
+from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.ticket.log_split import split_logs
+from bot.rules.ticket.rules import TicketRules
 from parsers.signals_tone import offensive
 
 OUT_OF_SCOPE = "out_of_scope"

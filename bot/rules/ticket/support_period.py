@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import calendar as gregorian
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
 from bot.policy_support import SupportPeriodPolicy
 from bot.rules.decide import Decision, ReplyIntent, SupportActEntry, iso
+from bot.rules.kinds import SupportRecord
 from bot.rules.ticket.states import REJECTED, TicketLetter
 from bot.workcal import WorkCalendar
 
@@ -27,14 +28,6 @@ _ACT = re.compile(
     r"(?:№|N|No\.?|#)\s*([A-Za-zА-Яа-яЁё0-9][\w/\-]{0,58})"
     r"|номер\s+акта\s*[:\-–—]?\s*([A-Za-zА-Яа-яЁё0-9][\w/\-]{0,58})"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SupportRecord:
-    """What HQ recorded for a partner (`partners add --key-registered/--support-until`)."""
-
-    key_registered_on: date | None = None
-    paid_until: date | None = None
 
 
 class SupportLookups(Protocol):
