@@ -52,6 +52,9 @@ class CaseContext:
     # (R-THR-8) or "closed_long_ago" (R-TKT-12 after the reopen window).
     previous_case: tuple[str, str] | None = None
     wrong_mailbox: str | None = None  # "general" | "support"
+    # Imported from an existing mailbox with its replies held (IMAP backfill, issue 6): its
+    # decision sets no reminder and every reply and notice it causes is written `held`.
+    held: bool = False
 
     def with_note(self, previous_case: tuple[str, str]) -> CaseContext:
         return replace(self, previous_case=previous_case)

@@ -49,9 +49,10 @@ class HqNotices:
         )
 
     def alerts(
-        self, session: Session, case: Case, decision: Decision, origin: str
+        self, session: Session, case: Case, decision: Decision, origin: str, *, held: bool = False
     ) -> list[dict[str, Any]]:
-        """H-ALERT-* of a decision, to the holders of each role (R-HQ-8)."""
+        """H-ALERT-* of a decision, to the holders of each role (R-HQ-8); `held`: see
+        `notify_hq`."""
         out: list[dict[str, Any]] = []
         # R-HQ-8: a timer's alerts wait for the end of the tick (bot/desk/alert_batch.py).
         batch = origin.startswith("deadline:")
@@ -74,6 +75,7 @@ class HqNotices:
                 role=alert.role,
                 batch=batch,
                 deliver=deliver,
+                held=held,
             )
         return out
 
@@ -94,12 +96,14 @@ class HqNotices:
         role: str | None = None,
         batch: bool = False,
         deliver: str | None = None,
+        held: bool = False,
     ) -> list[dict[str, Any]]:
         """A notice to HQ: to the holders of `role`, else to the operational alert list;
         `batch`: left for the tick's merge, which the hourly cap then counts as one;
         `deliver`: DIGEST, AT_ONCE or AT_SLOT (R-CAL-13); by default an alert type R-HQ-8
         lists follows its slot and any other notice (quarantine, a command's answer) leaves
-        at once."""
+        at once; `held`: caused by a letter whose replies are held (issue 6), so what
+        would be queued is held (a digest or batched row stays as it is)."""
         now = self._clock.now()
         if key_used(session, dedupe_key):  # one notice per event; nothing to render
             return []
@@ -130,7 +134,10 @@ class HqNotices:
                     None,
                     {"template": template, "limit": MAX_HQ_NOTICES_PER_HOUR},
                     role=role,
+                    held=held,
                 )
+        if held and status == "queued":
+            status = "held"
         outgoing = OutgoingLetter(
             reply_kind="notice",
             template=template,

@@ -20,6 +20,7 @@ from bot.outbox import key_used, queue, replies_in_last_hour
 from bot.partners import partner_name
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
+from bot.rules.hold import REPLIES_HELD
 from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded, copied
 from bot.store.models import Case
 
@@ -135,8 +136,9 @@ class LetterWriter(HqNotices):
                 auto_submitted="auto-replied",
                 author=(author, reach) if reach is not None else None,
                 cc=cc,
+                held=ctx.held,
             )
-        out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}")
+        out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}", held=ctx.held)
         for flag in flags:
             out += self.notify_hq(
                 session,
@@ -146,6 +148,7 @@ class LetterWriter(HqNotices):
                 {**self.common_context(session, case), "flag": flag},
                 role="admin",
                 deliver=DIGEST,  # R-HQ-7 item 5: flags are read in the digest
+                held=ctx.held,
             )
         return out
 
@@ -174,9 +177,11 @@ class LetterWriter(HqNotices):
         author: tuple[str, frozenset[str]] | None = None,
         cc: tuple[str, ...] = (),
         send_at: datetime | None = None,
+        held: bool = False,
     ) -> list[dict[str, Any]]:
         """`author`: who wrote the letter answered at another address, and that partner's
-        addresses, so the author's replies are capped as well as the recipient's."""
+        addresses, so the author's replies are capped as well as the recipient's; `held`:
+        the reply of a letter whose replies are held (issue 6), and so its notice too."""
         now = self._clock.now()
         if key_used(session, dedupe_key):  # never twice (R-MBX-1); nothing to render
             return []
@@ -193,7 +198,7 @@ class LetterWriter(HqNotices):
         # Issue 22 item 5: a letter HQ wrote (auto_submitted=no) is never held by the cap.
         over_limit = auto_submitted != "no" and count >= limit
         # A case imported from old mail without replies (IMAP backfill) stays silent.
-        if over_limit or (case.attrs or {}).get("replies_held"):
+        if over_limit or held or (case.attrs or {}).get(REPLIES_HELD):
             status = "held"
         outgoing = OutgoingLetter(
             reply_kind=intent.reply_kind,
@@ -243,6 +248,7 @@ class LetterWriter(HqNotices):
                 case,
                 # The replies this hour, this one included, not the limit (issue 19).
                 {"address": to, "count": count + 1, "limit": limit},
+                held=held,
             )
         return out
 

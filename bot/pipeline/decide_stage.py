@@ -14,6 +14,8 @@ from bot.case_fields import deserialise_fields, merge_fields, serialise_fields
 from bot.lookups import SessionLookups
 from bot.pipeline.config import FOLLOWUP_KINDS, Desk
 from bot.pipeline.signals import Checked, Decided, Stop, Work
+from bot.rules.decide import Decision
+from bot.rules.hold import held
 from bot.rules.kinds import LetterFacts
 from bot.store.case_views import view_of
 from bot.store.models import Case
@@ -82,7 +84,7 @@ def decide(desk: Desk, session: Session, work: Work) -> Stop | None:
         facts = letter_facts(checked, ctx, classification)
         decision = desk.rules.followup(view, facts, lookups)
         if decision.split_from is None:
-            work.decided = Decided(decision, route.case, checked)
+            work.decided = Decided(for_letter(decision, ctx), route.case, checked)
             return None
         # R-TKT-12 after the reopen window: a new case that names the old one.
         # Issue 24: the note names why, a rejected ticket has no reopen window.
@@ -99,8 +101,14 @@ def decide(desk: Desk, session: Session, work: Work) -> Stop | None:
         else:
             checked = checked_new(work.reading, work.letter, kind, ctx)
     facts = letter_facts(checked, ctx, classification)
-    work.decided = Decided(desk.rules.new_case(facts, lookups), None, checked, closed)
+    decision = for_letter(desk.rules.new_case(facts, lookups), ctx)
+    work.decided = Decided(decision, None, checked, closed)
     return None
+
+
+def for_letter(decision: Decision, ctx: CaseContext) -> Decision:
+    """The decision as the letter's context has it: a held letter's is held (issue 6)."""
+    return held(decision) if ctx.held else decision
 
 
 def with_flags(attrs: dict[str, Any], flags: tuple[str, ...]) -> dict[str, Any] | None:

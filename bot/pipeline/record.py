@@ -4,6 +4,9 @@ Every signal of `bot.pipeline.signals` ends here. Quarantine keeps the letter (a
 case, when known) and tells HQ (architecture §3); automatic mail is stored, attached to its
 case and never answered (R-MBX-3); an HQ letter is recorded (R-MBX-7); an answered letter
 gets the result of its decision.
+
+A letter whose replies are held (IMAP backfill, issue 6) was held before anything was written:
+its decision (`bot.rules.hold`) and every notice it causes; nothing is rewritten here.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clock import as_utc
-from bot.held import hold_replies_of
 from bot.pipeline.config import Desk
 from bot.pipeline.signals import Answered, Ignore, Quarantine, Record, Stop, Work
 from bot.results import LetterResult
 from bot.route.case_lookup import case_from_headers
+from bot.rules.hold import held_attrs
 from bot.rules.loop_guard import is_bounce
 from bot.store.models import Case, Letter
 from parsers.types import Kind
@@ -55,7 +58,7 @@ def _answered(desk: Desk, work: Work, stop: Answered) -> LetterResult:
         reasons=list(classification.reasons),
         uncertain=list(stop.uncertain),
     )
-    finish(desk, work.row, result, case, hold_replies=work.hold)
+    finish(desk, work.row, result, case)
     return result
 
 
@@ -65,6 +68,8 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
     replies: list[dict[str, Any]] = []
     if case is not None:
         desk.applier.attach(session, case, row, letter, "automatic-letter", {"reason": reason})
+        if work.hold:
+            case.attrs = held_attrs(case.attrs)  # what the case sends later is held too
     if is_bounce(letter):
         replies = desk.applier.notify_hq(
             session,
@@ -78,6 +83,7 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
                 "letter_subject": letter.subject,
                 "case_number": case.number if case else None,
             },
+            held=work.hold,
         )
     elif not letter.from_addr:
         # Issue 19: nobody to answer, yet HQ must hear of it (capped like every notice).
@@ -93,6 +99,7 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
                 "reason": reason,
                 "case_number": case.number if case else None,
             },
+            held=work.hold,
         )
     result = LetterResult(
         row.id,
@@ -103,7 +110,7 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
         status="ignored",
         reason=reason,
     )
-    finish(desk, row, result, case, status="ignored", hold_replies=work.hold)
+    finish(desk, row, result, case, status="ignored")
     return result
 
 
@@ -120,6 +127,8 @@ def quarantine_in(
     if case is not None:
         case.quarantine_reason = reason
         desk.applier.event(session, case, "quarantined", row.id, {"reason": reason})
+        if hold_replies:
+            case.attrs = held_attrs(case.attrs)  # what the case sends later is held too
     replies = desk.applier.notify_hq(
         session,
         "hq_quarantine",
@@ -134,6 +143,7 @@ def quarantine_in(
             "letter_subject": row.subject or "(без темы)",
             "case_number": case.number if case else None,
         },
+        held=hold_replies,
     )
     result = LetterResult(
         row.id,
@@ -144,7 +154,7 @@ def quarantine_in(
         status="quarantined",
         reason=reason,
     )
-    finish(desk, row, result, case, status="quarantined", hold_replies=hold_replies)
+    finish(desk, row, result, case, status="quarantined")
     return result
 
 
@@ -154,10 +164,7 @@ def finish(
     result: LetterResult,
     case: Case | None,
     status: str = "processed",
-    hold_replies: bool = False,
 ) -> None:
-    if hold_replies:
-        hold_replies_of(row, result, case)
     row.status = status
     row.kind = result.kind
     row.case_id = case.id if case else None

@@ -79,7 +79,7 @@ class Work:
     """The letter in progress: what each stage found, for the next."""
 
     row: Letter
-    hold: bool
+    hold: bool  # replies held (IMAP backfill, issue 6): decided before anything is written
     reading: Reading
     letter: ParsedLetter
     received_at: datetime

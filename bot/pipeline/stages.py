@@ -135,6 +135,7 @@ def route_stage(desk: Desk, session: Session, work: Work) -> Stop | None:
         flags=found.flags,
         previous_case=found.previous_case,
         wrong_mailbox=found.wrong_mailbox,
+        held=work.hold,
     )
     return None
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.apply import Applier
 from bot.apply_types import CaseContext
 from bot.lookups import SessionLookups
-from bot.pipeline.decide_stage import letter_facts
+from bot.pipeline.decide_stage import for_letter, letter_facts
 from bot.pipeline.signals import Answered, Checked
 from bot.route import PinMatch
 from bot.rules.decide import Decision, ReplyIntent
@@ -41,7 +41,8 @@ def answer_unthreaded(
             checked = Checked(case.kind, request, dict(case.fields), findings)
             facts = letter_facts(checked, ctx, classification)
             decision = rules.followup(view_of(case), facts, SessionLookups(session))
-            applier.update_case(session, ctx, case, replace(decision, replies=()))
+            decision = for_letter(replace(decision, replies=()), ctx)
+            applier.update_case(session, ctx, case, decision)
         summary = Decision(
             state=matched[0].state,
             event="combined-report",
@@ -66,6 +67,7 @@ def answer_unthreaded(
             ),
             rule_ids=("R-PIN-21",),
         )
+        summary = for_letter(summary, ctx)
         replies = applier.flush_replies(session, matched[0], ctx, summary)
         return Answered(matched[0], summary, replies, classification)
     # R-THR-4 step 6: not guessed; the partner is asked to answer in the right thread.
@@ -82,6 +84,7 @@ def answer_unthreaded(
         ),
         rule_ids=("R-THR-4",),
     )
+    decision = for_letter(decision, ctx)
     case = applier.open_case(session, ctx, decision)
     replies = applier.flush_replies(session, case, ctx, decision)
     return Answered(case, decision, replies, classification)
