@@ -139,6 +139,7 @@ def build(
         rules,
         reader_process=reader,
         hq_mail=hq_mail_for(settings, sessions, applier, rules, clock, calendar.primary.tz),
+        worker=settings.instance_name,
     )
     transport = transport or make_transport(settings)
     outbox = settings.outbox

@@ -153,19 +153,26 @@ def _first_address(sender: str) -> str | None:
     return found.lower() or None
 
 
-def _values(arrival: Arrival, prepared: _Prepared, now: datetime) -> dict[str, Any]:
-    """The new `letters` row; its bytes go to `letter_raw`."""
+def _values(
+    arrival: Arrival, prepared: _Prepared, now: datetime, stored_by: str | None
+) -> dict[str, Any]:
+    """The new `letters` row; its bytes go to `letter_raw`. `stored_by` names the process
+    that stored it (`bot.store.claims.claimant`): once that process is gone, a letter it left
+    unprocessed is recovered at once instead of after `STRANDED_AFTER` (issue 20 item 3)."""
+    envelope: dict[str, Any] = {
+        "mail_from": arrival.mail_from,
+        "rcpt_tos": list(arrival.rcpt_tos),
+        "source": arrival.source,
+    }
+    if stored_by is not None:
+        envelope["stored_by"] = stored_by
     return {
         "dedupe_key": prepared.key,
         "message_id": prepared.message_id,
         "sha256": hashlib.sha256(arrival.raw).hexdigest(),
         "size": len(arrival.raw),
         "mailboxes": prepared.roles,
-        "envelope": {
-            "mail_from": arrival.mail_from,
-            "rcpt_tos": list(arrival.rcpt_tos),
-            "source": arrival.source,
-        },
+        "envelope": envelope,
         "received_at": as_utc(arrival.received_at),
         "stored_at": now,
         "status": "received",
@@ -186,11 +193,15 @@ def _merge_roles(row: Letter, roles: list[str]) -> None:
 
 
 def store_raw(
-    sessions: sessionmaker[Session], arrival: Arrival, own: dict[str, str], now: datetime
+    sessions: sessionmaker[Session],
+    arrival: Arrival,
+    own: dict[str, str],
+    now: datetime,
+    stored_by: str | None = None,
 ) -> StoredLetter:
     """Commit the raw bytes; the same letter twice returns the first row, marked duplicate."""
     prepared = _prepare(arrival, own)
-    values = _values(arrival, prepared, now)
+    values = _values(arrival, prepared, now, stored_by)
     with sessions() as session:
         existing = session.scalar(select(Letter).where(Letter.dedupe_key == prepared.key))
         if existing is not None and reused(existing, arrival.raw, values["sha256"]):
@@ -220,7 +231,11 @@ def store_raw(
 
 
 def store_many(
-    sessions: sessionmaker[Session], arrivals: Sequence[Arrival], own: dict[str, str], now: datetime
+    sessions: sessionmaker[Session],
+    arrivals: Sequence[Arrival],
+    own: dict[str, str],
+    now: datetime,
+    stored_by: str | None = None,
 ) -> list[StoredLetter]:
     """`store_raw` for a batch in one transaction: one look-up, one INSERT per table, one
     commit (issue 6 speed).
@@ -252,7 +267,7 @@ def store_many(
                         raise _OneByOne
                     values[0]["mailboxes"] = _merged(values[0]["mailboxes"], item.roles)
                 else:
-                    new[item.key] = _values(arrival, item, now), arrival.raw
+                    new[item.key] = _values(arrival, item, now, stored_by), arrival.raw
                     entries.append((item.key, False))
                     continue
                 entries.append((item.key, True))
@@ -267,7 +282,7 @@ def store_many(
                 for key, duplicate in entries
             ]
     except (IntegrityError, _OneByOne):
-        return [store_raw(sessions, arrival, own, now) for arrival in arrivals]
+        return [store_raw(sessions, arrival, own, now, stored_by) for arrival in arrivals]
 
 
 class _OneByOne(Exception):

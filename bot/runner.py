@@ -165,7 +165,7 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
         if controller is not None:
             controller.stop()
             # The letter being processed is finished; those waiting are stored, and the
-            # recovery at the next start processes them.
+            # recovery at the next start processes them at once (their storer is gone).
             handler.close()
         try:
             await recovering

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.claims import claimant_gone
 from bot.store.models import Letter
 
 
@@ -52,17 +53,35 @@ def claim_in(session: Session, letter_ids: Sequence[int]) -> set[int]:
 
 
 def release_stranded(session: Session, cutoff: datetime) -> list[int]:
-    """Letters stored before `cutoff` and never processed, oldest first (a crash)."""
+    """Letters a crash left unprocessed, oldest first: those stored before `cutoff`, and
+    those whose storing process is gone, however fresh (issue 20 item 3).
+
+    A fresh letter may still be on its way through the process that stored it (the SMTP
+    endpoint answers 250 and processes the letter after), here or in another instance, so
+    only its age tells — unless the letter names its storer (`envelope.stored_by`) and
+    that process surely exited (`claimant_gone`: a process of this host that no longer
+    exists). A restarted service so finishes at once what its dead predecessor stored,
+    while letters a live instance is processing are left to it.
+    """
     # A claim committed by an older version that crashed mid-processing is released.
     session.execute(
         update(Letter)
         .where(Letter.status == "processing", Letter.stored_at < cutoff)
         .values(status="received")
     )
-    return list(
-        session.scalars(
-            select(Letter.id)
-            .where(Letter.status == "received", Letter.stored_at < cutoff)
-            .order_by(Letter.received_at, Letter.id)
-        )
-    )
+    rows = session.execute(
+        select(Letter.id, Letter.stored_at < cutoff, Letter.envelope)
+        .where(Letter.status == "received")
+        .order_by(Letter.received_at, Letter.id)
+    ).all()
+    gone: dict[str, bool] = {}  # one check per storer
+
+    def storer_gone(envelope: dict | None) -> bool:
+        storer = (envelope or {}).get("stored_by")
+        if not isinstance(storer, str):
+            return False  # stored by an older version, or by hand: only its age tells
+        if storer not in gone:
+            gone[storer] = claimant_gone(storer)
+        return gone[storer]
+
+    return [letter_id for letter_id, old, envelope in rows if old or storer_gone(envelope)]

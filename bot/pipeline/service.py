@@ -40,6 +40,7 @@ from bot.pipeline.stages import process_letter
 from bot.reader_process import ReaderProcess
 from bot.results import LetterResult
 from bot.rules.dispatch import Rules
+from bot.store.claims import claimant
 from bot.store.models import Letter, ThreadKey
 from bot.store.txn_cache import cache_of
 from parsers.reading import Reading
@@ -60,8 +61,12 @@ class Pipeline:
         classifier: Classifier = default_classifier,
         reader_process: ReaderProcess | None = None,
         hq_mail: HqMail | None = None,
+        worker: str = "local",
     ) -> None:
         self._sessions = sessions
+        # Who stores letters here, as each letter records it: once this process is gone, what
+        # it stored and left unprocessed is recovered at once (`release_stranded`).
+        self._storer = claimant(worker)
         self._clock = clock
         self._config = config
         self._applier = applier
@@ -98,14 +103,24 @@ class Pipeline:
     def store(self, arrival: Arrival) -> StoredLetter:
         """Only commit the raw letter: the SMTP endpoint answers 250 on this, and processes
         the letter after (issue 19)."""
-        return store_raw(self._sessions, arrival, self._config.own_addresses, self._clock.now())
+        return store_raw(
+            self._sessions,
+            arrival,
+            self._config.own_addresses,
+            self._clock.now(),
+            stored_by=self._storer,
+        )
 
     def _claim_in(self, session: Session, letter_ids: Sequence[int]) -> set[int]:
         """The letters this transaction may process (`bot.pipeline.claim`)."""
         return claim_in(session, letter_ids)
 
     def recover_unprocessed(self, older_than: timedelta = STRANDED_AFTER) -> int:
-        """Finish letters a crash left stored but unprocessed; run at start and on every tick."""
+        """Finish letters a crash left stored but unprocessed; run at start and on every tick.
+
+        Those stored more than `older_than` ago, and at once those whose storing process is
+        gone (a restart after a crash: issue 20 item 3); a fresh letter of a live process,
+        this one's endpoint queue or another instance's, is left to it."""
         cutoff = self._clock.now() - older_than
         with self._sessions.begin() as session:
             stranded = release_stranded(session, cutoff)
@@ -142,7 +157,13 @@ class Pipeline:
         holds = list(holds) if holds is not None else [False] * len(arrivals)
         # Handed to the reader first: it reads while the letters are stored.
         tickets = self._readers.submit(arrivals)
-        stored = store_many(self._sessions, arrivals, self._config.own_addresses, self._clock.now())
+        stored = store_many(
+            self._sessions,
+            arrivals,
+            self._config.own_addresses,
+            self._clock.now(),
+            stored_by=self._storer,
+        )
         # Each letter once, at its first place in the batch; a repeat is a plain duplicate.
         first: dict[int, int] = {}
         for index, item in enumerate(stored):

@@ -12,8 +12,9 @@ DATA, and the MTA delivers it later.
 Storing is all that 250 waits for (issue 19): the letter is then processed by a thread of
 the endpoint's own, in the order the letters were stored, under the process's writer lock.
 The endpoint so answers while the IMAP watchers or the recovery of stranded letters hold that
-lock; a letter stored but not yet processed when the service stops is finished by that
-recovery.
+lock; a letter stored but not yet processed when the service stops or crashes is finished by
+that recovery, at once at the next start on this host (the letter names the process that
+stored it, and that process is gone).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ instances racing for a row exactly one finds its own name on it afterwards (ARCH
 A claim is a lease (issue 19): it names its claimant (instance, host, process) and ends at
 `claim_until`. A claimant that crashed leaves its rows claimed; whoever looks next finds the
 claim stale — its lease ran out, or its claimant was a process of this host that no longer
-exists — and takes the row back. Claims are taken a small batch at a time, so a crash
+exists (or an earlier process that had this one's pid, as a restarted container's service
+has) — and takes the row back. Claims are taken a small batch at a time, so a crash
 strands little and the lease can be short. Whatever runs a claimed row re-checks its claim in
 the transaction that records the outcome, so a claimant that outlived its lease cannot run a
 row its successor took back.
@@ -27,24 +28,32 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 DEFAULT_LEASE = timedelta(minutes=2)
 _NAME_LENGTH = 100  # the claimed_by column
 _HOST = socket.gethostname()[:40]
+# The tokens of the claimants this process named: a name with this host and pid but another
+# token was given by an earlier process with the same pid, which has therefore exited.
+_TOKENS: set[str] = set()
 
 
 def claimant(instance: str) -> str:
     """This process as its claims name it: `instance:host:pid:token` (the token tells apart
     two claimants in one process, as in tests)."""
-    tail = f":{_HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+    token = secrets.token_hex(4)
+    _TOKENS.add(token)
+    tail = f":{_HOST}:{os.getpid()}:{token}"
     return instance[: _NAME_LENGTH - len(tail)] + tail
 
 
 def claimant_gone(name: str | None) -> bool:
     """True only when the claimant surely exited: a process of this host that is gone (the
-    check the IMAP mailbox lease makes of its holder)."""
+    check the IMAP mailbox lease makes of its holder), or one that had this process's pid
+    before it (pid 1 of a restarted container) and so is not this one."""
     parts = (name or "").rsplit(":", 3)
     if len(parts) != 4 or not parts[2].isdigit():
         return False  # a name of an older version: only its lease can tell
-    _instance, host, pid, _token = parts
-    if host != _HOST or int(pid) == os.getpid():
+    _instance, host, pid, token = parts
+    if host != _HOST:
         return False
+    if int(pid) == os.getpid():
+        return token not in _TOKENS
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

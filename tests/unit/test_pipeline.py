@@ -332,6 +332,55 @@ def test_stranded_letters_are_finished_by_recovery(service, frozen_clock) -> Non
     assert service.pipeline.recover_unprocessed() == 0
 
 
+def test_issue_20_3_fresh_letters_of_a_gone_storer_are_recovered_at_once_of_a_live_one_not(
+    service, frozen_clock
+) -> None:
+    """A letter names the process that stored it. A fresh one is left to a live storer (this
+    endpoint's queue, another instance: R-MBX-1, processed once) and taken over at once
+    when its storer is gone: a restart after a crash between SMTP's 250 and the processing."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.ingest import Arrival, store_raw
+    from bot.store.claims import claimant
+
+    dead_pid = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    live = claimant("other")  # another service of this very process
+    gone = live.replace(f":{os.getpid()}:", f":{dead_pid}:")
+    own = service.pipeline._config.own_addresses
+    now = frozen_clock.now()
+
+    def stored(storer: str | None, n: int) -> int:
+        arrival = Arrival(
+            raw=letter(body=COMPLETE_TICKET, message_id=f"<s{n}@partner.ru>"), received_at=now
+        )
+        return store_raw(service.sessions, arrival, own, now, stored_by=storer).letter_id
+
+    ours = service.pipeline.store(
+        Arrival(raw=letter(body=COMPLETE_TICKET), received_at=now)
+    ).letter_id  # this endpoint's own queue
+    theirs, older_version, dead = stored(live, 1), stored(None, 2), stored(gone, 3)
+    assert service.pipeline.recover_unprocessed() == 1  # at once, however fresh
+    with service.sessions() as session:
+        statuses = dict(session.execute(select(Letter.id, Letter.status)).all())
+    assert statuses == {
+        ours: "received",
+        theirs: "received",
+        older_version: "received",
+        dead: "processed",
+    }
+    assert service.pipeline.recover_unprocessed() == 0  # once
+    frozen_clock.advance(minutes=6)  # past STRANDED_AFTER: any storer is taken as crashed
+    assert service.pipeline.recover_unprocessed() == 3
+    assert _count(service, Case) == 4
+
+
 def test_r_thr_2_number_format_is_configurable(settings, frozen_clock) -> None:
     from bot.app import build
     from tests.conftest import register_partner

@@ -134,3 +134,13 @@ def test_a_claimant_name_tells_host_and_process() -> None:
     assert len(name) <= 100
     assert not claimant_gone(name)  # this very process
     assert not claimant_gone(None) and not claimant_gone("garbage")
+
+
+def test_a_claimant_of_an_earlier_process_with_this_pid_is_gone() -> None:
+    """A restarted container's service has the pid (1) its crashed predecessor had: a name
+    with this host and pid that this process never gave is that predecessor's."""
+    name = claimant("partnerdesk")
+    instance, host, pid, token = name.rsplit(":", 3)
+    assert not claimant_gone(name)
+    other = "00000000" if token != "00000000" else "00000001"
+    assert claimant_gone(f"{instance}:{host}:{pid}:{other}")
