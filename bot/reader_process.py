@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import threading
 import time
@@ -226,6 +227,10 @@ def _serve(conn: Connection, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the service's asyncio handler
     signal.set_wakeup_fd(-1)
     threading.Thread(target=_leave_when_orphaned, args=(parent,), daemon=True).start()
+    # Answers leave through a thread of their own: a pipe holds about one reading, and a
+    # child waiting for the service to take it would not read ahead (issue 20).
+    answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+    threading.Thread(target=_send_answers, args=(conn, answers), daemon=True).start()
     while True:
         try:
             jobs = pickle.loads(conn.recv_bytes())
@@ -240,7 +245,16 @@ def _serve(conn: Connection, parent: int) -> None:
                 data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # an exception that cannot cross: its text can
                 data = pickle.dumps((seq, False, RuntimeError(f"{answer[2]!r} ({exc})")))
+            answers.put(data)
+
+
+def _send_answers(conn: Connection, answers: queue.SimpleQueue[bytes]) -> None:
+    while True:
+        data = answers.get()
+        try:
             conn.send_bytes(data)
+        except OSError:  # the service is gone or replaced this child
+            return
 
 
 def _leave_when_orphaned(parent: int) -> None:

@@ -30,6 +30,11 @@ class Readers:
         self._read = reader
         self._own_reading = reader is parsers.parse_letter and classifier is default_classifier
 
+    @property
+    def in_child(self) -> bool:
+        """Whether letters are read in the reading child (started, not replaced by a test)."""
+        return self._own_reading and self._reader.pid is not None
+
     def submit(self, arrivals: Sequence[Arrival]) -> list[Ticket]:
         if not self._own_reading:
             return []

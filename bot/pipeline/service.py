@@ -37,7 +37,7 @@ from bot.pipeline.config import (
 from bot.pipeline.readers import Readers
 from bot.pipeline.record import quarantine_in
 from bot.pipeline.stages import process_letter
-from bot.reader_process import ReaderProcess
+from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
 from bot.rules.dispatch import Rules
 from bot.store.claims import claimant
@@ -47,6 +47,11 @@ from parsers.reading import Reading
 from parsers.types import Kind
 
 log = logging.getLogger(__name__)
+
+# Letters of a batch processed in one transaction while the reading child reads the next
+# ones: small enough that the child is soon ahead, big enough that a commit (an fsync on
+# SQLite) is shared by many letters.
+READ_AHEAD_PART = 20
 
 
 class Pipeline:
@@ -151,9 +156,7 @@ class Pipeline:
         self, arrivals: Sequence[Arrival], holds: Sequence[bool] | None = None
     ) -> list[LetterResult]:
         """`ingest` for a batch (IMAP): one commit stores every raw letter, one more
-        processes them all. If any letter fails unexpectedly, that transaction is rolled back
-        and the batch is processed one letter at a time, so only the bad one is quarantined.
-        """
+        processes them all (a part at a time with the reading child, `_ingest_part`)."""
         holds = list(holds) if holds is not None else [False] * len(arrivals)
         # Handed to the reader first: it reads while the letters are stored.
         tickets = self._readers.submit(arrivals)
@@ -168,22 +171,47 @@ class Pipeline:
         first: dict[int, int] = {}
         for index, item in enumerate(stored):
             first.setdefault(item.letter_id, index)
+        order = list(first.items())
+        # With the reading child, a batch is processed a part at a time, each part once its
+        # letters are read: the child reads the next parts meanwhile (issue 20). Read in
+        # this process, the batch is one part.
+        size = READ_AHEAD_PART if self._readers.in_child else max(1, len(order))
+        done: dict[int, LetterResult] = {}
+        for start in range(0, len(order), size):
+            part = dict(order[start : start + size])
+            done.update(self._ingest_part(part, arrivals, stored, tickets, holds))
+        return [
+            done[index] if index in done else self._duplicate_result(item.letter_id)
+            for index, item in enumerate(stored)
+        ]
+
+    def _ingest_part(
+        self,
+        part: dict[int, int],
+        arrivals: Sequence[Arrival],
+        stored: Sequence[StoredLetter],
+        tickets: Sequence[Ticket],
+        holds: list[bool],
+    ) -> dict[int, LetterResult]:
+        """Letters of a batch (letter id → place) in one transaction; if any fails
+        unexpectedly, it is rolled back and they are processed one at a time, so only the
+        bad one is quarantined."""
         # Read before the write transaction, so a slow letter never holds SQLite's write lock
         # (issue 19); a batch is bounded in bytes (imap.batch_bytes), so are its readings.
         readings = {
             index: self._readers.read_first(
                 arrivals[index].raw, tickets[index] if tickets else None
             )
-            for index in first.values()
+            for index in part.values()
             if not stored[index].duplicate
         }
         done: dict[int, LetterResult] = {}
         started = monotonic()
         try:
             with self._sessions.begin() as session:
-                ours = self._claim_in(session, list(first))
+                ours = self._claim_in(session, list(part))
                 todo = [
-                    (index, letter_id) for letter_id, index in first.items() if letter_id in ours
+                    (index, letter_id) for letter_id, index in part.items() if letter_id in ours
                 ]
                 if todo:
                     done = self._process_batch(session, arrivals, todo, readings, holds)
@@ -191,19 +219,16 @@ class Pipeline:
             each = (monotonic() - started) * 1000 / len(done) if done else 0.0
             event_log.letters(self._sessions, list(done.values()), each)
         except Exception:
-            log.exception("a batch of %s letters failed; processing them one by one", len(first))
+            log.exception("a batch of %s letters failed; processing them one by one", len(part))
             done = {
                 index: self.process(
                     letter_id,
                     hold_replies=holds[index],
                     raw=None if stored[index].duplicate else arrivals[index].raw,
                 )
-                for letter_id, index in first.items()
+                for letter_id, index in part.items()
             }
-        return [
-            done[index] if index in done else self._duplicate_result(item.letter_id)
-            for index, item in enumerate(stored)
-        ]
+        return done
 
     def _process_batch(
         self,
