@@ -94,7 +94,9 @@ class Actions:
         if name in OUTAGE_ACTIONS:
             # R-TKT-21: an outage is HQ's own record, not a partner's case.
             policy = self._rules.policy
-            outage = outage_action(session, self._applier, policy, number, name, params, actor, now)
+            outage = outage_action(
+                session, self._applier.letters.partner, policy, number, name, params, actor, now
+            )
             return ActionResult(*outage)
         case = session.scalar(select(Case).where(Case.number == number.upper()))
         if case is None:
@@ -127,7 +129,7 @@ class Actions:
         case.attrs = {**case.attrs, "last_hq_action_at": now.isoformat()}
         # Letters caused by a person are not auto-submitted (RFC 3834 §5).
         origin = f"action:{case.id}:{now.isoformat()}:{name}"
-        replies = self._applier.case_letters(
+        replies = self._applier.letters.cases.case_letters(
             session, case, decision, origin=origin, auto_submitted="no"
         )
         if decision.replies:
@@ -142,7 +144,7 @@ class Actions:
                 replies=(ReplyIntent("notice", "case_split", {"source": case.number}),),
                 rule_ids=("R-THR-13", "R-THR-12"),
             )
-            replies += self._applier.case_letters(
+            replies += self._applier.letters.cases.case_letters(
                 session, split_into, told, origin=f"{origin}:notice", auto_submitted="no"
             )
         new_case = split_into.number if split_into is not None else None

@@ -15,7 +15,9 @@ from bot.apply import Applier
 from bot.apply_types import ApplierConfig
 from bot.clock import Clock, SystemClock
 from bot.desk.digest_send import DigestDesk
+from bot.hq_notices import HqNotices
 from bot.hqmail.wiring import hq_mail_for
+from bot.letters import Letters
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
@@ -64,6 +66,11 @@ class Service:
     # Letters are processed one at a time, whichever thread or event loop asks.
     writer_lock: WriterLock = field(default_factory=WriterLock)
 
+    @property
+    def letters(self) -> Letters:
+        """The reply writer the Applier was given."""
+        return self.applier.letters
+
 
 def make_transport(settings: Settings) -> Transport:
     relay = settings.relay
@@ -101,27 +108,28 @@ def build(
         },
         send_slot=settings.mail.send_slot,
     )
-    applier = Applier(
-        ApplierConfig(
-            number_format=settings.case.number_format,
-            general_address=boxes.general_address,
-            support_address=boxes.support_address,
-            domain=boxes.domain,
-            # Issue 23 item 3: a preset's [vendor] signs the letters; else the settings.
-            company=policy.vendor.company or settings.hq.company,
-            phone=policy.vendor.phone or settings.hq.phone,
-            hq_alerts_to=tuple(settings.hq.alerts_to),
-            max_replies_per_hour=settings.mail.max_auto_replies_per_sender_per_hour,
-            hq_roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
-            at_risk_ratio=policy.sla.at_risk_ratio,
-            hq_staff=tuple(settings.hq.staff),
-            ack_unidentified_general_mail=settings.mail.ack_unidentified_general_mail,
-            alerts_24x7=frozenset(settings.hq.alerts_24x7),
-            alert_slot=partial(send_moment, calendar=calendar, slot=settings.mail.send_slot),
-        ),
-        Renderer(timezone=calendar.primary.tz, preset=policy.vendor.templates),
-        clock,
+    config = ApplierConfig(
+        number_format=settings.case.number_format,
+        general_address=boxes.general_address,
+        support_address=boxes.support_address,
+        domain=boxes.domain,
+        # Issue 23 item 3: a preset's [vendor] signs the letters; else the settings.
+        company=policy.vendor.company or settings.hq.company,
+        phone=policy.vendor.phone or settings.hq.phone,
+        hq_alerts_to=tuple(settings.hq.alerts_to),
+        max_replies_per_hour=settings.mail.max_auto_replies_per_sender_per_hour,
+        hq_roles={role: tuple(addrs) for role, addrs in settings.hq.roles.items()},
+        at_risk_ratio=policy.sla.at_risk_ratio,
+        hq_staff=tuple(settings.hq.staff),
+        ack_unidentified_general_mail=settings.mail.ack_unidentified_general_mail,
+        alerts_24x7=frozenset(settings.hq.alerts_24x7),
+        alert_slot=partial(send_moment, calendar=calendar, slot=settings.mail.send_slot),
     )
+    renderer = Renderer(timezone=calendar.primary.tz, preset=policy.vendor.templates)
+    # The reply writer is built here and passed in: the Applier writes a decision's case rows,
+    # the writer its letters (issue: `apply` is the only writer of a decision).
+    letters = Letters.build(config, renderer, clock)
+    applier = Applier(config, clock, letters=letters)
     reader = ReaderProcess(
         timeout_seconds=settings.reading.timeout_seconds,
         max_bytes=settings.reading.child_max_bytes,
@@ -151,7 +159,7 @@ def build(
         worker=settings.instance_name,
         # A hand-over to the relay is claimed for a few of its timeouts (issue 19).
         lease=max(DEFAULT_LEASE, timedelta(seconds=settings.relay.timeout_seconds * 4)),
-        on_unconfirmed=lambda session, row: _tell_unconfirmed(applier, session, row),
+        on_unconfirmed=lambda session, row: _tell_unconfirmed(letters.hq, session, row),
     )
     digests = None
     if settings.hq.digest_enabled:
@@ -235,11 +243,11 @@ def imap_watchers(
     return watchers
 
 
-def _tell_unconfirmed(applier: Applier, session: Session, row: OutboxMessage) -> None:
+def _tell_unconfirmed(hq: HqNotices, session: Session, row: OutboxMessage) -> None:
     """A reply a crash interrupted while the relay was taking it: HQ checks and releases it
     (bot/sender.py)."""
     case = session.get(Case, row.case_id) if row.case_id is not None else None
-    applier.notify_hq(
+    hq.notify_hq(
         session,
         "hq_outbox_unconfirmed",
         f"outbox-unconfirmed:{row.id}:{row.attempts}",
@@ -257,7 +265,7 @@ def _tell_unconfirmed(applier: Applier, session: Session, row: OutboxMessage) ->
 def _alert_outage(service: Service, name: str, server: str, since: datetime, error: str) -> None:
     """R-HQ-8: one HQ notice per outage of a watched mailbox."""
     with service.sessions.begin() as session:
-        service.applier.notify_hq(
+        service.letters.hq.notify_hq(
             session,
             "hq_mailbox_outage",
             f"mailbox-outage:{name}:{since:%Y%m%d%H%M%S}",

@@ -1,4 +1,8 @@
-"""Write a Decision: case row, history, thread keys, deadlines and replies in one transaction."""
+"""Write a Decision: case row, history, thread keys and deadlines, in the caller's transaction.
+
+The replies are the reply writer's (`bot.letters`), passed in: the Applier holds it for the
+stages and services that apply decisions, and records history with its recorder.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +14,26 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.apply_types import ApplierConfig, CaseContext
-from bot.case_letters import CaseLetterWriter
+from bot.case_history import jsonable
 from bot.clock import Clock, as_utc
+from bot.letters import Letters
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.ids import reserve_id
-from bot.store.models import (
-    Case,
-    CaseEvent,
-    Deadline,
-    Letter,
-    ThreadKey,
-)
+from bot.store.models import Case, Deadline, Letter
 from bot.store.txn_cache import cache_of
 from bot.support_registry import record_acts
 from parsers.types import ParsedLetter
-from replies.render import Renderer
 
 log = logging.getLogger(__name__)
 
 
-class Applier(CaseLetterWriter):
-    def __init__(self, config: ApplierConfig, renderer: Renderer, clock: Clock) -> None:
+class Applier:
+    def __init__(self, config: ApplierConfig, clock: Clock, *, letters: Letters) -> None:
         self._config = config
-        self._renderer = renderer
         self._clock = clock
+        self.letters = letters  # the reply writer, for whoever applies a decision
+        self.history = letters.history
 
     @property
     def number_format(self) -> str:
@@ -63,7 +62,7 @@ class Applier(CaseLetterWriter):
             updated_at=now,
             partner_id=ctx.identity.partner_id if ctx.identity else None,
             policy_version=decision.attrs.get("policy_version"),
-            attrs=_jsonable(
+            attrs=jsonable(
                 {
                     **decision.attrs,
                     "flags": [*decision.attrs.get("flags", []), *ctx.flags],
@@ -82,7 +81,7 @@ class Applier(CaseLetterWriter):
     def update_case(
         self, session: Session, ctx: CaseContext, case: Case, decision: Decision
     ) -> None:
-        self._remember(session, case, ctx.letter.message_id)
+        self.history.remember(session, case, ctx.letter.message_id)
         self.transition(session, case, decision, letter_id=ctx.letter_row.id)
 
     def transition(
@@ -107,7 +106,7 @@ class Applier(CaseLetterWriter):
         if not keep_findings or decision.state != "needs_info":
             case.missing = list(decision.missing)
             case.invalid = list(decision.invalid)
-        case.attrs = _jsonable({**(case.attrs or {}), **decision.attrs})
+        case.attrs = jsonable({**(case.attrs or {}), **decision.attrs})
         case.updated_at = self._clock.now()
         for entry in decision.hours:
             # R-RES-6: logged hours are the only usage; the year is the work date's (D-23).
@@ -134,7 +133,7 @@ class Applier(CaseLetterWriter):
         old_state: str | None,
     ) -> None:
         """Thread key, history entry and timers of a new case's first decision."""
-        self._remember(session, case, ctx.letter.message_id)
+        self.history.remember(session, case, ctx.letter.message_id)
         if decision.support_acts:  # R-ID-8: a renewal by act number
             record_acts(session, case.id, case.partner_id, decision.support_acts, case.created_at)
         self._history(session, case, decision, ctx.letter_row.id, old_state, "partnerdesk", {})
@@ -155,7 +154,7 @@ class Applier(CaseLetterWriter):
             "invalid": list(decision.invalid),
             **details,
         }
-        self.event(
+        self.history.event(
             session, case, decision.event, letter_id, details, old_state=old_state, actor=actor
         )
         self._deadlines(session, case, decision)
@@ -170,44 +169,8 @@ class Applier(CaseLetterWriter):
         details: dict[str, Any],
     ) -> None:
         """Record a letter in the case history without changing its state."""
-        self._remember(session, case, letter.message_id)
-        self.event(session, case, event, row.id, details)
-
-    def event(
-        self,
-        session: Session,
-        case: Case,
-        event: str,
-        letter_id: int | None,
-        details: dict[str, Any],
-        *,
-        old_state: str | None = ...,  # type: ignore[assignment]
-        actor: str = "partnerdesk",
-    ) -> None:
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                at=self._clock.now(),
-                actor=actor,
-                event=event,
-                old_state=case.state if old_state is ... else old_state,
-                new_state=case.state,
-                letter_id=letter_id,
-                details=_jsonable(details),
-            )
-        )
-
-    def _remember(
-        self, session: Session, case: Case, message_id: str | None, *, fresh: bool = False
-    ) -> None:
-        """Map a Message-ID to the case; `fresh` ids (our own, just made) need no look-up,
-        nor ids a batch found unmapped when it started (`TransactionCache.unmapped_ids`)."""
-        if not message_id:
-            return
-        unmapped = cache_of(session).unmapped_ids
-        if fresh or message_id in unmapped or session.get(ThreadKey, message_id) is None:
-            unmapped.discard(message_id)
-            session.add(ThreadKey(message_id=message_id, case_id=case.id))
+        self.history.remember(session, case, letter.message_id)
+        self.history.event(session, case, event, row.id, details)
 
     def _deadlines(self, session: Session, case: Case, decision: Decision) -> None:
         now = self._clock.now()
@@ -253,7 +216,7 @@ class Applier(CaseLetterWriter):
                 # minute): revive it rather than add a twin; a done one stays done.
                 if existing.status == "cancelled":
                     existing.status = "pending"
-                    existing.payload = _jsonable(item.payload)
+                    existing.payload = jsonable(item.payload)
                 continue
             known[(item.kind, as_utc(item.due_at))] = row = _deadline_row(case, item, now)
             session.add(row)
@@ -267,15 +230,5 @@ def _deadline_row(case: Case, item: DeadlineIntent, now: datetime) -> Deadline:
         due_at=item.due_at,
         status="pending",
         created_at=now,
-        payload=_jsonable(item.payload),
+        payload=jsonable(item.payload),
     )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

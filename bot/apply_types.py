@@ -1,7 +1,7 @@
 """What the writers of a decision are given: their settings and the letter's context.
 
-Apart from `bot.apply` so that the reply writers (`letters_out`, `hq_notices`) can name these
-types without importing the Applier that builds on them.
+Apart from `bot.apply` so that the reply writers (`bot.letters`), which the Applier is given,
+can name these types without importing it.
 """
 
 from __future__ import annotations

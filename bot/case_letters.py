@@ -10,15 +10,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.letters_out import LetterWriter
+from bot.case_history import CaseHistory
+from bot.clock import Clock
+from bot.hq_notices import HqNotices
+from bot.letters_out import PartnerLetters
 from bot.reply_guard import registered_addresses
 from bot.rules.decide import Decision
 from bot.rules.recipients import scheduler_copy
 from bot.store.models import Case, Deadline, Letter, OutboxMessage, Partner
 
 
-class CaseLetterWriter(LetterWriter):
-    """LetterWriter plus the letters that start from a timer or an HQ action."""
+class CaseLetters:
+    """The letters that start from a timer or an HQ action, written as partner replies
+    (`partner`) with the decision's HQ alerts (`hq`)."""
+
+    def __init__(
+        self, partner: PartnerLetters, hq: HqNotices, history: CaseHistory, clock: Clock
+    ) -> None:
+        self._partner = partner
+        self._hq = hq
+        self._history = history
+        self._clock = clock
 
     def scheduled_replies(
         self, session: Session, case: Case, decision: Decision, deadline: Deadline
@@ -31,7 +43,7 @@ class CaseLetterWriter(LetterWriter):
         ):
             # R-CAL-11: a reminder whose deadline passed during downtime is stale; only the
             # outcome (the later timer, due too) goes out.
-            self.event(session, case, "reminder-stale", None, {"rule": "R-CAL-11"})
+            self._history.event(session, case, "reminder-stale", None, {"rule": "R-CAL-11"})
             kept = tuple(i for i in decision.replies if i.reply_kind != "reminder")
             decision = replace(decision, replies=kept)
         return self.case_letters(
@@ -58,9 +70,9 @@ class CaseLetterWriter(LetterWriter):
         """Letters not answering a letter (timers, HQ actions): to the partner's last
         correspondent in the case, in its thread (R-NTF-3), then the decision's HQ alerts."""
         partner = session.get(Partner, case.partner_id) if case.partner_id else None
-        to = last_correspondent(session, case, partner, self.ours())
+        to = last_correspondent(session, case, partner, self._hq.ours())
         cc = (
-            scheduler_copy(to, partner.official_email, ours=self.ours())
+            scheduler_copy(to, partner.official_email, ours=self._hq.ours())
             if official_copy and partner is not None
             else ()
         )
@@ -74,12 +86,12 @@ class CaseLetterWriter(LetterWriter):
         out: list[dict[str, Any]] = []
         for intent in decision.replies:
             context = {
-                **self.common_context(session, case),
+                **self._partner.common_context(session, case),
                 "received_at": case.created_at,
                 "unknown_tags": [],
                 **intent.context,
             }
-            out += self._queue_partner(
+            out += self._partner.queue_reply(
                 session,
                 case,
                 intent,
@@ -93,7 +105,7 @@ class CaseLetterWriter(LetterWriter):
                 cc=cc,
                 send_at=send_at,
             )
-        return out + self.alerts(session, case, decision, origin)
+        return out + self._hq.alerts(session, case, decision, origin)
 
 
 def overtaken(session: Session, case: Case, deadline: Deadline, now: datetime) -> bool:

@@ -1,42 +1,40 @@
 """HQ notices and alerts: letters to HQ's own mailboxes, capped per kind and hour (issue 19).
 
-A base of the LetterWriter (and so of the Applier); partner replies live in letters_out.
-`ours()` is here: HQ addresses are never a partner reply's recipient (R-NTF-3, R-MBX-7).
+One of the reply writers (`bot.letters`); partner replies live in letters_out. `ours()` is
+here: HQ addresses are never a partner reply's recipient (R-NTF-3, R-MBX-7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.apply_types import ApplierConfig
 from bot.clock import Clock, as_utc
 from bot.compose import OutgoingLetter
 from bot.desk import labels
 from bot.desk.alert_keys import BATCHED, sent_recently
 from bot.desk.alert_policy import AT_ONCE, AT_SLOT, DIGEST, alert_type, delivery
+from bot.letter_context import case_context
 from bot.outbox import key_used, queue
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR, note_notice, notices_in_last_hour
 from bot.rules.decide import Decision
 from bot.store.models import Case, OutboxMessage
 from replies.render import Renderer
 
-if TYPE_CHECKING:
-    from bot.apply_types import ApplierConfig
-
 
 class HqNotices:
-    """Needs `_config`, `_renderer`, `_clock` and `common_context` from the Applier."""
+    """Writes HQ's notices and alerts in the caller's transaction (transactional outbox)."""
 
-    _config: ApplierConfig
-    _renderer: Renderer
-    _clock: Clock
-    common_context: Callable[[Session, Case], dict[str, Any]]
+    def __init__(self, config: ApplierConfig, renderer: Renderer, clock: Clock) -> None:
+        self.config = config  # read by the tick's merge of batched alerts too
+        self.renderer = renderer
+        self._clock = clock
 
     def ours(self) -> frozenset[str]:
         """Our mailboxes and HQ: never the recipient of a partner reply (R-NTF-3, R-MBX-7)."""
-        config = self._config
+        config = self.config
         roles = (address for addresses in config.hq_roles.values() for address in addresses)
         return frozenset(
             (
@@ -57,7 +55,10 @@ class HqNotices:
         # R-HQ-8: a timer's alerts wait for the end of the tick (bot/desk/alert_batch.py).
         batch = origin.startswith("deadline:")
         for alert in decision.hq_alerts:
-            context = {**self.common_context(session, case), **alert.context}
+            context = {
+                **case_context(session, case, self.config, self._clock.now()),
+                **alert.context,
+            }
             sort = alert.context.get("alert", "")
             what = f"alert:{case.id}:{alert.template}:{alert.role}:{sort}|"
             # R-HQ-8: one alert of a kind per case and digest period; the digest has the rest.
@@ -65,7 +66,7 @@ class HqNotices:
                 continue
             key = what + (alert.key or origin)
             # R-HQ-8: an event the spec does not list waits for the digest (R-HQ-7).
-            deliver = delivery(alert.template, sort, self._config.alerts_24x7)
+            deliver = delivery(alert.template, sort, self.config.alerts_24x7)
             out += self.notify_hq(
                 session,
                 alert.template,
@@ -81,8 +82,8 @@ class HqNotices:
 
     def _actor(self, role: str) -> str:
         """The --as address of the commands an alert suggests: the role's staff member."""
-        staff = self._config.hq_staff
-        holders = [a for a in self._config.hq_roles.get(role, ()) if a in staff]
+        staff = self.config.hq_staff
+        holders = [a for a in self.config.hq_roles.get(role, ()) if a in staff]
         return (holders or list(staff) or ["ВАШ_АДРЕС"])[0]
 
     def notify_hq(
@@ -109,14 +110,14 @@ class HqNotices:
             return []
         if deliver is None:
             kind = alert_type(template)
-            at_once = kind is None or kind in self._config.alerts_24x7
+            at_once = kind is None or kind in self.config.alerts_24x7
             deliver = AT_ONCE if at_once else AT_SLOT
         # HQ's words, not codes, and a complete --as in every suggested command (R-HQ-8).
         words = {"flag_word": flag_text, "actor": self._actor(role or "admin")}
         state = case.state if case is not None else str(context.get("state", ""))
         words["hq_state"] = labels.state_word(state)
-        rendered = self._renderer.render(template, {**words, **context})
-        alerts = self._config.hq_roles.get(role or "") or self._config.hq_alerts_to
+        rendered = self.renderer.render(template, {**words, **context})
+        alerts = self.config.hq_roles.get(role or "") or self.config.hq_alerts_to
         # Issue 19: 200 forged bounces made 200 notices. Past the hourly cap of a kind they
         # are kept as held rows (nothing lost), and HQ gets one summary for the hour.
         status, summary = "queued", []
@@ -141,7 +142,7 @@ class HqNotices:
         outgoing = OutgoingLetter(
             reply_kind="notice",
             template=template,
-            sender=self._config.general_address,
+            sender=self.config.general_address,
             sender_name="partnerdesk",
             to=alerts[0],
             cc=tuple(alerts[1:]),
@@ -154,11 +155,11 @@ class HqNotices:
             outgoing,
             case_id=case.id if case else None,
             letter_id=None,
-            domain=self._config.domain,
+            domain=self.config.domain,
             now=now,
             status=status,
         )
-        slot = self._config.alert_slot
+        slot = self.config.alert_slot
         if row is not None and deliver == AT_SLOT and slot is not None:
             row.next_attempt_at = slot(now)  # R-CAL-13: the sender takes it at the slot
         if row is not None and status not in {BATCHED, DIGEST}:

@@ -1,43 +1,54 @@
 """Letters the service writes for a case: partner replies in the thread (HQ notices and
 alerts are in hq_notices).
 
-A base of the Applier: it renders the reply templates with the case's context, applies the
-per-sender limit (R-MBX-4) and queues the rows in the caller's transaction (transactional
-outbox).
+One of the reply writers (`bot.letters`): it renders the reply templates with the case's
+context, applies the per-sender limit (R-MBX-4) and queues the rows in the caller's
+transaction (transactional outbox).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.apply_types import ApplierConfig, CaseContext
+from bot.case_history import CaseHistory
+from bot.clock import Clock
 from bot.compose import OutgoingLetter
 from bot.desk.alert_policy import DIGEST
 from bot.hq_notices import HqNotices, reply_json
+from bot.letter_context import case_context, reply_mailbox
 from bot.outbox import key_used, queue, replies_in_last_hour
-from bot.partners import partner_name
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.hold import REPLIES_HELD
-from bot.rules.recipients import MAX_UNKNOWN_TAGS, bounded, copied
+from bot.rules.recipients import MAX_UNKNOWN_TAGS, copied
 from bot.store.models import Case
-
-if TYPE_CHECKING:
-    from bot.apply_types import ApplierConfig, CaseContext
+from replies.render import Renderer
 
 
-class LetterWriter(HqNotices):
-    """Needs `_config`, `_renderer`, `_clock`, `_remember` and `event` from the Applier."""
+class PartnerLetters:
+    """Replies to partners, in their case's thread; HQ hears of what is held (`hq`)."""
 
-    _config: ApplierConfig
+    def __init__(
+        self,
+        config: ApplierConfig,
+        renderer: Renderer,
+        clock: Clock,
+        history: CaseHistory,
+        hq: HqNotices,
+    ) -> None:
+        self._config = config
+        self._renderer = renderer
+        self._clock = clock
+        self._history = history
+        self._hq = hq
 
     def reply_mailbox(self, case: Case) -> str:
         # R-NTF-2: From/Reply-To is the mailbox of the case's kind.
-        return (
-            self._config.support_address if case.kind == "ticket" else self._config.general_address
-        )
+        return reply_mailbox(self._config, case)
 
     def _mailbox_of(self, role: str | None) -> str | None:
         if role is None:
@@ -45,43 +56,19 @@ class LetterWriter(HqNotices):
         return self._config.support_address if role == "support" else self._config.general_address
 
     def common_context(self, session: Session, case: Case) -> dict[str, Any]:
-        fields = dict(case.fields or {})
-
-        def field_value(code: str) -> str:
-            item = fields.get(code) or {}
-            return str(item.get("raw") or item.get("value") or "—")
-
-        return {
-            "case_number": case.number,
-            "kind": case.kind,
-            "state": case.state,
-            # A reply quotes a bounded subject, whatever the letter's (R-NTF-3, issue 19).
-            "topic": bounded(case.subject or "(без темы)"),
-            "company": self._config.company,
-            "phone": self._config.phone,
-            "reply_mailbox": self.reply_mailbox(case),
-            "general_mailbox": self._config.general_address,
-            "attrs": _instants(case.attrs or {}),
-            "missing": list(case.missing or []),
-            "invalid": list(case.invalid or []),
-            "now": self._clock.now(),
-            "partner_name": partner_name(session, case.partner_id) if case.partner_id else None,
-            "field_value": field_value,
-            "at_risk_ratio": self._config.at_risk_ratio,
-            "previous_case": (case.attrs or {}).get("previous_case"),
-            "right_mailbox": None,
-        }
+        """The case as every reply template reads it (`bot.letter_context`)."""
+        return case_context(session, case, self._config, self._clock.now())
 
     def flush_replies(
         self, session: Session, case: Case, ctx: CaseContext, decision: Decision
     ) -> list[dict[str, Any]]:
         """Replies to a partner letter: to its sender, in its thread (R-THR-3, R-NTF-3)."""
         letter = ctx.letter
-        recipient = recipient_of(session, letter, ctx.identity, self.ours())
+        recipient = recipient_of(session, letter, ctx.identity, self._hq.ours())
         to, author = recipient.address, letter.from_addr
         flags = list(ctx.flags)
         if recipient.note:
-            self.event(
+            self._history.event(
                 session,
                 case,
                 "reply-recipient",
@@ -93,7 +80,9 @@ class LetterWriter(HqNotices):
         intents = decision.replies if to is not None else ()
         if intents and self.unclassified(case, ctx):
             # R-MBX-8: an unidentified letter at mail@ that matches no kind is not answered.
-            self.event(session, case, "unclassified", ctx.letter_row.id, {"rule": "R-MBX-8"})
+            self._history.event(
+                session, case, "unclassified", ctx.letter_row.id, {"rule": "R-MBX-8"}
+            )
             intents = ()
         # R-MBX-4: the author's replies are capped too, whichever of the partner's addresses
         # they went to; an unidentified author is only ever answered at their own address.
@@ -103,7 +92,7 @@ class LetterWriter(HqNotices):
             copied(
                 to or "",
                 [letter.header("to"), letter.header("cc")],
-                ours=self.ours(),
+                ours=self._hq.ours(),
                 partner_addresses=reach or frozenset(),
             )
             if intents
@@ -123,7 +112,7 @@ class LetterWriter(HqNotices):
             references = (
                 (*letter.references, letter.message_id) if letter.message_id else letter.references
             )
-            out += self._queue_partner(
+            out += self.queue_reply(
                 session,
                 case,
                 intent,
@@ -138,9 +127,11 @@ class LetterWriter(HqNotices):
                 cc=cc,
                 held=ctx.held,
             )
-        out += self.alerts(session, case, decision, f"letter:{ctx.letter_row.id}", held=ctx.held)
+        out += self._hq.alerts(
+            session, case, decision, f"letter:{ctx.letter_row.id}", held=ctx.held
+        )
         for flag in flags:
-            out += self.notify_hq(
+            out += self._hq.notify_hq(
                 session,
                 "hq_flag",
                 f"flag:{ctx.letter_row.id}:{flag}",
@@ -161,7 +152,7 @@ class LetterWriter(HqNotices):
             and ctx.identity is None
         )
 
-    def _queue_partner(
+    def queue_reply(
         self,
         session: Session,
         case: Case,
@@ -229,8 +220,8 @@ class LetterWriter(HqNotices):
             row.next_attempt_at = send_at  # R-CAL-10: the sender takes it at the slot
         if author is not None:
             note_caused(session, author[0])
-        self._remember(session, case, row.message_id, fresh=True)
-        self.event(
+        self._history.remember(session, case, row.message_id, fresh=True)
+        self._history.event(
             session,
             case,
             f"reply-{intent.reply_kind}",
@@ -241,7 +232,7 @@ class LetterWriter(HqNotices):
         if send_at is not None:
             out[0]["send_at"] = max(send_at, now).isoformat()
         if over_limit:
-            out += self.notify_hq(
+            out += self._hq.notify_hq(
                 session,
                 "hq_held_replies",
                 f"held:{to}:{now:%Y%m%d%H}",
@@ -251,24 +242,3 @@ class LetterWriter(HqNotices):
                 held=held,
             )
         return out
-
-
-class CaseAttrs(dict[str, Any]):
-    """A case's attributes in a template: one not set yet reads as None. Attributes come
-    with the case's progress (`last_hq_action_at` only after an HQ action), and a status
-    question may meet any state (issue 19: a fresh ticket's status reply was quarantined)."""
-
-    def __missing__(self, key: str) -> None:
-        return None
-
-
-def _instants(attrs: dict[str, Any]) -> CaseAttrs:
-    """Attributes for templates: ISO strings of `*_at`/`*_until` keys become datetimes."""
-    out = CaseAttrs(attrs)
-    for key, value in attrs.items():
-        if isinstance(value, str) and key.endswith(("_at", "_until")):
-            try:
-                out[key] = datetime.fromisoformat(value)
-            except ValueError:
-                continue
-    return out

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.apply import Applier
+from bot.letters_out import PartnerLetters
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused
 from bot.rules.decide import ReplyIntent
@@ -31,7 +31,7 @@ _CLOSED_TICKET = ("closed", "rejected", "merged", "quarantined")
 
 def outage_action(
     session: Session,
-    applier: Applier,
+    writer: PartnerLetters,
     policy: Policy,
     number: str,
     name: str,
@@ -59,11 +59,13 @@ def outage_action(
     _move(session, case, ENDED, actor, now, {"ended_at": ended_at.isoformat()})
     if not notified:
         return case.number or "", case.state, []  # ended before anyone had to be told
-    letters = _send(session, applier, case, "outage_end", list(case.attrs.get("notified_to", [])))
+    letters = _send(session, writer, case, "outage_end", list(case.attrs.get("notified_to", [])))
     return case.number or "", case.state, letters
 
 
-def notices_due(session: Session, applier: Applier, policy: Policy, now: datetime) -> list[dict]:
+def notices_due(
+    session: Session, writer: PartnerLetters, policy: Policy, now: datetime
+) -> list[dict]:
     """A-OUTAGE for every declared outage past its threshold (the tick's timer)."""
     if not policy.outage_notice.enabled:
         return []
@@ -76,7 +78,7 @@ def notices_due(session: Session, applier: Applier, policy: Policy, now: datetim
             continue
         audience = _audience(session, policy, str(case.attrs["service"]))
         _move(session, case, NOTIFIED, "scheduler", now, {"notified_to": audience})
-        out += _send(session, applier, case, "outage", audience)
+        out += _send(session, writer, case, "outage", audience)
     return out
 
 
@@ -172,11 +174,11 @@ def _audience(session: Session, policy: Policy, service: str) -> list[str]:
 
 
 def _send(
-    session: Session, applier: Applier, case: Case, template: str, to: list[str]
+    session: Session, writer: PartnerLetters, case: Case, template: str, to: list[str]
 ) -> list[dict[str, Any]]:
     attrs = case.attrs
     context = {
-        **applier.common_context(session, case),
+        **writer.common_context(session, case),
         "service": attrs["service"],
         "started_at": datetime.fromisoformat(attrs["started_at"]),
         "expected_fix_at": _parsed(attrs.get("expected_fix_at")),
@@ -186,7 +188,7 @@ def _send(
     out: list[dict[str, Any]] = []
     for address in to:
         # One letter per address and outage event: the unique key makes a second impossible.
-        out += applier._queue_partner(  # the same writer as every partner letter (R-MBX-4)
+        out += writer.queue_reply(  # the same writer as every partner letter (R-MBX-4)
             session,
             case,
             intent,

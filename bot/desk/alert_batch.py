@@ -27,9 +27,8 @@ from bot.store.models import OutboxMessage
 
 def merge(session: Session, writer: HqNotices, now: datetime) -> list[dict[str, Any]]:
     """Queue the batched alerts: one letter per recipient list (R-HQ-8)."""
-    # The writer's settings and renderer, as its own letters use them (HqNotices documents
-    # these attributes as what it needs).
-    config, renderer = writer._config, writer._renderer
+    # The writer's settings and renderer, as its own letters use them.
+    config, renderer = writer.config, writer.renderer
     rows = session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == BATCHED).order_by(OutboxMessage.id)
     ).all()

@@ -69,6 +69,7 @@ class HqMail:
         self._actions = actions
         self._clock = clock
         self._applier = applier
+        self._letters = applier.letters
         self._renderer = renderer
         self._config = config
 
@@ -158,7 +159,7 @@ class HqMail:
                 session.refresh(case)
                 context = {"why": str(exc), "line": command.line, "undone": done}
                 return self._answer(session, row, letter, case, "hq_cmd_refused", context)
-            ours = self._applier.ours()
+            ours = self._letters.hq.ours()
             sent = [reply for reply in result.replies if reply["to"] not in ours]
             item = {"line": command.line, "action": command.action, "result": result}
             done.append({**item, "sent": sent})
@@ -176,7 +177,7 @@ class HqMail:
         refusal: str,
     ) -> HqOutcome:
         """R-ID-5: nothing done, no answer to the From address, HQ alerted."""
-        replies = self._applier.notify_hq(
+        replies = self._letters.hq.notify_hq(
             session,
             "hq_cmd_forged",
             f"hq-cmd-forged:{row.id}",
@@ -222,7 +223,7 @@ class HqMail:
         outgoing = OutgoingLetter(
             reply_kind="notice",
             template=template,
-            sender=self._applier.reply_mailbox(case) if case else self._config.reply_from,
+            sender=self._letters.partner.reply_mailbox(case) if case else self._config.reply_from,
             sender_name="partnerdesk",
             to=letter.from_addr,
             rendered=rendered,

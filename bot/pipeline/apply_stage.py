@@ -32,10 +32,10 @@ def apply(desk: Desk, session: Session, work: Work) -> Stop | None:
         applier.update_case(session, ctx, case, decided.decision)
     else:
         case = applier.open_case(session, ctx, decided.decision)
-    replies = applier.flush_replies(session, case, ctx, decided.decision)
+    replies = desk.letters.partner.flush_replies(session, case, ctx, decided.decision)
     if work.forwarded_by:
         details = {"by": work.forwarded_by, "rule": "R-MBX-7"}
-        applier.event(session, case, "forwarded-by-hq", work.row.id, details)
+        applier.history.event(session, case, "forwarded-by-hq", work.row.id, details)
     uncertain = tuple(decided.checked.findings.uncertain)
     return Answered(case, decided.decision, replies, route.classification, uncertain)
 

@@ -10,6 +10,7 @@ import parsers
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.hqmail.handler import HqMail
+from bot.letters import Letters
 from bot.rules.dispatch import Rules
 from parsers.reading import Reading
 from parsers.types import Classification, Kind, ParsedLetter
@@ -44,7 +45,8 @@ def default_classifier(
 @dataclass(frozen=True, slots=True)
 class Desk:
     """What every per-letter stage may use: settings, the rules, the one writer of a
-    decision (`applier`), HQ mail, and how a letter is read and classified."""
+    decision (`applier`) and its reply writer (`letters`), HQ mail, and how a letter is read
+    and classified."""
 
     config: PipelineConfig
     clock: Clock
@@ -53,3 +55,7 @@ class Desk:
     classify: Classifier
     read: Callable[[bytes], Reading]
     hq_mail: HqMail | None = None
+
+    @property
+    def letters(self) -> Letters:
+        return self.applier.letters

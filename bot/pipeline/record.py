@@ -71,7 +71,7 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
         if work.hold:
             case.attrs = held_attrs(case.attrs)  # what the case sends later is held too
     if is_bounce(letter):
-        replies = desk.applier.notify_hq(
+        replies = desk.letters.hq.notify_hq(
             session,
             "hq_bounce",
             f"bounce:{row.id}",
@@ -87,7 +87,7 @@ def _ignored(desk: Desk, session: Session, work: Work, stop: Ignore) -> LetterRe
         )
     elif not letter.from_addr:
         # Issue 19: nobody to answer, yet HQ must hear of it (capped like every notice).
-        replies = desk.applier.notify_hq(
+        replies = desk.letters.hq.notify_hq(
             session,
             "hq_no_sender",
             f"no-sender:{row.id}",
@@ -126,10 +126,10 @@ def quarantine_in(
         log.warning("letter %s: case unknown for quarantine", row.id)
     if case is not None:
         case.quarantine_reason = reason
-        desk.applier.event(session, case, "quarantined", row.id, {"reason": reason})
+        desk.applier.history.event(session, case, "quarantined", row.id, {"reason": reason})
         if hold_replies:
             case.attrs = held_attrs(case.attrs)  # what the case sends later is held too
-    replies = desk.applier.notify_hq(
+    replies = desk.letters.hq.notify_hq(
         session,
         "hq_quarantine",
         f"quarantine:{row.id}",

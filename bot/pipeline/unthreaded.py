@@ -68,7 +68,7 @@ def answer_unthreaded(
             rule_ids=("R-PIN-21",),
         )
         summary = for_letter(summary, ctx)
-        replies = applier.flush_replies(session, matched[0], ctx, summary)
+        replies = applier.letters.partner.flush_replies(session, matched[0], ctx, summary)
         return Answered(matched[0], summary, replies, classification)
     # R-THR-4 step 6: not guessed; the partner is asked to answer in the right thread.
     decision = Decision(
@@ -86,5 +86,5 @@ def answer_unthreaded(
     )
     decision = for_letter(decision, ctx)
     case = applier.open_case(session, ctx, decision)
-    replies = applier.flush_replies(session, case, ctx, decision)
+    replies = applier.letters.partner.flush_replies(session, case, ctx, decision)
     return Answered(case, decision, replies, classification)

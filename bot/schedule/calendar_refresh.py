@@ -134,7 +134,7 @@ class CalendarRefresh:
             "old": old,
             "new": new,
         }
-        self._applier.event(session, case, "deadline-recomputed", None, details)
+        self._applier.history.event(session, case, "deadline-recomputed", None, details)
         case.updated_at = now
         return 1
 

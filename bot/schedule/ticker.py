@@ -76,6 +76,7 @@ class Ticker:
     ) -> None:
         self._sessions = sessions
         self._applier = applier
+        self._letters = applier.letters
         self._rules = rules
         self._clock = clock
         self._worker = claimant(worker)
@@ -104,7 +105,7 @@ class Ticker:
         with self._sessions.begin() as session:
             out: list[dict[str, Any]] = []
             for year in missing:
-                out += self._applier.notify_hq(
+                out += self._letters.hq.notify_hq(
                     session,
                     "hq_calendar_missing",
                     f"calendar-missing:{year}",
@@ -136,11 +137,11 @@ class Ticker:
         # R-HQ-8: the timers' alerts, one letter per recipient list; after a crash, the next
         # tick merges what this one left batched.
         with self._sessions.begin() as session:
-            result.replies += merge_alerts(session, self._applier, now)
+            result.replies += merge_alerts(session, self._letters.hq, now)
         result.replies += self._calendar_alerts()
         with self._sessions.begin() as session:
             # R-TKT-21: outages past their threshold are announced to the partners.
-            result.replies += notices_due(session, self._applier, self._rules.policy, now)
+            result.replies += notices_due(session, self._letters.partner, self._rules.policy, now)
         if self._digests is not None:
             result.digests = self._digests.send_due(now)
         return result
@@ -201,7 +202,7 @@ class Ticker:
                 self._applier.transition(
                     session, case, decision, details=details, keep_findings=True
                 )
-                replies = self._applier.scheduled_replies(session, case, decision, deadline)
+                replies = self._letters.cases.scheduled_replies(session, case, decision, deadline)
             return replies
 
 

@@ -61,7 +61,7 @@ def _alert(service, case_id: int, key: str) -> list[dict]:
     with service.sessions.begin() as session:
         case = session.get(Case, case_id)
         assert case is not None
-        return service.applier.alerts(session, case, decision, "action:test")
+        return service.letters.hq.alerts(session, case, decision, "action:test")
 
 
 def test_r_hq_8_same_alert_same_case_not_repeated_within_the_digest_period(
@@ -92,7 +92,7 @@ def test_r_hq_8_batched_alerts_of_a_stopped_tick_are_merged_by_the_next(
             event="test",
             hq_alerts=(HqAlert("service_desk", "hq_alert_deadline", {"alert": "at_risk"}),),
         )
-        [row] = service.applier.alerts(session, case, decision, "deadline:999")
+        [row] = service.letters.hq.alerts(session, case, decision, "deadline:999")
     assert row["status"] == "batched"  # as a tick killed before its merge leaves it
     at(frozen_clock, 2026, 3, 2, 10, 1)
     [sent] = service.ticker.tick().replies

@@ -39,7 +39,7 @@ def _raise(service, number: str, template: str, sort: str = "", **context) -> li
         case = session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         decision = Decision(state=case.state, event="test", hq_alerts=(alert,))
-        return service.applier.alerts(session, case, decision, "letter:1")
+        return service.letters.hq.alerts(session, case, decision, "letter:1")
 
 
 def _rows(service, template: str) -> list[OutboxMessage]:

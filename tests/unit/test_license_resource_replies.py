@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.letters_out import _instants
+from bot.letter_context import instants
 from bot.rules.decide import CaseView, Decision
 from bot.rules.license.licenses import (
     DOCS_DUE,
@@ -38,7 +38,7 @@ def render(template: str, case: CaseView, extra: dict[str, Any]) -> tuple[str, s
         "phone": "(3452) 39-31-33",
         "reply_mailbox": "mail@technocom.tech",
         "general_mailbox": "mail@technocom.tech",
-        "attrs": _instants(case.attrs),
+        "attrs": instants(case.attrs),
         "missing": [],
         "invalid": [],
         "now": lic.MON,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.letters_out import CaseAttrs
+from bot.letter_context import CaseAttrs
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRequest
@@ -313,7 +313,7 @@ def test_r_pin_17_the_reminder_offers_an_extension_only_while_one_is_left() -> N
 
 
 def _case_context() -> dict[str, Any]:
-    """What the letter writer adds to a pre-pinned case's reply (LetterWriter.common_context)."""
+    """What the letter writer adds to a pre-pinned case's reply (letter_context.case_context)."""
     decision = RULES.new_case(facts(), ctx())
     return {
         "case_number": "TCM-000001",
