@@ -15,9 +15,10 @@ from bot.apply import Applier
 from bot.apply_types import ApplierConfig
 from bot.clock import Clock, SystemClock
 from bot.desk.digest_send import DigestDesk
-from bot.hq_notices import HqNotices
 from bot.hqmail.wiring import hq_mail_for
-from bot.letters import Letters
+from bot.letters.hq import HqNotices
+from bot.letters.writer import Letters
+from bot.outbox.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.pipeline import Pipeline, PipelineConfig
 from bot.policy import Policy, load_policy
 from bot.reader_process import ReaderProcess
@@ -34,7 +35,6 @@ from bot.rules.resource.resources import ResourceRules
 from bot.rules.send_slots import send_moment
 from bot.rules.ticket.refusals import ScopedTicketRules
 from bot.schedule.ticker import Ticker
-from bot.sender import MaildirTransport, RelayTransport, RetryPolicy, Sender, Transport
 from bot.settings import Settings
 from bot.store.claims import DEFAULT_LEASE
 from bot.store.db import open_database
@@ -245,7 +245,7 @@ def imap_watchers(
 
 def _tell_unconfirmed(hq: HqNotices, session: Session, row: OutboxMessage) -> None:
     """A reply a crash interrupted while the relay was taking it: HQ checks and releases it
-    (bot/sender.py)."""
+    (bot/outbox/sender.py)."""
     case = session.get(Case, row.case_id) if row.case_id is not None else None
     hq.notify_hq(
         session,

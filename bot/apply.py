@@ -1,6 +1,6 @@
 """Write a Decision: case row, history, thread keys and deadlines, in the caller's transaction.
 
-The replies are the reply writer's (`bot.letters`), passed in: the Applier holds it for the
+The replies are the reply writer's (`bot.letters.writer`), passed in: the Applier holds it for the
 stages and services that apply decisions, and records history with its recorder.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.apply_types import ApplierConfig, CaseContext
 from bot.case_history import jsonable
 from bot.clock import Clock, as_utc
-from bot.letters import Letters
+from bot.letters.writer import Letters
 from bot.rules.decide import DeadlineIntent, Decision
 from bot.store.hours_models import HoursLog
 from bot.store.ids import reserve_id

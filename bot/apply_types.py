@@ -1,6 +1,6 @@
 """What the writers of a decision are given: their settings and the letter's context.
 
-Apart from `bot.apply` so that the reply writers (`bot.letters`), which the Applier is given,
+Apart from `bot.apply` so that the reply writers (`bot.letters.writer`), which the Applier is given,
 can name these types without importing it.
 """
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.letters_out import PartnerLetters
+from bot.letters.partner import PartnerLetters
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused
 from bot.rules.decide import ReplyIntent

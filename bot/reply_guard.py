@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.outbox import PARTNER_REPLY_KINDS
+from bot.outbox.queue import PARTNER_REPLY_KINDS
 from bot.partners import Identity
 from bot.rules.recipients import Recipient, reply_recipient
 from bot.store.models import Letter, OutboxMessage, PartnerAddress

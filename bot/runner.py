@@ -12,9 +12,9 @@ from collections.abc import Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Service, imap_watchers
+from bot.outbox.sender import Sender
 from bot.receive.smtp import DataBudget, IngestHandler, make_controller
 from bot.results import LetterResult
-from bot.sender import Sender
 
 log = logging.getLogger("partnerdesk")
 DELIVERY_ROUND = 100  # replies claimed and delivered per round

@@ -19,7 +19,7 @@ from bot.inspect import (
 )
 from bot.terminal_text import dumps
 
-# What an outbox row can be (bot/sender.py, bot/desk/alert_keys.py): a filter on anything
+# What an outbox row can be (bot/outbox/sender.py, bot/desk/alert_keys.py): a filter on anything
 # else would answer "nothing" and look like an empty outbox (issue 21 item 4).
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "held", BATCHED, MERGED, DIGEST, LISTED)
 

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import as_utc
-from bot.compose import OutgoingLetter
 from bot.desk.alert_keys import BATCHED, MERGED
-from bot.hq_notices import HqNotices, reply_json
-from bot.outbox import queue
+from bot.letters.hq import HqNotices, reply_json
+from bot.outbox.compose import OutgoingLetter
+from bot.outbox.queue import queue
 from bot.store.models import OutboxMessage
 
 

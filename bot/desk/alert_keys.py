@@ -1,5 +1,5 @@
 """The statuses and the repeat check of batched HQ alerts (R-HQ-8), apart from the merge so
-that the alert writer (bot/hq_notices.py) can use them without importing what builds on it."""
+that the alert writer (bot/letters/hq.py) can use them without importing what builds on it."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Alerts left to the digest (R-HQ-8 → R-HQ-7): what a rule raised for HQ that the spec
 does not list as immediate, read back from the outbox as digest lines.
 
-bot/hq_notices.py keeps such an alert as a row with status `digest`: rendered like a letter,
+bot/letters/hq.py keeps such an alert as a row with status `digest`: rendered like a letter,
 never sent. The next digest sent shows it in the role's «action needed» section (a flag in
 «flags»), under its case, with the alert's subject as the line's note, and marks it `listed`:
 each such alert is in exactly one sent digest, however many days without a digest passed.

@@ -18,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
-from bot.compose import OutgoingLetter
 from bot.desk.digest import ADMIN, Digest, DigestConfig, build_digests
 from bot.desk.digest_held import mark_listed
 from bot.desk.digest_render import render_digest
-from bot.hq_notices import reply_json
-from bot.outbox import queue
+from bot.letters.hq import reply_json
+from bot.outbox.compose import OutgoingLetter
+from bot.outbox.queue import queue
 from bot.policy import Policy
 from bot.settings import Settings
 from bot.store.models import OutboxMessage

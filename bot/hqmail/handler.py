@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from bot.actions import ALL_ACTIONS, Actions
 from bot.apply import Applier
 from bot.clock import Clock
-from bot.compose import OutgoingLetter
-from bot.hq_notices import reply_json
 from bot.hqmail.auth import sender_unverified, staff_mail_refusal
 from bot.hqmail.dkim_check import DnsFunc, dkim_refusal
 from bot.hqmail.forward import forwarded_letter
 from bot.hqmail.syntax import Command, SyntaxProblem, command_lines, parse_commands
-from bot.outbox import queue
+from bot.letters.hq import reply_json
+from bot.outbox.compose import OutgoingLetter
+from bot.outbox.queue import queue
 from bot.results import LetterResult
 from bot.rules.action_base import ActionRefused
 from bot.rules.pin.actions import PIN_ACTIONS

@@ -10,7 +10,7 @@ import parsers
 from bot.apply import Applier
 from bot.clock import Clock
 from bot.hqmail.handler import HqMail
-from bot.letters import Letters
+from bot.letters.writer import Letters
 from bot.rules.dispatch import Rules
 from parsers.reading import Reading
 from parsers.types import Classification, Kind, ParsedLetter

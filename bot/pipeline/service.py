@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.desk import event_log
 from bot.hqmail.handler import HqMail
 from bot.ingest import Arrival, StoredLetter, store_many, store_raw
-from bot.outbox import count_recent_replies, preload_letter_keys
+from bot.outbox.queue import count_recent_replies, preload_letter_keys
 from bot.partners import preload_senders
 from bot.pipeline.claim import claim_in, release_stranded
 from bot.pipeline.config import (

@@ -32,11 +32,11 @@ class TransactionCache:
     caused: dict[str, int] = field(default_factory=dict)
     # bot/reply_guard.py: (HQ address, template) → notices of that kind in the last hour.
     notices: dict[tuple[str, str], int] = field(default_factory=dict)
-    # bot/outbox.py: address → automatic replies in the last hour, kept up to date by queue.
+    # bot/outbox/queue.py: address → automatic replies in the last hour, kept up to date by queue.
     recent_replies: dict[str, int] | None = None
-    # bot/outbox.py: the batch letters' reply-key prefixes, and the keys already used.
+    # bot/outbox/queue.py: the batch letters' reply-key prefixes, and the keys already used.
     letter_keys: tuple[set[str], set[str]] | None = None
-    # bot/outbox.py: the reply keys queued in this transaction (rows not yet flushed).
+    # bot/outbox/queue.py: the reply keys queued in this transaction (rows not yet flushed).
     queued_keys: set[str] = field(default_factory=set)
     # bot/apply.py: the batch letters' Message-IDs that no case had when the batch began.
     unmapped_ids: set[str] = field(default_factory=set)

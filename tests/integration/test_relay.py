@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build
-from bot.sender import RelayTransport
+from bot.outbox.sender import RelayTransport
 from bot.store.models import OutboxMessage
 from tests.conftest import deliver
 from tests.support.letters import COMPLETE_TICKET, letter
@@ -72,7 +72,7 @@ async def test_relay_down_keeps_reply_queued_then_delivers(
 async def test_reply_fails_for_good_after_max_attempts_and_stays_visible(
     settings, frozen_clock
 ) -> None:
-    from bot.sender import RetryPolicy, Sender
+    from bot.outbox.sender import RetryPolicy, Sender
 
     service = build(
         settings, clock=frozen_clock, transport=RelayTransport("127.0.0.1", 9, timeout=1)

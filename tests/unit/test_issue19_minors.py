@@ -31,8 +31,8 @@ def test_letter_writers_are_split_under_300_lines_without_a_cycle() -> None:
     for name in ("letters_out.py", "hq_notices.py"):
         lines = (ROOT / "bot" / name).read_text(encoding="utf-8").count("\n")
         assert lines < 300, f"bot/{name} has {lines} lines"
-    assert "bot.hq_notices" in _imports(ROOT / "bot" / "letters_out.py")
-    assert "bot.letters_out" not in _imports(ROOT / "bot" / "hq_notices.py")
+    assert "bot.letters.hq" in _imports(ROOT / "bot" / "letters_out.py")
+    assert "bot.letters.partner" not in _imports(ROOT / "bot" / "hq_notices.py")
 
 
 def _arrival(service: Service, raw: bytes) -> Arrival:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.letter_context import instants
+from bot.letters.context import instants
 from bot.rules.decide import CaseView, Decision
 from bot.rules.license.licenses import (
     DOCS_DUE,

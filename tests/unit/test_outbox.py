@@ -11,7 +11,7 @@ from email.policy import SMTP, default
 
 import pytest
 
-from bot.compose import OutgoingLetter, compose
+from bot.outbox.compose import OutgoingLetter, compose
 from parsers import parse_letter
 from replies.render import RenderedReply, Renderer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select, update
 
-from bot.outbox import OutgoingLetter, queue
+from bot.outbox.queue import OutgoingLetter, queue
 from bot.store.claims import claim_due
 from bot.store.models import OutboxMessage
 from replies.render import RenderedReply
@@ -110,7 +110,7 @@ def _letter(key: str) -> OutgoingLetter:
 def test_r_mbx_1_a_batch_reads_its_letters_reply_keys_once_and_still_refuses_a_second_reply(
     service,
 ) -> None:
-    from bot.outbox import key_used, preload_letter_keys
+    from bot.outbox.queue import key_used, preload_letter_keys
 
     now = service.clock.now()
     with service.sessions.begin() as session:
@@ -135,7 +135,7 @@ def test_r_mbx_1_a_notice_queued_in_the_transaction_is_not_queued_again_before_a
 ) -> None:
     """HQ notices (`held:…`, `flag:…`) are not preloaded: their keys are asked once, and a
     pending row counts without being flushed first."""
-    from bot.outbox import key_used
+    from bot.outbox.queue import key_used
 
     now = service.clock.now()
     with service.sessions() as session:
@@ -158,7 +158,7 @@ def _where(now) -> dict:
 def test_r_mbx_4_reply_counts_read_for_a_batch_equal_those_read_one_by_one(service) -> None:
     from datetime import timedelta
 
-    from bot.outbox import count_recent_replies, replies_in_last_hour
+    from bot.outbox.queue import count_recent_replies, replies_in_last_hour
 
     now = service.clock.now()
     with service.sessions.begin() as session:
@@ -223,7 +223,7 @@ async def test_a_burst_of_replies_is_delivered_round_after_round_without_waiting
 
 
 def test_reply_keys_of_a_batch_larger_than_sqlite_expression_limits_are_read(service) -> None:
-    from bot.outbox import key_used, preload_letter_keys
+    from bot.outbox.queue import key_used, preload_letter_keys
 
     with service.sessions.begin() as session:
         session.add(_row(service, "letter:1999:ack"))

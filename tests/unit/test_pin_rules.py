@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.letter_context import CaseAttrs
+from bot.letters.context import CaseAttrs
 from bot.partners import Identity
 from bot.policy import Policy
 from bot.rules.action_base import ActionRequest

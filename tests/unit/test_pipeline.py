@@ -264,7 +264,7 @@ def test_reprocess_after_quarantine(service) -> None:
 async def test_maildir_outbox_recreates_missing_parent_directories(service, tmp_path) -> None:
     import shutil
 
-    from bot.sender import MaildirTransport, RetryPolicy, Sender
+    from bot.outbox.sender import MaildirTransport, RetryPolicy, Sender
     from tests.conftest import maildir_messages
 
     target = tmp_path / "gone" / "var" / "outbox"
@@ -398,7 +398,7 @@ def test_r_thr_2_number_format_is_configurable(settings, frozen_clock) -> None:
 async def test_maildir_delivery_of_a_row_twice_leaves_one_copy(service, tmp_path) -> None:
     """A crash between writing a reply and marking it sent re-sends the row later; the
     Maildir keeps one file per row, which is why a batch may be marked sent at once."""
-    from bot.sender import MaildirTransport
+    from bot.outbox.sender import MaildirTransport
     from tests.conftest import maildir_messages
 
     deliver(service, letter(body=COMPLETE_TICKET))
@@ -412,7 +412,7 @@ async def test_maildir_delivery_of_a_row_twice_leaves_one_copy(service, tmp_path
 
 
 async def test_a_batch_of_replies_is_delivered_and_marked_sent_once(service, tmp_path) -> None:
-    from bot.sender import MaildirTransport, RetryPolicy, Sender
+    from bot.outbox.sender import MaildirTransport, RetryPolicy, Sender
     from tests.conftest import maildir_messages
 
     for n in range(3):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import build
-from bot.sender import CLAIM_BATCH, MaildirTransport, RetryPolicy, Sender
+from bot.outbox.sender import CLAIM_BATCH, MaildirTransport, RetryPolicy, Sender
 from bot.store.claims import DEFAULT_LEASE
 from bot.store.models import OutboxMessage
 from tests.conftest import PARTNER, deliver, maildir_messages, register_partner

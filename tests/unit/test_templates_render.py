@@ -12,7 +12,7 @@ import pytest
 from jinja2 import StrictUndefined, meta
 from sqlalchemy import select
 
-from bot.letter_context import CaseAttrs
+from bot.letters.context import CaseAttrs
 from bot.rules.recipients import bounded
 from bot.store.models import Letter
 from replies.labels import _KINDS, _STATES
@@ -202,7 +202,7 @@ def _attrs() -> CaseAttrs:
 
 
 def _fresh_case(kind: str, state: str) -> dict[str, Any]:
-    """What bot.letter_context.case_context gives for a case with no attributes yet."""
+    """What bot.letters.context.case_context gives for a case with no attributes yet."""
     return {
         "case_number": "TCM-000001",
         "kind": kind,

@@ -1,7 +1,7 @@
 """Letters the service writes for a case: partner replies in the thread (HQ notices and
 alerts are in hq_notices).
 
-One of the reply writers (`bot.letters`): it renders the reply templates with the case's
+One of the reply writers (`bot.letters.writer`): it renders the reply templates with the case's
 context, applies the per-sender limit (R-MBX-4) and queues the rows in the caller's
 transaction (transactional outbox).
 """
@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from bot.apply_types import ApplierConfig, CaseContext
 from bot.case_history import CaseHistory
 from bot.clock import Clock
-from bot.compose import OutgoingLetter
 from bot.desk.alert_policy import DIGEST
-from bot.hq_notices import HqNotices, reply_json
-from bot.letter_context import case_context, reply_mailbox
-from bot.outbox import key_used, queue, replies_in_last_hour
+from bot.letters.context import case_context, reply_mailbox
+from bot.letters.hq import HqNotices, reply_json
+from bot.outbox.compose import OutgoingLetter
+from bot.outbox.queue import key_used, queue, replies_in_last_hour
 from bot.reply_guard import caused_in_last_hour, note_caused, partner_addresses, recipient_of
 from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.hold import REPLIES_HELD
@@ -56,7 +56,7 @@ class PartnerLetters:
         return self._config.support_address if role == "support" else self._config.general_address
 
     def common_context(self, session: Session, case: Case) -> dict[str, Any]:
-        """The case as every reply template reads it (`bot.letter_context`)."""
+        """The case as every reply template reads it (`bot.letters.context`)."""
         return case_context(session, case, self._config, self._clock.now())
 
     def flush_replies(

@@ -1,7 +1,7 @@
 """Transactional outbox: replies are rows written with the case change; a sender delivers them.
 
 Queuing happens inside the caller's transaction, so a reply exists if and only if the case
-change that caused it was committed. Delivery (bot/sender.py) claims a row with a conditional
+change that caused it was committed. Delivery (bot/outbox/sender.py) claims a row with a conditional
 UPDATE (safe with several instances on one database), sends it, then marks it sent; a failure
 leaves the row queued with the error and the time of the next attempt.
 """
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.compose import OutgoingLetter, compose
+from bot.outbox.compose import OutgoingLetter, compose
 from bot.store.models import OutboxMessage
 from bot.store.txn_cache import cache_of
 

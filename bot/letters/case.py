@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.case_history import CaseHistory
 from bot.clock import Clock
-from bot.hq_notices import HqNotices
-from bot.letters_out import PartnerLetters
+from bot.letters.hq import HqNotices
+from bot.letters.partner import PartnerLetters
 from bot.reply_guard import registered_addresses
 from bot.rules.decide import Decision
 from bot.rules.recipients import scheduler_copy

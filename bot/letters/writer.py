@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from bot.apply_types import ApplierConfig
 from bot.case_history import CaseHistory
-from bot.case_letters import CaseLetters
 from bot.clock import Clock
-from bot.hq_notices import HqNotices
-from bot.letters_out import PartnerLetters
+from bot.letters.case import CaseLetters
+from bot.letters.hq import HqNotices
+from bot.letters.partner import PartnerLetters
 from replies.render import Renderer
 
 

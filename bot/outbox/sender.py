@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.desk import event_log
+from bot.outbox.transports import MaildirTransport, RelayTransport, Transport
 from bot.store.claims import DEFAULT_LEASE, claim_due, claimant, stale_claims, still_ours
 from bot.store.models import OutboxMessage
-from bot.transports import MaildirTransport, RelayTransport, Transport
 
 log = logging.getLogger(__name__)
 __all__ = [

@@ -12,7 +12,7 @@ import re
 from binascii import b2a_base64
 from email.utils import getaddresses
 
-log = logging.getLogger("bot.compose")
+log = logging.getLogger("bot.outbox.compose")
 
 # RFC 5322 §2.1.1 asks for 78 characters a line and allows 998 octets; RFC 2047 §2 asks for 76
 # on lines with encoded-words, so every header is folded at 76.

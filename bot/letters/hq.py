@@ -1,6 +1,6 @@
 """HQ notices and alerts: letters to HQ's own mailboxes, capped per kind and hour (issue 19).
 
-One of the reply writers (`bot.letters`); partner replies live in letters_out. `ours()` is
+One of the reply writers (`bot.letters.writer`); partner replies live in letters_out. `ours()` is
 here: HQ addresses are never a partner reply's recipient (R-NTF-3, R-MBX-7).
 """
 
@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from bot.apply_types import ApplierConfig
 from bot.clock import Clock, as_utc
-from bot.compose import OutgoingLetter
 from bot.desk import labels
 from bot.desk.alert_keys import BATCHED, sent_recently
 from bot.desk.alert_policy import AT_ONCE, AT_SLOT, DIGEST, alert_type, delivery
-from bot.letter_context import case_context
-from bot.outbox import key_used, queue
+from bot.letters.context import case_context
+from bot.outbox.compose import OutgoingLetter
+from bot.outbox.queue import key_used, queue
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR, note_notice, notices_in_last_hour
 from bot.rules.decide import Decision
 from bot.store.models import Case, OutboxMessage

@@ -11,7 +11,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from bot.clock import as_utc
-from bot.header_words import addresses, mailbox, message_ids, structured, unstructured
+from bot.outbox.header_words import addresses, mailbox, message_ids, structured, unstructured
 from replies.render import RenderedReply
 
 log = logging.getLogger(__name__)
