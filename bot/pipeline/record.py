@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import as_utc
 from bot.pipeline.config import Desk
@@ -171,3 +171,21 @@ def finish(
     row.processed_at = desk.clock.now()
     row.reason = result.reason
     row.result = result.as_json()
+
+
+def duplicate_result(sessions: sessionmaker[Session], letter_id: int) -> LetterResult:
+    """A letter received again (or processed by another worker): its first result, marked
+    as a duplicate; nothing is done again (R-MBX-1)."""
+    with sessions() as session:
+        letter = session.get(Letter, letter_id)
+        assert letter is not None
+        previous = dict(letter.result or {})
+    return LetterResult(
+        letter_id=letter_id,
+        kind=previous.get("kind", Kind.IGNORED.value),
+        case=previous.get("case"),
+        state=previous.get("state"),
+        status="duplicate",
+        duplicate=True,
+        reason="the same letter (Message-ID) was already received; nothing done again",
+    )

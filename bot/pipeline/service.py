@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from time import monotonic
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 import parsers
@@ -23,8 +23,6 @@ from bot.clock import Clock
 from bot.desk import event_log
 from bot.hqmail.handler import HqMail
 from bot.ingest import Arrival, StoredLetter, store_many, store_raw
-from bot.outbox.queue import count_recent_replies, preload_letter_keys
-from bot.partners import preload_senders
 from bot.pipeline.claim import claim_in, release_stranded
 from bot.pipeline.config import (
     STRANDED_AFTER,
@@ -34,17 +32,16 @@ from bot.pipeline.config import (
     Reader,
     default_classifier,
 )
+from bot.pipeline.preload import preload_batch
 from bot.pipeline.readers import Readers
-from bot.pipeline.record import quarantine_in
+from bot.pipeline.record import duplicate_result, quarantine_in
 from bot.pipeline.stages import process_letter
 from bot.reader_process import ReaderProcess, Ticket
 from bot.results import LetterResult
 from bot.rules.dispatch import Rules
 from bot.store.claims import claimant
-from bot.store.models import Letter, ThreadKey
-from bot.store.txn_cache import cache_of
+from bot.store.models import Letter
 from parsers.reading import Reading
-from parsers.types import Kind
 
 log = logging.getLogger(__name__)
 
@@ -137,20 +134,7 @@ class Pipeline:
         return done
 
     def _duplicate_result(self, letter_id: int) -> LetterResult:
-        with self._sessions() as session:
-            letter = session.get(Letter, letter_id)
-            assert letter is not None
-            previous = dict(letter.result or {})
-        result = LetterResult(
-            letter_id=letter_id,
-            kind=previous.get("kind", Kind.IGNORED.value),
-            case=previous.get("case"),
-            state=previous.get("state"),
-            status="duplicate",
-            duplicate=True,
-            reason="the same letter (Message-ID) was already received; nothing done again",
-        )
-        return result
+        return duplicate_result(self._sessions, letter_id)
 
     def ingest_many(
         self, arrivals: Sequence[Arrival], holds: Sequence[bool] | None = None
@@ -238,20 +222,7 @@ class Pipeline:
         readings: dict[int, Reading | Exception],
         holds: list[bool],
     ) -> dict[int, LetterResult]:
-        # One SELECT for the batch's rows; the list keeps them in the identity map.
-        rows = session.scalars(
-            select(Letter).where(Letter.id.in_([letter_id for _, letter_id in todo]))
-        ).all()
-        own_ids = {row.message_id for row in rows if row.message_id}
-        mapped = session.scalars(
-            select(ThreadKey.message_id).where(ThreadKey.message_id.in_(own_ids))
-        ).all()
-        cache_of(session).unmapped_ids = set(own_ids.difference(mapped))
-        # What each letter would otherwise ask the database on its own.
-        senders = {row.from_addr for row in rows if row.from_addr}
-        preload_senders(session, senders)
-        count_recent_replies(session, senders, self._clock.now())
-        preload_letter_keys(session, (row.id for row in rows))
+        preload_batch(session, [letter_id for _, letter_id in todo], self._clock.now())
         done = {}
         for index, letter_id in todo:
             # A letter stored earlier and stranded (rare) is read here, from the bytes in hand.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from bot.identity import Identity
+from bot.store.models import Letter
 
 _KEY = "partnerdesk_transaction_cache"
 
@@ -38,6 +39,8 @@ class TransactionCache:
     letter_keys: tuple[set[str], set[str]] | None = None
     # bot/outbox/queue.py: the reply keys queued in this transaction (rows not yet flushed).
     queued_keys: set[str] = field(default_factory=set)
+    # bot/pipeline/preload.py: the batch's letter rows, read at once and held for the batch.
+    batch_rows: list[Letter] = field(default_factory=list)
     # bot/apply.py: the batch letters' Message-IDs that no case had when the batch began.
     unmapped_ids: set[str] = field(default_factory=set)
     # bot/apply.py: cases opened in this transaction, whose first timers need no look-up.
