@@ -108,7 +108,10 @@ async def test_r_cal_11_timers_run_on_time_under_smtp_traffic_without_loop_error
             clock.set(T0 + timedelta(hours=72))  # the windows end: the reminders are due
             sent_before = len(codes)
             due = Deadline.kind == "tkt_w_end"
-            deadline = time.monotonic() + 5
+            # Held up means never done while the traffic lasts (it lasts until they are);
+            # the bound only ends the test. How fast timers run is bench/'s business: on
+            # two busy cores with PostgreSQL the 50 took 5–6 s, beyond an earlier 5 s bound.
+            deadline = time.monotonic() + 30
             while _count(service, Deadline, due, Deadline.status == "done") < TIMERS:
                 assert time.monotonic() < deadline, "timers held up by the SMTP traffic"
                 await asyncio.sleep(0.05)
