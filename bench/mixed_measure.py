@@ -136,15 +136,17 @@ def log_report(log: Path) -> list[tuple[str, str]]:
 
 
 def scan_replies(new: Path, known: set[str], seen: dict[str, float]) -> None:
-    """Note the time each reply (by its In-Reply-To) first shows up in the outbox."""
+    """Note the time each reply (by its In-Reply-To) was written to the outbox: its file's
+    mtime on the perf_counter clock, so the figure does not depend on how often we look."""
     if not new.exists():
         return
-    now = time.perf_counter()
+    offset = time.perf_counter() - time.time()
     for name in os.listdir(new):
         if name in known:
             continue
         known.add(name)
-        with open(new / name, "rb") as file:
+        path = new / name
+        with open(path, "rb") as file:
             found = _IN_REPLY_TO.search(file.read(8192))
         if found:
-            seen.setdefault(found.group(1).decode(), now)
+            seen.setdefault(found.group(1).decode(), os.stat(path).st_mtime + offset)
