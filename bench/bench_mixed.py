@@ -41,6 +41,7 @@ from mixed_measure import (  # noqa: E402
     Database,
     MemorySampler,
     append,
+    latency_stages,
     log_report,
     scan_replies,
 )
@@ -249,6 +250,7 @@ def run_idle(server: Dovecot, corpus: Corpus, root: Path, chunk: int, rate: floa
             f"{statistics.median(waits) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
             f"max {waits[-1] * 1000:.0f} ms"
         )
+        print(latency_stages(run.db, sent, seen))
     print(
         f"  peak memory: {sampler.peak_rss:.0f} MB RSS, {sampler.peak_pss:.0f} MB PSS "
         f"(process and children summed; {idle_rss:.0f} MB RSS when idle before the first "

@@ -150,3 +150,36 @@ def scan_replies(new: Path, known: set[str], seen: dict[str, float]) -> None:
             found = _IN_REPLY_TO.search(file.read(8192))
         if found:
             seen.setdefault(found.group(1).decode(), os.stat(path).st_mtime + offset)
+
+
+def _wall(value: object) -> float:
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC).timestamp()
+
+
+def latency_stages(db: Database, sent: dict[str, float], seen: dict[str, float]) -> str:
+    """Where an answered letter's APPEND → reply went, median and p99 of each stage:
+    waiting for the server's IDLE push and the fetch (→ stored), processing (→ processed),
+    the outbox (→ the reply row sent), the transport (→ the reply file written)."""
+    offset = time.perf_counter() - time.time()
+    stages: dict[str, list[float]] = {"stored": [], "processed": [], "sent": [], "written": []}
+    query = (
+        "select letters.message_id, letters.stored_at, letters.processed_at, min(outbox.sent_at)"
+        " from letters join outbox on outbox.letter_id = letters.id"
+        " where outbox.sent_at is not null and outbox.reply_kind != 'notice'"
+        " group by letters.id"
+    )
+    for message_id, stored, processed, delivered in db.rows(query):
+        if message_id not in sent or message_id not in seen or processed is None:
+            continue
+        marks = [sent[message_id]]
+        marks += [_wall(value) + offset for value in (stored, processed, delivered)]
+        marks.append(seen[message_id])
+        for name, before, after in zip(stages, marks, marks[1:], strict=False):
+            stages[name].append(after - before)
+    parts = []
+    for name, values in stages.items():
+        if values:
+            values.sort()
+            p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+            parts.append(f"→ {name} {values[len(values) // 2] * 1000:.0f}/{p99 * 1000:.0f}")
+    return "  stages, median/p99 ms: " + ", ".join(parts) if parts else ""
