@@ -150,7 +150,6 @@ def build(
         worker=settings.instance_name,
     )
     transport = transport or make_transport(settings)
-    writer_lock = WriterLock()  # one writer at a time: the watchers, SMTP and the sender
     outbox = settings.outbox
     sender = Sender(
         sessions,
@@ -161,7 +160,6 @@ def build(
         # A hand-over to the relay is claimed for a few of its timeouts (issue 19).
         lease=max(DEFAULT_LEASE, timedelta(seconds=settings.relay.timeout_seconds * 4)),
         on_unconfirmed=lambda session, row: _tell_unconfirmed(letters.hq, session, row),
-        lock=writer_lock,
     )
     digests = None
     if settings.hq.digest_enabled:
@@ -182,7 +180,6 @@ def build(
         rules=rules,
         reader=reader,
         holder=str(Holder.this_process(settings.instance_name)),
-        writer_lock=writer_lock,
     )
 
 

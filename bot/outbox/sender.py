@@ -18,7 +18,6 @@ done to such a row decides what happens to it:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from bot.desk import event_log
 from bot.outbox.transports import MaildirTransport, RelayTransport, Transport
 from bot.store.claims import DEFAULT_LEASE, claim_due, claimant, stale_claims, still_ours
 from bot.store.models import OutboxMessage
-from bot.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -76,13 +74,8 @@ class Sender:
         *,
         lease: timedelta = DEFAULT_LEASE,
         on_unconfirmed: Callable[[Session, OutboxMessage], None] | None = None,
-        lock: WriterLock | None = None,
     ) -> None:
         self._sessions = sessions
-        # The database steps of a round run in a worker thread under the service's writer
-        # lock: run in the event loop, a claim waiting for SQLite behind a batch being
-        # processed froze the loop, IMAP watchers included, for the batch's length.
-        self._lock = lock or WriterLock()
         self._transport = transport
         self._clock = clock
         self._retry = retry
@@ -107,44 +100,38 @@ class Sender:
     async def deliver_due(self, limit: int = 100) -> int:
         """Recover stale claims, then send what is due now, a small batch at a time; returns
         how many were delivered."""
-        await self._lock.run(self.recover_stale_claims)
+        self.recover_stale_claims()
         delivered = claimed = 0
         while claimed < limit:
-            now = self._clock.now()
-            ids = await self._lock.run(self._claim, now, min(CLAIM_BATCH, limit - claimed))
+            ids = self._claim(self._clock.now(), min(CLAIM_BATCH, limit - claimed))
             if not ids:
                 break
             claimed += len(ids)
             delivered += await self._deliver(ids)
         return delivered
 
-    def _load(self, ids: list[int]) -> list[OutboxMessage]:
+    async def _deliver(self, ids: list[int]) -> int:
         with self._sessions() as session:
             rows = session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
             ).all()
             session.expunge_all()
-        return list(rows)
-
-    async def _deliver(self, ids: list[int]) -> int:
-        rows = await asyncio.to_thread(self._load, ids)  # a read: no writer lock
         sent: list[int] = []
         for row in rows:
-            marked = self._transport.idempotent or await self._lock.run(self._mark_attempt, row.id)
-            if not marked:
+            if not self._transport.idempotent and not self._mark_attempt(row.id):
                 continue  # the claim ran out and another sender took the row
             try:
                 await self._transport.deliver(row)
             except Exception as exc:  # any transport failure: keep the row, try later
                 event_log.delivery(row.id, row.to_addr, row.template, "failed", repr(exc)[:300])
-                await self._lock.run(self._record_failure, row.id, exc)
+                self._record_failure(row.id, exc)
                 continue
             event_log.delivery(row.id, row.to_addr, row.template, "sent")
             sent.append(row.id)
             if not self._transport.idempotent:
-                await self._lock.run(self._mark_sent, [row.id])
+                self._mark_sent([row.id])
         if self._transport.idempotent:
-            await self._lock.run(self._mark_sent, sent)
+            self._mark_sent(sent)
         return len(sent)
 
     def _mark_attempt(self, row_id: int) -> bool:

@@ -4,9 +4,7 @@ delivers each reply once, and holds for HQ a reply that may already be at the re
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 
 import pytest
 from sqlalchemy import select, update
@@ -163,32 +161,3 @@ async def test_stale_rows_of_a_version_without_leases_are_recovered(
     frozen_clock.advance(seconds=1)
     assert await service.sender.deliver_due() == 2
     assert len(_maildir_ids(tmp_path / "outbox")) == 2
-
-
-async def test_a_sender_waiting_for_the_writer_lock_leaves_the_event_loop_free(
-    service, frozen_clock
-) -> None:
-    """The watchers, SMTP and the sender share one writer lock; while a batch holds it, the
-    sender's claim waits in a worker thread, so the IMAP watchers (same loop) keep running."""
-    _letters(service, 2)
-    assert service.sender._lock is service.writer_lock
-    held, release = threading.Event(), threading.Event()
-
-    def batch() -> None:  # a batch being processed under the lock, elsewhere
-        held.set()
-        release.wait(10)
-
-    holder = threading.Thread(target=service.writer_lock.call, args=(batch,))
-    holder.start()
-    assert held.wait(5)
-    delivering = asyncio.create_task(service.sender.deliver_due())
-    ticks = 0
-    for _ in range(20):  # the loop keeps turning while the sender waits for the lock
-        await asyncio.sleep(0.01)
-        ticks += 1
-    assert ticks == 20 and not delivering.done()
-    assert _statuses(service) == {"queued": 2}
-    release.set()
-    assert await asyncio.wait_for(delivering, 10) == 2
-    holder.join(5)
-    assert _statuses(service) == {"sent": 2}
