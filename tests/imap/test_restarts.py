@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -52,17 +53,32 @@ def write_config(tmp_path: Path, url: str, dovecot, folder: str, **extra) -> Pat
     return path
 
 
-def partnerdesk(config: Path, dovecot, *args: str) -> subprocess.Popen:
+class Cli(subprocess.Popen):
+    """The command in a subprocess, its output in a file. Through a pipe read only at the
+    end, the output stopped the service once the pipe's 64 KB were full (about 200 letters'
+    log lines): blocked in its next log write, it looked like a watcher losing letters."""
+
+    def __init__(self, command: list[str], log: Path, **kwargs) -> None:
+        self.log = log
+        with open(log, "wb") as out:
+            super().__init__(command, stdout=out, stderr=subprocess.STDOUT, **kwargs)
+
+    def communicate(self, input=None, timeout=None):  # Popen's signature
+        self.wait(timeout)
+        return self.log.read_bytes(), None
+
+
+def partnerdesk(config: Path, dovecot, *args: str) -> Cli:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PARTNERDESK_")},
         "PARTNERDESK_IMAP_SUPPORT_PASSWORD": dovecot.password,
     }
-    return subprocess.Popen(
+    _, log = tempfile.mkstemp(prefix=f"{args[0]}-", suffix=".log", dir=config.parent)
+    return Cli(
         [sys.executable, "-m", "bot.cli", *args, "--config", str(config)],
+        Path(log),
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
     )
 
 
