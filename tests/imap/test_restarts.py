@@ -6,9 +6,7 @@ import asyncio
 import email
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from bot.store.imap_models import MailboxState
 from bot.store.models import Case, Letter, OutboxMessage
 from tests.imap.conftest import delivered, imap_settings, mailbox_config, until
 from tests.support.letters import COMPLETE_TICKET, letter
+from tests.support.logged_process import LoggedProcess
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -53,30 +52,14 @@ def write_config(tmp_path: Path, url: str, dovecot, folder: str, **extra) -> Pat
     return path
 
 
-class Cli(subprocess.Popen):
-    """The command in a subprocess, its output in a file. Through a pipe read only at the
-    end, the output stopped the service once the pipe's 64 KB were full (about 200 letters'
-    log lines): blocked in its next log write, it looked like a watcher losing letters."""
-
-    def __init__(self, command: list[str], log: Path, **kwargs) -> None:
-        self.log = log
-        with open(log, "wb") as out:
-            super().__init__(command, stdout=out, stderr=subprocess.STDOUT, **kwargs)
-
-    def communicate(self, input=None, timeout=None):  # Popen's signature
-        self.wait(timeout)
-        return self.log.read_bytes(), None
-
-
-def partnerdesk(config: Path, dovecot, *args: str) -> Cli:
+def partnerdesk(config: Path, dovecot, *args: str) -> LoggedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PARTNERDESK_")},
         "PARTNERDESK_IMAP_SUPPORT_PASSWORD": dovecot.password,
     }
-    _, log = tempfile.mkstemp(prefix=f"{args[0]}-", suffix=".log", dir=config.parent)
-    return Cli(
+    return LoggedProcess(
         [sys.executable, "-m", "bot.cli", *args, "--config", str(config)],
-        Path(log),
+        config.parent,
         cwd=REPO,
         env=env,
     )

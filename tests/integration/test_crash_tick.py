@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -23,6 +22,7 @@ from bot.settings import load_settings
 from bot.store.models import Case, Deadline, OutboxMessage
 from tests.conftest import PARTNER, T0, maildir_messages, register_partner
 from tests.support.letters import INCOMPLETE_TICKET, letter
+from tests.support.logged_process import LoggedProcess
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -30,15 +30,14 @@ TICKETS = 150
 WINDOW_END = T0 + timedelta(hours=72)  # R-SLA-1: 72 hours from receipt
 
 
-def _partnerdesk(url: str, outbox: Path, *args: str) -> subprocess.Popen:
+def _partnerdesk(url: str, outbox: Path, *args: str) -> LoggedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERDESK_")}
     env["PARTNERDESK_OUTBOX__MAILDIR"] = str(outbox)
-    return subprocess.Popen(
+    return LoggedProcess(
         [sys.executable, "-m", "bot.cli", *args, "--db", url],
+        outbox.parent,  # the output, in a file beside the outbox
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from bot.settings import load_settings
 from bot.store.models import Case, OutboxMessage
 from tests.conftest import REPO, T0
 from tests.presets.conftest import act
+from tests.support.logged_process import LoggedProcess
 
 PARTNERS = 300
 POLICY = REPO / "config" / "policy" / "omnicomm.toml"
@@ -35,16 +35,15 @@ def _inn(n: int) -> str:
     return digits + str(sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 % 10)
 
 
-def _tick(url: str, outbox: Path, at: str) -> subprocess.Popen:
+def _tick(url: str, outbox: Path, at: str) -> LoggedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERDESK_")}
     env |= {"PARTNERDESK_OUTBOX__MAILDIR": str(outbox), "PARTNERDESK_POLICY_FILE": str(POLICY)}
     env["PARTNERDESK_HQ__DIGEST_ENABLED"] = "false"
-    return subprocess.Popen(
+    return LoggedProcess(
         [sys.executable, "-m", "bot.cli", "tick", "--at", at, "--queue-only", "--db", url],
+        outbox.parent,  # the output, in a file beside the outbox
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
     )
 
 
