@@ -6,6 +6,7 @@ losing letters (tests/imap/test_restarts.py failed in about half its runs)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -13,9 +14,9 @@ from pathlib import Path
 
 class LoggedProcess(subprocess.Popen):
     def __init__(self, command: list[str], folder: Path, **kwargs) -> None:
-        _, name = tempfile.mkstemp(prefix="process-", suffix=".log", dir=folder)
+        handle, name = tempfile.mkstemp(prefix="process-", suffix=".log", dir=folder)
         self.log = Path(name)
-        with open(self.log, "wb") as out:
+        with os.fdopen(handle, "wb") as out:  # the child keeps its own copy
             super().__init__(command, stdout=out, stderr=subprocess.STDOUT, **kwargs)
 
     def communicate(self, input=None, timeout=None):  # Popen's signature
