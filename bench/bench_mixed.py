@@ -43,6 +43,7 @@ from mixed_measure import (  # noqa: E402
     append,
     latency_stages,
     log_report,
+    p99,
     scan_replies,
 )
 
@@ -244,10 +245,9 @@ def run_idle(server: Dovecot, corpus: Corpus, root: Path, chunk: int, rate: floa
     run.report(corpus, done, began, "first APPEND → all processed, replies delivered")
     waits = sorted(seen[mid] - sent[mid] for mid in sent if mid in seen)
     if waits:
-        p99 = waits[min(len(waits) - 1, int(len(waits) * 0.99))]
         print(
             f"  APPEND → reply in outbox over {len(waits)} answered letters: median "
-            f"{statistics.median(waits) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+            f"{statistics.median(waits) * 1000:.0f} ms, p99 {p99(waits) * 1000:.0f} ms, "
             f"max {waits[-1] * 1000:.0f} ms"
         )
         print(latency_stages(run.db, sent, seen))

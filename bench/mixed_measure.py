@@ -91,6 +91,16 @@ def append(
     return sent
 
 
+def wall_seconds(value: object) -> float:
+    """A stored UTC timestamp (naive, as SQLite returns it) as a time.time() value."""
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC).timestamp()
+
+
+def p99(ordered: list[float]) -> float:
+    """The 99th percentile of values already sorted."""
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
 class Database:
     """Read-only questions to the service's SQLite database."""
 
@@ -110,8 +120,7 @@ class Database:
 
     def first_stored(self) -> float:
         """The first letter's stored_at (UTC wall clock) as a time.time() value."""
-        value = self.rows("select min(stored_at) from letters")[0][0]
-        return datetime.fromisoformat(str(value)).replace(tzinfo=UTC).timestamp()
+        return wall_seconds(self.rows("select min(stored_at) from letters")[0][0])
 
 
 def log_report(log: Path) -> list[tuple[str, str]]:
@@ -152,10 +161,6 @@ def scan_replies(new: Path, known: set[str], seen: dict[str, float]) -> None:
             seen.setdefault(found.group(1).decode(), os.stat(path).st_mtime + offset)
 
 
-def _wall(value: object) -> float:
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC).timestamp()
-
-
 def latency_stages(db: Database, sent: dict[str, float], seen: dict[str, float]) -> str:
     """Where an answered letter's APPEND → reply went, median and p99 of each stage:
     waiting for the server's IDLE push and the fetch (→ stored), processing (→ processed),
@@ -172,7 +177,7 @@ def latency_stages(db: Database, sent: dict[str, float], seen: dict[str, float])
         if message_id not in sent or message_id not in seen or processed is None:
             continue
         marks = [sent[message_id]]
-        marks += [_wall(value) + offset for value in (stored, processed, delivered)]
+        marks += [wall_seconds(value) + offset for value in (stored, processed, delivered)]
         marks.append(seen[message_id])
         for name, before, after in zip(stages, marks, marks[1:], strict=False):
             stages[name].append(after - before)
@@ -180,6 +185,6 @@ def latency_stages(db: Database, sent: dict[str, float], seen: dict[str, float])
     for name, values in stages.items():
         if values:
             values.sort()
-            p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-            parts.append(f"→ {name} {values[len(values) // 2] * 1000:.0f}/{p99 * 1000:.0f}")
+            median, tail = values[len(values) // 2], p99(values)
+            parts.append(f"→ {name} {median * 1000:.0f}/{tail * 1000:.0f}")
     return "  stages, median/p99 ms: " + ", ".join(parts) if parts else ""
