@@ -54,28 +54,33 @@ def recipient_of(
 
 
 def caused_in_last_hour(
-    session: Session, author: str, addresses: frozenset[str], now: datetime
+    session: Session, author: str, addresses: frozenset[str], now: datetime, cap: int | None
 ) -> int:
-    """Partner replies in the last hour to any of `addresses` that letters of `author` caused.
+    """Partner replies in the last hour to any of `addresses` that letters of `author` caused,
+    counted up to `cap` (R-MBX-4's limit, all the hold compares with), or all of them.
 
     Replies only ever go to the author or the author's partner's addresses (R-NTF-3), so
-    those addresses bound the search (`to_addr` is indexed; `from_addr` is not).
+    those addresses bound the search (indexed with the creation time; `from_addr` is not).
+    Stopping at the cap keeps the count's cost flat however many replies an import of old
+    mail queued within the hour; the capped count is kept for the transaction.
     """
     counted = cache_of(session).caused
-    if author not in counted:
-        counted[author] = (
-            session.scalar(
-                select(func.count(OutboxMessage.id))
-                .join(Letter, Letter.id == OutboxMessage.letter_id)
-                .where(
-                    OutboxMessage.to_addr.in_(addresses | {author}),
-                    OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
-                    OutboxMessage.created_at > now - timedelta(hours=1),
-                    Letter.from_addr == author,
-                )
-            )
-            or 0
+    if cap is not None and author in counted:
+        return counted[author]
+    replies = (
+        select(OutboxMessage.id)
+        .join(Letter, Letter.id == OutboxMessage.letter_id)
+        .where(
+            OutboxMessage.to_addr.in_(addresses | {author}),
+            OutboxMessage.reply_kind.in_(PARTNER_REPLY_KINDS),
+            OutboxMessage.created_at > now - timedelta(hours=1),
+            Letter.from_addr == author,
         )
+    )
+    if cap is None:
+        return session.scalar(select(func.count()).select_from(replies.subquery())) or 0
+    capped = replies.limit(cap).subquery()
+    counted[author] = session.scalar(select(func.count()).select_from(capped)) or 0
     return counted[author]
 
 

@@ -185,9 +185,14 @@ class PartnerLetters:
         # R-MBX-4: a capped number of auto-replies per address per hour; the rest are held.
         count = replies_in_last_hour(session, to, now)
         if author is not None:
-            count = max(count, caused_in_last_hour(session, author[0], author[1], now))
+            count = max(count, caused_in_last_hour(session, author[0], author[1], now, limit))
         # Issue 22 item 5: a letter HQ wrote (auto_submitted=no) is never held by the cap.
         over_limit = auto_submitted != "no" and count >= limit
+        held_key = f"held:{to}:{now:%Y%m%d%H}"
+        if over_limit and author is not None and not key_used(session, held_key):
+            # The hour's first held reply to `to`: its HQ notice tells the replies this hour
+            # (issue 19), which the count capped at the limit may understate.
+            count = max(count, caused_in_last_hour(session, author[0], author[1], now, None))
         # A case imported from old mail without replies (IMAP backfill) stays silent.
         if over_limit or held or (case.attrs or {}).get(REPLIES_HELD):
             status = "held"
@@ -235,7 +240,7 @@ class PartnerLetters:
             out += self._hq.notify_hq(
                 session,
                 "hq_held_replies",
-                f"held:{to}:{now:%Y%m%d%H}",
+                held_key,
                 case,
                 # The replies this hour, this one included, not the limit (issue 19).
                 {"address": to, "count": count + 1, "limit": limit},

@@ -156,7 +156,12 @@ class OutboxMessage(Base):
     """A reply written in the same transaction as the case change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # R-MBX-4 counts an address's replies of the last hour: the time bounds the read, not
+        # the address's whole history (migration 0012).
+        Index("ix_outbox_to_addr_created", "to_addr", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # One reply per (letter, kind) or per deadline: a unique key makes a second one impossible.
@@ -166,8 +171,8 @@ class OutboxMessage(Base):
     reply_kind: Mapped[str] = mapped_column(String(30))
     template: Mapped[str] = mapped_column(String(60))
     sender: Mapped[str] = mapped_column(String(320))
-    # The main recipient, indexed for the per-sender reply limit (R-MBX-4).
-    to_addr: Mapped[str] = mapped_column(String(320), index=True)
+    # The main recipient, indexed with created_at for the per-sender reply limit (R-MBX-4).
+    to_addr: Mapped[str] = mapped_column(String(320))
     recipients: Mapped[list[Any]] = mapped_column()
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
