@@ -53,9 +53,16 @@ from tests.imap.dovecot import Dovecot  # noqa: E402
 class Run:
     """One partnerdesk database, configuration and log in a directory of its own."""
 
-    def __init__(self, server: Dovecot, folder: str, workdir: Path, corpus: Corpus) -> None:
+    def __init__(
+        self, server: Dovecot, folder: str, workdir: Path, corpus: Corpus, profile: str = ""
+    ) -> None:
         workdir.mkdir(parents=True)
         self.workdir = workdir
+        # cProfile's statistics of the service, for pstats (--profile): where the time goes.
+        self.python = [
+            sys.executable,
+            *((str(REPO / "bench" / "profiled.py"), profile) if profile else ("-m",)),
+        ]
         self.outbox = workdir / "outbox"
         self.log = workdir / "partnerdesk.log"
         self.db = Database(f"sqlite:///{workdir / 'pd.sqlite3'}")
@@ -91,7 +98,7 @@ class Run:
         self.started_wall = time.time()
         with open(self.log, "ab") as log:
             return subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", *args, "--config", str(self.config)],
+                [*self.python, "bot.cli", *args, "--config", str(self.config)],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
@@ -173,9 +180,9 @@ class Run:
             print(f"  stack of the first batch failure (project frames):\n    {stack}")
 
 
-def run_import(server: Dovecot, corpus: Corpus, root: Path) -> None:
+def run_import(server: Dovecot, corpus: Corpus, root: Path, profile: str) -> None:
     append(server.host, server.port, "support", server.password, "import", corpus.letters)
-    run = Run(server, "import", root / "import", corpus)
+    run = Run(server, "import", root / "import", corpus, profile)
     process = run.start("import", "--reply")
     sampler = MemorySampler(process.pid)
     try:
@@ -280,6 +287,9 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=10, help="letters per APPEND in idle mode")
     parser.add_argument("--rate", type=float, default=0, help="idle mode: letters/s, 0 = max")
     parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
+    parser.add_argument(
+        "--profile", default="", help="import mode: write the service's cProfile stats here"
+    )
     args = parser.parse_args()
     corpus = build(args.letters, args.seed)
     size = sum(len(item.raw) for item in corpus.letters)
@@ -292,7 +302,7 @@ def main() -> None:
             f"{len(corpus.letters)} letters (seed {args.seed}), {size / 2**20:.1f} MB"
         )
         if args.mode in ("import", "both"):
-            run_import(server, corpus, root)
+            run_import(server, corpus, root, os.path.abspath(args.profile) if args.profile else "")
         if args.mode in ("idle", "both"):
             run_idle(server, corpus, root, args.chunk, args.rate)
     finally:
