@@ -24,6 +24,7 @@ from bot.cli.letters import (
 )
 from bot.cli.views import cmd_cases, cmd_outbox, cmd_show, cmd_show_letter
 from bot.desk import event_log
+from bot.heap import compact_heap
 from bot.policy import PolicyError
 from bot.settings import ConfigError
 from bot.store.db import DatabaseError
@@ -131,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    compact_heap()  # before the first thread (bot/heap.py)
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
