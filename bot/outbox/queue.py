@@ -54,7 +54,7 @@ def queue(
     """Add a reply row in the caller's transaction; None if this reply already exists."""
     if key_used(session, letter.dedupe_key):
         return None
-    cache_of(session).queued_keys.add(letter.dedupe_key)
+    cache_of(session).used_keys.add(letter.dedupe_key)
     message_id = new_message_id(domain)
     row = OutboxMessage(
         dedupe_key=letter.dedupe_key,
@@ -108,7 +108,7 @@ def key_used(session: Session, key: str) -> bool:
     key, so pending rows are known without writing them first (a flush per check cost more
     than the rest of a notice)."""
     cache = cache_of(session)
-    if key in cache.queued_keys:
+    if key in cache.used_keys:
         return True
     preloaded = cache.letter_keys
     if preloaded is not None and key.startswith("letter:"):
@@ -117,6 +117,8 @@ def key_used(session: Session, key: str) -> bool:
             return key in known
     with session.no_autoflush:
         found = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    if found is not None:
+        cache.used_keys.add(key)  # outbox rows are never deleted: asked again, still used
     return found is not None
 
 

@@ -37,8 +37,9 @@ class TransactionCache:
     recent_replies: dict[str, int] | None = None
     # bot/outbox/queue.py: the batch letters' reply-key prefixes, and the keys already used.
     letter_keys: tuple[set[str], set[str]] | None = None
-    # bot/outbox/queue.py: the reply keys queued in this transaction (rows not yet flushed).
-    queued_keys: set[str] = field(default_factory=set)
+    # bot/outbox/queue.py: the reply keys queued in this transaction (rows not yet flushed)
+    # or found used: an hour's held-reply notice is asked for by every held reply.
+    used_keys: set[str] = field(default_factory=set)
     # bot/pipeline/preload.py: the batch's letter rows, read at once and held for the batch.
     batch_rows: list[Letter] = field(default_factory=list)
     # bot/apply.py: the batch letters' Message-IDs that no case had when the batch began.
