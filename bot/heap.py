@@ -4,9 +4,10 @@ Letters of 10–200 KB are fetched in the event loop's thread and processed in a
 thread. glibc gives each thread an arena of its own, and blocks of those sizes left holes in
 both: an import of 5000 letters peaked 16 MB above one of 1000 (139 against 123 MB PSS,
 bench/bench_mixed.py). With one arena the holes of one thread are reused by the other: 116
-and 122 MB, at the same speed. (A fixed mmap threshold as well saved 2 MB more but slowed
-the IDLE watcher's letters by the system calls of every large block.) MALLOC_ARENA_MAX in the
-environment still decides; other C libraries are left alone.
+and 122–125 MB, with no difference in speed this machine could measure. A fixed mmap
+threshold as well saved 2 MB more but slowed the IDLE watcher's letters by the system calls
+of every large block. MALLOC_ARENA_MAX in the environment still decides; other C libraries
+are left alone.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ class TransactionCache:
     partner_names: dict[int, str | None] = field(default_factory=dict)
     # bot/reply_guard.py: partner id → its registered addresses.
     partner_addresses: dict[int, frozenset[str]] = field(default_factory=dict)
-    # bot/reply_guard.py: author → replies their letters caused in the last hour (R-MBX-4).
+    # bot/reply_guard.py: author → replies their letters caused in the last hour, counted up
+    # to R-MBX-4's limit and kept up to date by the partner letters' writer.
     caused: dict[str, int] = field(default_factory=dict)
     # bot/reply_guard.py: (HQ address, template) → notices of that kind in the last hour.
     notices: dict[tuple[str, str], int] = field(default_factory=dict)
