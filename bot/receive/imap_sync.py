@@ -4,7 +4,7 @@ mailbox watcher (bot/receive/imap.py) that talks to the folder.
 A letter is fetched, handed to the same `Pipeline.ingest_many` as the SMTP endpoint (which
 commits the raw bytes first), and only then is the UID high-water mark advanced and the
 letter flagged or moved on the server; actions owed to the server are recorded with the
-high-water mark and replayed on the next connection.
+high-water mark and replayed on the next connection (bot/receive/imap_marks.py).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.ingest import Arrival
 from bot.pipeline import Pipeline
 from bot.receive import imap_state
+from bot.receive.imap_marks import FolderMarks
 from bot.receive.imap_session import ImapSession, WatcherConfig
 from bot.receive.imap_wire import (
     Fetched,
@@ -35,12 +35,9 @@ from bot.receive.imap_wire import (
     uid_set,
 )
 from bot.results import LetterResult
-from bot.store.models import Letter
 from bot.writer_lock import WriterLock
 
 log = logging.getLogger("bot.receive.imap")
-
-_MESSAGE_ID = re.compile(rb"<[^<>\s]+>")
 
 
 @dataclass(slots=True)
@@ -52,7 +49,7 @@ class SyncStats:
     total: int = 0  # letters found to do in this run (for progress)
 
 
-class FolderSync:
+class FolderSync(FolderMarks):
     """Open a folder, ingest what is new, flag or move it. Needs the watcher's settings,
     pipeline, database, clock, writer lock, lease holder name and ingest callback."""
 
@@ -131,7 +128,9 @@ class FolderSync:
                         break  # between batches: everything so far is committed
                     upto = batch[-1]
                     if resync:
-                        batch = await self._skip_known(imap, progress.uidvalidity, batch, stats)
+                        known = len(batch)
+                        batch = await self._skip_known(imap, progress.uidvalidity, batch)
+                        stats.duplicates += known - len(batch)
                     last_uid = await self._ingest_batch(imap, progress, batch, upto, hold, stats)
                     if report is not None:
                         report(stats)
@@ -252,84 +251,6 @@ class FolderSync:
             for result in results:
                 self._on_ingested(result)
         return results
-
-    async def _skip_known(
-        self, imap: ImapSession, uidvalidity: int, batch: list[int], stats: SyncStats
-    ) -> list[int]:
-        """After a UIDVALIDITY change: letters whose Message-ID we hold are not downloaded."""
-        response = ok(
-            await imap.uid("fetch", uid_set(batch), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"),
-            "UID FETCH",
-        )
-        ids: dict[int, str] = {}
-        for item in parse_fetch(response.lines):
-            found = _MESSAGE_ID.search(item.raw)
-            if found:
-                ids[item.uid] = found.group(0).decode("ascii", "replace")
-        states = await asyncio.to_thread(self._known_states, set(ids.values()))
-        known = {uid for uid, mid in ids.items() if mid in states}
-        if known:
-            bad = [uid for uid in known if states[ids[uid]] == "quarantined"]
-            good = [uid for uid in known if uid not in bad]
-            await asyncio.to_thread(
-                imap_state.commit,
-                self._sessions,
-                self.config.name,
-                uidvalidity,
-                0,  # the high-water mark moves only with the letters actually ingested
-                good,
-                bad,
-                0,
-                self._clock.now(),
-                self._me,
-            )
-            await self._apply(imap, uidvalidity, good, bad)
-            stats.duplicates += len(known)
-        return [uid for uid in batch if uid not in known]
-
-    def _known_states(self, message_ids: set[str]) -> dict[str, str]:
-        if not message_ids:
-            return {}
-        keys = [f"mid:{mid[:500]}" for mid in message_ids]
-        with self._sessions() as session:
-            rows = session.execute(
-                select(Letter.dedupe_key, Letter.status).where(Letter.dedupe_key.in_(keys))
-            ).all()
-        return {key.removeprefix("mid:"): status for key, status in rows}
-
-    async def _apply(
-        self,
-        imap: ImapSession,
-        uidvalidity: int,
-        processed: Iterable[int],
-        quarantine: Iterable[int],
-    ) -> None:
-        """Flag or move stored letters, then forget the owed actions."""
-        cfg = self.config
-        processed, quarantine = list(processed), list(quarantine)
-        if quarantine:
-            uids = uid_set(quarantine)
-            flags = f"({cfg.keyword}Quarantine)"
-            await imap.uid("store", uids, "+FLAGS.SILENT", flags)
-            if cfg.quarantine_folder:
-                await imap.move(uids, cfg.quarantine_folder)
-        if processed:
-            uids = uid_set(processed)
-            ok(
-                await imap.uid("store", uids, "+FLAGS.SILENT", f"(\\Seen {cfg.keyword})"),
-                "UID STORE",
-            )
-            if cfg.processed_action == "move":
-                await imap.move(uids, cfg.processed_folder)
-        if processed or quarantine:
-            await asyncio.to_thread(
-                imap_state.done,
-                self._sessions,
-                cfg.name,
-                uidvalidity,
-                {*processed, *quarantine},
-                self._me,
-            )
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
