@@ -7,12 +7,14 @@ bench/mixed_corpus.py in a real Dovecot on 127.0.0.1, through
     idles (MULTIAPPEND, --chunk letters per command, --rate letters/s, 0 = as fast as it goes).
 
     .venv/bin/python bench/bench_mixed.py [--letters 1000] [--seed 20] [--mode import|idle|both]
+        [--profile STATS_FILE]   (import: cProfile statistics and the slowest SQL statements)
 
 Printed per mode: letters/s end to end from process start (import) or from the first
 APPEND (idle), and from the first letter stored; batches redone letter by letter (the
 pipeline's log line) with the stack of the first; letters by status; the letters that did
-not land on the case the corpus expected; peak memory of the process and any child (RSS
-and PSS summed, sampled every 20 ms); for (b) APPEND → reply-in-outbox p50/p99.
+not land on the case the corpus expected; the import's CPU time per letter; peak memory of
+the process and any child (RSS and PSS summed, sampled every 20 ms); for (b) APPEND →
+reply-in-outbox p50/p99 and its stages.
 Everything runs on 127.0.0.1 in a temporary directory, removed at the end (--keep keeps it).
 """
 
@@ -60,7 +62,7 @@ class Run:
     ) -> None:
         workdir.mkdir(parents=True)
         self.workdir = workdir
-        # cProfile's statistics of the service, for pstats (--profile): where the time goes.
+        # The service as a module, or under bench/profiled.py (--profile: where the time goes).
         self.python = [
             sys.executable,
             *((str(REPO / "bench" / "profiled.py"), profile) if profile else ("-m",)),
@@ -198,7 +200,8 @@ def run_import(server: Dovecot, corpus: Corpus, root: Path, profile: str) -> Non
     print(f"(a) partnerdesk import --reply: exit {code}")
     run.report(corpus, done, run.started, "process start → exit, replies delivered")
     # Steadier than the wall clock on a shared machine: what the letters cost the CPU.
-    print(f"  CPU: {cpu:.1f} s user+system, {cpu * 1000 / len(corpus.letters):.1f} ms a letter")
+    count = len(corpus.letters)
+    print(f"  CPU: {cpu:.1f} s user+system with start-up, {cpu * 1000 / count:.1f} ms a letter")
     print(
         f"  peak memory: {sampler.peak_rss:.0f} MB RSS, {sampler.peak_pss:.0f} MB PSS "
         f"(process and children summed), largest VmHWM {sampler.peak_hwm:.0f} MB"
@@ -300,9 +303,8 @@ def main() -> None:
     args = parser.parse_args()
     # Bytecode compiled as an installed service has it, even where the environment says not
     # to write it (PYTHONDONTWRITEBYTECODE): otherwise each start compiles ~250 modules.
-    compileall.compile_dir(REPO / "bot", quiet=1)
-    compileall.compile_dir(REPO / "parsers", quiet=1)
-    compileall.compile_dir(REPO / "replies", quiet=1)
+    for package in ("bot", "parsers", "replies"):
+        compileall.compile_dir(REPO / package, quiet=1)
     corpus = build(args.letters, args.seed)
     size = sum(len(item.raw) for item in corpus.letters)
     server = Dovecot(users=("support",))
