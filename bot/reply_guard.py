@@ -77,11 +77,11 @@ def caused_in_last_hour(
             Letter.from_addr == author,
         )
     )
-    if cap is None:
-        return session.scalar(select(func.count()).select_from(replies.subquery())) or 0
-    capped = replies.limit(cap).subquery()
-    counted[author] = session.scalar(select(func.count()).select_from(capped)) or 0
-    return counted[author]
+    limited = (replies if cap is None else replies.limit(cap)).subquery()
+    count = session.scalar(select(func.count()).select_from(limited)) or 0
+    if cap is not None:
+        counted[author] = count
+    return count
 
 
 def note_caused(session: Session, author: str) -> None:
