@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.letters.partner import PartnerLetters
+from bot.partners import contact_addresses
 from bot.policy import Policy
 from bot.rules.action_base import ActionRefused
 from bot.rules.decide import ReplyIntent
-from bot.store.models import Case, CaseEvent, Partner, PartnerAddress
+from bot.store.models import Case, CaseEvent, Partner
 
 OUTAGE = "outage"
 OUTAGE_ACTIONS = ("declare_outage", "end_outage")
@@ -161,15 +162,7 @@ def _audience(session: Session, policy: Policy, service: str) -> list[str]:
         partners = partners.where(Partner.id.in_(with_tickets))
     out: list[str] = []
     for partner in session.scalars(partners):
-        addresses = session.scalars(
-            select(PartnerAddress)
-            .where(PartnerAddress.partner_id == partner.id)
-            .order_by(PartnerAddress.created_at, PartnerAddress.email)
-        ).all()
-        contacts = [a.email for a in addresses if a.kind == "contact"]
-        chosen = [partner.official_email] if partner.official_email else contacts
-        chosen = chosen or [a.email for a in addresses[:1]]
-        out += [a.lower() for a in chosen if a and a.lower() not in out]
+        out += [a for a in contact_addresses(session, partner) if a not in out]
     return out
 
 

@@ -165,6 +165,20 @@ def identify(session: Session, address: str, mailbox_role: str | None) -> Identi
     return None
 
 
+def contact_addresses(session: Session, partner: Partner) -> list[str]:
+    """Where a letter to the partner itself goes (001 item 15 «указанной в качестве
+    контактной»; R-PIN-26): its official address, else its contact addresses, else its first."""
+    if partner.official_email:
+        return [partner.official_email.lower()]
+    addresses = session.scalars(
+        select(PartnerAddress)
+        .where(PartnerAddress.partner_id == partner.id)
+        .order_by(PartnerAddress.created_at, PartnerAddress.email)
+    ).all()
+    chosen = [a.email for a in addresses if a.kind == "contact"] or [a.email for a in addresses[:1]]
+    return [a.lower() for a in chosen if a]
+
+
 def partner_name(session: Session, partner_id: int) -> str | None:
     """A partner's name, read once per transaction (a reply names it; R-NTF-3)."""
     names = cache_of(session).partner_names

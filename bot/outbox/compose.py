@@ -32,6 +32,8 @@ class OutgoingLetter:
     # RFC 3834 §5: auto-replied for answers to a letter, auto-generated for scheduled mail.
     auto_submitted: str = "auto-replied"
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # A letter sent along (R-PIN-26: the client's letter to its partner), as message/rfc822.
+    attached: bytes | None = None
 
 
 # MIME is written by hand: EmailMessage(policy=SMTP) took ≈2 ms a reply, more than parsing the
@@ -99,17 +101,34 @@ def compose(letter: OutgoingLetter, message_id: str, at: datetime) -> bytes:
             raise ValueError(f"not a header name compose can add: {name!r}")
         headers.append(unstructured(name, value))
     parts = (_text_part("plain", letter.rendered.text), _text_part("html", letter.rendered.html))
+    body = _multipart("alternative", parts)
+    if letter.attached is not None:
+        # RFC 2046 §5.2.1: an attached letter is sent as it came, in 8bit at most.
+        forwarded = (
+            b"Content-Type: message/rfc822\r\n"
+            b'Content-Disposition: attachment; filename="letter.eml"\r\n'
+            b"Content-Transfer-Encoding: 8bit\r\n\r\n" + _crlf(letter.attached)
+        )
+        body = _multipart("mixed", (body, forwarded))
+    headers.append("MIME-Version: 1.0\r\n")
+    return "".join(headers).encode("utf-8") + body
+
+
+def _multipart(subtype: str, parts: tuple[bytes, ...]) -> bytes:
+    """A multipart entity, its Content-Type header first: `parts` are whole MIME parts."""
     boundary = _boundary(parts)
-    headers += [
-        "MIME-Version: 1.0\r\n",
-        structured("Content-Type", ["multipart/alternative;", f'boundary="{boundary}"']),
-    ]
+    head = structured("Content-Type", [f"multipart/{subtype};", f'boundary="{boundary}"'])
     delimiter = b"--" + boundary.encode("ascii")
-    out = ["".join(headers).encode("utf-8"), b"\r\n"]
+    out = [head.encode("utf-8"), b"\r\n"]
     for part in parts:
         out += [delimiter, b"\r\n", part, b"\r\n"]
     out += [delimiter, b"--\r\n"]
     return b"".join(out)
+
+
+def _crlf(raw: bytes) -> bytes:
+    """The letter's lines ending in CRLF, as MIME wants them, and one at its end."""
+    return b"\r\n".join(raw.splitlines()) + b"\r\n"
 
 
 def _text_part(subtype: str, text: str) -> bytes:
