@@ -25,6 +25,7 @@ IMMEDIATE: dict[tuple[str, str], tuple[str, str]] = {
     ("hq_resource_alert", "review_due"): ("resource_deadline", "R-RES-3"),
     ("inq_alert_due", ""): ("inquiry_deadline", "R-HQ-4"),
     ("hq_alert_extension", "expiry_near"): ("extension_expiry", "R-PIN-17"),
+    ("hq_alert_direct_client", ""): ("direct_client", "R-PIN-26"),
     # H-ACCOUNTING is the invoice accounting issues (R-RES-7), not a digest line.
     ("hq_accounting", ""): ("accounting", "R-RES-7"),
     # Notices the service writes itself, outside any rule's decision.

@@ -18,6 +18,7 @@ parser; a signature is cut here). A line is a Russian or English command word, t
     переоткрыть                  reopen
     комментарий: текст           comment: text                 (note for HQ, nothing sent)
     передать service_desk        reassign service_desk         (owner role, R-HQ-12)
+    передать партнеру            redirect_to_partner           (a partner's client, R-PIN-26)
     ответ: текст                 reply: text                   (free text to the partner)
     объединить TCM-000123        merge TCM-000123              (into that case, R-THR-13)
     выделить 12 14               split 12,14                   (letters 12 and 14 into a new case)
@@ -87,6 +88,8 @@ RUSSIAN = {
     "заметка": "comment",
     "ответ": "reply",
     "ответить": "reply",
+    "передать партнеру": "redirect_to_partner",
+    "перенаправить партнеру": "redirect_to_partner",
     "передать": "reassign",
     "объединить": "merge",
     "выделить": "split",

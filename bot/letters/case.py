@@ -14,9 +14,12 @@ from bot.case_history import CaseHistory
 from bot.clock import Clock
 from bot.letters.hq import HqNotices
 from bot.letters.partner import PartnerLetters
+from bot.partners import contact_addresses
 from bot.reply_guard import registered_addresses
-from bot.rules.decide import Decision
+from bot.rules.action_base import ActionRefused
+from bot.rules.decide import Decision, ReplyIntent
 from bot.rules.recipients import scheduler_copy
+from bot.store.letter_bytes import get_bytes
 from bot.store.models import Case, Deadline, Letter, OutboxMessage, Partner
 
 
@@ -91,6 +94,9 @@ class CaseLetters:
                 "unknown_tags": [],
                 **intent.context,
             }
+            if intent.to_partner is not None:
+                out += self._to_partner(session, case, intent, context, origin, auto_submitted)
+                continue
             out += self._partner.queue_reply(
                 session,
                 case,
@@ -106,6 +112,43 @@ class CaseLetters:
                 send_at=send_at,
             )
         return out + self._hq.alerts(session, case, decision, origin)
+
+    def _to_partner(
+        self,
+        session: Session,
+        case: Case,
+        intent: ReplyIntent,
+        context: dict[str, Any],
+        origin: str,
+        auto_submitted: str,
+    ) -> list[dict[str, Any]]:
+        """A letter to another partner than the case's (R-PIN-26: the client's holder), at its
+        contact address, in a thread of its own, with the case's first letter attached."""
+        partner = session.get(Partner, intent.to_partner)
+        addresses = contact_addresses(session, partner) if partner is not None else []
+        if not addresses:
+            raise ActionRefused(
+                f"partner {intent.to_partner} has no address to write to; add one with "
+                "'partnerdesk partners add … --email …' and repeat the action"
+            )
+        first = session.scalars(
+            select(Letter.id).where(Letter.case_id == case.id).order_by(Letter.id).limit(1)
+        ).first()
+        attached = get_bytes(session, first) if intent.forward_case_letter and first else None
+        context = {**context, "partner_name": partner.name if partner else None}
+        return self._partner.queue_reply(
+            session,
+            case,
+            intent,
+            context,
+            addresses[0],
+            dedupe_key=f"{origin}:{intent.template}:{addresses[0]}",
+            letter_id=None,
+            in_reply_to=None,
+            references=(),
+            auto_submitted=auto_submitted,
+            attached=attached,
+        )
 
 
 def overtaken(session: Session, case: Case, deadline: Deadline, now: datetime) -> bool:

@@ -169,10 +169,12 @@ class PartnerLetters:
         cc: tuple[str, ...] = (),
         send_at: datetime | None = None,
         held: bool = False,
+        attached: bytes | None = None,
     ) -> list[dict[str, Any]]:
         """`author`: who wrote the letter answered at another address, and that partner's
         addresses, so the author's replies are capped as well as the recipient's; `held`:
-        the reply of a letter whose replies are held (issue 6), and so its notice too."""
+        the reply of a letter whose replies are held (issue 6), and so its notice too;
+        `attached`: a letter sent along as message/rfc822 (R-PIN-26)."""
         now = self._clock.now()
         if key_used(session, dedupe_key):  # never twice (R-MBX-1); nothing to render
             return []
@@ -209,6 +211,7 @@ class PartnerLetters:
             references=references,
             auto_submitted=auto_submitted,
             extra_headers={"X-Partnerdesk-Case": case.number or ""},
+            attached=attached,
         )
         row = queue(
             session,

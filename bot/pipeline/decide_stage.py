@@ -134,4 +134,5 @@ def letter_facts(checked: Checked, ctx: CaseContext, classification: Classificat
         event=getattr(classification, "event", None),
         flags=tuple(getattr(request, "flags", ()) or ()),
         letter_fields=serialise_fields(request),
+        sender=ctx.letter.from_addr,
     )

@@ -56,6 +56,10 @@ class ReplyIntent:
     reply_kind: str  # acceptance | clarification | rejection | reminder | warning | notice
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # To this partner's contact address instead of the case's correspondent (R-PIN-26).
+    to_partner: int | None = None
+    # The letter that opened the case goes with the reply, attached (R-PIN-26).
+    forward_case_letter: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ class LetterFacts:
     flags: tuple[str, ...] = ()
     # Fields of this letter alone (before merging with the case), e.g. a software list.
     letter_fields: dict[str, Any] = field(default_factory=dict)
+    # The sender's address: a client known by its domain (R-PIN-26).
+    sender: str = ""
 
 
 class Lookups(Protocol):

@@ -239,4 +239,33 @@ def licensed(desk: Desk, keep: Keep) -> None:
     keep("pin_report_for_two_clients", combined, "rpt_ack_combined")
 
 
-SCENARIOS = (requests, software_lists, extensions, scheduler, reports, status, licensed)
+def direct_client(desk: Desk, keep: Keep) -> None:
+    """R-PIN-26: the held client writes to HQ directly; HQ passes its letter to the holder."""
+    send(desk, pin_request())
+    direct = send(
+        desk,
+        letter(
+            sender="director@sevkad.ru",
+            to=GENERAL,
+            subject="Условия покупки",
+            body="Добрый день! Мы, ООО «Северный кадастр» (ИНН 7204196795), просим прислать "
+            "коммерческое предложение и условия продажи и подключения.",
+        ),
+    )
+    keep(
+        "pin_client_redirected",
+        desk.act(direct.case, "redirect_to_partner"),
+        "pin_client_redirected",
+    )
+
+
+SCENARIOS = (
+    requests,
+    software_lists,
+    extensions,
+    scheduler,
+    reports,
+    status,
+    licensed,
+    direct_client,
+)

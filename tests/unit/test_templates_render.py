@@ -47,6 +47,18 @@ SAMPLES: dict[str, Any] = {
     "extension_max_count": 1,
     "extension_max_days": 30,
     "holder": "ООО «Другой партнер»",  # pin.disclose_holder (R-PIN-4)
+    # R-PIN-26: a held client that wrote to HQ directly, and its holder.
+    "pin_case": "TCM-000002",
+    "client_address": "director@sevkad.ru",
+    "client_name": "ООО «Северный кадастр»",
+    "held_by": {
+        "pin_case": "TCM-000002",
+        "partner_name": "ООО «Партнер»",
+        "client_name": "ООО «Северный кадастр»",
+        "client_inn": "7204196795",
+        "found_by": "domain",
+    },
+    "holder_name": "ООО «Партнер»",
     "clock_paused": False,  # sla.pause_while_waiting_partner (R-SLA-11)
     "alert": "breached",
     # R-HQ-8: every HQ command names the staff member; states and flags in HQ's words.

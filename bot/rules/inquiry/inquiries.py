@@ -1,6 +1,7 @@
 """The inquiry to an HQ role (spec §5.5, R-HQ-2, R-HQ-3, R-HQ-4, R-HQ-13). Pure.
 
-States: unclassified (an unidentified author: no case work until HQ adopts or discards),
+States: unclassified (an unidentified author: no case work until HQ adopts or discards it, or
+sends a partner's client on to that partner, R-PIN-26),
 open (A-INQ-ACK, the responsible role answers within 3 WD), answered (HQ's answer sent; the
 case closes after 5 WD without a partner letter), and the terminal closed, discarded.
 """
@@ -16,6 +17,7 @@ from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest, run_action
 from bot.rules.case_helpers import after_close, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso
+from bot.rules.inquiry.direct_client import direct_client, holder_of, redirect
 from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.working_terms import WorkingTerm, working_days
 from parsers.signals_inquiry import ROUTING_SIGNALS
@@ -97,6 +99,8 @@ def on_new(facts: LetterFacts, ctx: RuleContext) -> Decision:
         "routing_group": group,
         "owner_role": role,
     }
+    if facts.identity is None and (held := holder_of(facts, ctx)):
+        return direct_client(facts, attrs, *held, ctx)  # R-PIN-26: a partner's client
     if facts.identity is None:
         # §5.5 / R-MBX-8: an unknown author waits in the unclassified queue. The plain
         # acknowledgement goes out only with mail.ack_unidentified_general_mail (D-36): the
@@ -209,6 +213,7 @@ _HANDLERS: dict[str, Callable[[CaseView, ActionRequest, RuleContext], Decision]]
     "discard": _discard,
     "close": _close,
     "comment": _comment,
+    "redirect_to_partner": redirect,
 }
 INQUIRY_ACTIONS = tuple(sorted(_HANDLERS))
 
