@@ -123,7 +123,8 @@ class CaseLetters:
         auto_submitted: str,
     ) -> list[dict[str, Any]]:
         """A letter to another partner than the case's (R-PIN-26: the client's holder), at its
-        contact address, in a thread of its own, with the case's first letter attached."""
+        contact address, starting a thread of its own (its subject names the holder's case),
+        with the case's first letter attached when the intent asks for it."""
         partner = session.get(Partner, intent.to_partner)
         addresses = contact_addresses(session, partner) if partner is not None else []
         if not addresses:

@@ -15,6 +15,7 @@ from typing import Any
 from bot.rules import action_params as p
 from bot.rules.action_base import ActionRefused, ActionRequest
 from bot.rules.decide import CaseView, Decision, HqAlert, ReplyIntent, field_value, iso
+from bot.rules.inquiry.states import CLOSED, OPEN, TIMERS, UNCLASSIFIED
 from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.pin.registry import registry_cases
 from bot.rules.pin.states import HOLDING
@@ -75,7 +76,7 @@ def direct_client(
         {"held_by": held_by, "holder_name": name, "client_address": facts.sender},
     )
     return Decision(
-        state="unclassified",
+        state=UNCLASSIFIED,
         event="direct-client",
         fields=facts.fields,
         attrs={**attrs, "direct_client": held_by, "flags": flags},
@@ -87,7 +88,7 @@ def direct_client(
 def redirect(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decision:
     """R-PIN-26: the client's letter goes to the partner holding it (A-PIN-CLIENT-REDIRECTED)
     and the inquiry closes; HQ carries on with the client through that partner."""
-    p.need_state(case, "redirect_to_partner", {"unclassified", "open"})
+    p.need_state(case, "redirect_to_partner", {UNCLASSIFIED, OPEN})
     held_by = case.attrs.get("direct_client")
     if not held_by or not held_by.get("partner_id"):
         raise ActionRefused(
@@ -116,11 +117,11 @@ def redirect(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decisi
         forward_case_letter=True,
     )
     return Decision(
-        state="closed",
+        state=CLOSED,
         event="redirected-to-partner",
         fields=case.fields,
         attrs=attrs,
         replies=(reply,),
-        cancel_deadlines=("inq_answer_due", "inq_autoclose"),
+        cancel_deadlines=TIMERS,
         rule_ids=("R-PIN-26",),
     )

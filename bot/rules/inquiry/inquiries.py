@@ -18,21 +18,21 @@ from bot.rules.action_base import ActionRefused, ActionRequest, run_action
 from bot.rules.case_helpers import after_close, letter_event, same
 from bot.rules.decide import CaseView, DeadlineIntent, Decision, HqAlert, ReplyIntent, iso
 from bot.rules.inquiry.direct_client import direct_client, holder_of, redirect
+from bot.rules.inquiry.states import (
+    ANSWER_DUE,
+    ANSWERED,
+    AUTO_CLOSE,
+    CLOSED,
+    DISCARDED,
+    OPEN,
+    TERMINAL,
+    TIMERS,
+    UNCLASSIFIED,
+)
 from bot.rules.kinds import LetterFacts, RuleContext
 from bot.rules.working_terms import WorkingTerm, working_days
 from parsers.signals_inquiry import ROUTING_SIGNALS
 
-UNCLASSIFIED, OPEN, ANSWERED, CLOSED, DISCARDED = (
-    "unclassified",
-    "open",
-    "answered",
-    "closed",
-    "discarded",
-)
-TERMINAL = frozenset({CLOSED, DISCARDED})
-ANSWER_DUE = "inq_answer_due"  # R-HQ-4: HQ's official answer, 3 WD
-AUTO_CLOSE = "inq_autoclose"  # §5.5: 5 WD after the answer with no partner letter
-TIMERS = (ANSWER_DUE, AUTO_CLOSE)
 ANSWER_WD = 3  # cfg:hq.official_reply_due (R-HQ-4, D-47)
 CLOSE_WD = 5
 # R-HQ-2: the §5 group of questions → the responsible role.
