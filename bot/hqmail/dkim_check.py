@@ -12,8 +12,6 @@ import logging
 import re
 from collections.abc import Callable, Collection
 
-import dkim
-
 DnsFunc = Callable[..., bytes | None]
 _D_TAG = re.compile(rb"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.I)
 _quiet = logging.getLogger("partnerdesk.dkim")
@@ -40,6 +38,8 @@ def dkim_refusal(
     """None when a signature of `author_domain` verifies; else why not."""
     if author_domain.lower() not in domains:
         return f"{author_domain} is not among hq.dkim_verify_domains"
+    import dkim  # here, not at the top: see the module's docstring
+
     checker = dkim.DKIM(raw, logger=_quiet)
     signatures = [value for name, value in checker.headers if name.lower() == b"dkim-signature"]
     if not signatures:
