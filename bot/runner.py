@@ -7,41 +7,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Service, imap_watchers
 from bot.outbox.sender import Sender
 from bot.receive.smtp import DataBudget, IngestHandler, make_controller
-from bot.results import LetterResult
 
 log = logging.getLogger("partnerdesk")
 DELIVERY_ROUND = 100  # replies claimed and delivered per round
-
-
-def _coalesced(
-    loop: asyncio.AbstractEventLoop, event: asyncio.Event, delay: float = 0.02
-) -> Callable[[LetterResult], None]:
-    """Set `event` at most once per `delay` seconds.
-
-    A backlog of IMAP letters is ingested every few milliseconds; a delivery round per letter
-    (claim, write, mark sent: SQLite writes racing the ingest thread) took the benchmark from
-    32 down to 22 letters/s end to end. 20 ms is nothing next to the IDLE latency.
-    """
-    handle: asyncio.TimerHandle | None = None
-
-    def fire() -> None:
-        nonlocal handle
-        handle = None
-        event.set()
-
-    def request(_result: LetterResult) -> None:
-        nonlocal handle
-        if handle is None:
-            handle = loop.call_later(delay, fire)
-
-    return request
 
 
 async def deliver_forever(
@@ -77,7 +51,9 @@ async def run_service(service: Service, stop: asyncio.Event | None = None) -> No
     # SQLite has one writer: SMTP and IMAP letters are processed one at a time.
     ingest_lock = service.writer_lock
     # Built before anything starts, so a missing IMAP password fails fast and cleanly.
-    watchers = imap_watchers(service, ingest_lock, on_ingested=_coalesced(loop, wake))
+    # A watcher reports a batch's letters together once the batch is committed, on this
+    # loop: one delivery round a batch, started at once (`wake` is set once per round).
+    watchers = imap_watchers(service, ingest_lock, on_ingested=lambda _result: wake.set())
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
