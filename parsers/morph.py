@@ -1,8 +1,8 @@
 """Russian word forms through pymorphy3: labels and cue words are matched by lemma.
 
 One analyser is loaded once per process (about 15 MB, shared by every letter); lemmas are
-cached because letters repeat the same few hundred words. Latin words and numbers pass
-through lowercased, so «СУБД», «PostgreSQL» and «1С» compare as written.
+cached, a bounded number, because letters repeat the same few hundred words. Latin words
+and numbers pass through lowercased, so «СУБД», «PostgreSQL» and «1С» compare as written.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def analyser() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=65536)
+# Bounded for a service that runs for months: every distinct word form stays, about 370
+# bytes each, so 65536 of them held 22 MB; 16384 hold 6 MB, and a miss costs 46 µs.
+@lru_cache(maxsize=16384)
 def lemma(word: str) -> str:
     """The dictionary form of one word (`договора` → `договор`), lowercased, ё → е."""
     low = word.lower().replace("ё", "е")
