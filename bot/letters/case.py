@@ -123,8 +123,9 @@ class CaseLetters:
         auto_submitted: str,
     ) -> list[dict[str, Any]]:
         """A letter to another partner than the case's (R-PIN-26: the client's holder), at its
-        contact address, starting a thread of its own (its subject names the holder's case),
-        with the case's first letter attached when the intent asks for it."""
+        contact address, with the case's first letter attached when the intent asks for it.
+        It is a letter of the intent's `thread_case` (the holder's pin): its Message-ID and
+        history are that case's, so the holder's answer reaches it, not this closed case."""
         partner = session.get(Partner, intent.to_partner)
         addresses = contact_addresses(session, partner) if partner is not None else []
         if not addresses:
@@ -137,9 +138,14 @@ class CaseLetters:
         ).first()
         attached = get_bytes(session, first) if intent.forward_case_letter and first else None
         context = {**context, "partner_name": partner.name if partner else None}
+        thread = (
+            session.scalars(select(Case).where(Case.number == intent.thread_case)).first()
+            if intent.thread_case
+            else None
+        )
         return self._partner.queue_reply(
             session,
-            case,
+            thread or case,
             intent,
             context,
             addresses[0],

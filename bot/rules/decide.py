@@ -60,6 +60,9 @@ class ReplyIntent:
     to_partner: int | None = None
     # The letter that opened the case goes with the reply, attached (R-PIN-26).
     forward_case_letter: bool = False
+    # The number of the case whose thread the letter belongs to, when not this one's: the
+    # recipient's answer then reaches that case (R-PIN-26: the holder's pin).
+    thread_case: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

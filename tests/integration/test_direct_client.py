@@ -123,3 +123,30 @@ def test_r_pin_26_hq_redirects_by_replying_to_the_alert(desk, frozen_clock) -> N
     [sent] = [r for r in done.replies if r["template"] == "pin_client_redirected"]
     assert sent["to"] == "ivan@partner.ru" and pin in sent["subject"]
     assert show(desk, direct.case)["state"] == "closed"
+
+
+def test_r_pin_26_the_holder_answering_the_redirect_writes_in_its_pin_thread(service, pinned):
+    # The holder replies to the forwarded letter from its mail client: In-Reply-To names our
+    # letter, and a colleague's client may drop the subject's tag. The answer belongs to the
+    # holder's pin, not to the client's closed inquiry (which would answer «case closed»).
+    direct = send(service, client_letter("director@sevkad.ru"))
+    done = act(service, direct.case, "redirect_to_partner")
+    [sent] = [r for r in done.replies if r["template"] == "pin_client_redirected"]
+    answer = send(
+        service,
+        letter(
+            to="mail@technocom.tech",
+            subject="Re: клиент",
+            body="Добрый день! Спасибо, с клиентом связались, КП направим сами.",
+            in_reply_to=sent["message_id"],
+            references=[sent["message_id"]],
+        ),
+    )
+    assert answer.case == pinned
+    assert show(service, direct.case)["state"] == "closed"
+    assert not [r for r in answer.replies if "closed" in r["template"]]
+    history = show(service, pinned)["history"]
+    assert any(
+        e["event"] == "reply-notice" and e["details"]["template"] == "pin_client_redirected"
+        for e in history
+    )

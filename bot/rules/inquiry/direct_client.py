@@ -115,6 +115,7 @@ def redirect(case: CaseView, request: ActionRequest, ctx: RuleContext) -> Decisi
         context,
         to_partner=int(held_by["partner_id"]),
         forward_case_letter=True,
+        thread_case=held_by["pin_case"],
     )
     return Decision(
         state=CLOSED,
