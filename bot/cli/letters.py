@@ -20,6 +20,7 @@ from bot.parse_command import not_a_letter, read_letter
 from bot.receive.backfill import MailboxBusy, backfill_all, summary
 from bot.receive.imap_lease import LeaseLost
 from bot.receive.imap_state import all_states
+from bot.runner import run_service
 from bot.settings import load_settings
 from bot.store.models import Letter
 from bot.terminal_text import dumps
@@ -35,10 +36,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         # aiosmtpd logs every SMTP command at INFO; that is debugging detail here.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
     service = build(settings)
-    # The running service's parts (aiosmtpd, APScheduler) load with it; one-shot commands
-    # such as `import` do without their 1.6 MB.
-    from bot.runner import run_service
-
     try:
         asyncio.run(run_service(service))
     except OSError as exc:
