@@ -39,6 +39,10 @@ _STEPS_INTRO = re.compile(
     r"((?:[ \t]*\d{1,2}[.)].*\n?(?:[ \t]+\S.*\n?)*)+)",
     re.I,
 )
+# Steps written as a numbered list of menu paths with no label («1. Отчеты -> Налоги -> …»):
+# an arrow between two words is a way through the program's menus, which is what steps are.
+_MENU_LIST = re.compile(r"(?:^[ \t]*\d{1,2}[.)][ \t]+\S.*\n?){2,}", re.M)
+_MENU_ARROW = re.compile(r"[^\W\d_][»\"]?\s*(?:->|→|=>|>)\s*[«\"]?[^\W\d_]")
 _IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|webp|heic|tiff?)$", re.I)
 _SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 
@@ -133,7 +137,7 @@ def _steps(ctx: Context, field: Field) -> None:
 
 def _steps_list(sources: list[Source]) -> Field | None:
     """A numbered list introduced by «Порядок действий:» at the end of a sentence (R-MBX-10:
-    an attached or forwarded client letter may hold the only steps)."""
+    an attached or forwarded client letter may hold the only steps), else one of menu paths."""
     for source in sources:
         match = _STEPS_INTRO.search(source.text)
         if match:
@@ -141,6 +145,12 @@ def _steps_list(sources: list[Source]) -> Field | None:
             return Field(
                 "steps_to_reproduce", match.group(1), source.name, line, match.group(0)[:200]
             )
+    for source in sources:
+        for match in _MENU_LIST.finditer(source.text):
+            if _MENU_ARROW.search(match.group(0)):
+                line = source.text.count("\n", 0, match.start()) + 1
+                text = match.group(0)
+                return Field("steps_to_reproduce", text, source.name, line, text[:200])
     return None
 
 

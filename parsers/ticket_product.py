@@ -34,7 +34,8 @@ def _brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str]:
             parts.append(rf"{stem}(?=[A-ZА-ЯЁ-])[\w-]*")
         else:
             parts.append(rf"(?i:{re.escape(brand)})(?![\w])")
-    return re.compile(rf"(?<![\w«\"“-])(?:{'|'.join(parts)})")
+    # Not inside a web or mail address: «docs.technocom.tech/…», «support@technocom.tech».
+    return re.compile(rf"(?<![\w./@-])(?:{'|'.join(parts)})(?![.@][a-z])")
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}

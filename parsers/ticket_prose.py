@@ -51,14 +51,16 @@ _PRIORITY_NEAR = (
 _AFTER_TRACKER = re.compile(
     rf"неисправност\w*\s*(?:\(|\||/|,)\s*{_PRIORITY_WORD}(?=\s*(?:\)|\||/|,|:|$))", re.I
 )
+# Inside quotes: one line break allowed, where a mail client wrapped a long line.
+_WRAPPED = r"(?:[^»\"”\n]|\n(?![ \t]*\n))"
 _COMPONENT = re.compile(
-    r"(?:функциональн\w+\s+)?(?:компонент\w*|модул[ьея]\w*)\s+[«\"“](?P<value>[^»\"”\n]{3,80})",
+    rf"(?:функциональн\w+\s+)?(?:компонент\w*|модул[ьея]\w*)\s+[«\"“](?P<value>{_WRAPPED}{{3,80}})",
     re.I,
 )
 # A license contract mentioned in a sentence: the license words are required, so that
 # «договор аренды № 17» in a problem statement is not taken for it.
 LICENSE_CONTRACT_IN_TEXT = re.compile(
-    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|лиц\.\s*дог\w*\.?|\bЛД\b)\s*(?:№|N\b)?\s*"
+    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|\bлиц\.?\s*дог\w*\.?|\bЛД\b)\s*(?:№|N\b)?\s*"
     rf"[^\s,;()]*\d[^\s,;()]*(?:\s*,?\s*от\s+{DATE_PATTERN})?",
     re.I,
 )
@@ -85,6 +87,10 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
         code = enum_value(match.group("value"), TRACKERS)
         if code:
             return code, match.group(0)
+    # A request naming its kind: «прошу зарегистрировать ошибку», «запрос на доработку».
+    for code, request in _REQUESTED.items():
+        if match := request.search(text):
+            return code, match.group(0).strip()
     # A value heading its question («…, консультация: где …») first: it names the most.
     for code, heading in _HEADING_WORD.items():
         if match := heading.search(text):
@@ -93,6 +99,28 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
         if match := re.search(_ALONE_BEFORE + rf"[«\"]?{word}[»\"]?" + _ALONE_AFTER, text, re.I):
             return code, match.group(0).strip()
     return None
+
+
+# The applicant asking for a ticket of a kind (R-TKT-3: its own classification, not a guess
+# from the problem): to register a bug, a request for a change or for a consultation.
+_REQUESTED = {
+    "bug": re.compile(
+        r"(?:зарегистр\w+|завести|заведите|оформ\w+)\s+(?:\w+\s+)?"
+        r"(?:ошибк[уи]|неисправност[ьи]|инцидент\w*)(?!\w)"
+        r"|(?:сообща\w+|информиру\w+)(?:\s+вам)?\s+об?\s+(?:ошибк[еи]|неисправност[ьи]|сбо[ея])",
+        re.I,
+    ),
+    "feature": re.compile(
+        r"(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+|предложени\w+)\s+на\s+"
+        r"(?:доработк[уи]|разработк[уи]|(?:нов\w+\s+)?функционал\w*)",
+        re.I,
+    ),
+    "support": re.compile(
+        r"(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+)\s+(?:на\s+)?консультаци[юи]"
+        r"|(?:прош\w+|нужна|требуется)\s+(?:\w+\s+)?консультаци[яюи]",
+        re.I,
+    ),
+}
 
 
 # A parameter value heading the question it classifies: «…, консультация: можно ли …»,
@@ -130,13 +158,13 @@ def quoted_component(text: str) -> str | None:
     """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»,
     or a component stated after the software in a sentence (_COMPONENT_STATED)."""
     match = _COMPONENT.search(text) or _COMPONENT_STATED.search(text)
-    return match.group("value").strip() if match else None
+    return " ".join(match.group("value").split()) if match else None
 
 
 # The software named in a sentence: «ПО «Инженерные сети»», «в программе «ГеоКадастр»».
 _SOFTWARE_QUOTED = re.compile(
     r"(?<!базовое\s)(?<!базового\s)\b(?:ПО|программ\w*|продукт\w*|комплекс\w*)\s+"
-    r"[«\"“](?P<value>[^»\"”\n]{3,60})[»\"”]",
+    rf"[«\"“](?P<value>{_WRAPPED}{{3,60}})[»\"”]",
     re.I,
 )
 
@@ -144,7 +172,7 @@ _SOFTWARE_QUOTED = re.compile(
 def quoted_software(text: str) -> str | None:
     """The software a sentence names in quotes after «ПО», «программа», «продукт»."""
     match = _SOFTWARE_QUOTED.search(text)
-    return match.group("value").strip() if match else None
+    return " ".join(match.group("value").split()) if match else None
 
 
 # Sentences that only say a request is being sent («Оформляю обращение в Service Desk в

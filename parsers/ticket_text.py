@@ -104,6 +104,35 @@ def unquoted_org(text: str) -> str | None:
     return None
 
 
+# A name right before its INN («у Администрации Нижнетавдинского района (ИНН 7203012340)»,
+# «Сургутский ГРЦ, ИНН …»): a capitalised word and up to six more, in one line.
+_NAME_BEFORE_INN = re.compile(
+    r"(?P<name>[А-ЯЁ][\w-]*(?:[ \t]+[\w-]+){0,6})[ \t]*(?:\([ \t]*|,[ \t]*)"
+    r"ИНН[ \t]*:?[ \t]*(?P<inn>\d{10}(?:\d{2})?)(?!\d)"
+)
+_NOT_NAME = frozenset({"PREP", "CONJ", "VERB", "PRCL", "INFN", "PRTS", "ADVB"})
+_CUE_NOUN = re.compile(r"(?:клиент|заказчик|абонент|организаци|пользовател)\w*$", re.I)
+
+
+def org_before_inn(text: str) -> tuple[int, str] | None:
+    """(offset, «name, ИНН n») of the organisation a sentence names just before its INN: from
+    the first capitalised word after the last preposition, verb or particle and after a cue
+    noun («Ошибка у клиента Администрации …» → «Администрации …»)."""
+    for match in _NAME_BEFORE_INN.finditer(text):
+        words = match.group("name").split()
+        start = 0
+        for index, word in enumerate(words):
+            lone = word[0].islower() and _pos(word) in _NOT_NAME
+            if lone or _CUE_NOUN.match(word):
+                start = index + 1
+        while start < len(words) and not words[start][0].isupper():
+            start += 1
+        if start < len(words):
+            offset = match.start() + match.group("name").find(words[start])
+            return offset, f"{' '.join(words[start:])}, ИНН {match.group('inn')}"
+    return None
+
+
 # A client named after a cue word: «нашего клиента — МУП …», «у заказчика АО …», «для ГБУ …».
 _CLIENT_CUE = re.compile(r"(?:клиент\w*|заказчик\w*|абонент\w*|\bу|\bдля)\W{0,4}$", re.I)
 
@@ -121,6 +150,9 @@ def client_entity(text: str, signature: str, pattern: re.Pattern[str]) -> tuple[
     bare = unquoted_org(text)
     if bare and _key(bare) not in own and not any(bare in name for _, name in found):
         found.append((text.find(bare), bare))
+    with_inn = org_before_inn(text)
+    if with_inn and not any(_key(with_inn[1]).startswith(_key(n)) for _, n in found):
+        found.append(with_inn)
     found.sort()
     cued = [(at, name) for at, name in found if _CLIENT_CUE.search(text[max(0, at - 30) : at])]
     return (cued or found or [None])[0]

@@ -1,0 +1,116 @@
+"""Ticket readings of further families the fresh letters (tests/corpus/fresh) exposed, each
+written here in wordings of its own: a tracker stated as a request (R-TKT-3), the vendor's
+brand inside a web or mail address and inside quotes, «лиц дог» without dots, step labels
+that are verbs, steps as an unlabelled list of menu paths, a quoted name broken by a wrapped
+line, and the client named just before its INN."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parsers.context import Context
+from parsers.extract_ticket import extract_ticket
+from parsers.labels import Source
+from parsers.letter import parse_letter
+from parsers.ticket_product import own_product
+from parsers.ticket_prose import LICENSE_CONTRACT_IN_TEXT, stated_tracker
+from parsers.ticket_text import org_before_inn
+from parsers.types import FieldStatus
+from tests.support.letters import letter
+
+BRANDS = ("ТЕХНОКОМ", "TECHNOCOM", "Техно…")
+
+
+def _ticket(body: str, subject: str = "Обращение") -> Context:
+    parsed = parse_letter(letter(subject=subject, body=body, to="support@technocom.tech"))
+    ctx = Context(
+        parsed, [Source("body", parsed.new_text), Source("subject", subject)], date(2026, 6, 1)
+    )
+    extract_ticket(ctx)
+    return ctx
+
+
+@pytest.mark.parametrize(
+    ("text", "tracker"),
+    [
+        ("Просим завести ошибку: не печатается акт.", "bug"),
+        ("Прошу зарегистрировать неисправность в модуле отчетов.", "bug"),
+        ("Сообщаем вам об ошибке при импорте.", "bug"),
+        ("Направляю заявку на доработку отчета по аренде.", "feature"),
+        ("Есть предложение на новый функционал для реестра.", "feature"),
+        ("Нам требуется консультация по настройке ролей.", "support"),
+        ("Это не запрос на доработку.", None),
+        # R-TKT-3: the problem described is no classification.
+        ("При открытии окна ошибки программа закрывается.", None),
+    ],
+)
+def test_r_tkt_3_a_tracker_stated_as_a_request(text: str, tracker: str | None) -> None:
+    stated = stated_tracker(text)
+    assert (stated[0] if stated else None) == tracker
+
+
+def test_software_name_brand_inside_a_web_or_mail_address_is_no_product() -> None:
+    text = "Смотрели https://help.technocom.ru/gis/faq и писали на info@technocom.tech."
+    assert own_product(text, BRANDS) is None
+    # A product written with a dot after the brand is still one.
+    assert own_product("работаем в ТЕХНОКОМ.Реестр 3.2", BRANDS) == "ТЕХНОКОМ.Реестр"
+
+
+def test_license_contract_abbreviated_without_dots() -> None:
+    match = LICENSE_CONTRACT_IN_TEXT.search("клиент Север (лиц дог 15-ГС/23 от 01.02.2023)")
+    assert match is not None and "15-ГС/23" in match.group(0)
+
+
+@pytest.mark.parametrize("label", ["Воспроизвести", "Как повторить", "Для воспроизведения"])
+def test_steps_after_a_verb_label(label: str) -> None:
+    ctx = _ticket(
+        "Ошибка, приоритет низкий.\n"
+        f"{label}: открыть карточку участка, нажать «Печать», выбрать шаблон акта.\n"
+    )
+    field = ctx.fields["steps_to_reproduce"]
+    assert field.status == FieldStatus.VALID
+    assert "выбрать шаблон" in str(field.value)
+
+
+def test_software_name_brand_in_quotes_after_the_problem() -> None:
+    assert own_product("Сбой в «ТехноГрад-Реестр» после обновления.", BRANDS) == (
+        "ТехноГрад-Реестр"
+    )
+    assert own_product("Письмо от АО «ТЕХНОКОМ» пришло.", BRANDS) is None  # the company
+
+
+def test_steps_as_an_unlabelled_list_of_menu_paths() -> None:
+    ctx = _ticket(
+        "Ошибка, приоритет высокий. Акт сверки выходит без подписи.\n"
+        "1. Документы → Акты → «Сверка»\n"
+        "2. Указать период 2026\n"
+        "3. Нажать «Печать»\n"
+    )
+    assert "Указать период 2026" in str(ctx.fields["steps_to_reproduce"].value)
+    # A numbered list of questions or figures is no steps.
+    ctx = _ticket("Консультация.\n1) как выгрузить реестр?\n2) время > 5 минут, это норма?\n")
+    assert ctx.fields["steps_to_reproduce"].status == FieldStatus.MISSING
+
+
+def test_a_quoted_name_broken_by_a_wrapped_line() -> None:
+    ctx = _ticket(
+        "Неисправность, приоритет низкий. Не работает печать в программе\n"
+        "«Учет объектов\nнедвижимости» у клиента, компонент «Печатные\nформы».\n"
+    )
+    assert ctx.fields["software_name"].value == "Учет объектов недвижимости"
+    assert ctx.fields["component"].value == "Печатные формы"
+
+
+def test_legal_entity_the_organisation_named_just_before_its_inn() -> None:
+    text = "Сбой у клиента Управления имущества города Ишима (ИНН 7205011944) с утра."
+    assert org_before_inn(text) == (
+        text.index("Управления"),
+        "Управления имущества города Ишима, ИНН 7205011944",
+    )
+    ctx = _ticket(text + "\n\nС уважением,\nОльга\nООО «Интегратор»\n")
+    assert ctx.fields["legal_entity"].value == {
+        "name": "Управления имущества города Ишима",
+        "inn": "7205011944",
+    }
