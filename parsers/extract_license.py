@@ -9,14 +9,16 @@ project row or from the sender's e-mail signature.
 
 from __future__ import annotations
 
+import re
+
 from parsers.context import Context
 from parsers.dates import check_date
 from parsers.label_tables import LICENSE_LABELS
-from parsers.labels import Hit, find_labelled
+from parsers.labels import Hit, Source, find_labelled
 from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows
-from parsers.license_prose import prose_rows
+from parsers.license_prose import customer_spans, prose_rows
 from parsers.license_requisites import put_requisites
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
@@ -26,8 +28,8 @@ from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, war
 
 def extract_license(ctx: Context) -> None:
     parts = [split_form(s) for s in ctx.sources if s.name != "subject"]
-    applicant = [p.applicant for p in parts if p.applicant.text.strip()]
-    rest = [p.rest for p in parts]
+    applicant = [_without_customer(p.applicant) for p in parts if p.applicant.text.strip()]
+    rest = [_without_customer(p.rest) for p in parts]
     hits = find_labelled(applicant, LICENSE_LABELS)
     for code, hit in find_labelled(rest, LICENSE_LABELS).items():
         hits.setdefault(code, hit)
@@ -51,6 +53,15 @@ def extract_license(ctx: Context) -> None:
     if scans and all(ctx.fields[c].status == FieldStatus.MISSING for c in requisites):
         # D-19: a scanned form without a text copy: the reply asks for the text (no OCR).
         ctx.flags.append("scan_without_text")
+
+
+def _without_customer(source: Source) -> Source:
+    """The source with the end customer's mentions blanked (same length, same lines): the
+    customer's INN or OGRN named before the applicant's requisites is not the applicant's."""
+    text = source.text
+    for start, end in customer_spans(text):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return Source(source.name, text) if text != source.text else source
 
 
 def _per_row(values: list[str]) -> Check:
@@ -78,7 +89,8 @@ def _project(ctx: Context, parts: list[FormParts]) -> None:
         # No form: the products and their customer told in a sentence (§3.5).
         for source in ctx.sources:
             if source.name != "subject" and (rows := prose_rows(source.text)):
-                excerpt = next(s for s in source.text.splitlines() if "лиценз" in s.lower())
+                lines = [s for s in source.text.splitlines() if s.strip()]
+                excerpt = next((s for s in lines if "лиценз" in s.lower()), lines[0])
                 hit = Hit("software_name", excerpt, source.name, 0, excerpt[:300])
                 break
     if not rows:

@@ -1,9 +1,9 @@
 """Labelled values (R-VAL-5): «Label: value», «Label | value» and Appendix 1 layouts.
 
 Labels are the Russian labels of the §3 tables and their usual synonyms. A label counts at
-the start of a line (after a list number or bullet), or inline after « / », a comma or two
-spaces for the short requisites that share a line in the form («ИНН: … /КПП: …»,
-«Телефон: … Факс: …», «Р/счет: … в …»).
+the start of a line (after a list number or bullet) or of a part of it after «;», or inline
+after « / », a comma or two spaces for the short requisites that share a line in the form
+(«ИНН: … /КПП: …», «Телефон: … Факс: …», «Р/счет: … в …»).
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     ]
     label = "|".join(alternatives)
     # At a line start, or after a space, « / », « | » or a comma (find_labelled keeps the
-    # latter only for the _INLINE_OK requisites); then a separator, a TAB (a table cell) or
-    # the value's digits. A bracket of digits before the value is an area code, not a hint
-    # («Телефон (3452) 56-70-12», but «Поставки за (2026): …»).
+    # latter only for the _INLINE_OK requisites); then a separator, a TAB (a table cell), the
+    # value's digits («тел. +7 …») or an e-mail address («e-mail info@…»). A bracket of
+    # digits before the value is an area code, not a hint («Телефон (3452) 56-70-12», but
+    # «Поставки за (2026): …»).
     return re.compile(
         rf"(?:{_LINE_PREFIX}|(?<=[\s/|,]))"
         rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*(?=[:|—–])|\((?!\s*\d)[^)\n]{{0,40}}\)\s*)?"
-        rf"(?::|\||—|–|-(?=\s)|(?=\s*[\d_])|(?=\s*\(\d)|(?<=\t))[ \t]*",
+        rf"(?::|\||—|–|-(?=\s)|(?=\s*\+?[\d_])|(?=\s*\(\d)|(?=\s*[\w.+-]+@\w)|(?<=\t))[ \t]*",
         re.I | re.M,
     )
 
@@ -84,6 +85,7 @@ def find_labelled(sources: list[Source], labels: dict[str, tuple[str, ...]]) -> 
                 m
                 for m in pattern.finditer(line)
                 if not line[: m.start()].strip(_BULLETS)
+                or line[: m.start()].rstrip().endswith(";")  # «тел. …; e-mail …;»
                 or _INLINE_OK.match(line[m.start() :].lstrip(" /|,"))
             ]
             for index, match in enumerate(matches):

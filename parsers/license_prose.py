@@ -1,7 +1,12 @@
 """Project rows (§3.5) told in a sentence, when there is no form: «просим … счет на 2
 лицензии ТехноГИС Клиент и 1 лицензию ТехноГИС Сервер для АО «Тепловые сети» (ИНН …)» or
 «… на лицензию ГеоСервер (1 шт.) для нашего заказчика — ИП Иванов И. И. (ИНН …)»: each
-product named after «лицензию/лицензии» is a row for the one customer after «для»."""
+product named after «лицензию/лицензии» is a row for the one customer after «для». Or the
+two told as labelled parts of a sentence: «ПО — ТехноГИС Клиент, 5 рабочих мест; заказчик —
+ООО «…», ИНН …». A later «ИНН заказчика …» corrects the customer's INN.
+
+The customer's own requisites named there are not the applicant's: `customer_spans` tells
+where they are, so that the applicant's are read elsewhere."""
 
 from __future__ import annotations
 
@@ -23,10 +28,59 @@ _CUSTOMER = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
+# «ПО — ТехноГИС Клиент, 5 рабочих мест;», «программа: ГеоСервер (2 шт.)».
+_SOFTWARE_PART = re.compile(
+    r"(?:^|(?<=[\s;,.]))(?:ПО|(?i:программ\w*|продукт\w*))\s*[—–:-]\s*"
+    r"(?P<sw>[«\"]?[A-ZА-ЯЁ][^,;()\n]{1,60}?)\s*(?=[,;(\n]|$)",
+)
+# «заказчик — ООО «…», ИНН 5406117707», «конечный клиент: ИП Петров (ИНН …)».
+_CUSTOMER_PART = re.compile(
+    r"(?:^|(?<=[\s;,.]))(?:конечн\w+\s+)?(?:заказчик|клиент|пользовател)\w*\s*[—–:-]\s*"
+    r"(?P<name>[^()\n;]{3,120}?)\s*[(,]\s*ИНН\s*[:№]?\s*(?P<inn>\d{10}|\d{12})\b[^;\n)]*\)?",
+    re.I,
+)
+_CUSTOMER_INN = re.compile(
+    r"ИНН\s+(?:конечного\s+)?(?:заказчика|клиента)\s*[:—–-]?\s*(?P<inn>\d{10}|\d{12})\b", re.I
+)
 
 
 def prose_rows(text: str) -> list[Row]:
-    """Rows from the first sentence that names licensed products and their customer."""
+    """Rows from the first sentence that names licensed products and their customer, else
+    from a sentence's labelled software and customer parts."""
+    rows = _licensed_for(text) or _labelled_parts(text)
+    corrected = [m.group("inn") for m in _CUSTOMER_INN.finditer(text)]
+    if rows and corrected and len({r.customer for r in rows}) == 1:
+        return [Row(r.software, r.customer, corrected[-1]) for r in rows]
+    return rows
+
+
+def customer_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names an end customer with its requisites (offsets, end exclusive)."""
+    spans = [m.span("name") for m in _CUSTOMER.finditer(text)]
+    spans = [(start, _after_requisites(text, end)) for start, end in spans]
+    spans += [m.span() for m in _CUSTOMER_PART.finditer(text)]
+    spans += [m.span() for m in _CUSTOMER_INN.finditer(text)]
+    return spans
+
+
+def _after_requisites(text: str, end: int) -> int:
+    """The end of a customer's bracket or comma list of requisites («(ИНН …, ОГРНИП …)»)."""
+    match = re.match(r"\s*(?:\([^)\n]*\)|,\s*ИНН[^;\n]*)", text[end:])
+    return end + match.end() if match else end
+
+
+def _labelled_parts(text: str) -> list[Row]:
+    for sentence in re.split(r"\n\s*\n", text):
+        software = _SOFTWARE_PART.search(sentence)
+        customer = _CUSTOMER_PART.search(sentence)
+        if software and customer:
+            name = customer.group("name").strip(" ,;—–-")
+            sw = software.group("sw").strip(' «»"')
+            return [Row(sw, name, digits_of(customer.group("inn")))]
+    return []
+
+
+def _licensed_for(text: str) -> list[Row]:
     for sentence in _SENTENCE.split(text):
         if not re.search(r"лицензи", sentence, re.I):
             continue

@@ -27,6 +27,9 @@ from parsers.validate import (
     warn,
 )
 
+_POSTAL_TAIL = re.compile(
+    r"[,;]\s*(?:а\s+|и\s+)?почт\w*\.?(?:\s+адрес\w*)?\s*[—–:-]?\s*(?P<rest>.+)$", re.I
+)
 _SAME_AS_LEGAL = re.compile(r"совпада\w*|аналогич\w*|тот\s+же|то\s+же|соответству\w*", re.I)
 _INN_KPP = re.compile(r"^\s*(\d[\d\s]{8,13}\d)\s*(?:[/\\,;]|\s)\s*(\d{4}[\dA-Z]{2}\d{2,3}\b.*)?$")
 
@@ -89,15 +92,22 @@ def put_requisites(ctx: Context, hits: dict[str, Hit]) -> None:
     )
     bank = check_text(raw("bank_name"), 3) if "bank_name" in hits else MISSING
     ctx.put("bank_name", bank, hits.get("bank_name"))
-    legal = check_text(raw("legal_address"), 10) if "legal_address" in hits else MISSING
+    legal_raw, postal = raw("legal_address"), raw("postal_address")
+    if tail := _POSTAL_TAIL.search(legal_raw):
+        # «юр. адрес 630091, …, оф. 1104, почтовый тот же»: the postal one told after it.
+        legal_raw, postal = legal_raw[: tail.start()], postal or tail.group("rest")
+    legal = check_text(legal_raw, 10) if "legal_address" in hits else MISSING
     ctx.put("legal_address", legal, hits.get("legal_address"))
-    postal = raw("postal_address")
     if _SAME_AS_LEGAL.search(postal) and legal.value:
-        ctx.put("postal_address", ok(legal.value), hits.get("postal_address"))
+        ctx.put(
+            "postal_address",
+            ok(legal.value),
+            hits.get("postal_address") or hits.get("legal_address"),
+        )
     else:
         ctx.put(
             "postal_address",
             check_text(postal, 10) if postal else MISSING,
-            hits.get("postal_address"),
+            hits.get("postal_address") or (hits.get("legal_address") if postal else None),
         )
     ctx.put("email", check_email(raw("email")) if "email" in hits else MISSING, hits.get("email"))

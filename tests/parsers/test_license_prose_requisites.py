@@ -1,0 +1,66 @@
+"""A license request written as prose (§3.5), in wordings of its own for families the fresh
+letters exposed: the software and the customer as labelled parts of a sentence, the
+customer's INN corrected later, the customer's own requisites named before the applicant's
+(they are not the applicant's), requisites sharing a line after «;» («тел. +7 …; e-mail …»),
+and the postal address told after the legal one («…, почтовый тот же»)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from parsers import extract, parse_letter
+from parsers.types import FieldStatus, Kind
+from tests.support.letters import letter
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+def _fields(body: str) -> dict:
+    raw = letter(subject="Лицензия для заказчика", body=body, to="mail@technocom.tech")
+    return extract(parse_letter(raw), Kind.LICENSE_REQUEST, received_at=NOW).fields
+
+
+REQUISITES = (
+    "Наши данные:\nюр. адрес 625000, г. Тюмень, ул. Республики, д. 10, почтовый тот же;\n"
+    "тел. +7 3452 50-60-70; e-mail office@geoplan72.ru;\n"
+    "ИНН 5406741150, КПП 540601001, ОГРН 1135437453282.\n"
+)
+
+
+def test_r_lic_1_software_and_customer_as_labelled_parts_of_a_sentence() -> None:
+    fields = _fields(
+        "Добрый день!\n\nПрограмма: ГеоСервер Плюс, 3 места; конечный заказчик — АО «Тепловые "
+        "сети», ИНН 8602204172.\n\n" + REQUISITES
+    )
+    assert fields["software_name"].value == ["ГеоСервер Плюс"]
+    assert fields["end_customer"].value == ["АО «Тепловые сети»"]
+    assert fields["end_customer_inn"].value == ["8602204172"]
+    # The applicant's INN is its own, not the customer's named first.
+    assert fields["inn"].value == "5406741150"
+
+
+def test_r_lic_1_the_customers_inn_corrected_later_in_the_letter() -> None:
+    fields = _fields(
+        "ПО — ГеоКлиент; заказчик — ООО «Водоканал», ИНН 5405238875.\n\n"
+        "Уточнение: ИНН заказчика 5406117707, прошлый был ошибочный.\n\n" + REQUISITES
+    )
+    assert fields["end_customer_inn"].value == ["5406117707"]
+    assert fields["inn"].value == "5406741150"
+
+
+def test_r_lic_1_customer_requisites_in_brackets_are_not_the_applicants() -> None:
+    fields = _fields(
+        "Просим счет на лицензию ГеоКлиент (1 шт.) для заказчика — ИП Латыпов А. М. "
+        "(ИНН 890501234538, ОГРНИП 318890100003421).\n\n"
+        "Данные участника:\nИНН/КПП: 5406741150/540601001\nОГРН: 1135437453282\n"
+    )
+    assert fields["ogrn"].value == "1135437453282"
+    assert fields["inn"].value == "5406741150"
+
+
+def test_r_lic_1_requisites_sharing_a_line_and_the_postal_address_after_the_legal() -> None:
+    fields = _fields("ПО — ГеоКлиент; заказчик — ООО «Водоканал», ИНН 5406117707.\n\n" + REQUISITES)
+    assert fields["phone"].status == FieldStatus.VALID and "50-60-70" in str(fields["phone"].raw)
+    assert fields["email"].value == "office@geoplan72.ru"
+    assert fields["legal_address"].value == "625000, г. Тюмень, ул. Республики, д. 10"
+    assert fields["postal_address"].value == fields["legal_address"].value
