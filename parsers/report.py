@@ -18,7 +18,6 @@ from parsers.requirements import Findings, check
 from parsers.signals_hq import case_numbers, hq_command, is_hq_sender
 from parsers.signals_tone import offensive
 from parsers.types import (
-    NEW_CASE_KINDS,
     Classification,
     FieldStatus,
     FieldValue,
@@ -112,8 +111,9 @@ def parse_report(
         findings = check(request, in_thread=thread_kind is not None)
         if verdict.wrong_mailbox:
             flags.append("wrong_mailbox")
-        followup = verdict.event is not None or verdict.kind not in NEW_CASE_KINDS
-        if followup and (case_no := _case_no(letter)) is not None:
+        # Any letter naming a case: a status query reads like a new ticket on its own, and
+        # the pipeline routes it to that case (R-THR-4 step 3) before it is classified.
+        if (case_no := _case_no(letter)) is not None:
             request.fields.setdefault("case_no", case_no)
         if (rude := offensive(f"{letter.subject[:1000]}\n{letter.new_text[:20000]}")) is not None:
             flags.append("offensive")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parsers import classify, parse_letter, parse_report
 from parsers.types import Kind
 
@@ -151,3 +153,24 @@ def test_r_res_1_allocate_an_engineer_for_an_enterprise() -> None:
 def test_r_tkt_3_clients_wish_relayed_by_the_partner_is_a_ticket() -> None:
     body = "Пересылаю пожелание заказчика: нужна доработка печатной формы акта обхода."
     assert kind(body, "Пожелание", role="support") == Kind.TICKET
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Добрый вечер! Подскажите, что с заявкой TCM-000187? Клиент звонит каждый день.",
+        "По TCM-000166: прошла неделя, ответа так и нет. Дайте ориентировочный срок.",
+    ],
+)
+def test_r_thr_4_status_queries_in_other_words_name_their_case(body: str) -> None:
+    report = parse_report(raw(body, "Вопрос по заявке"), "support")
+    assert report["event"] == "status_query"
+    assert report["fields"]["case_no"]["value"] in {"TCM-000187", "TCM-000166"}
+
+
+def test_a_new_ticket_naming_an_earlier_case_reports_that_case() -> None:
+    # The pipeline routes by it (R-THR-4 step 3); the report shows what it would use.
+    body = "Неисправность, приоритет низкий. Как в TCM-000042, снова не печатается акт."
+    assert parse_report(raw(body, "Печать акта"), "support")["fields"]["case_no"]["value"] == (
+        "TCM-000042"
+    )
