@@ -88,7 +88,12 @@ def classify_attachment(
     if ext in _LOG_EXT:
         return AttachmentClass.LOG
     if ext in _TEXTISH_LOG_EXT:
-        looks_like_log = _LOG_NAME.search(filename) or len(_LOG_LINE.findall(text[:20000])) >= 3
+        # Named like one, timestamped lines, or a short one that opens with a timestamp.
+        looks_like_log = (
+            _LOG_NAME.search(filename)
+            or len(_LOG_LINE.findall(text[:20000])) >= 3
+            or _LOG_LINE.match(text)
+        )
         return AttachmentClass.LOG if looks_like_log else AttachmentClass.DOCUMENT
     if ext in _ARCHIVE_EXT or ext == ".tar.gz" or content_type in ("application/zip",):
         if _LOG_NAME.search(filename) or any(

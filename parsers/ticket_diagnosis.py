@@ -148,9 +148,13 @@ def self_diagnosis(text: str) -> Check:
         statuses = ["passed"] * len(statuses)
     for i in range(len(pieces) - 2, -1, -1):
         piece = pieces[i][1]
-        bare = _CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1].sub("", piece)
+        named = _CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1]
+        bare = named.sub("", piece)
         unanswered = statuses[i] == "not_checked" and not _NOT_CHECKED.search(piece)
-        if unanswered and len(re.findall(r"\w+", bare)) <= 2:
+        # «… по нашей диагностике базовое ПО и СУБД работают»: joined to the next check.
+        mention = named.search(piece)
+        joined = mention is not None and not _JOINER.sub("", piece[mention.end() :]).strip()
+        if unanswered and (joined or len(re.findall(r"\w+", bare)) <= 2):
             statuses[i] = statuses[i + 1]
     result = {
         code: {"status": status, "comment": piece.strip(" ;,/")[:200]}
@@ -168,11 +172,45 @@ def reads_as_answer(text: str) -> bool:
     return bool(_PASSED.search(text) or _FAILED.search(text) or _NOT_CHECKED.search(text))
 
 
+_LINE_END = re.compile(r"(\S+)[ \t]*\n[ \t]*(?=(\S))")
+# Words no sentence ends with: the line after them goes on with it, capitalised or not.
+_GOES_ON = re.compile(r"и|или|а|но|в|во|на|по|с|со|к|у|о|об|от|для|при|не", re.I)
+
+
+def _unwrapped(paragraph: str) -> str:
+    """A paragraph with the lines a mail client wrapped joined: a line goes on when the next
+    starts with a small letter or a bracket, or when it ends with a conjunction."""
+
+    def join(match: re.Match[str]) -> str:
+        word, after = match.group(1), match.group(2)
+        goes_on = after.islower() or after == "(" or bool(_GOES_ON.fullmatch(word))
+        if goes_on and word[-1] not in ".!?:;" and not word[-1].isdigit():
+            return word + " "
+        return match.group(0)
+
+    return _LINE_END.sub(join, paragraph)
+
+
+_JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]", re.I)
+
+
+def _from_first_answer(sentence: str) -> str:
+    """The sentence from its first clause that answers: «Базовое ПО у них Windows Server 2019,
+    по нашей диагностике базовое ПО и СУБД работают» names the software before answering."""
+    clauses = sentence.split(", ")
+    for index, clause in enumerate(clauses):
+        if reads_as_answer(clause):
+            return ", ".join(clauses[index:])
+    return sentence
+
+
 def answers_in_prose(paragraphs: list[str]) -> str:
     """Sentences of the letter that answer §4.1 without a heading: one naming two or more
     checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
     with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any."""
     for paragraph in paragraphs:
+        # A line a mail client wrapped goes on with a small letter: one sentence, not two.
+        paragraph = _unwrapped(paragraph)
         sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)
         chosen = []
         for sentence in sentences:
@@ -180,7 +218,7 @@ def answers_in_prose(paragraphs: list[str]) -> str:
             distinct = {code for _, code in named}
             opens = bool(named) and not sentence[: named[0][0]].strip(" -•*0123456789.)[]+")
             if reads_as_answer(sentence) and (len(distinct) >= 2 or opens):
-                chosen.append(sentence.strip())
+                chosen.append(_from_first_answer(sentence.strip()))
         if chosen:
             return "\n".join(chosen)
     return ""

@@ -2,7 +2,8 @@
 written here in wordings of its own: a tracker stated as a request (R-TKT-3), the vendor's
 brand inside a web or mail address and inside quotes, «лиц дог» without dots, step labels
 that are verbs, steps as an unlabelled list of menu paths, a quoted name broken by a wrapped
-line, and the client named just before its INN."""
+line, the client named just before its INN, self-diagnosis answered in wrapped prose after
+the software is named, and a short log attached as .txt."""
 
 from __future__ import annotations
 
@@ -114,3 +115,29 @@ def test_legal_entity_the_organisation_named_just_before_its_inn() -> None:
         "name": "Управления имущества города Ишима",
         "inn": "7205011944",
     }
+
+
+def test_r_tkt_4_prose_answers_wrapped_by_the_mail_client() -> None:
+    ctx = _ticket(
+        "Ошибка, приоритет нормальный.\n\n"
+        "Сервер у клиента Astra Linux 1.7 + PostgreSQL 15.4, по нашей проверке базовое ПО и\n"
+        "СУБД работают штатно, сеть в порядке, права пользователей на сервере\n"
+        "аутентификации никто не менял.\n"
+    )
+    checks = ctx.fields["self_diagnosis"].value
+    assert {code: item["status"] for code, item in checks.items()} == {
+        "base_software_ok": "passed",
+        "dbms_ok": "passed",
+        "network_ok": "passed",
+        "auth_privileges_unchanged": "passed",
+    }
+
+
+def test_a_short_text_attachment_opening_with_a_timestamp_is_a_log() -> None:
+    from parsers.attachments import classify_attachment
+    from parsers.types import AttachmentClass
+
+    log = "01.12.2026 09:14:55 Экспорт: пропущено 3 объекта\r\n"
+    assert classify_attachment("export.txt", "text/plain", log) == AttachmentClass.LOG
+    task = "Техническое задание\r\n1. Бизнес-задача: индексация аренды\r\n"
+    assert classify_attachment("tz.txt", "text/plain", task) == AttachmentClass.DOCUMENT
