@@ -27,6 +27,7 @@ from parsers.ticket_prose import (
 )
 from parsers.ticket_text import client_entity
 from parsers.types import AttachmentClass, FieldStatus
+from parsers.unwrap import unwrapped
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
 
 _DEMO = re.compile(r"демо|пилот|demo", re.I)
@@ -191,8 +192,11 @@ def _text_fields(ctx: Context, found: dict[str, list[Field]]) -> None:
 def extract_ticket(ctx: Context) -> None:
     sources = [Source(s.name, without_signature(s.text)) for s in ctx.sources]
     found = form_fields(sources)
-    body = "\n".join(s.text for s in sources if s.name in ("body", "forwarded"))
     body_text = next((s.text for s in sources if s.name == "body"), "")
+    signature = ctx.source_text("body")[len(body_text) :]
+    # Prose is read with the lines a mail client wrapped joined again; labels line by line.
+    body = unwrapped("\n".join(s.text for s in sources if s.name in ("body", "forwarded")))
+    body_text = unwrapped(body_text)
     subject = ctx.letter.subject
     if field := first(found, "tracker"):
         ctx.put("tracker", _enum(field.text, TRACKERS, "тип обращения (Tracker)"), _hit(field))
@@ -209,9 +213,7 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put("self_diagnosis", self_diagnosis(answers), hit)
     if field := first(found, "legal_entity"):
         _legal_entity(ctx, _hit(field))
-    elif named := client_entity(
-        body_text, ctx.source_text("body")[len(body_text) :], _ORG_IN_TICKET
-    ):
+    elif named := client_entity(body_text, signature, _ORG_IN_TICKET):
         # «у клиента ООО «Ромашка» не работает…»: the organisation named in the text.
         line = body_text.count("\n", 0, named[0]) + 1
         _legal_entity(ctx, Hit("legal_entity", named[1], "body", line, named[1]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.unwrap import unwrapped
 from parsers.validate import MISSING, Check, ok
 
 # The four checks of 000 §4.1 and the words that name them in an answer.
@@ -172,25 +173,6 @@ def reads_as_answer(text: str) -> bool:
     return bool(_PASSED.search(text) or _FAILED.search(text) or _NOT_CHECKED.search(text))
 
 
-_LINE_END = re.compile(r"(\S+)[ \t]*\n[ \t]*(?=(\S))")
-# Words no sentence ends with: the line after them goes on with it, capitalised or not.
-_GOES_ON = re.compile(r"и|или|а|но|в|во|на|по|с|со|к|у|о|об|от|для|при|не", re.I)
-
-
-def _unwrapped(paragraph: str) -> str:
-    """A paragraph with the lines a mail client wrapped joined: a line goes on when the next
-    starts with a small letter or a bracket, or when it ends with a conjunction."""
-
-    def join(match: re.Match[str]) -> str:
-        word, after = match.group(1), match.group(2)
-        goes_on = after.islower() or after == "(" or bool(_GOES_ON.fullmatch(word))
-        if goes_on and word[-1] not in ".!?:;" and not word[-1].isdigit():
-            return word + " "
-        return match.group(0)
-
-    return _LINE_END.sub(join, paragraph)
-
-
 _JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]", re.I)
 
 
@@ -210,7 +192,7 @@ def answers_in_prose(paragraphs: list[str]) -> str:
     with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any."""
     for paragraph in paragraphs:
         # A line a mail client wrapped goes on with a small letter: one sentence, not two.
-        paragraph = _unwrapped(paragraph)
+        paragraph = unwrapped(paragraph)
         sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)
         chosen = []
         for sentence in sentences:

@@ -82,7 +82,8 @@ def _name_after(text: str, start: int) -> int:
 def _name_before(text: str, start: int) -> int:
     """Start of «Web-ГИС» in «Web-ГИС ТЕХНОКОМ»: a name-like word right before the brand."""
     match = re.search(r"([A-Za-zА-ЯЁа-яё][\w]*-?[\w-]*)[ \t]+$", text[:start])
-    if match and re.search(r"[A-Za-z]|[А-ЯЁ]{2}", match.group(1)):
+    # Latin, an acronym or a compound with a capital inside («ГеоПортале ТЕХНОКОМ»).
+    if match and re.search(r"[A-Za-z]|[А-ЯЁ]{2}|[а-яё][А-ЯЁ]", match.group(1)):
         return match.start(1)
     return start
 

@@ -31,12 +31,12 @@ PRIORITIES = (
 # The §4.3 parameter values themselves, read when they stand alone as a classification.
 _PARAMETER = {
     # R-TKT-3's three values in partners' words: «Ошибка в …», «Доработка для клиента …».
-    "bug": r"(?:неисправност[ьи]|ошибк[аи](?=\s+(?:в|при)\s))",
+    "bug": r"(?:неисправност[ьи]|баг|ошибк[аи](?=\s+(?:в|при)\s|\s*[,.;|/)\]]))",
     "feature": r"(?:разработк[аи]|доработк[аи])",
     "support": r"консультаци[яи]",
 }
-_ALONE_BEFORE = r"(?:^|(?<=[\n(«\"|/:;,])|(?<=[.!]\s)|(?<=\s[—–-]\s))\s*"
-_ALONE_AFTER = r"(?=\s*(?:[,.;:|/)»\"!]|\s[—–-]\s|\(|$)|\s+(?:для|по|в|при)\s)"
+_ALONE_BEFORE = r"(?:^|(?<=[\n(\[«\"|/:;,])|(?<=[.!]\s)|(?<=\s[—–-]\s))\s*"
+_ALONE_AFTER = r"(?=\s*(?:[,.;:|/)\]»\"!]|\s[—–-]\s|\(|$)|\s+(?:для|по|в|при)\s)"
 _TRACKER_LABEL = re.compile(
     r"(?:tracker|тип\s+(?:обращения|заявки)|тип)\s*(?:\(tracker\)\s*)?(?:[:—–-]|\s-)\s*[«\"]?"
     r"(?P<value>[^\n,.;»\")]{2,40})",
@@ -105,18 +105,21 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
 # from the problem): to register a bug, a request for a change or for a consultation.
 _REQUESTED = {
     "bug": re.compile(
-        r"(?:зарегистр\w+|завести|заведите|оформ\w+)\s+(?:\w+\s+)?"
+        r"(?:(?:за)?регистр\w+|завести|заведите|оформ\w+)\s+(?:\w+\s+)?"
         r"(?:ошибк[уи]|неисправност[ьи]|инцидент\w*)(?!\w)"
         r"|(?:сообща\w+|информиру\w+)(?:\s+вам)?\s+об?\s+(?:ошибк[еи]|неисправност[ьи]|сбо[ея])",
         re.I,
     ),
     "feature": re.compile(
-        r"(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+|предложени\w+)\s+на\s+"
+        r"(?:завести|заведите|оформ\w+|зарегистр\w+|принять)(?:[\s,]+\w+){0,2}?[\s,]+как\s+"
+        r"доработк\w*|feature\s+request"
+        r"|(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+|предложени\w+)\s+на\s+"
         r"(?:доработк[уи]|разработк[уи]|(?:нов\w+\s+)?функционал\w*)",
         re.I,
     ),
     "support": re.compile(
-        r"(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+)\s+(?:на\s+)?консультаци[юи]"
+        r"\bэто\s+(?:просто\s+)?(?:консультаци[яю]|вопрос)\b"
+        r"|(?<!не\s)(?:запрос\w*|заявк\w+|просьб\w+)\s+(?:на\s+)?консультаци[юи]"
         r"|(?:прош\w+|нужна|требуется)\s+(?:\w+\s+)?консультаци[яюи]",
         re.I,
     ),
@@ -169,9 +172,19 @@ _SOFTWARE_QUOTED = re.compile(
 )
 
 
+# §4.2 items 3–4 in one breath: «ТК-Реестр имущества 2.9.4, компонент «Начисления»», «В
+# «Реестре» v2.9.4, компонент …»: the name with its version right before the component.
+_SOFTWARE_BEFORE_COMPONENT = re.compile(
+    r"(?:^|(?<=[\s«\"(]))(?P<value>[A-ZА-ЯЁ][^\n,;:«»\"()]{1,50}?)[»\"]?\s+"
+    r"(?:v\.?\s*|вер(?:\.|сии|сия)\s*)?\d+(?:\.\d+)+\w*,?\s+(?:функциональн\w+\s+)?компонент",
+    re.I,
+)
+
+
 def quoted_software(text: str) -> str | None:
-    """The software a sentence names in quotes after «ПО», «программа», «продукт»."""
-    match = _SOFTWARE_QUOTED.search(text)
+    """The software a sentence names in quotes after «ПО», «программа», «продукт», or with
+    its version right before the component."""
+    match = _SOFTWARE_QUOTED.search(text) or _SOFTWARE_BEFORE_COMPONENT.search(text)
     return " ".join(match.group("value").split()) if match else None
 
 

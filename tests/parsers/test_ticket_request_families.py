@@ -42,7 +42,14 @@ def _ticket(body: str, subject: str = "Обращение") -> Context:
         ("Направляю заявку на доработку отчета по аренде.", "feature"),
         ("Есть предложение на новый функционал для реестра.", "feature"),
         ("Нам требуется консультация по настройке ролей.", "support"),
+        ("Регистрируем неисправность с высоким приоритетом: не печатается акт.", "bug"),
+        ("Заведите, пожалуйста, как доработку: выгрузка в GeoJSON.", "feature"),
+        ("Это консультация, не ошибка.", "support"),
+        ("Баг, приоритет низкий.", "bug"),
+        ("Ошибка, приоритет нормальный.", "bug"),
+        ("[Ошибка] Отчет не формируется", "bug"),
         ("Это не запрос на доработку.", None),
+        ("Выходит «Ошибка формирования файла» при выгрузке.", None),
         # R-TKT-3: the problem described is no classification.
         ("При открытии окна ошибки программа закрывается.", None),
     ],
@@ -141,3 +148,20 @@ def test_a_short_text_attachment_opening_with_a_timestamp_is_a_log() -> None:
     assert classify_attachment("export.txt", "text/plain", log) == AttachmentClass.LOG
     task = "Техническое задание\r\n1. Бизнес-задача: индексация аренды\r\n"
     assert classify_attachment("tz.txt", "text/plain", task) == AttachmentClass.DOCUMENT
+
+
+def test_software_name_a_compound_name_before_the_brand_and_a_name_before_the_component() -> None:
+    assert own_product("Работают в ГеоКадастре ТЕХНОКОМ 5.1, модуль «Земля».", BRANDS) == (
+        "ГеоКадастре ТЕХНОКОМ"
+    )
+    ctx = _ticket("Неисправность, приоритет низкий.\nГК-Земля 3.4.1, компонент «Аренда».\n")
+    assert ctx.fields["software_name"].value == "ГК-Земля"
+
+
+def test_prose_wrapped_by_the_mail_client_is_read_as_one_sentence() -> None:
+    ctx = _ticket(
+        "Неисправность, приоритет высокий. Пишем по АО «Сургутские тепловые\n"
+        "сети» (ИНН 8602000123), лицензионный договор –\nЛД № ТС-7/2025 от 01.03.2025.\n"
+    )
+    assert ctx.fields["legal_entity"].value["name"] == "АО «Сургутские тепловые сети»"
+    assert "ТС-7/2025" in str(ctx.fields["license_contract"].value)
