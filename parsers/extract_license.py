@@ -33,6 +33,12 @@ def extract_license(ctx: Context) -> None:
     hits = find_labelled(applicant, LICENSE_LABELS)
     for code, hit in find_labelled(rest, LICENSE_LABELS).items():
         hits.setdefault(code, hit)
+    if not _REQUISITES & hits.keys():
+        # No requisites in the form: the partner's own, in its e-mail signature, are the
+        # applicant's (the applicant is the partner that writes).
+        signatures = [_without_customer(p.signature) for p in parts]
+        for code, hit in find_labelled(signatures, LICENSE_LABELS).items():
+            hits.setdefault(code, hit)
     _project(ctx, parts)
     purpose(ctx)
     if found := applicant_name(parts, hits):
@@ -55,6 +61,9 @@ def extract_license(ctx: Context) -> None:
         ctx.flags.append("scan_without_text")
 
 
+_REQUISITES = frozenset({"inn", "inn_kpp", "ogrn", "bank_account", "bik"})
+
+
 def _without_customer(source: Source) -> Source:
     """The source with the end customer's mentions blanked (same length, same lines): the
     customer's INN or OGRN named before the applicant's requisites is not the applicant's."""
@@ -62,6 +71,10 @@ def _without_customer(source: Source) -> Source:
     for start, end in customer_spans(text):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return Source(source.name, text) if text != source.text else source
+
+
+def _filled(rows: list[Row]) -> int:
+    return sum(bool(r.software.strip()) + bool(r.customer.strip()) + bool(r.inn) for r in rows)
 
 
 def _per_row(values: list[str]) -> Check:
@@ -85,13 +98,15 @@ def _project(ctx: Context, parts: list[FormParts]) -> None:
             excerpt = "\n".join(ln for ln in lines if ln.strip())
             hit = Hit("software_name", excerpt, part.source.name, first + 1, excerpt[:300])
             break
-    if not rows:
-        # No form: the products and their customer told in a sentence (§3.5).
+    if not rows or not all(r.customer.strip() and r.inn for r in rows):
+        # No form, or a short one the table reading leaves half-filled: the products and
+        # their customer told in a sentence (§3.5), when that reads them more fully.
         for source in ctx.sources:
-            if source.name != "subject" and (rows := prose_rows(source.text)):
+            told = prose_rows(source.text) if source.name != "subject" else []
+            if told and _filled(told) > _filled(rows):
                 lines = [s for s in source.text.splitlines() if s.strip()]
                 excerpt = next((s for s in lines if "лиценз" in s.lower()), lines[0])
-                hit = Hit("software_name", excerpt, source.name, 0, excerpt[:300])
+                rows, hit = told, Hit("software_name", excerpt, source.name, 0, excerpt[:300])
                 break
     if not rows:
         for code in ("software_name", "end_customer"):

@@ -118,7 +118,7 @@ def _cte(part: Message) -> str:
 
 
 def _add_attachment(
-    part: Message, ctype: str, filename: str | None, walk: _Walk, origin: str
+    part: Message, ctype: str, filename: str | None, walk: _Walk, origin: str, related: bool
 ) -> None:
     limits = walk.limits
     raw_payload = _payload_as_parsed(part)
@@ -155,8 +155,11 @@ def _add_attachment(
         walk.attachments.extend(inner)
         walk.kept_bytes += sum(a.size for a in inner)
         return
+    # Part of the HTML (a logo, a pasted picture): referenced by its Content-ID from within
+    # multipart/related. A phone's photo carries a Content-ID too, but in multipart/mixed.
     inline = (
-        bool(raw_header(part, "Content-ID"))
+        related
+        and bool(raw_header(part, "Content-ID"))
         and "attachment" not in (raw_header(part, "Content-Disposition") or "").lower()
     )
     walk.kept_bytes += len(payload)
@@ -196,7 +199,7 @@ def _add_forwarded(part: Message, walk: _Walk, depth: int, origin: str) -> None:
     walk.defects.extend(sub.defects)
 
 
-def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
+def _walk(part: Message, walk: _Walk, depth: int, origin: str = "", related: bool = False) -> None:
     walk.parts += 1
     if walk.parts > walk.limits.max_parts or depth > walk.limits.max_depth:
         walk.defects.append("MIME tree too large or too deep: the rest was skipped")
@@ -212,9 +215,10 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
             plain = [c for c in children if c.get_content_type() == "text/plain"]
             if plain and _text_payload(plain[0], walk).strip():
                 children = [c for c in children if c.get_content_type() != "text/html"]
+        related = related or ctype == "multipart/related"
         for child in children if isinstance(children, list) else []:
             if isinstance(child, Message):
-                _walk(child, walk, depth + 1, origin)
+                _walk(child, walk, depth + 1, origin, related)
         return
     filename = part_filename(part)
     if ctype in _TEXT_TYPES and not _is_attachment(part, ctype, filename):
@@ -227,7 +231,7 @@ def _walk(part: Message, walk: _Walk, depth: int, origin: str = "") -> None:
         return
     if ctype.startswith("multipart/") or ctype == "message/delivery-status":
         return  # a multipart without parts, or a DSN status block: nothing to keep
-    _add_attachment(part, ctype, filename, walk, origin)
+    _add_attachment(part, ctype, filename, walk, origin, related)
 
 
 def _body_text(walk: _Walk) -> str:

@@ -30,6 +30,11 @@ from parsers.validate import (
 _POSTAL_TAIL = re.compile(
     r"[,;]\s*(?:а\s+|и\s+)?почт\w*\.?(?:\s+адрес\w*)?\s*[—–:-]?\s*(?P<rest>.+)$", re.I
 )
+_BANK_AFTER = re.compile(
+    r"^\s*(\d[\d\s]{18,26}\d)[\s,]+((?:[А-ЯЁA-Z]{2,4}\s+)?[«\"]?[^\W\d]\w*\S*.*?)\s*$"
+)
+_BOTH = re.compile(r"юр(?:идическ\w+|\.)\s*и\s+почт", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.I)
 _SAME_AS_LEGAL = re.compile(r"совпада\w*|аналогич\w*|тот\s+же|то\s+же|соответству\w*", re.I)
 _INN_KPP = re.compile(r"^\s*(\d[\d\s]{8,13}\d)\s*(?:[/\\,;]|\s)\s*(\d{4}[\dA-Z]{2}\d{2,3}\b.*)?$")
 
@@ -54,6 +59,8 @@ def _split_bank(hits: dict[str, Hit]) -> None:
     if hit is None:
         return
     account, _, bank = re.sub(r"\s+в\s+", " в ", hit.raw, count=1).partition(" в ")
+    if not bank and (named := _BANK_AFTER.match(hit.raw)):  # «р/с 40702… АО «ТБанк»»
+        account, bank = named.group(1), named.group(2)
     hits["bank_account"] = Hit("bank_account", account, hit.source, hit.line, hit.excerpt)
     if bank.strip() and "bank_name" not in hits:
         hits["bank_name"] = Hit("bank_name", bank, hit.source, hit.line, hit.excerpt)
@@ -93,6 +100,8 @@ def put_requisites(ctx: Context, hits: dict[str, Hit]) -> None:
     bank = check_text(raw("bank_name"), 3) if "bank_name" in hits else MISSING
     ctx.put("bank_name", bank, hits.get("bank_name"))
     legal_raw, postal = raw("legal_address"), raw("postal_address")
+    if not postal and "legal_address" in hits and _BOTH.search(hits["legal_address"].excerpt):
+        postal = "совпадает"  # «Юр. и почтовый адрес: …»
     if tail := _POSTAL_TAIL.search(legal_raw):
         # «юр. адрес 630091, …, оф. 1104, почтовый тот же»: the postal one told after it.
         legal_raw, postal = legal_raw[: tail.start()], postal or tail.group("rest")
@@ -110,4 +119,13 @@ def put_requisites(ctx: Context, hits: dict[str, Hit]) -> None:
             check_text(postal, 10) if postal else MISSING,
             hits.get("postal_address") or (hits.get("legal_address") if postal else None),
         )
-    ctx.put("email", check_email(raw("email")) if "email" in hits else MISSING, hits.get("email"))
+    email_hit = hits.get("email") or _email_beside_phone(hits)
+    ctx.put("email", check_email(email_hit.raw) if email_hit else MISSING, email_hit)
+
+
+def _email_beside_phone(hits: dict[str, Hit]) -> Hit | None:
+    """«тел. +7 (3496) 42-18-05, mail@nbr-inform.ru»: the address written after the phone."""
+    for code in ("phone", "fax"):
+        if (hit := hits.get(code)) and (found := _EMAIL.search(hit.raw)):
+            return Hit("email", found.group(0), hit.source, hit.line, hit.excerpt)
+    return None

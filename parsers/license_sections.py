@@ -20,10 +20,12 @@ from parsers.validate import is_placeholder
 
 _PROJECT_START = re.compile(
     r"описани\w*\s+проекта|наименование\s+(?:программного\s+обеспечения|\w*\s*ПО)\b"
-    r"|^\W*(?:инн\s+)?конечн\w+\s+(?:заказчик|пользовател)",
+    r"|^\W*(?:инн\s+)?конечн\w+\s+(?:заказчик|пользовател)"
+    # «ПО: Web-ГИС ТЕХНОКОМ — 1 лицензия + …» opening a short form
+    r"|^\W*(?-i:ПО)\s*[:—–]|^\W*программн\w+\s+(?:обеспечени|продукт)\w*\s*[:—–]",
     re.I,
 )
-_PURPOSES_START = re.compile(r"цел\w*\s+приобретения", re.I)
+_PURPOSES_START = re.compile(r"цел\w*\s+приобретения|^\W*цел[ьи]\w*\s*[:—–]", re.I)
 _APPLICANT_START = re.compile(
     r"^\W*(?:\d\.?\s*)?(?:данные|реквизиты|сведения)\s+(?:об?\s+)?(?:участник|заявител|организаци)",
     re.I,
@@ -71,6 +73,9 @@ class FormParts:
     project: Source
     applicant: Source  # «Данные участника» up to the sender's e-mail signature
     rest: Source  # everything but the project part and the e-mail signature (letterheads)
+    # The sender's e-mail signature: the applicant's requisites when the letter puts them
+    # nowhere else («Реквизиты нашей организации — в подписи ниже»).
+    signature: Source
 
 
 def _keep(name: str, lines: list[str], start: int, stop: int) -> Source:
@@ -132,11 +137,16 @@ def split_form(source: Source) -> FormParts:
         if applicant is not None
         else Source(source.name, ""),
         rest=Source(source.name, "\n".join(rest_lines)),
+        signature=Source(
+            source.name, "\n".join("" if i < sign_off else ln for i, ln in enumerate(lines))
+        ),
     )
 
 
 _REQUISITE = re.compile(
-    r"^\s*(?:юридическ\w+\s+адрес|почтов\w+\s+адрес|телефон|инн\s*[:/]|огрн|р/с|бик)", re.I
+    r"^\s*(?:юр(?:идическ\w+|\.)\s*(?:и\s+почт\w*\.?\s*)?адрес|почт(?:ов\w+|\.)\s*адрес"
+    r"|тел(?:ефон|\.)|инн\s*[:/\d]|кпп|огрн|р/с|бик|e-?mail)",
+    re.I,
 )
 
 

@@ -2,7 +2,9 @@
 letters exposed: the software and the customer as labelled parts of a sentence, the
 customer's INN corrected later, the customer's own requisites named before the applicant's
 (they are not the applicant's), requisites sharing a line after «;» («тел. +7 …; e-mail …»),
-and the postal address told after the legal one («…, почтовый тот же»)."""
+the postal address told after the legal one («…, почтовый тот же»), a short form sent from
+a phone, the applicant's requisites only in the e-mail signature, and a phone's photo of the
+signed form."""
 
 from __future__ import annotations
 
@@ -64,3 +66,61 @@ def test_r_lic_1_requisites_sharing_a_line_and_the_postal_address_after_the_lega
     assert fields["email"].value == "office@geoplan72.ru"
     assert fields["legal_address"].value == "625000, г. Тюмень, ул. Республики, д. 10"
     assert fields["postal_address"].value == fields["legal_address"].value
+
+
+def test_r_lic_1_a_short_form_from_a_phone() -> None:
+    fields = _fields(
+        "Исх. 12 от 18.11.26\n"
+        "ПО: ГеоСервер Плюс — 1 серверная лицензия\n"
+        "Конечный заказчик: АО «Тепловые сети», ИНН 8602204172\n"
+        "Цель: сублицензия заказчику\n"
+        "Тел. +7 (3452) 50-60-70, office@geoplan72.ru\n"
+        "ИНН 5406741150 КПП 540601001 ОГРН 1135437453282\n"
+        "р/с 40702810810000638215 АО «ТБанк» БИК 044525974 к/с 30101810145250000974\n"
+        "Директор Гусев А.В.\n"
+    )
+    assert fields["inn"].value == "5406741150"
+    assert fields["kpp"].value == "540601001"
+    assert fields["email"].value == "office@geoplan72.ru"
+    assert fields["bank_account"].value == "40702810810000638215"
+    assert fields["bank_name"].value == "АО «ТБанк»"
+    assert fields["end_customer_inn"].value == ["8602204172"]
+
+
+def test_r_lic_1_the_applicants_requisites_only_in_the_e_mail_signature() -> None:
+    fields = _fields(
+        "Добрый день! Просим выдать 2 лицензии на программный продукт «ГеоСервер Плюс» "
+        "(сетевые места) для последующей передачи конечному заказчику — ООО «Водоканал» "
+        "(ИНН 5406117707, КПП 540601001, 630000, г. Новосибирск) — по сублицензии.\n\n"
+        "Реквизиты нашей организации — в подписи ниже.\n\n"
+        "--\nС уважением,\nИванов Петр\n\nООО «ГеоПлан»\nИНН/КПП 5406741150/540601001\n"
+        "ОГРН 1135437453282\nЮр. и почтовый адрес: 625000, г. Тюмень, ул. Республики, д. 10\n"
+        "тел. +7 (3452) 50-60-70, office@geoplan72.ru\n"
+    )
+    assert fields["software_name"].value == ["ГеоСервер Плюс"]
+    assert fields["end_customer"].value == ["ООО «Водоканал»"]
+    assert fields["inn"].value == "5406741150"
+    assert fields["kpp"].value == "540601001"  # not the customer's, named first
+    assert fields["legal_address"].value == "625000, г. Тюмень, ул. Республики, д. 10"
+    assert fields["postal_address"].value == fields["legal_address"].value
+    assert fields["email"].value == "office@geoplan72.ru"
+
+
+def test_r_lic_3_a_phones_photo_of_the_signed_form_is_the_signed_form() -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"] = "ivan@partner.ru", "mail@technocom.tech"
+    message["Subject"] = "Лицензия"
+    message.set_content("Фото подписанной заявки во вложении.\nПО: ГеоКлиент\n")
+    # An iPhone sends a photo inline, with a Content-ID, in multipart/mixed.
+    message.add_attachment(
+        b"\xff\xd8\xff\xe0" + bytes(64),
+        maintype="image",
+        subtype="jpeg",
+        filename="IMG_4127.jpeg",
+        disposition="inline",
+        cid="<4127@iphone>",
+    )
+    request = extract(parse_letter(message.as_bytes()), Kind.LICENSE_REQUEST, received_at=NOW)
+    assert request.fields["signed_form"].value == ["IMG_4127.jpeg"]
