@@ -30,7 +30,7 @@ class Hit:
 
 
 # Labels that may follow another value on the same line (Appendix 1 layout).
-_INLINE_OK = re.compile(r"^(?:кпп|факс|огрн\w*|бик|к/с\w*|инн)", re.I)
+_INLINE_OK = re.compile(r"^(?:кпп|факс|огрн\w*|бик|к/с\w*|р/с\w*|инн)", re.I)
 _BULLETS = " \t|-•*0123456789.)–—"
 # Section labels whose value may start on the next lines.
 SECTION_CODES = frozenset(

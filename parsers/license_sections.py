@@ -45,6 +45,13 @@ _LABEL_ALONE = re.compile(
     + r")\s*(?:\([^)\n]{0,40}\))?\s*[:|—–-]?\s*$",
     re.I,
 )
+# Any label of the license table starting a line.
+_LABEL_START = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:"
+    + "|".join(p for patterns in LICENSE_LABELS.values() for p in patterns)
+    + r")(?![\w])",
+    re.I,
+)
 # «участия ООО «Ромашка» в Партнерской программе» (paragraph 1 of the form).
 _APPLICANT_IN_TEXT = re.compile(
     r"участия\s+(?!в\s)(.{2,150}?)\s+в\s+партн[её]рск\w+\s+программ", re.I | re.S
@@ -84,9 +91,17 @@ def _keep(name: str, lines: list[str], start: int, stop: int) -> Source:
 
 
 def join_values_on_next_line(text: str) -> str:
-    """«ИНН:» alone on a line and the value on the next one → «ИНН: value» (same numbering)."""
+    """«ИНН:» alone on a line and the value on the next one → «ИНН: value»; a value a mail
+    client wrapped («ул. Мира,» / «д. 68, оф. 5») → one line (same numbering)."""
     lines = text.splitlines()
     for index, line in enumerate(lines[:-1]):
+        if _LABEL_START.match(line) and not _LABEL_ALONE.match(line):
+            after = lines[index + 1]
+            wrapped = after[:1].islower() or line.rstrip().endswith((",", " г.", "ул.", "д."))
+            label = _LABEL_START.match(after) or SIGN_OFF.match(after)
+            if wrapped and after.strip() and not label:
+                lines[index], lines[index + 1] = f"{line.rstrip()} {after.strip()}", ""
+            continue
         if not _LABEL_ALONE.match(line):
             continue
         follow = next(

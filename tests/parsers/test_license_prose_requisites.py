@@ -3,8 +3,8 @@ letters exposed: the software and the customer as labelled parts of a sentence, 
 customer's INN corrected later, the customer's own requisites named before the applicant's
 (they are not the applicant's), requisites sharing a line after «;» («тел. +7 …; e-mail …»),
 the postal address told after the legal one («…, почтовый тот же»), a short form sent from
-a phone, the applicant's requisites only in the e-mail signature, and a phone's photo of the
-signed form."""
+a phone, the applicant's requisites only in the e-mail signature, a phone's photo of the
+signed form, and labelled values a mail client wrapped."""
 
 from __future__ import annotations
 
@@ -124,3 +124,19 @@ def test_r_lic_3_a_phones_photo_of_the_signed_form_is_the_signed_form() -> None:
     )
     request = extract(parse_letter(message.as_bytes()), Kind.LICENSE_REQUEST, received_at=NOW)
     assert request.fields["signed_form"].value == ["IMG_4127.jpeg"]
+
+
+def test_r_lic_1_labelled_values_wrapped_by_the_mail_client() -> None:
+    fields = _fields(
+        "Данные участника: АО «ГеоПлан»\n"
+        "Юридический адрес: 625000, Тюменская обл., г. Тюмень, ул. Республики,\n"
+        "д. 10, оф. 5\n"
+        "Почтовый адрес: совпадает с юридическим\n"
+        "ИНН 5406741150 / КПП 540601001, ОГРН 1135437453282\n"
+        "Банковские реквизиты: р/с 40702810810000638215 в АО «ТБанк» г.\n"
+        "Москва, БИК 044525974, к/с 30101810145250000974\n"
+    )
+    assert fields["legal_address"].value.endswith("ул. Республики, д. 10, оф. 5")
+    assert fields["bank_account"].value == "40702810810000638215"
+    assert "ТБанк" in fields["bank_name"].value
+    assert fields["bik"].value == "044525974"
