@@ -18,7 +18,7 @@ from parsers.labels import Hit, Source, find_labelled
 from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows
-from parsers.license_prose import customer_spans, prose_rows
+from parsers.license_prose import customer_spans, licensed_products, prose_rows
 from parsers.license_requisites import put_requisites
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
@@ -107,6 +107,14 @@ def _project(ctx: Context, parts: list[FormParts]) -> None:
                 lines = [s for s in source.text.splitlines() if s.strip()]
                 excerpt = next((s for s in lines if "лиценз" in s.lower()), lines[0])
                 rows, hit = told, Hit("software_name", excerpt, source.name, 0, excerpt[:300])
+                break
+    if rows and not any(r.software.strip() for r in rows):
+        # «Конечный заказчик: …» labelled, the product only in the covering sentence.
+        for source in ctx.sources:
+            named = licensed_products(source.text) if source.name != "subject" else []
+            if len(named) in (1, len(rows)):
+                names = named * len(rows) if len(named) == 1 else named
+                rows = [Row(n, r.customer, r.inn) for n, r in zip(names, rows, strict=True)]
                 break
     if not rows:
         for code in ("software_name", "end_customer"):

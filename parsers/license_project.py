@@ -55,7 +55,11 @@ _HEADER_CELL = re.compile(
 def _label(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
     """A «Label: value» or «Label | value» line (a vertical table); a header row is not."""
     match = pattern.match(line)
-    return match if match and not _HEADER_CELL.match(match.group(1)) else None
+    if match is None:
+        return None
+    # «Наименование ПО | Кол-во | Конечный заказчик»: a header whose customer is any cell.
+    cells = _CELL_SPLIT.split(match.group(1))
+    return None if any(_HEADER_CELL.match(cell) for cell in cells) else match
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,17 @@ def prose_rows(text: str) -> list[Row]:
     return rows
 
 
+def licensed_products(text: str) -> list[str]:
+    """The products the first sentence about licenses names («лицензию на ТехноКад-Экспресс
+    (1 рабочее место) для передачи …»), for rows whose customer a label gives."""
+    for sentence in _SENTENCE.split(text):
+        if re.search(r"лицензи", sentence, re.I):
+            found = [m.group("sw").strip(' «»"') for m in _PRODUCT.finditer(sentence)]
+            if found := [p for p in dict.fromkeys(found) if p]:
+                return found
+    return []
+
+
 def customer_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` names an end customer with its requisites (offsets, end exclusive)."""
     spans = [m.span("name") for m in _CUSTOMER.finditer(text)]

@@ -97,7 +97,8 @@ def join_values_on_next_line(text: str) -> str:
     for index, line in enumerate(lines[:-1]):
         if _LABEL_START.match(line) and not _LABEL_ALONE.match(line):
             after = lines[index + 1]
-            wrapped = after[:1].islower() or line.rstrip().endswith((",", " г.", "ул.", "д."))
+            ends = (",", " г.", "ул.", "д.", "ИНН", "№")  # nothing a value ends with
+            wrapped = after[:1].islower() or line.rstrip().endswith(ends)
             label = _LABEL_START.match(after) or SIGN_OFF.match(after)
             if wrapped and after.strip() and not label:
                 lines[index], lines[index + 1] = f"{line.rstrip()} {after.strip()}", ""

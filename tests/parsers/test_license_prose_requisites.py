@@ -140,3 +140,25 @@ def test_r_lic_1_labelled_values_wrapped_by_the_mail_client() -> None:
     assert fields["bank_account"].value == "40702810810000638215"
     assert "ТБанк" in fields["bank_name"].value
     assert fields["bik"].value == "044525974"
+
+
+def test_r_lic_1_a_project_table_with_a_quantity_column() -> None:
+    fields = _fields(
+        "Наименование программного обеспечения\tКол-во\tКонечный заказчик\n"
+        "ГеоСервер Плюс\t5 рабочих мест\tАдминистрация Ялуторовского района (ИНН 7207015422)\n"
+        "\n" + REQUISITES
+    )
+    assert fields["software_name"].value == ["ГеоСервер Плюс"]
+    assert fields["end_customer"].value == ["Администрация Ялуторовского района"]
+    assert fields["end_customer_inn"].value == ["7207015422"]
+
+
+def test_r_lic_1_the_product_in_the_sentence_and_the_customer_on_a_wrapped_labelled_line() -> None:
+    fields = _fields(
+        "Просим выдать лицензию на ГеоСервер Плюс (1 рабочее место) для передачи\n"
+        "её конечному пользователю по сублицензионному договору.\n\n"
+        "Конечный заказчик: ИП Ахметов Тимур Ринатович (кадастровый инженер), ИНН\n"
+        "890501426328, г. Ноябрьск.\n\n" + REQUISITES
+    )
+    assert fields["software_name"].value == ["ГеоСервер Плюс"]
+    assert fields["end_customer_inn"].value == ["890501426328"]
