@@ -52,6 +52,18 @@ _SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 _ORG_IN_TICKET = re.compile(rf"(?:{ORG})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{10,12}})?")
 
 
+def _prose_paragraphs(found: dict[str, list[Field]]) -> list[str]:
+    """Unlabelled paragraphs, then the lines after a labelled value's first: «Базовое ПО:
+    PostgreSQL 13.14» / «Базовое ПО и СУБД проверили – работают корректно» answers §4.1."""
+    after = [
+        "\n".join(f.text.splitlines()[1:])
+        for code, fields in found.items()
+        if code not in ("", "self_diagnosis")
+        for f in fields
+    ]
+    return [f.text for f in found.get("", [])] + [text for text in after if text.strip()]
+
+
 def _body_only(ctx: Context, sources: list[Source]) -> Context:
     return Context(ctx.letter, [s for s in sources if s.name == "body"], ctx.received)
 
@@ -208,7 +220,7 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put_evidence("priority", ok(stated[0]), "body", stated[1], stated[1])
     if field := first(found, "self_diagnosis"):
         ctx.put("self_diagnosis", self_diagnosis(field.text), _hit(field), field.text)
-    elif answers := answers_in_prose([f.text for f in found.get("", [])]):
+    elif answers := answers_in_prose(_prose_paragraphs(found)):
         hit = Hit("self_diagnosis", answers, "body", 0, answers[:300])
         ctx.put("self_diagnosis", self_diagnosis(answers), hit)
     if field := first(found, "legal_entity"):

@@ -78,6 +78,8 @@ def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
         if tail := _LABEL_TAIL.match(line, end):
             end = tail.end()
         if separator := _SEPARATOR.match(line, end):
+            if not separator.group(0).strip() and line[:1].islower():
+                continue  # «договорам» alone: a wrapped line's last word; headings have capitals
             best = (code, separator.end(), match.end())
         elif code in _PERIOD_HEADINGS and line[end : end + 2] == ". ":
             best = (code, end + 2, match.end())

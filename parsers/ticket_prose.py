@@ -66,9 +66,10 @@ LICENSE_CONTRACT_IN_TEXT = re.compile(
 )
 
 # Any contract with a number in a ticket's own text («Договор 31/2024.», «по договору № 7 от
-# 05.03.2024»): a ticket's contract is the license contract (§3.4); «договор аренды» has no number.
+# 05.03.2024»): a ticket's contract is the license contract (§3.4); «договор аренды» has no number,
+# and «по 13 и более договорам» / «2. Печать» names many contracts, not one.
 CONTRACT_IN_TICKET = re.compile(
-    r"(?<![\w-])договор\w*\s+(?:№|N\b)?\s*(?=[^\s,;()]*\d)[^\s,;()]+"
+    r"(?<![\w-])договор(?:а|у|ом|е)?(?!\w)\s+(?:№|N\b)?\s*(?=[^\s,;()]*\d)[^\s,;()]+"
     rf"(?:\s*,?\s*от\s+{DATE_PATTERN})?",
     re.I,
 )

@@ -165,3 +165,19 @@ def test_prose_wrapped_by_the_mail_client_is_read_as_one_sentence() -> None:
     )
     assert ctx.fields["legal_entity"].value["name"] == "АО «Сургутские тепловые сети»"
     assert "ТС-7/2025" in str(ctx.fields["license_contract"].value)
+
+
+def test_a_wrapped_list_items_last_word_is_no_label_and_answers_under_a_label_count() -> None:
+    ctx = _ticket(
+        "Трекер: Неисправность\nПриоритет: низкий\n"
+        "Базовое ПО: PostgreSQL 13.14, РЕД ОС 7.3.\n"
+        "Базовое ПО и СУБД проверили – работают корректно.\n"
+        "Воспроизведение:\n"
+        "1. Арендаторы -> выбрать арендатора с задолженностью по 13 и более\n"
+        "   договорам\n"
+        "2. Печать -> Уведомление о задолженности -> PDF\n"
+    )
+    assert "Уведомление о задолженности" in str(ctx.fields["steps_to_reproduce"].value)
+    assert ctx.fields["license_contract"].status == FieldStatus.MISSING
+    checks = ctx.fields["self_diagnosis"].value
+    assert checks["base_software_ok"]["status"] == checks["dbms_ok"]["status"] == "passed"
