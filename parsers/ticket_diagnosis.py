@@ -21,7 +21,12 @@ CHECKS: tuple[tuple[str, str], ...] = (
         r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
         r"|\bос\b|платформ\w*|base\s+software",
     ),
-    ("dbms_ok", r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*|\bdbms\b|database"),
+    (
+        "dbms_ok",
+        r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*|\bdbms\b|database"
+        # the DBMS by its name: «PostgreSQL 16.2 отвечает», «SQL Server без блокировок»
+        r"|postgre\w*|\boracle\b|sql\s*server|\bms\s*sql\b|mysql|firebird|mariadb",
+    ),
     ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*|network"),
     (
         "auth_privileges_unchanged",
@@ -40,7 +45,7 @@ _DENIED = re.compile(
     r"(?:проблем|ошиб[оа]к|сбо[ея]в|замечани|потер[ьи]|блокиров[оа]к|изменени|долгих\s+запросов)"
     r"\w*(?:\s+[^\s;.]+){0,4}?\s+(?:не\s+(?:выявлен|обнаружен|видно|наблюда|было)\w*|нет)\b"
     r"|\bнет\s+(?:ни\s+)?(?:каких\s+)?(?:проблем|ошибок|сбоев|замечаний|потерь|блокировок)\w*"
-    r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошибок|замечаний|потерь|сбоев|изменени\w*)"
+    r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошибок|замечаний|потерь|сбоев|блокировок|зависаний|изменени\w*)"
     r"|\b0\s*%\s*потер\w*|потер\w*\s+0\s*%|не\s+(?:менял\w*|изменял\w*|трогал\w*|мен[яе]\w*)|те\s+же|без\s+изменени\w*",
     re.I,
 )
@@ -51,6 +56,7 @@ _FAILED = re.compile(
 )
 _PASSED = re.compile(
     r"\bда\b|\bok\b|\bок\b|\bокей\b|\[\s*[+xх✓v]\s*\]|корректн\w*|работа\w*|штатн\w*|в\s+порядке"
+    r"|\bжив\w*|отвеча\w*"
     r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*|\byes\b",
     re.I,
 )
@@ -61,7 +67,7 @@ _THE_REST = re.compile(
 # One answer for all four checks, in §4.1's own words («все этапы самостоятельной диагностики
 # пройдены») or the partners' («все 4 пункта проверены, замечаний нет», «по всем пунктам ок»).
 _ALL_PASSED = re.compile(
-    r"\bвсе\s+(?:\d\s+|четыре\s+)?(?:пункт|этап|провер|вопрос|шаг)\w*"
+    r"\bвс[её]\s+проверил\w*(?!\s*,?\s*кроме)|\bвсе\s+(?:\d\s+|четыре\s+)?(?:пункт|этап|провер|вопрос|шаг)\w*"
     r"(?:\s+[^\s.;]+){0,4}?\s+(?:пройден\w*|проверен\w*|выполнен\w*|в\s+порядке|ок\b)"
     r"|\bпо\s+всем\s+(?:\d\s+|четыр\w+\s+)?(?:пункт|провер|этап|вопрос)\w*[^.;]{0,40}?"
     r"(?:замечани\w*\s+нет|без\s+замечаний|в\s+порядке|ок\b|пройден\w*|норм\w*)",
@@ -81,10 +87,13 @@ def answer(text: str) -> str:
         question, reply = "", text
     reply = reply.strip(" \t—–-:;.,")
     yes_no = _YES_NO.match(reply)
+    if question and yes_no and _DENIED.search(reply[yes_no.end() :]):
+        return "passed"  # «…, нет ли проблем с транзакциями? – Да, проблем нет.»
     if question and yes_no:
         questions = [q for q in re.split(r"\?", question) if q.strip()]
         word = yes_no.group(1).lower()
-        first_inverted = bool(_INVERTED.search(questions[0])) if questions else False
+        # Each question was followed by its «?» (split off above): «Привилегии менялись?».
+        first_inverted = bool(_INVERTED.search(f"{questions[0]}?")) if questions else False
         if yes_no.group(2) and len(questions) >= 2:  # «да / нет» answers two questions in turn
             return "passed" if word in ("да", "yes") and yes_no.group(2) == "нет" else "failed"
         good = word in ("нет", "no") if first_inverted else word in ("да", "yes")

@@ -181,3 +181,29 @@ def test_a_wrapped_list_items_last_word_is_no_label_and_answers_under_a_label_co
     assert ctx.fields["license_contract"].status == FieldStatus.MISSING
     checks = ctx.fields["self_diagnosis"].value
     assert checks["base_software_ok"]["status"] == checks["dbms_ok"]["status"] == "passed"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # A heading with the seed's paragraph, then a checklist naming other checks in passing.
+        "Самодиагностика по п. 4.1:\n[x] базовое ПО – работает, службы запущены;\n"
+        "[x] СУБД – ошибок нет;\n[x] сеть – ping до сервера приложений и сервера БД стабильный;\n"
+        "[x] привилегии на сервере аутентификации не менялись.",
+        # The seed's questions, one of them inverted, another with «нет ли».
+        "Результаты самостоятельной диагностики:\n• Корректно ли работает базовое ПО? – Да.\n"
+        "• Корректно ли функционирует СУБД, нет ли проблем с транзакциями? – Да, проблем нет.\n"
+        "• Исправны ли сетевые настройки? – Да.\n"
+        "• Привилегии пользователей на сервере аутентификации менялись? – Нет.",
+        # Everything checked, in the words of someone writing from a phone.
+        "По 4.1 все проверили: сервер живой, PostgreSQL 16.2 отвечает, сеть есть, права не "
+        "трогали.",
+        # The DBMS by its name, answered by what it is without.
+        "Диагностику по регламенту выполнили: базовое ПО работает корректно, SQL Server без "
+        "блокировок, сеть стабильна, права пользователей на сервере аутентификации не менялись.",
+    ],
+)
+def test_r_tkt_4_self_diagnosis_answered_in_other_shapes(answers: str) -> None:
+    ctx = _ticket(f"Неисправность, приоритет низкий.\n\n{answers}\n\nШаги: открыть реестр.\n")
+    checks = ctx.fields["self_diagnosis"].value
+    assert {item["status"] for item in checks.values()} == {"passed"}, checks
