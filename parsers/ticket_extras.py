@@ -13,9 +13,11 @@ from parsers.ticket_text import business_task, dbms_in_text, doc_reference
 from parsers.validate import check_text, ok
 
 _TASK_HEADING = re.compile(r"бизнес|задач|business", re.I)
-# R-TKT-5: an attachment not given, with or without its reason («нет», «не прилагаем», «N/A»).
+# R-TKT-5: an attachment not given, with or without its reason («нет», «не прилагаем», «N/A»,
+# «Скриншотов нет - …»).
 NA = re.compile(
-    r"^\s*(?:нет|n/?a|н/?д)\b|не\s+(?:прилага|приклад|прилож)\w*|отсутству\w*|не\s+применим\w*"
+    r"^\s*(?:нет|n/?a|н/?д)\b|^\S+\s+нет\b|не\s+(?:прилага|приклад|прилож)\w*|отсутству\w*"
+    r"|не\s+применим\w*"
     r"|(?:приложить|выгрузить|предоставить|передать|снять)\s+не\s+(?:можем|можно|удается)"
     r"|не\s+(?:можем|можно|удается)\s+(?:приложить|выгрузить|предоставить|передать|снять)"
     r"|невозможно|нет\s+возможности|запрещен\w*",

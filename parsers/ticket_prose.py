@@ -60,7 +60,8 @@ _COMPONENT = re.compile(
 # A license contract mentioned in a sentence: the license words are required, so that
 # «договор аренды № 17» in a problem statement is not taken for it.
 LICENSE_CONTRACT_IN_TEXT = re.compile(
-    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|\bлиц\.?\s*дог\w*\.?|\bЛД\b)\s*(?:№|N\b)?\s*"
+    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|\bлиц\.?\s*дог\w*\.?|\bдог\.?\s*лиц\w*\.?|\bЛД\b)"
+    r"\s*(?:№|N\b)?\s*"
     rf"[^\s,;()]*\d[^\s,;()]*(?:\s*,?\s*от\s+{DATE_PATTERN})?",
     re.I,
 )

@@ -22,7 +22,7 @@ def unwrapped(paragraph: str) -> str:
         goes_on = (
             after.islower()
             or after == "("
-            or word in ("№", "—", "–", "-")  # «ЛД №» / «ТК-2025/041» on the next line
+            or word in ("№", "—", "–", "-", "ИНН", "(ИНН")  # «ЛД №» / «ТК-2025/041» next
             or bool(_GOES_ON.fullmatch(word))
         )
         if goes_on and word[-1] not in ".!?:;" and not word[-1].isdigit():

@@ -207,3 +207,15 @@ def test_r_tkt_4_self_diagnosis_answered_in_other_shapes(answers: str) -> None:
     ctx = _ticket(f"Неисправность, приоритет низкий.\n\n{answers}\n\nШаги: открыть реестр.\n")
     checks = ctx.fields["self_diagnosis"].value
     assert {item["status"] for item in checks.values()} == {"passed"}, checks
+
+
+def test_reversed_abbreviation_a_wrapped_inn_and_screenshots_none_with_a_reason() -> None:
+    ctx = _ticket(
+        "Неисправность, приоритет низкий. Не входят специалисты Управления архитектуры\n"
+        "Березовского городского округа (ИНН\n6604028472) после обновления.\n"
+        "дог. лиц. № СГС-11/2025 от 17.06.2025\n"
+        "Скриншотов нет - выгрузка идет ночью без интерфейса.\n"
+    )
+    assert ctx.fields["legal_entity"].value["inn"] == "6604028472"
+    assert "СГС-11/2025" in str(ctx.fields["license_contract"].value)
+    assert ctx.fields["screenshots"].status == FieldStatus.NOT_APPLICABLE
