@@ -162,3 +162,25 @@ def test_r_lic_1_the_product_in_the_sentence_and_the_customer_on_a_wrapped_label
     )
     assert fields["software_name"].value == ["ГеоСервер Плюс"]
     assert fields["end_customer_inn"].value == ["890501426328"]
+
+
+def test_r_lic_1_a_paragraph_after_a_numbered_table_is_no_row_and_purposes_in_prose() -> None:
+    fields = _fields(
+        "№\tНаименование ПО\tКонечный заказчик\tИНН конечного заказчика\n"
+        "1\tГеоСервер Плюс (5 лицензий)\tАдминистрация Искитимского района\t5446040923\n"
+        "\n"
+        "Лицензии приобретаются для сублицензий, а также для разработки и тестирования "
+        "модуля, расширяющего функционал системы.\n\n" + REQUISITES
+    )
+    assert fields["end_customer"].value == ["Администрация Искитимского района"]
+    assert fields["purpose"].value == ["sublicensing", "extension_development"]
+
+
+def test_r_lic_6_a_couriers_waybill_number_is_the_tracking_number() -> None:
+    body = (
+        "Оригиналы лицензионного соглашения № ЛС-588/26 отправили сегодня курьерской службой.\n"
+        "Номер накладной СДЭК: 1487 3321 905\n"
+    )
+    raw = letter(subject="Оригиналы отправлены", body=body, to="mail@technocom.tech")
+    request = extract(parse_letter(raw), Kind.LICENSE_DOCUMENTS, received_at=NOW)
+    assert request.fields["tracking_number"].value == "14873321905"
