@@ -179,9 +179,15 @@ def self_diagnosis(text: str) -> Check:
 def reads_as_answer(text: str) -> bool:
     """True when `text` answers a check («работает корректно», «ок») rather than naming
     software («PostgreSQL 15.4»): «Базовое ПО — работает» inside a self-diagnosis block."""
-    return bool(_PASSED.search(text) or _FAILED.search(text) or _NOT_CHECKED.search(text))
+    return bool(
+        _PASSED.search(text)
+        or _FAILED.search(text)
+        or _NOT_CHECKED.search(text)
+        or _DENIED.search(text)  # «… никто не менял»
+    )
 
 
+_LEAD = re.compile(r"с|со|по|у|на|в|для", re.I)
 _JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]", re.I)
 
 
@@ -207,7 +213,9 @@ def answers_in_prose(paragraphs: list[str]) -> str:
         for sentence in sentences:
             named = mentions(sentence)
             distinct = {code for _, code in named}
-            opens = bool(named) and not sentence[: named[0][0]].strip(" -•*0123456789.)[]+")
+            # «С СУБД все в порядке: …»: a preposition before the check still opens with it.
+            lead = sentence[: named[0][0]].strip(" -•*0123456789.)[]+") if named else ""
+            opens = bool(named) and (not lead or bool(_LEAD.fullmatch(lead)))
             if reads_as_answer(sentence) and (len(distinct) >= 2 or opens):
                 chosen.append(_from_first_answer(sentence.strip()))
         if chosen:

@@ -46,6 +46,10 @@ _PRIORITY_WORD = r"(?P<value>срочн\w*|высок\w*|нормальн\w*|н�
 _PRIORITY_NEAR = (
     re.compile(rf"(?:приоритет\w*|priority)\s*(?:[:—–-]\s*)?[«\"]?{_PRIORITY_WORD}", re.I),
     re.compile(rf"{_PRIORITY_WORD}\s+приоритет", re.I),
+    # «критичность оцениваем как высокую», «критичность: средняя»
+    re.compile(
+        rf"критичност\w*\s*(?:[:—–-]\s*|(?:\w+\s+){{0,2}}?(?:как\s+)?)[«\"]?{_PRIORITY_WORD}", re.I
+    ),
 )
 # «Неисправность (Высокий)», «Неисправность | Срочный», «Неисправность / Низкий».
 _AFTER_TRACKER = re.compile(

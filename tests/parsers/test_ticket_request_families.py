@@ -219,3 +219,18 @@ def test_reversed_abbreviation_a_wrapped_inn_and_screenshots_none_with_a_reason(
     assert ctx.fields["legal_entity"].value["inn"] == "6604028472"
     assert "СГС-11/2025" in str(ctx.fields["license_contract"].value)
     assert ctx.fields["screenshots"].status == FieldStatus.NOT_APPLICABLE
+
+
+def test_prose_answers_after_a_preposition_a_denial_and_critical_as_priority() -> None:
+    ctx = _ticket(
+        "Выгрузка обрывается, поэтому критичность оцениваем как высокую.\n\n"
+        "Воспроизводится так: Реестры → Объекты → Экспорт → XLSX.\n\n"
+        "До обращения прошли самодиагностику. Базовое ПО отрабатывает штатно,\n"
+        "Tomcat не перезапускался. С СУБД все в порядке: алерт-лог чистый. Сеть в\n"
+        "норме. Права пользователей на сервере аутентификации никто не менял,\n"
+        "последнее изменение было в сентябре.\n"
+    )
+    assert ctx.fields["priority"].value == "high"
+    assert "XLSX" in str(ctx.fields["steps_to_reproduce"].value)
+    checks = ctx.fields["self_diagnosis"].value
+    assert {item["status"] for item in checks.values()} == {"passed"}, checks
