@@ -1,5 +1,7 @@
-"""The reading of letters written apart from the reader (tests/corpus/fresh): the scores stay
-at or above what the reading reached when the families they exposed were fixed."""
+"""The reading of letters written apart from the reader (tests/corpus/fresh, and the second
+round in tests/corpus/blind): the scores stay at or above what the reading reached when the
+families they exposed were fixed. Before those fixes the blind letters scored: tickets fields
+81.6 %, exact sets 25 %; licenses fields 86.4 %, exact sets 33 %."""
 
 from __future__ import annotations
 
@@ -10,24 +12,26 @@ import pytest
 
 from tests.corpus.devset import score_all
 
-FRESH = Path(__file__).parents[1] / "corpus" / "fresh"
+CORPUS = Path(__file__).parents[1] / "corpus"
 # Contract dates of 2024–2026 and letters of late 2026: a fixed clock keeps R-VAL-8 stable.
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 FLOORS = {
-    "tickets": {"kinds": 1.0, "fields": 0.98, "exact_sets": 0.94, "invalid": 1.0},
-    "licenses": {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.85, "invalid": 1.0},
+    ("fresh", "tickets"): {"kinds": 1.0, "fields": 0.98, "exact_sets": 0.94, "invalid": 1.0},
+    ("fresh", "licenses"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.85, "invalid": 1.0},
+    ("blind", "tickets"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.95, "invalid": 1.0},
+    ("blind", "licenses"): {"kinds": 0.95, "fields": 0.97, "exact_sets": 0.73, "invalid": 1.0},
 }
 
 
-@pytest.mark.parametrize("folder", sorted(FLOORS))
-def test_fresh_letters_scores_stay_above_floors(folder: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("corpus", "folder"), sorted(FLOORS))
+def test_letters_written_apart_score_above_floors(corpus: str, folder: str, tmp_path: Path) -> None:
     # score_all reads <root>/<folder>/*.json: one folder at a time.
-    (tmp_path / folder).symlink_to(FRESH / folder)
+    (tmp_path / folder).symlink_to(CORPUS / corpus / folder)
     score = score_all(tmp_path, NOW)
-    assert len(score.kinds) >= 20
+    assert len(score.kinds) >= 19
     low = {
         name: round(score.rate(getattr(score, name)), 3)
-        for name, floor in FLOORS[folder].items()
+        for name, floor in FLOORS[corpus, folder].items()
         if score.rate(getattr(score, name)) < floor
     }
     assert not low, f"{low}\n" + "\n".join(score.failures)
