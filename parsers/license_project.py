@@ -109,7 +109,7 @@ def _columns(cells: list[str]) -> _Columns | None:
 
 def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
     rows: list[list[str]] = []
-    prose: set[int] = set()
+    prose: set[int] = set()  # rows that are a line of text with no cell and no row number
     for line in lines:
         if _RULING.match(line):
             if not line.strip() and rows:
@@ -128,10 +128,12 @@ def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
             parts = _CUSTOMER_START.split(line.strip(), maxsplit=1)  # PDF: no column break
             rows.append(parts if len(parts) == 2 else [line.strip()])
             if len(parts) < 2 and not _ROW_NUMBER.match(line):
-                prose.add(id(rows[-1]))  # a line of text with no cell and no row number
+                prose.add(len(rows) - 1)
     shift = 1 if columns.numbered else 0  # the «№» column was dropped from the cells
     result: list[Row] = []
-    for cells in (r for r in rows if r):
+    for position, cells in enumerate(rows):
+        if not cells:
+            continue
 
         def cell(index: int | None, cells: list[str] = cells) -> str:
             if index is None:
@@ -139,7 +141,7 @@ def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
             index -= shift
             return cells[index] if 0 <= index < len(cells) else ""
 
-        if len(cells) == 1 and (not columns.numbered or id(cells) in prose):
+        if len(cells) == 1 and (not columns.numbered or position in prose):
             continue  # a paragraph after the table, not a row
         row = _row(cell(columns.software), cell(columns.customer), cell(columns.inn))
         if not (is_placeholder(row.software) and is_placeholder(row.customer)):

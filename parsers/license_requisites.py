@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.contacts import check_email
+from parsers.contacts import EMAIL_RE, check_email
 from parsers.context import Context
 from parsers.labels import Hit
 from parsers.types import FieldStatus
@@ -34,7 +34,6 @@ _BANK_AFTER = re.compile(
     r"^\s*(\d[\d\s]{18,26}\d)[\s,]+((?:[А-ЯЁA-Z]{2,4}\s+)?[«\"]?[^\W\d]\w*\S*.*?)\s*$"
 )
 _BOTH = re.compile(r"юр(?:идическ\w+|\.)\s*и\s+почт", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.I)
 _SAME_AS_LEGAL = re.compile(r"совпада\w*|аналогич\w*|тот\s+же|то\s+же|соответству\w*", re.I)
 _INN_KPP = re.compile(r"^\s*(\d[\d\s]{8,13}\d)\s*(?:[/\\,;]|\s)\s*(\d{4}[\dA-Z]{2}\d{2,3}\b.*)?$")
 
@@ -126,6 +125,6 @@ def put_requisites(ctx: Context, hits: dict[str, Hit]) -> None:
 def _email_beside_phone(hits: dict[str, Hit]) -> Hit | None:
     """«тел. +7 (3496) 42-18-05, mail@nbr-inform.ru»: the address written after the phone."""
     for code in ("phone", "fax"):
-        if (hit := hits.get(code)) and (found := _EMAIL.search(hit.raw)):
+        if (hit := hits.get(code)) and (found := EMAIL_RE.search(hit.raw)):
             return Hit("email", found.group(0), hit.source, hit.line, hit.excerpt)
     return None

@@ -38,18 +38,15 @@ SIGN_OFF = re.compile(
     r"отправлено\s+(?:с|из)\s.*|sent\s+from\s.*)$",
     re.I,
 )
+_LABELS = "|".join(p for patterns in LICENSE_LABELS.values() for p in patterns)
 # Any label of the license table alone on its line («ИНН:», «Р/счет:»): the value follows.
 _LABEL_ALONE = re.compile(
-    r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:"
-    + "|".join(p for patterns in LICENSE_LABELS.values() for p in patterns)
-    + r")\s*(?:\([^)\n]{0,40}\))?\s*[:|—–-]?\s*$",
+    rf"^\s*(?:\d{{1,2}}[.)]\s*|[-•*]\s*)?(?:{_LABELS})\s*(?:\([^)\n]{{0,40}}\))?\s*[:|—–-]?\s*$",
     re.I,
 )
 # Any label of the license table starting a line.
 _LABEL_START = re.compile(
-    r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:"
-    + "|".join(p for patterns in LICENSE_LABELS.values() for p in patterns)
-    + r")(?![\w])",
+    rf"^\s*(?:\d{{1,2}}[.)]\s*|[-•*]\s*)?(?:{_LABELS})(?![\w])",
     re.I,
 )
 # «участия ООО «Ромашка» в Партнерской программе» (paragraph 1 of the form).
