@@ -187,6 +187,7 @@ def reads_as_answer(text: str) -> bool:
     )
 
 
+MAX_PARAGRAPHS = 200
 _LEAD = re.compile(r"с|со|по|у|на|в|для", re.I)
 _JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]", re.I)
 
@@ -205,7 +206,9 @@ def answers_in_prose(paragraphs: list[str]) -> str:
     """Sentences of the letter that answer §4.1 without a heading: one naming two or more
     checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
     with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any."""
-    for paragraph in paragraphs:
+    # The answers stand near the top; a hostile letter of thousands of paragraphs costs no
+    # more than this many (issue 19).
+    for paragraph in paragraphs[:MAX_PARAGRAPHS]:
         # A line a mail client wrapped goes on with a small letter: one sentence, not two.
         paragraph = unwrapped(paragraph)
         sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)
