@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.contacts import check_contacts, check_email, check_phone, parse_contact
 from parsers.dates import check_contract, check_date, contract_key
@@ -65,9 +67,21 @@ def test_ogrn_vectors() -> None:
     assert check_ogrn("1137232059744").status == VALID
     assert check_ogrn("1137232059745").status == INVALID
     assert check_ogrn("304500100000017").status == VALID
+    # R-VAL-3 / T-OGRN: (first 14 mod 13) mod 10 — a remainder of 10–12 keeps its last digit.
+    assert int("32172250010653") % 13 == 12
+    assert check_ogrn("321722500106532").status == VALID
+    assert check_ogrn("321722500106533").status == INVALID
     mismatch = check_ogrn("304500100000017", inn="7204196795")
     assert (mismatch.status, mismatch.code) == (INVALID, "type_mismatch")
     assert check_ogrn("1137232059744", inn="7204196795").status == VALID
+
+
+@given(st.integers(min_value=3 * 10**13, max_value=4 * 10**13 - 1))
+def test_every_ogrnip_with_the_spec_key_is_valid(prefix: int) -> None:
+    # T-OGRN for all remainders, including the 10–12 that python-stdnum rejects.
+    key = prefix % 13 % 10
+    assert check_ogrn(f"{prefix}{key}").status == VALID
+    assert check_ogrn(f"{prefix}{(key + 1) % 10}").status == INVALID
 
 
 def test_bik_and_accounts_vectors() -> None:
