@@ -31,7 +31,10 @@ _EVENTS = (
     ),
     (
         "originals_received",
-        r"оригинал\w*\s+(?:[\w,]+\s+){0,5}?получ|получили\s+(?:\w+\s+)?оригинал",
+        # the words between may name the paper with its number and date (a dot only inside
+        # «30.03.2026», so a sentence's end is not crossed)
+        r"оригинал\w*\s+(?:(?:[\w№,/-]|\.(?=\w))+\s+){0,8}?получ"
+        r"|получили\s+(?:\w+\s+)?оригинал",
     ),
     ("signed_scans", r"подписанн|скан|со\s+своей\s+стороны|с\s+нашей\s+стороны"),
 )
@@ -60,13 +63,18 @@ def license_event(text: str) -> str | None:
 def date_in(sentence: str, letter_date: date | None) -> str | None:
     """The ISO date a sentence gives: a full date, a day.month of the letter's year, or
     «сегодня»/«вчера» counted from the letter's date."""
-    if (found := re.search(DATE_PATTERN, sentence, re.I)) and (
-        check := check_date(found.group(0))
-    ).value:
-        return str(check.value)
+    for found in re.finditer(DATE_PATTERN, sentence, re.I):
+        if not _document_date(sentence, found.start()) and (
+            check := check_date(found.group(0))
+        ).value:
+            return str(check.value)
     if letter_date is None:
         return None
-    if short := _SHORT_DATE.search(sentence):
+    short = next(
+        (m for m in _SHORT_DATE.finditer(sentence) if not _document_date(sentence, m.start())),
+        None,
+    )
+    if short:
         try:
             day = date(letter_date.year, int(short.group(2)), int(short.group(1)))
         except ValueError:
@@ -79,6 +87,12 @@ def date_in(sentence: str, letter_date: date | None) -> str | None:
         if word in lowered:
             return (letter_date - timedelta(days=days)).isoformat()
     return None
+
+
+def _document_date(sentence: str, start: int) -> bool:
+    """A date after «от» dates a paper («акт № 588 от 13.11.2026», «договор от …»), not
+    the day something was sent or received."""
+    return re.search(r"\bот\s*$", sentence[max(0, start - 5) : start], re.I) is not None
 
 
 def _sentence(text: str, pattern: str) -> str | None:

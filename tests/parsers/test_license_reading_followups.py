@@ -55,3 +55,19 @@ def test_r_lic_6_scan_of_signed_agreement_with_original_by_post_is_signed_scans(
 
 def test_date_in_places_a_december_date_written_in_january_in_the_previous_year() -> None:
     assert date_in("получили 28.12", datetime(2027, 1, 3).date()) == "2026-12-28"
+
+
+def test_r_lic_12_a_papers_own_date_is_not_the_day_it_was_sent() -> None:
+    # «акт № … от <date>» dates the act; the sending day is the other date, or «сегодня».
+    dated = _read(
+        "Оригиналы акта № 71 от 02.04.2026 и соглашения отправили 08.04.2026 курьером, "
+        "накладная 1234 5678 90."
+    )
+    assert dated.fields["return_date"].value == "2026-04-08"
+    today = _read("Акт приема-передачи от 01.04.2026 отправили сегодня Почтой России.")
+    assert today.fields["return_date"].value == "2026-04-09"
+
+
+def test_r_lic_10_receipt_of_a_dated_paper_without_a_day_is_the_letters_date() -> None:
+    request = _read("Оригинал лицензионного договора № 5 от 30.03.2026 получили, спасибо.")
+    assert request.fields["received_date"].value == "2026-04-09"
