@@ -33,6 +33,7 @@ def extract_license(ctx: Context) -> None:
     hits = find_labelled(applicant, LICENSE_LABELS)
     for code, hit in find_labelled(rest, LICENSE_LABELS).items():
         hits.setdefault(code, hit)
+    signatures: list[Source] = []
     if not _REQUISITES & hits.keys():
         # No requisites in the form: the partner's own, in its e-mail signature, are the
         # applicant's (the applicant is the partner that writes).
@@ -47,7 +48,9 @@ def extract_license(ctx: Context) -> None:
     put_requisites(ctx, hits)
     put_phones(ctx, hits)
     _outgoing(ctx, parts)
-    signatory(ctx, hits.get("signatory"), applicant or rest)
+    # With the requisites taken from the e-mail signature, a head who signs the letter
+    # there («Сафин Руслан Рамилевич / Директор ООО …») is the one who signs the request.
+    signatory(ctx, hits.get("signatory"), applicant or rest, signatures)
     scans = form_scans(ctx.letter)
     if scans:  # D-19: a scan or an e-signature satisfies signed_form; HQ may reject it
         ctx.put_evidence(

@@ -33,6 +33,12 @@ _POSITION = re.compile(
     r"((?:Генеральн\w+\s+|Исполнительн\w+\s+)?[Дд]иректор\w*|Руководител\w+|Президент|"
     r"Управляющ\w+|Индивидуальн\w+\s+предпринимател\w+|Председател\w+)[^\n_]{0,80}",
 )
+# In an e-mail signature only the head's own title counts, opening its line.
+_SIGNATURE_HEAD = re.compile(
+    r"\s*(?:Генеральн\w+\s+|Исполнительн\w+\s+)?(?:директор|руководител\w*|президент"
+    r"|управляющ\w+|индивидуальн\w+\s+предпринимател\w+)\b(?!\s+по\s)",
+    re.I,
+)
 _ADDRESSEE = re.compile(r"руководител\w+\s+ООО\s+[«\"]?ТЕХНОКОМ", re.I)
 # Where the position ends on the head's line: the blank for the signature, a cell break,
 # «(подпись)», «М.П.» or a wide gap before the name.
@@ -117,24 +123,30 @@ def purpose(ctx: Context) -> None:
     ctx.put("purpose", MISSING)
 
 
-def signatory(ctx: Context, hit: Hit | None, regions: list[Source]) -> None:
+def signatory(
+    ctx: Context, hit: Hit | None, regions: list[Source], signatures: list[Source] = ()
+) -> None:
     """Position and name of the head who signs the form (not the sender of the e-mail).
 
     `regions` are the form's applicant parts up to the sender's e-mail signature: the
     head's line («Генеральный директор ____ /Иванов И.И./», «Директор (подпись) М.П.
     Петрова Анна Сергеевна», the name on the next line) is the first position found there.
+    `signatures` are e-mail signatures that may sign the request too; there the name
+    usually stands on the line above the position.
     """
     if hit and (name := find_person(hit.raw)):
         before, _, after = hit.raw.partition(name)
         position = before.strip(" ,—-_/|") or after.strip(" ,—-_/|")
         ctx.put("signatory", _signatory_check(position, name), hit)
         return
-    for source in regions:
+    for source in [*regions, *signatures]:
         lines = source.text.splitlines()
         for index, line in enumerate(lines):
             match = _POSITION.search(line)
             if not match or _ADDRESSEE.search(line) or _LABEL_LINE.match(line):
                 continue
+            if source in signatures and not _SIGNATURE_HEAD.match(line):
+                continue  # a deputy, «коммерческий директор», «директор по развитию»
             position = _POSITION_END.split(match.group(0), maxsplit=1)[0].strip(" ,")
             rest = _SIGN_MARKS.sub(" ", line[match.start() + len(position) :])
             name = find_person(rest) or find_person(position)
@@ -142,6 +154,17 @@ def signatory(ctx: Context, hit: Hit | None, regions: list[Source]) -> None:
                 if name or not follow.strip():
                     break
                 name = find_person(_SIGN_MARKS.sub(" ", follow))
+            if not name and source in signatures:
+                name = next(
+                    (
+                        p
+                        for above in reversed(lines[max(0, index - 2) : index])
+                        if (p := find_person(above))
+                    ),
+                    None,
+                )
+            if not name and source in signatures:
+                continue  # a position without a name in a signature signs nothing
             if name and name in position:
                 position = position.split(name, 1)[0].strip(" ,")
             found = Hit("signatory", line, source.name, index + 1, line.strip())

@@ -104,6 +104,27 @@ def test_r_lic_1_the_applicants_requisites_only_in_the_e_mail_signature() -> Non
     assert fields["legal_address"].value == "625000, г. Тюмень, ул. Республики, д. 10"
     assert fields["postal_address"].value == fields["legal_address"].value
     assert fields["email"].value == "office@geoplan72.ru"
+    # The sender signs without a title: nobody is named as the head who signs.
+    assert fields["signatory"].status == FieldStatus.MISSING
+
+
+_SIGNED_BY = (
+    "Просим 1 лицензию «ГеоКлиент» для ООО «Водоканал» (ИНН 5406117707), сублицензия.\n"
+    "Реквизиты — в подписи.\n\n--\nС уважением,\n{name}\n{title} ООО «ГеоПлан»\n"
+    "ИНН/КПП 5406741150/540601001, ОГРН 1135437453282\n"
+)
+
+
+def test_r_lic_1_the_head_signing_the_e_mail_signs_the_prose_request() -> None:
+    head = _fields(_SIGNED_BY.format(name="Кузнецова Ирина Олеговна", title="Генеральный директор"))
+    assert head["signatory"].value == {
+        "position": "Генеральный директор ООО «ГеоПлан»",
+        "name": "Кузнецова Ирина Олеговна",
+    }
+    # A deputy or a director of a function is not the head (§3.5 «руководитель»).
+    for title in ("Заместитель директора", "Директор по развитию", "Менеджер"):
+        other = _fields(_SIGNED_BY.format(name="Кузнецова Ирина Олеговна", title=title))
+        assert other["signatory"].status != FieldStatus.VALID, title
 
 
 def test_r_lic_3_a_phones_photo_of_the_signed_form_is_the_signed_form() -> None:
