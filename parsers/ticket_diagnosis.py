@@ -19,7 +19,12 @@ CHECKS: tuple[tuple[str, str], ...] = (
     (
         "base_software_ok",
         r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
-        r"|\bос\b|платформ\w*|base\s+software",
+        r"|\bос\b|платформ\w*|base\s+software"
+        # the platform by what it is or its name: «службы приложения», «NGW и его сервисы»,
+        # «Tomcat», «IIS», «QGIS Server» (not «SQL Server», a DBMS)
+        r"|(?:служб|сервис)\w*\s+приложени\w*|\b(?:его|е[её]|их)\s+(?:служб|сервис)\w*"
+        r"|\btomcat\b|\biis\b|\bnginx\b|\bapache\b|\bjboss\b|\bwildfly\b|\bweblogic\b"
+        r"|\b(?!SQL\b)[A-Z][\w-]+\s+Server\b",
     ),
     (
         "dbms_ok",
@@ -45,12 +50,12 @@ _DENIED = re.compile(
     r"(?:проблем|ошиб[оа]к|сбо[ея]в|замечани|потер[ьи]|блокиров[оа]к|изменени|долгих\s+запросов)"
     r"\w*(?:\s+[^\s;.]+){0,4}?\s+(?:не\s+(?:выявлен|обнаружен|видно|наблюда|было)\w*|нет)\b"
     r"|\bнет\s+(?:ни\s+)?(?:каких\s+)?(?:проблем|ошибок|сбоев|замечаний|потерь|блокировок)\w*"
-    r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошибок|замечаний|потерь|сбоев|блокировок|зависаний|изменени\w*)"
+    r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошиб|замечани|потер|сбо|блокиров|зависани|изменени)\w*"
     r"|\b0\s*%\s*потер\w*|потер\w*\s+0\s*%|не\s+(?:менял\w*|изменял\w*|трогал\w*|мен[яе]\w*)|те\s+же|без\s+изменени\w*",
     re.I,
 )
 _FAILED = re.compile(
-    r"не\s+работа\w*|падает|зависа\w*|висн\w*|упал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
+    r"не\s+работа\w*|падает|зависа\w*|\bвисн\w*|\bупал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
     r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bменял(?:ись|и)\b|изменил\w*",
     re.I,
 )
@@ -68,7 +73,8 @@ _THE_REST = re.compile(
 # пройдены») or the partners' («все 4 пункта проверены, замечаний нет», «по всем пунктам ок»).
 _ALL_PASSED = re.compile(
     r"\bвс[её]\s+проверил\w*(?!\s*,?\s*кроме)|\bвсе\s+(?:\d\s+|четыре\s+)?(?:пункт|этап|провер|вопрос|шаг)\w*"
-    r"(?:\s+[^\s.;]+){0,4}?\s+(?:пройден\w*|проверен\w*|выполнен\w*|в\s+порядке|ок\b)"
+    r"(?:\s+[^\s.;]+){0,4}?\s+(?:пройден\w*|прош(?:ли|л|ло)\b|проверен\w*|выполнен\w*"
+    r"|в\s+порядке|ок\b)"
     r"|\bпо\s+всем\s+(?:\d\s+|четыр\w+\s+)?(?:пункт|провер|этап|вопрос)\w*[^.;]{0,40}?"
     r"(?:замечани\w*\s+нет|без\s+замечаний|в\s+порядке|ок\b|пройден\w*|норм\w*)",
     re.I,
@@ -76,15 +82,22 @@ _ALL_PASSED = re.compile(
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
 # A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
 _INVERTED = re.compile(
-    r"нет\s+ли|не\s+\w+\s+ли\b|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?", re.I
+    r"нет\s+ли|не\s+\w+\s+ли\b|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?",
+    re.I,
 )
+# …and one about problems («Проблемы с СУБД? — нет»), unless it denies them itself
+# («… проблем нет: да»).
+_PROBLEM_QUESTION = re.compile(r"(?<!без\s)\b(?:проблем|ошиб|сбо[ейи]|зависа|блокиров)\w*", re.I)
+# A question without its «?», answered after a dash: «Привилегии … менялись — нет».
+_DASH_ANSWER = re.compile(r"^(.*?\S)\s*(?:[—–:]|\s-)\s*((?:да|нет|yes|no)\b.*)$", re.I | re.S)
 
 
 def answer(text: str) -> str:
     """`passed`, `failed` or `not_checked` for the answer to one check."""
     question, mark, reply = text.rpartition("?")
     if not mark:
-        question, reply = "", text
+        dashed = _DASH_ANSWER.match(text.strip())
+        question, reply = (dashed.group(1) + "?", dashed.group(2)) if dashed else ("", text)
     reply = reply.strip(" \t—–-:;.,")
     yes_no = _YES_NO.match(reply)
     if question and yes_no and _DENIED.search(reply[yes_no.end() :]):
@@ -93,7 +106,11 @@ def answer(text: str) -> str:
         questions = [q for q in re.split(r"\?", question) if q.strip()]
         word = yes_no.group(1).lower()
         # Each question was followed by its «?» (split off above): «Привилегии менялись?».
-        first_inverted = bool(_INVERTED.search(f"{questions[0]}?")) if questions else False
+        first = f"{questions[0]}?" if questions else ""
+        first_inverted = bool(
+            _INVERTED.search(first)
+            or (_PROBLEM_QUESTION.search(first) and not _DENIED.search(first))
+        )
         if yes_no.group(2) and len(questions) >= 2:  # «да / нет» answers two questions in turn
             return "passed" if word in ("да", "yes") and yes_no.group(2) == "нет" else "failed"
         good = word in ("нет", "no") if first_inverted else word in ("да", "yes")
@@ -140,6 +157,46 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     ]
 
 
+_ITEM_HEAD = re.compile(
+    r"^\s*(?:[-•*–—]|\d{1,2}[.)]|\[[^\]]{0,3}\])?\s*(?:(?:по|с|со|в|у|на)\s+)?", re.I
+)
+
+
+_ITEM_LEAD = re.compile(r"(?:[\w/]+\s+){0,3}")
+_ITEM_ANSWER = re.compile(r"[^;.]{0,60}?(?:\s[—–-]\s|:|\?)")
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    """(check, text) for a list whose lines each open with a check («1) Базовое ПО — …»,
+    «- проблемы с СУБД? — нет»): a line belongs to the check it opens with, whatever else it
+    names («службы postgrespro запущены» under base software is not the DBMS answer); a
+    line opening with none goes on the one above. Empty unless two checks open lines."""
+    pieces: list[list[str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        head = _ITEM_HEAD.match(line)
+        named = mentions(line)
+        lead = line[head.end() if head else 0 : named[0][0]] if named else ""
+        # the check may follow a few words: «проблемы с СУБД?», «нет ли сбоев в сети?»;
+        # an item is a heading and its answer («СУБД — …», «…?») or a question
+        opens = bool(named) and bool(_ITEM_LEAD.fullmatch(lead))
+        # a wrapped line going on about the same check («…СУБД? Проблемы / с транзакциями»)
+        wrapped = (
+            opens and bool(pieces) and pieces[-1][0] == named[0][1] and not head.group(0).strip()
+        )
+        if opens and not wrapped:
+            if not _ITEM_ANSWER.match(line, named[0][0]):
+                return []  # not a list of items: read as running text
+            pieces.append([named[0][1], line.strip()])
+        elif pieces:
+            pieces[-1][1] += " " + line.strip()
+    seen: dict[str, str] = {}
+    for code, piece in pieces:
+        seen.setdefault(code, piece)
+    return list(seen.items()) if len(seen) >= 2 else []
+
+
 def self_diagnosis(text: str) -> Check:
     """§3.4 `self_diagnosis` from the text answering §4.1; unanswered checks are `not_checked`.
 
@@ -147,9 +204,10 @@ def self_diagnosis(text: str) -> Check:
     («базовое ПО работает; СУБД без ошибок; …»), and each piece is read on its own; a piece
     without an answer of its own shares the next one's («базовое ПО и СУБД работают»).
     """
+    items = [(code, _THE_REST.sub("", " ".join(piece.split()))) for code, piece in _items(text)]
     # «Сеть проверили — в порядке, остальное не проверяли»: the rest stays not_checked.
     text = _THE_REST.sub("", " ".join(text.split()))
-    pieces = _pieces(text)
+    pieces = items or _pieces(text)
     everything = bool(_ALL_PASSED.search(text))
     if not pieces and not everything:
         return MISSING
