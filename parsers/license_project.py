@@ -21,14 +21,18 @@ _INN_HEAD = re.compile(r"\bинн\b", re.I)
 _NUMBER_HEAD = re.compile(r"^\s*(?:№|N|No\.?|#|п/п|№\s*п/п)\s*$", re.I)
 _SOFTWARE_LABEL = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:наименование\s+(?:программного\s+обеспечения|"
-    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт)\s*[:—–|\t-]\s*(.*)$",
+    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт|что)"
+    r"(?:\s*\([^)\n]{0,40}\))?\s*[:—–|\t-]\s*(.*)$",
     re.I,
 )
 _INN_LABEL = re.compile(
     r"^\s*инн\s+(?:конечн\w+\s+)?(?:заказчик|пользовател|клиент)\w*\s*[:—–|\t-]\s*(.*)$", re.I
 )
 _CUSTOMER_LABEL = re.compile(
-    r"^\s*(?:конечн\w+\s+(?:заказчик|пользовател)\w*|заказчик)\s*[:—–|\t-]\s*(.*)$", re.I
+    # «Кому (конечный заказчик): …», «Для кого: …» in a short form
+    r"^\s*(?:конечн\w+\s+(?:заказчик|пользовател)\w*|заказчик|кому|для\s+кого)"
+    r"(?:\s*\([^)\n]{0,40}\))?\s*[:—–|\t-]\s*(.*)$",
+    re.I,
 )
 # «… — конечный заказчик …» or «…; конечный заказчик – …» inside one line.
 _CUSTOMER_INLINE = re.compile(
@@ -156,6 +160,8 @@ def _header(lines: list[str]) -> tuple[int, _Columns] | None:
             continue
         if "|" in line or "\t" in line:
             columns = _columns(_CELL_SPLIT.split(line.strip().strip("|").strip()))
+        elif line.rstrip().endswith(":") and " / " not in line:
+            continue  # a heading that introduces rows («ПО и заказчик:»), not a header row
         else:
             joined = f"{lines[index - 1]} {line}" if index else line
             heads = re.split(
@@ -229,4 +235,41 @@ def project_rows(text: str) -> list[Row]:
             rows = _stacked_rows(body, columns)
         if rows:
             return rows
-    return _labelled_rows(lines)
+    return _labelled_rows(lines) or _dash_rows(lines)
+
+
+_ROW_START = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+_DASH = re.compile(r"\s[—–]\s")
+_SAME = re.compile(r"^(?:он|она|оно|они|тот|та|те)\s+же\b", re.I)
+
+
+def _dash_rows(lines: list[str]) -> list[Row]:
+    """Numbered rows told with dashes: «1) ГеоКлиент — 8 шт. — ГБУ «Центр …», ИНН …», a
+    wrapped row going on below; «он же» is the customer of the row above."""
+    joined: list[str] = []
+    for line in lines:
+        if _ROW_START.match(line):
+            joined.append(line.strip())
+        elif joined and line.strip() and not joined[-1].endswith("."):
+            joined[-1] += " " + line.strip()
+        elif not line.strip() and joined:
+            break
+    rows: list[Row] = []
+    for line in joined:
+        parts = _DASH.split(line)
+        start = next(
+            (
+                i
+                for i, p in enumerate(parts[1:], 1)
+                if _CUSTOMER_START.match(" " + p) or _SAME.match(p)
+            ),
+            None,
+        )
+        if start is None:
+            continue
+        customer = " — ".join(parts[start:])
+        if _SAME.match(customer) and rows:
+            rows.append(Row(_row(parts[0], "").software, rows[-1].customer, rows[-1].inn))
+        else:
+            rows.append(_row(parts[0], customer))
+    return rows

@@ -205,3 +205,29 @@ def test_r_lic_6_a_couriers_waybill_number_is_the_tracking_number() -> None:
     raw = letter(subject="Оригиналы отправлены", body=body, to="mail@technocom.tech")
     request = extract(parse_letter(raw), Kind.LICENSE_DOCUMENTS, received_at=NOW)
     assert request.fields["tracking_number"].value == "14873321905"
+
+
+def test_r_lic_1_a_short_form_headed_what_and_for_whom_with_our_requisites() -> None:
+    fields = _fields(
+        "Прошу оформить лицензии, скан формы во вложении.\n\n"
+        "Что: ГеоКлиент Плюс — 2 рабочих места\n"
+        "Кому (конечный заказчик): МКУ «Центр ГИС», ИНН 5406117707\n"
+        "Зачем: сублицензирование\n\n"
+        "Наши реквизиты:\nООО «ГеоПлан»\nИНН 5406741150, КПП 540601001\nОГРН 1135437453282\n"
+    )
+    assert fields["software_name"].value == ["ГеоКлиент Плюс — 2 рабочих места"]
+    assert fields["end_customer"].value == ["МКУ «Центр ГИС»"]
+    assert fields["end_customer_inn"].value == ["5406117707"]
+    assert fields["inn"].value == "5406741150"
+
+
+def test_r_lic_1_numbered_rows_told_with_dashes_and_the_same_customer_again() -> None:
+    fields = _fields(
+        "Проект: внедрение системы у заказчика.\n\nПО и заказчик:\n"
+        "1) ГеоСервер, серверная лицензия — 1 шт. — ГБУ «Центр пространственных\n"
+        "данных», ИНН 5406117707\n"
+        "2) ГеоКлиент — 5 шт. — он же\n\n" + REQUISITES
+    )
+    assert fields["software_name"].value == ["ГеоСервер, серверная лицензия", "ГеоКлиент"]
+    assert fields["end_customer"].value == ["ГБУ «Центр пространственных данных»"] * 2
+    assert fields["end_customer_inn"].value == ["5406117707", "5406117707"]
