@@ -90,8 +90,12 @@ CONTRACT_RE = re.compile(
     re.I,
 )
 _NUMBER_TOKEN = r"(?P<number>(?![\d.]+\s*(?:г|год)\b)(?=[^\s,;()«»\"]*\d)[^\s,;()«»\"]{1,40})"
+# «15-Л от 10.03.2025», «ЛД-72/0045, дата заключения 2024-11-28», «…, подписан 01.02.2025»
 _NUMBER_BEFORE_DATE = re.compile(
-    rf"(?P<kind>)(?<![\w№]){_NUMBER_TOKEN}\s*,?\s+от\s+(?P<date>{DATE_PATTERN})", re.I
+    rf"(?P<kind>)(?<![\w№]){_NUMBER_TOKEN}\s*,?\s+"
+    r"(?:от|(?:дата\s+)?(?:заключени|подписани)\w*|заключ[её]н\w*|подписан\w*|дата)\s*:?\s*"
+    rf"(?P<date>{DATE_PATTERN})",
+    re.I,
 )
 # «ЛД-0047/2025 (12.05.2025)»: the date in brackets after the number.
 _NUMBER_DATE_BRACKETS = re.compile(

@@ -64,8 +64,10 @@ _COMPONENT = re.compile(
 # A license contract mentioned in a sentence: the license words are required, so that
 # «договор аренды № 17» in a problem statement is not taken for it.
 LICENSE_CONTRACT_IN_TEXT = re.compile(
-    r"(?:(?:суб)?лицензионн\w+\s+договор\w*|\bлиц\.?\s*дог\w*\.?|\bдог\.?\s*лиц\w*\.?|\bЛД\b)"
-    r"\s*(?:№|N\b)?\s*"
+    r"(?:(?:суб)?лицензионн\w+\s+(?:договор|соглашени)\w*|\bлиц\.?\s*(?:дог|согл)\w*\.?"
+    r"|\bдог\.?\s*лиц\w*\.?|\bЛД\b|\bл/д\b)"
+    # «… с клиентом — 0307-ЛС/24», «Лиц. договор Л/Д 118-2025»: words or letters before the number
+    r"(?:\s+(?:с|со)\s+\w+)?\s*[—–:]?\s*(?:№|N\b)?\s*(?:[А-ЯЁA-Z]{1,4}/[А-ЯЁA-Z]{1,4}\s+)?"
     rf"[^\s,;()]*\d[^\s,;()]*(?:\s*,?\s*от\s+{DATE_PATTERN})?",
     re.I,
 )

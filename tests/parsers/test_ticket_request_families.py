@@ -234,3 +234,32 @@ def test_prose_answers_after_a_preposition_a_denial_and_critical_as_priority() -
     assert "XLSX" in str(ctx.fields["steps_to_reproduce"].value)
     checks = ctx.fields["self_diagnosis"].value
     assert {item["status"] for item in checks.values()} == {"passed"}, checks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "iso"),
+    [
+        (
+            "Основание — лицензионное соглашение № 2026-ГП-3 от 14.05.2026.",
+            "2026-ГП-3",
+            "2026-05-14",
+        ),
+        ("У них лиц. соглашение 44/С от 01.02.2026, продлено.", "44/С", "2026-02-01"),
+        ("Клиент работает по л/д 2025/ОК-9 от 30.12.2025.", "2025/ОК-9", "2025-12-30"),
+        ("Лиц. договор Л/Д\n77-2026 от 11.03.2026.", "77-2026", "2026-03-11"),
+        ("Лицензионный договор с заказчиком — 15-ЛС/25 от 05.06.2025.", "15-ЛС/25", "2025-06-05"),
+    ],
+)
+def test_license_contract_in_running_text_in_more_wordings(
+    sentence: str, number: str, iso: str
+) -> None:
+    contract = _ticket(f"Добрый день. {sentence}\nНе формируется отчет.").fields["license_contract"]
+    assert contract.status == FieldStatus.VALID
+    assert (contract.value["number"], contract.value["date"]) == (number, iso)
+
+
+def test_license_contract_dated_by_its_conclusion_after_a_label() -> None:
+    contract = _ticket("Лицензионный договор: ЛД-5/0100, дата заключения 2025-10-01\n").fields[
+        "license_contract"
+    ]
+    assert (contract.value["number"], contract.value["date"]) == ("ЛД-5/0100", "2025-10-01")
