@@ -263,3 +263,31 @@ def test_license_contract_dated_by_its_conclusion_after_a_label() -> None:
         "license_contract"
     ]
     assert (contract.value["number"], contract.value["date"]) == ("ЛД-5/0100", "2025-10-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "tracker"),
+    [
+        ("Квалифицируем это как неисправность, влияет на всех.", "bug"),
+        ("Проблему относим к ошибкам ПО.", "bug"),
+        ("Обращение консультационного характера (сбоя нет).", "support"),
+        ("Отнесите, пожалуйста, к консультациям.", "support"),
+    ],
+)
+def test_r_tkt_3_the_applicants_own_classification_in_a_sentence(text: str, tracker: str) -> None:
+    stated = stated_tracker(text)
+    assert stated is not None and stated[0] == tracker
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("Приоритет ставим высокий: отчёты не уходят.", "high"),
+        ("Приоритет у задачи — низкий.", "low"),
+        ("Заявка: неисправность / срочный.", "urgent"),
+        ("Тип / приоритет: Неисправность / Нормальный\nОписание: …", "normal"),
+    ],
+)
+def test_r_tkt_3_the_priority_told_in_more_wordings(text: str, priority: str) -> None:
+    ctx = _ticket(text + "\nНе открывается карта.")
+    assert ctx.fields["priority"].value == priority
