@@ -9,4 +9,6 @@ from __future__ import annotations
 
 # A word equal to a brand, or, for a brand ending in «…», a capitalised word starting with it
 # and going on with a capital or a hyphen («ТехноКад-…», not «Технологии»).
-OWN_BRANDS: tuple[str, ...] = ("ТЕХНОКОМ", "TECHNOCOM", "Техно…")
+# A brand ending in «+» is the vendor's short form, a product's prefix only: «ТК-Транспорт»,
+# «ТК.Лесфонд», «ТК Диспетчерская ЖКХ» — never alone or before capitals («ТК СДЭК», «ТК РФ»).
+OWN_BRANDS: tuple[str, ...] = ("ТЕХНОКОМ", "TECHNOCOM", "Техно…", "ТК+")

@@ -64,9 +64,10 @@ def date_in(sentence: str, letter_date: date | None) -> str | None:
     """The ISO date a sentence gives: a full date, a day.month of the letter's year, or
     «сегодня»/«вчера» counted from the letter's date."""
     for found in re.finditer(DATE_PATTERN, sentence, re.I):
-        if not _document_date(sentence, found.start()) and (
-            check := check_date(found.group(0))
-        ).value:
+        if (
+            not _document_date(sentence, found.start())
+            and (check := check_date(found.group(0))).value
+        ):
             return str(check.value)
     if letter_date is None:
         return None

@@ -29,7 +29,10 @@ _SKIP_LINE = re.compile(r"^\s*>")
 def _brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     for brand in brands:
-        if brand.endswith(("…", "...")):
+        if brand.endswith("+"):
+            short = re.escape(brand[:-1])
+            parts.append(rf"(?-i:{short})(?:[-.](?=[A-ZА-ЯЁ])|(?=[ \t]+[A-ZА-ЯЁ][a-zа-яё]))")
+        elif brand.endswith(("…", "...")):
             stem = re.escape(brand.rstrip(".…"))
             parts.append(rf"{stem}(?=[A-ZА-ЯЁ-])[\w-]*")
         else:
@@ -49,6 +52,26 @@ MAX_MENTIONS = 50
 @lru_cache(maxsize=4096)
 def _pos(word: str) -> str | None:
     return str(analyser().parse(word.lower())[0].tag.POS or "") or None
+
+
+@lru_cache(maxsize=4096)
+def _genitive_noun(word: str) -> bool:
+    """«имущества», «объектов»: a noun in the genitive (its likeliest reading), which goes
+    on a name («Реестр имущества»)."""
+    if word.lower() in _NOT_OF_A_NAME:
+        return False
+    best = analyser().parse(word.lower())[0]
+    return best.tag.POS == "NOUN" and best.tag.case == "gent"
+
+
+# Whose or which build, not part of the product's name: «Реестр клиента», «ГИС версии 3».
+_NOT_OF_A_NAME = frozenset(
+    {
+        *("клиента", "клиентов", "заказчика", "заказчиков", "пользователя", "пользователей"),
+        *("версии", "сборки", "релиза", "компании", "организации", "партнера", "партнёра"),
+        *("сервера", "системы"),
+    }
+)
 
 
 def _name_like(word: str) -> bool:
@@ -72,7 +95,9 @@ def _name_after(text: str, start: int) -> int:
             break
         # «Инженерные сети», «Кадастровый инженер»: a noun after an adjective goes on.
         noun_after_adjective = previous and _pos(previous) == "ADJF" and _pos(word) == "NOUN"
-        if not _name_like(word) and not noun_after_adjective:
+        # «Реестр имущества», «Учёт объектов»: a genitive noun after the name's noun.
+        genitive = previous and _pos(previous) == "NOUN" and _genitive_noun(word)
+        if not _name_like(word) and not noun_after_adjective and not genitive:
             break
         end, position, previous = token.end(), token.end(), word
         count += 1

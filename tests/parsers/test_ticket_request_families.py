@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from parsers.brands import OWN_BRANDS
 from parsers.context import Context
 from parsers.extract_ticket import extract_ticket
 from parsers.labels import Source
@@ -291,3 +292,32 @@ def test_r_tkt_3_the_applicants_own_classification_in_a_sentence(text: str, trac
 def test_r_tkt_3_the_priority_told_in_more_wordings(text: str, priority: str) -> None:
     ctx = _ticket(text + "\nНе открывается карта.")
     assert ctx.fields["priority"].value == priority
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("Ошибка в ТК-Склад 1.4: не проводится накладная.", "ТК-Склад"),
+        ("у клиента ТК.Энергоучёт (вер. 3.0.2) падает импорт", "ТК.Энергоучёт"),
+        ("Вопрос по ТК Водный кадастр 2.1, модуль отчётов", "ТК Водный кадастр"),
+        ("работают в ТК-Учёт объектов 4.0, после обновления", "ТК-Учёт объектов"),
+        ("Документы отправили через ТК СДЭК, трек в письме", None),
+        ("статья 81 ТК РФ тут ни при чём", None),
+    ],
+)
+def test_software_name_the_vendors_short_form_before_a_product(
+    text: str, product: str | None
+) -> None:
+    assert own_product(text, OWN_BRANDS) == product
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("в ТЕХНОКОМ Реестр имущества 2.9 не сохраняется карточка", "ТЕХНОКОМ Реестр имущества"),
+        ("ТЕХНОКОМ Реестр клиента не открывается", "ТЕХНОКОМ Реестр"),
+        ("в ТЕХНОКОМ ГИС версии 3.2 ошибка", "ТЕХНОКОМ ГИС"),
+    ],
+)
+def test_software_name_goes_on_with_a_genitive_noun_but_not_whose(text: str, product: str) -> None:
+    assert own_product(text, OWN_BRANDS) == product
