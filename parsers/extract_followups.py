@@ -85,12 +85,21 @@ def extract_sd_account(ctx: Context) -> None:
             break
     if employees:
         excerpt = "; ".join(f"{e['full_name']} {e['email']}" for e in employees)
-        short = [
-            e["full_name"]
-            for e in employees
-            if len(str(e["full_name"]).split()) < 3 and "." not in str(e["full_name"])
-        ]
-        check = ok(employees) if not short else warn(employees, "укажите полные ФИО сотрудников")
+        # §3.8 full ФИО: initials («Ларионов Д.С.») name nobody the account can be made
+        # for; a name without a patronymic may be complete, so it is only a warning.
+        initials = [e["full_name"] for e in employees if "." in str(e["full_name"])]
+        short = [e["full_name"] for e in employees if len(str(e["full_name"]).split()) < 3]
+        if initials:
+            names = ", ".join(map(str, initials))
+            check = bad(
+                f"укажите полностью фамилию, имя и отчество вместо инициалов: {names}",
+                "format",
+                employees,
+            )
+        elif short:
+            check = warn(employees, "укажите полные ФИО сотрудников")
+        else:
+            check = ok(employees)
         ctx.put_evidence("employees", check, where, excerpt, excerpt)
     else:
         ctx.put("employees", MISSING)

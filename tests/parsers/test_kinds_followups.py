@@ -142,6 +142,27 @@ def test_sd_account_access_to_the_service_desk_in_other_words() -> None:
     assert kind(body, "Новый сотрудник") == Kind.SD_ACCOUNT
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Заведите, пожалуйста, учетку в Сервис Деске новому сотруднику: Панов Олег Ильич.",
+        "Нужен логин в SD для инженера Гариповой Лилии Рустемовны, l.garipova@partner.example",
+        "Прошу создать нашему специалисту аккаунт для Service Desk. Согласие на обработку "
+        "ПДн подписано, оригинал у нас.\n\nОтправлено с iPhone",
+    ],
+)
+def test_sd_account_asked_in_a_partners_short_words(body: str) -> None:
+    # «оригинал у нас. … Отправлено с iPhone» is no originals-sent follow-up (§3.6).
+    assert kind(body, "Доступ") == Kind.SD_ACCOUNT
+
+
+def test_sd_account_an_employee_named_by_initials_is_asked_for_the_full_name() -> None:
+    body = "Заведите учетку в Service Desk: Ларионов Д.С., d.larionov@partner.example\n"
+    report = parse_report(raw(body), "general")
+    assert report["kind"] == Kind.SD_ACCOUNT.value
+    assert "employees" in {item["field"] for item in report["invalid"]}
+
+
 def test_r_res_1_allocate_an_engineer_for_an_enterprise() -> None:
     body = (
         "Просим выделить специалиста для АО «Теплосети Сургута»: перенос схем из AutoCAD, "
