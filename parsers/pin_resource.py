@@ -20,6 +20,11 @@ from parsers.types import FieldStatus
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok
 
 _HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)
+_TOTAL_HOURS = re.compile(
+    r"(?:итого|всего|в\s+сумме|суммарно|общ\w+\s+(?:оценк\w+|трудо\w+|объ[её]м\w*))"
+    r"[^\d\n]{0,30}?(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)",
+    re.I,
+)
 _ITEM = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})?[.)]|[-•*–—])\s*")
 # «с 10 по 14 марта», «с 10 марта по 14 марта», «10–14 марта» (year optional).
 _DAY_RANGE = re.compile(
@@ -27,7 +32,11 @@ _DAY_RANGE = re.compile(
     re.I,
 )
 _WHEN = re.compile(
-    r"(?:желательн\w*|желаем\w*|хотел\w*\s+бы|планиру\w+\s+провести|провести\s+работы)", re.I
+    r"(?:желательн\w*|желаем\w*|хотел\w*\s+бы|планиру\w+\s+провести|провести\s+работы"
+    # «По срокам удобно январь–февраль 2027», «начать можно с 11 января»
+    r"|по\s+срокам|удобн\w+\s+(?:\w+\s+)?(?:в|с|январ|феврал|март|апрел|ма[йя]|июн|июл|август"
+    r"|сентябр|октябр|ноябр|декабр)|начать\s+можно)",
+    re.I,
 )
 # A period named by its month («в первой половине февраля 2027 года», «в течение марта»).
 _MONTH_WORD = re.compile(
@@ -70,10 +79,12 @@ def day_range(text: str, received: date | None) -> dict[str, str] | None:
 
 
 def desired_time(raw: str, received: date | None) -> Check:
-    dates = [check_date(m.group(0)) for m in re.finditer(DATE_PATTERN, raw, re.I)]
-    valid = [str(d.value) for d in dates if d.status == FieldStatus.VALID]
-    if not valid and (period := day_range(raw, received)):
+    # «с 18 по 22 января 2027 г.»: the range, not its last day read as one date
+    if period := day_range(raw, received):
         valid = [period["from"], period["to"]]
+    else:
+        dates = [check_date(m.group(0)) for m in re.finditer(DATE_PATTERN, raw, re.I)]
+        valid = [str(d.value) for d in dates if d.status == FieldStatus.VALID]
     if not valid:
         return check_text(raw, 4)  # a period expression such as «в течение марта»
     if received and max(valid) < received.isoformat():
@@ -162,11 +173,15 @@ def _listed_tasks(sources: list[Source]) -> Hit | None:
         for index, line in enumerate(lines):
             if not _LEAD_IN.search(line) or _ITEM.match(line):
                 continue
-            items = []
+            items: list[str] = []
             for follow in lines[index + 1 :]:
-                if not _ITEM.match(follow):
+                if not follow.strip():
+                    if items:
+                        break
+                    continue  # a blank line between the lead-in and its list
+                if not _ITEM.match(follow) and not items:
                     break
-                items.append(follow)
+                items.append(follow)  # an item, or its line a mail client wrapped
             if items:
                 return Hit("tasks", "\n".join(items), source.name, index + 2, line.strip())
     return None
@@ -177,7 +192,8 @@ def _hours(ctx: Context, sources: list[Source], hits: list[Hit]) -> None:
     hit = hits[0] if hits and found else None
     if not found:
         for source in sources:
-            if found := _HOURS.search(source.text):
+            # «Итого: 40 часов» after hours per task: the total is the estimate
+            if found := _TOTAL_HOURS.search(source.text) or _HOURS.search(source.text):
                 hit = Hit("estimated_hours", found.group(0), source.name, 0, found.group(0))
                 break
     if found and hit:

@@ -181,3 +181,31 @@ def test_r_pin_15_extension_reason_after_a_colon() -> None:
     )
     assert "комиссии" in str(fields["extension_reason"].value)
     assert fields["extension_days"].value == 15
+
+
+def test_r_res_hours_per_task_and_their_total_the_range_with_its_year() -> None:
+    fields = fields_of(
+        Kind.RESOURCE,
+        "Просим выделить время специалистов ГО для МУП «Водоканал».\n\n"
+        "Задачи и оценка:\n1. Интеграция с биллингом абонентов – 10 ч\n"
+        "2. Настройка ролей и доступа пользователей – 6 ч\nИтого: 16 часов\n\n"
+        "Желаемые сроки: с 1 по 5 марта 2027 г.\n",
+        subject="ресурс",
+    )
+    assert fields["estimated_hours"].value == 16
+    assert fields["desired_time"].value == {"from": "2027-03-01", "to": "2027-03-05"}
+
+
+def test_r_res_tasks_listed_after_a_blank_line_with_wrapped_items_and_when_convenient() -> None:
+    fields = fields_of(
+        Kind.RESOURCE,
+        "Заказчик ООО «Теплосеть» переходит на вашу систему. От ГО нужно:\n\n"
+        "- перенос слоёв сетей из MapInfo с проверкой топологии (конвертер\n"
+        "у нас есть);\n"
+        "- настройка обмена с 1С по абонентам;\n\n"
+        "Оценка — около 60 часов. По срокам удобно март–апрель 2027.\n",
+        subject="ресурс",
+    )
+    assert len(fields["tasks"].value) == 2
+    assert "конвертер у нас есть" in fields["tasks"].value[0]
+    assert "март" in str(fields["desired_time"].value)
