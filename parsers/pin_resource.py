@@ -42,6 +42,11 @@ _WHEN = re.compile(
 _MONTH_WORD = re.compile(
     r"\b(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.I
 )
+_RELATIVE_PERIOD = re.compile(
+    r"(?:на|в)\s+(?:следующ|ближайш|эт)\w+\s+(?:недел|месяц|дн)\w*|в\s+ближайшие\s+дни"
+    r"|до\s+конца\s+(?:недели|месяца|года)|в\s+(?:начале|конце|середине)\s+(?:недели|месяца)",
+    re.I,
+)
 # §6.2 «список задач» given as a list under a sentence that ends with a colon.
 _LEAD_IN = re.compile(r":\s*$")
 
@@ -158,7 +163,14 @@ def _desired_in_prose(ctx: Context, sources: list[Source]) -> None:
     """«Желательно провести работы с 10 по 14 марта»: a wish with dates or a day range."""
     for source in sources:
         for line in source.text.splitlines():
-            if not _WHEN.search(line) or not re.search(r"\d", line):
+            if not _WHEN.search(line):
+                continue
+            if not re.search(r"\d", line) and (relative := _RELATIVE_PERIOD.search(line)):
+                # «хотелось бы на следующей неделе»: a period the letter's date places
+                said = relative.group(0)
+                ctx.put_evidence("desired_time", check_text(said, 4), source.name, said, said)
+                return
+            if not re.search(r"\d", line):
                 continue
             check = desired_time(line, ctx.received)
             if isinstance(check.value, dict | list) or _MONTH_WORD.search(line):

@@ -195,3 +195,11 @@ def test_a_new_ticket_naming_an_earlier_case_reports_that_case() -> None:
     assert parse_report(raw(body, "Печать акта"), "support")["fields"]["case_no"]["value"] == (
         "TCM-000042"
     )
+
+
+def test_r_res_1_help_of_your_engineers_at_our_customer_is_a_resource_request() -> None:
+    body = (
+        "Здравствуйте. Нужна помощь ваших инженеров у нашего клиента АО «Север», "
+        "задача - настроить систему. Прошу сообщить, кто из ваших специалистов сможет подключиться."
+    )
+    assert kind(body, "специалист к заказчику") == Kind.RESOURCE

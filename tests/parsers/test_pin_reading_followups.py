@@ -209,3 +209,18 @@ def test_r_res_tasks_listed_after_a_blank_line_with_wrapped_items_and_when_conve
     assert len(fields["tasks"].value) == 2
     assert "конвертер у нас есть" in fields["tasks"].value[0]
     assert "март" in str(fields["desired_time"].value)
+
+
+def test_r_res_help_at_the_customer_asked_vaguely_is_a_resource_request() -> None:
+    body = (
+        "Нужна помощь ваших специалистов у нашего заказчика ООО «Связь-Сервис». "
+        "Задача - настроить систему. Хотелось бы на следующей неделе.\n"
+        "Сообщите, кто из ваших инженеров будет подключаться."
+    )
+    letter = parse_letter(
+        f"From: a@partner.example\r\nSubject: специалист\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}".encode()
+    )
+    fields = extract(letter, Kind.RESOURCE).fields
+    assert fields["desired_time"].value == "на следующей неделе"
+    assert fields["estimated_hours"].status == FieldStatus.MISSING
