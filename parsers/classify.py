@@ -177,6 +177,11 @@ def _in_thread(
         if best_score >= SPLIT_SCORE:
             why = (*reasons, f"new {best.value} inside a {thread_kind} thread (R-THR-8)")
             return Classification(best, 0.8, why, _wrong_mailbox(best, mailbox_role))
+    if family == "pin" and _event(new_text) == "withdrawal":
+        # R-PIN-28: «снимите закрепление, перечень ПО присылать не будем» withdraws the pin;
+        # the follow-up it names is the one it will not send.
+        why = (*reasons, f"withdrawal in a {thread_kind} thread (R-PIN-28)")
+        return Classification(Kind.FOLLOWUP, 0.9, why, event="withdrawal")
     followups = {
         "pin": (Kind.PIN_CONFIRMATION, Kind.PIN_EXTENSION, Kind.ANNUAL_REPORT),
         "license": (Kind.LICENSE_DOCUMENTS,),

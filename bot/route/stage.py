@@ -143,6 +143,15 @@ def route(
         text = f"{letter.subject}\n{letter.new_text}"
         case = license_case_for(session, identity.partner_id, text)
         via = "license-document"
+    if case is None and classification.event == "withdrawal" and identity is not None:
+        # R-PIN-28 without a thread: «просим снять закрепление по … (ИНН …)» withdraws the
+        # partner's one active pin of that client (R-THR-4 step 4), read as a pin letter.
+        request = parsers.extract(letter, kind, received_at=received_at)
+        matched, _ = pin_targets(session, identity.partner_id, request)
+        if len(matched) == 1:
+            case, via = matched[0], "pin-reference"
+            classification = classify(case.kind)
+            kind = classification.kind
     previous_case: tuple[str, str] | None = None
     if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
         # R-THR-8: a new request of another kind in this thread gets its own case.
@@ -157,6 +166,10 @@ def route(
         matched, candidates = pin_targets(session, identity.partner_id, request)
         if len(matched) == 1:
             case, via = matched[0], "pin-reference"
+            # read as in the pin's thread: «снимите закрепление, перечень не пришлём» is a
+            # withdrawal, not a software list (R-PIN-28)
+            classification = classify(case.kind)
+            kind = classification.kind
         else:
             pins = PinMatch(request, tuple(matched), tuple(candidates))
     return Route(

@@ -237,6 +237,42 @@ def test_r_pin_28_withdrawal_and_r_pin_27_status_query(service, frozen_clock):
     assert withdrawn.state == "withdrawn"
 
 
+WITHDRAWAL = (
+    "Коллеги, добрый вечер.\nПросим снять закрепление по ООО «Северный кадастр» (ИНН {inn}). "
+    "Заказчик отказался от проекта, перечень ПО направлять не будем.\n\nОтправлено с iPhone"
+)
+
+
+def test_r_pin_28_withdrawal_without_a_thread_names_the_client_by_inn(service, frozen_clock):
+    # R-THR-4 step 4: a new letter, no thread headers and no case number, names the INN.
+    case = send(service, pin_request()).case
+    body = WITHDRAWAL.format(inn="7204196795")
+    out = send(service, letter(to="mail@technocom.tech", subject="Снятие закрепления", body=body))
+    assert (out.case, out.state) == (case, "withdrawn")
+    assert show(service, case)["state"] == "withdrawn"
+    assert case in partner_replies(out)[0]["subject"]
+
+
+def test_r_pin_28_withdrawal_naming_another_client_withdraws_nothing(service, frozen_clock):
+    case = send(service, pin_request()).case
+    body = WITHDRAWAL.format(inn="7203123459")
+    out = send(service, letter(to="mail@technocom.tech", subject="Снятие закрепления", body=body))
+    assert out.case != case
+    assert show(service, case)["state"] == "pre_pinned"
+
+
+def test_r_thr_7_withdrawal_never_reaches_another_partners_pin(service, frozen_clock):
+    register_partner(service, OTHER)
+    case = send(service, pin_request()).case
+    body = WITHDRAWAL.format(inn="7204196795")
+    out = send(
+        service,
+        letter(sender="anna@other.ru", to="mail@technocom.tech", subject="Снятие", body=body),
+    )
+    assert out.case != case
+    assert show(service, case)["state"] == "pre_pinned"
+
+
 @pytest.mark.parametrize("mode", ["manual"])
 def test_r_pin_8_manual_mode_waits_for_hq(settings, frozen_clock, tmp_path, mode):
     from bot.app import build

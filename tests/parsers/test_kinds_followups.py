@@ -203,3 +203,10 @@ def test_r_res_1_help_of_your_engineers_at_our_customer_is_a_resource_request() 
         "задача - настроить систему. Прошу сообщить, кто из ваших специалистов сможет подключиться."
     )
     assert kind(body, "специалист к заказчику") == Kind.RESOURCE
+
+
+def test_r_pin_28_a_withdrawal_in_the_pin_thread_that_names_the_list_it_will_not_send() -> None:
+    body = "Просим снять закрепление: заказчик отказался. Перечень ПО направлять не будем."
+    verdict = classify(parse_letter(raw(body, "Re: [TCM-000120] закрепление")), "general",
+                       thread_kind="pin_request")  # fmt: skip
+    assert verdict.event == "withdrawal"
