@@ -20,7 +20,9 @@ from parsers.validate import check_regnum, check_text
 # для ЭВМ № 2022612345», «рег. № …», «номер гос. регистрации …», «запись в реестре … № 12345».
 _REGNUM = re.compile(
     r"(?P<cue>(?:свидетельств\w*|(?:номер\w*\s+)?(?:гос\.?\s*|государственн\w*\s+)?регистрац\w*"
-    r"|рег\.|запис\w*\s+в\s+реестр\w*|реестр\w*)[^\n\d№]{0,80}?(?:№|N|номер)?\s*)?"
+    # a registry entry, not «реестр» inside a name («ТЕХНОКОМ.Адресный реестр — …»)
+    r"|рег\.|запис\w*\s+в\s+реестр\w*|в\s+реестр\w*|реестр\w*\s+(?:российск|отечествен)\w*)"
+    r"[^\n\d№]{0,80}?(?:№|N|номер)?\s*)?"
     r"(?P<number>(?<!\d)\d{10}(?!\d)|(?<=№ )\d{1,9}(?!\d)|(?<=№)\d{1,9}(?!\d))",
     re.I,
 )
@@ -126,8 +128,18 @@ def _entries(lines: list[str]) -> list[str]:
     return entries
 
 
+# A number of the wrong length after its cue («номер гос. регистрации 202161882»): kept, so
+# the check can say what is wrong with it.
+_CUED_NUMBER = re.compile(
+    r"(?P<cue>(?:регистрац\w*|свидетельств\w*|рег\.)\s*(?:№|N)?\s*)(?P<number>\d{5,12})(?!\d)",
+    re.I,
+)
+# «Name; назначение: …; номер …» on one line
+_PURPOSE_INLINE = re.compile(r"[;,]\s*назначение\w*\s*[:—–-]\s*", re.I)
+
+
 def _from_entry(entry: str, max_year: int | None) -> dict[str, object] | None:
-    number = _REGNUM.search(entry)
+    number = _REGNUM.search(entry) or _CUED_NUMBER.search(entry)
     if number is None or (number.group("cue") is None and not _TEN_DIGITS.search(entry)):
         return None
     if re.search(r"(?:ИНН|ОГРН|КПП|тел)\W{0,3}$", entry[: number.start("number")], re.I):
@@ -141,6 +153,11 @@ def _from_entry(entry: str, max_year: int | None) -> dict[str, object] | None:
     if purpose_lines:
         name = next((ln for ln in lines if not _PURPOSE.match(ln)), "")
         purpose = " ".join(purpose_lines)
+    elif len(inline := _PURPOSE_INLINE.split(" ".join(lines), maxsplit=1)) == 2:
+        name, purpose = inline[0], inline[1].rstrip(" ;,")
+        purpose = re.sub(
+            r"[;,]\s*(?:номер|свидетельств|рег\.|в\s+реестр)[^;]*$", "", purpose, flags=re.I
+        )
     else:
         # «Name — purpose» or «Name (details) — purpose, рег. № …» on one line.
         parts = re.split(r"\s+[—–]\s+|\s+-\s+", " ".join(lines), maxsplit=1)

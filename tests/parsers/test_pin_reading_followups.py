@@ -224,3 +224,17 @@ def test_r_res_help_at_the_customer_asked_vaguely_is_a_resource_request() -> Non
     fields = extract(letter, Kind.RESOURCE).fields
     assert fields["desired_time"].value == "на следующей неделе"
     assert fields["estimated_hours"].status == FieldStatus.MISSING
+
+
+def test_r_pin_11_a_name_with_reestr_inline_purposes_and_a_short_number_after_its_cue() -> None:
+    items = _items(
+        "Направляем перечень специализированного ПО:\n\n"
+        "1. ГеоАдресный реестр — ведение адресного реестра — рег. № 2023660871;\n"
+        "2. ГеоПлан; назначение: подготовка ГПЗУ; номер гос. регистрации 202161882\n"
+        "3. СвойДок; назначение: документооборот; в реестре российского ПО запись № 14523\n"
+    )
+    assert [i["software_name"] for i in items] == ["ГеоАдресный реестр", "ГеоПлан", "СвойДок"]
+    assert items[0]["registration_number"] == "2023660871" and items[0]["status"] == "valid"
+    assert items[1]["purpose"] == "подготовка ГПЗУ"
+    assert items[1]["registration_number"] == "202161882" and items[1]["status"] == "invalid"
+    assert items[2]["status"] == "invalid"  # a registry entry is not a state registration
