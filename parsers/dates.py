@@ -84,6 +84,8 @@ _TRANSLIT = {
 
 CONTRACT_RE = re.compile(
     r"(?P<kind>государственн\w*\s+контракт\w*|муниципальн\w*\s+контракт\w*|контракт\w*"
+    # «МК N …», «ГК № …»: a municipal or state contract by its initials
+    r"|(?-i:\b(?:МК|ГК))(?=\s*(?:№|N\b))"
     r"|договор\w*|соглашени\w*|закупк\w*|извещени\w*)"
     r"(?:\s+[а-яё\-]+){0,3}?\s*:?\s*(?:№|N|No\.?|#|номер)\s*(?P<number>[^\s,;()]+(?:\s[^\s,;()от]+)?)"
     rf"(?:\s*,?\s*(?:от|дата:?)\s*(?P<date>{DATE_PATTERN}))?",
@@ -145,7 +147,7 @@ def check_contract(raw: str, received: date | None = None, hint: str = "") -> Ch
         )
     word = (match.group("kind") or hint).lower()
     kind = "contract"
-    if "контракт" in word:
+    if "контракт" in word or word in ("мк", "гк"):
         kind = "state_contract"
     elif "закупк" in word or "извещени" in word:
         kind = "procurement"

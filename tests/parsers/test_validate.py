@@ -207,3 +207,13 @@ def test_several_contacts_on_one_line_are_split() -> None:
         {"name": "Иванов И.И.", "phone": "+79121112233"},
         {"name": "Петров П.П.", "position": "инженер", "email": "petrov@x.ru"},
     ]
+
+
+def test_contract_a_municipal_or_state_contract_by_its_initials() -> None:
+    municipal = check_contract("МК N 0190300001226000387 от 05.11.2026 (ведение реестра)")
+    assert municipal.value["kind"] == "state_contract"
+    assert (municipal.value["number"], municipal.value["date"]) == (
+        "0190300001226000387",
+        "2026-11-05",
+    )
+    assert check_contract("по ГК № 12/26 от 01.02.2026").value["kind"] == "state_contract"
