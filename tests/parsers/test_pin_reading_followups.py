@@ -238,3 +238,16 @@ def test_r_pin_11_a_name_with_reestr_inline_purposes_and_a_short_number_after_it
     assert items[1]["purpose"] == "подготовка ГПЗУ"
     assert items[1]["registration_number"] == "202161882" and items[1]["status"] == "invalid"
     assert items[2]["status"] == "invalid"  # a registry entry is not a state registration
+
+
+def test_r_pin_20_a_report_under_headings_in_the_partners_words() -> None:
+    fields = fields_of(
+        Kind.ANNUAL_REPORT,
+        "Направляем актуализацию по клиенту ООО «Север» (ИНН 7204196795) за 2026 год.\n\n"
+        "Что сделано в 2026 году:\n• по договору № Л-7 от 01.03.2026 — 4 лицензии ГеоКлиент;\n"
+        "• обучение специалистов.\n\n"
+        "Что планируется:\n• 2027 г. — модуль отчётности, 2 лицензии.\n",
+        subject="Отчет",
+    )
+    assert "Л-7" in fields["deliveries_done"].value
+    assert "модуль отчётности" in fields["deliveries_planned"].value
