@@ -75,7 +75,8 @@ _ALL_PASSED = re.compile(
     r"\bвс[её]\s+проверил\w*(?!\s*,?\s*кроме)|\bвсе\s+(?:\d\s+|четыре\s+)?(?:пункт|этап|провер|вопрос|шаг)\w*"
     r"(?:\s+[^\s.;]+){0,4}?\s+(?:пройден\w*|прош(?:ли|л|ло)\b|проверен\w*|выполнен\w*"
     r"|в\s+порядке|ок\b)"
-    r"|\bпо\s+всем\s+(?:\d\s+|четыр\w+\s+)?(?:пункт|провер|этап|вопрос)\w*[^.;]{0,40}?"
+    r"|\bпо\s+всем\s+(?:\d\s+|четыр\w+\s+)?(?:пункт|провер|этап|вопрос)\w*"
+    r"\s*(?:\([^)]{0,160}\))?[^.;]{0,40}?"
     r"(?:замечани\w*\s+нет|без\s+замечаний|в\s+порядке|ок\b|пройден\w*|норм\w*)",
     re.I,
 )
@@ -253,10 +254,14 @@ _JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]", re.I)
 def _from_first_answer(sentence: str) -> str:
     """The sentence from its first clause that answers: «Базовое ПО у них Windows Server 2019,
     по нашей диагностике базовое ПО и СУБД работают» names the software before answering."""
+    if _ALL_PASSED.search(sentence):
+        return sentence  # «по всем четырем пунктам (базовое ПО, СУБД, …) — все в норме»
     clauses = sentence.split(", ")
     for index, clause in enumerate(clauses):
         if reads_as_answer(clause):
-            return ", ".join(clauses[index:])
+            rest = ", ".join(clauses[index:])
+            # the check must still be named: «- базовое ПО: Tomcat перезапускали, работает»
+            return rest if mentions(rest) else sentence
     return sentence
 
 

@@ -84,3 +84,25 @@ def test_a_list_item_unanswered_stays_not_checked_and_a_failure_is_kept() -> Non
         "network_ok": "not_checked",
         "auth_privileges_unchanged": "not_checked",
     }
+
+
+def test_one_sentence_naming_the_four_checks_in_brackets_answers_all() -> None:
+    text = "Диагностику прошли по всем пунктам (платформа, БД, сеть, права) — все в норме."
+    assert set(_statuses(text).values()) == {"passed"}
+
+
+def test_a_heading_with_po_and_a_list_whose_items_look_like_form_labels() -> None:
+    from tests.parsers.test_ticket_request_families import _ticket
+
+    ctx = _ticket(
+        "Тип: неисправность\nПо самодиагностике пока так:\n"
+        "- базовое ПО: сервер приложений перезапускали, работает;\n"
+        "- СУБД: ошибок в журнале нет;\n- сеть не проверяли, нет доступа.\n"
+    )
+    value = ctx.fields["self_diagnosis"].value
+    assert {code: value[code]["status"] for code in CHECKS} == {
+        "base_software_ok": "passed",
+        "dbms_ok": "passed",
+        "network_ok": "not_checked",
+        "auth_privileges_unchanged": "not_checked",
+    }
