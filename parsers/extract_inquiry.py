@@ -47,5 +47,3 @@ def extract_inquiry(ctx: Context) -> None:
         ctx.put_evidence("client_name", ok(name), "body", name, name)
     if inn:
         ctx.put_evidence("client_inn", ok(inn), "body", inn, inn)
-        if "pin_ref" not in ctx.fields:  # the pin a withdrawal names (R-THR-4 step 4)
-            ctx.put_evidence("pin_ref", Check(FieldStatus.VALID, {"inn": inn}), "body", inn, inn)

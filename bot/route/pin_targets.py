@@ -44,9 +44,10 @@ def _refs(request: RequestData) -> list[dict[str, Any]]:
 
 
 def pin_targets(
-    session: Session, partner_id: int, request: RequestData
+    session: Session, partner_id: int, request: RequestData, *, by_client: bool = False
 ) -> tuple[list[Case], list[Case]]:
-    """(matched cases, the partner's active pin cases as candidates for the reply)."""
+    """(matched cases, the partner's active pin cases as candidates for the reply);
+    `by_client`: the client INN the letter names counts as a reference too (a withdrawal)."""
     candidates = list(
         session.scalars(
             select(Case)
@@ -58,8 +59,12 @@ def pin_targets(
             .order_by(Case.id)
         )
     )
+    refs = _refs(request)
+    client = request.fields.get("client_inn")
+    if by_client and client is not None and client.status == FieldStatus.VALID:
+        refs.append({"inn": client.value})
     matched: list[Case] = []
-    for ref in _refs(request):
+    for ref in refs:
         for case in candidates:
             by_number = ref.get("case") and ref.get("case") == case.number
             by_inn = ref.get("inn") and ref.get("inn") == (case.attrs or {}).get("client_inn")

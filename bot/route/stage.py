@@ -147,7 +147,7 @@ def route(
         # R-PIN-28 without a thread: «просим снять закрепление по … (ИНН …)» withdraws the
         # partner's one active pin of that client (R-THR-4 step 4), read as a pin letter.
         request = parsers.extract(letter, kind, received_at=received_at)
-        matched, _ = pin_targets(session, identity.partner_id, request)
+        matched, _ = pin_targets(session, identity.partner_id, request, by_client=True)
         if len(matched) == 1:
             case, via = matched[0], "pin-reference"
             classification = classify(case.kind)

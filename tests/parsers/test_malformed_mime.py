@@ -127,4 +127,6 @@ def test_pathological_text_is_read_in_bounded_time() -> None:
         classify(letter, "general")
         for kind in Kind:
             check(extract(letter, kind))
-        assert time.process_time() - started < 5.0
+        # A guard against super-linear reading (these letters took 68–84 s before issue 19),
+        # not a speed target: about 2.5 s of CPU here, and a loaded machine varies twofold.
+        assert time.process_time() - started < 10.0
