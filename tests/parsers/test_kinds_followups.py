@@ -210,3 +210,15 @@ def test_r_pin_28_a_withdrawal_in_the_pin_thread_that_names_the_list_it_will_not
     verdict = classify(parse_letter(raw(body, "Re: [TCM-000120] закрепление")), "general",
                        thread_kind="pin_request")  # fmt: skip
     assert verdict.event == "withdrawal"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Лицензионное соглашение № ЛС-7/26 подписали со своей стороны электронной подписью, "
+        "файл подписи во вложении.",
+        "Соглашение подписали, скан прикладываем. Бумажный оригинал нужен? Если да — отправим.",
+    ],
+)
+def test_r_lic_6_signed_on_our_side_in_other_words(body: str) -> None:
+    assert kind(body, "RE: Проект соглашения") == Kind.LICENSE_DOCUMENTS
