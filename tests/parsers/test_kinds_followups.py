@@ -222,3 +222,9 @@ def test_r_pin_28_a_withdrawal_in_the_pin_thread_that_names_the_list_it_will_not
 )
 def test_r_lic_6_signed_on_our_side_in_other_words(body: str) -> None:
     assert kind(body, "RE: Проект соглашения") == Kind.LICENSE_DOCUMENTS
+
+
+def test_r_lic_1_needing_to_buy_licenses_in_the_infinitive_is_a_license_request() -> None:
+    # «приобрести» is not «приобрет…»: the infinitive's stem is «приобрест…».
+    body = "Нам нужно приобрести лицензии для ООО «Водоканал» (ИНН 7206145309), сублицензия."
+    assert kind(body, "лицензии") == Kind.LICENSE_REQUEST
