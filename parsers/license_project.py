@@ -21,7 +21,8 @@ _INN_HEAD = re.compile(r"\bинн\b", re.I)
 _NUMBER_HEAD = re.compile(r"^\s*(?:№|N|No\.?|#|п/п|№\s*п/п)\s*$", re.I)
 _SOFTWARE_LABEL = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*|[-•*]\s*)?(?:наименование\s+(?:программного\s+обеспечения|"
-    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт|что)"
+    r"(?:специализированного\s+)?ПО)|программное\s+обеспечение|ПО|продукт|программ[аы]"
+    r"|что(?:\s+(?:нужно|требуется|заказываем|покупаем|приобретаем))?)"
     r"(?:\s*\([^)\n]{0,40}\))?\s*[:—–|\t-]\s*(.*)$",
     re.I,
 )
@@ -180,7 +181,19 @@ def _header(lines: list[str]) -> tuple[int, _Columns] | None:
 def _labelled_rows(lines: list[str]) -> list[Row]:
     rows: list[Row] = []
     software: str | None = None
-    for line in lines:
+    listed: list[str] = []  # «Что нужно:» then one product a bulleted line
+    for index, line in enumerate(lines):
+        if software == "" and (item := _LIST_ITEM.match(line)):
+            listed.append(line[item.end() :].strip())
+            continue
+        if listed and (match := _label(_CUSTOMER_LABEL, line)):
+            customer = match.group(1)
+            after = lines[index + 1] if index + 1 < len(lines) else ""
+            if wrapped := _WRAPPED_INN.match(after):  # «Для кого: БУ "…"» / «(ИНН …) - …»
+                customer = f"{customer} {wrapped.group(0).strip()}"
+            rows.extend(_row(name, customer) for name in listed)
+            listed, software = [], None
+            continue
         if (match := _label(_INN_LABEL, line)) and not is_placeholder(match.group(1)):
             inn = digits_of(match.group(1).split(",")[0])
             last = rows.pop() if rows else _row(software or "", "")
@@ -201,9 +214,14 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
             software = None
         elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:
             rows.append(_row(parts[0], parts[1]))
-    if software is not None:
+    rows.extend(_row(name, "") for name in listed)
+    if software and not listed:
         rows.append(_row(software, ""))
     return rows
+
+
+_WRAPPED_INN = re.compile(r"^\s*\(?\s*ИНН\b[^)\n]*\)?", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—]|\d{1,2}[.)])\s+(?=\S)")
 
 
 def _stacked_rows(lines: list[str], columns: _Columns) -> list[Row]:

@@ -33,7 +33,7 @@ _POSTAL_TAIL = re.compile(
 _BANK_AFTER = re.compile(
     r"^\s*(\d[\d\s]{18,26}\d)[\s,]+((?:[А-ЯЁA-Z]{2,4}\s+)?[«\"]?[^\W\d]\w*\S*.*?)\s*$"
 )
-_BOTH = re.compile(r"юр(?:идическ\w+|\.)\s*и\s+почт", re.I)
+_BOTH = re.compile(r"юр(?:идическ\w+|\.)\s*(?:и\s+|/\s*)почт", re.I)
 _SAME_AS_LEGAL = re.compile(r"совпада\w*|аналогич\w*|тот\s+же|то\s+же|соответству\w*", re.I)
 _INN_KPP = re.compile(r"^\s*(\d[\d\s]{8,13}\d)\s*(?:[/\\,;]|\s)\s*(\d{4}[\dA-Z]{2}\d{2,3}\b.*)?$")
 

@@ -34,7 +34,8 @@ def test_r_lic_1_software_and_customer_as_labelled_parts_of_a_sentence() -> None
         "Добрый день!\n\nПрограмма: ГеоСервер Плюс, 3 места; конечный заказчик — АО «Тепловые "
         "сети», ИНН 8602204172.\n\n" + REQUISITES
     )
-    assert fields["software_name"].value == ["ГеоСервер Плюс"]
+    # «Программа:» labels the product as a form's row does: with its quantity, as tables do
+    assert fields["software_name"].value == ["ГеоСервер Плюс, 3 места"]
     assert fields["end_customer"].value == ["АО «Тепловые сети»"]
     assert fields["end_customer_inn"].value == ["8602204172"]
     # The applicant's INN is its own, not the customer's named first.
@@ -231,3 +232,37 @@ def test_r_lic_1_numbered_rows_told_with_dashes_and_the_same_customer_again() ->
     assert fields["software_name"].value == ["ГеоСервер, серверная лицензия", "ГеоКлиент"]
     assert fields["end_customer"].value == ["ГБУ «Центр пространственных данных»"] * 2
     assert fields["end_customer_inn"].value == ["5406117707", "5406117707"]
+
+
+def test_r_lic_1_a_sole_proprietors_short_form_with_a_list_of_products() -> None:
+    fields = _fields(
+        "Прошу выставить лицензии для демонстрации. Скан заявки во вложении.\n\n"
+        "Что нужно:\n - ГеоКлиент, 2 лицензии\n - ГеоСервер Публикатор, 1 лицензия\n"
+        'Для кого: МКУ "Центр ГИС"\n(ИНН 5406117707) - показ на их данных.\n'
+        "Цель: демонстрация функциональных возможностей\n\n"
+        "Мои данные:\nИП Лаптев Сергей Николаевич\n"
+        "Адрес (юридический и почтовый): 625048, г. Тюмень, ул. Мельникайте, д. 101\n"
+        "Для писем: 625000, г. Тюмень, а/я 512\nИНН 720305187757\nОГРНИП 321722500106532\n"
+    )
+    assert fields["software_name"].value == [
+        "ГеоКлиент, 2 лицензии",
+        "ГеоСервер Публикатор, 1 лицензия",
+    ]
+    assert fields["end_customer"].value == ['МКУ "Центр ГИС"'] * 2
+    assert fields["end_customer_inn"].value == ["5406117707", "5406117707"]
+    assert fields["applicant_name"].value == "ИП Лаптев Сергей Николаевич"
+    assert fields["legal_address"].value.startswith("625048")
+    assert fields["postal_address"].value == "625000, г. Тюмень, а/я 512"
+    assert fields["ogrn"].status == FieldStatus.VALID
+
+
+def test_r_lic_1_the_program_labelled_programma_and_one_address_for_both() -> None:
+    fields = _fields(
+        "Программа — ГеоСети (модуль «Электро»), 1 лицензия\n"
+        "Конечный заказчик — МУП «Горсети», ИНН 5406117707\n"
+        "Цель — модификация функциональных компонентов\n\n"
+        "Адрес юридический/почтовый: 628403, г. Сургут, ул. 30 лет Победы, д. 44\n"
+        "ИНН 5406741150, КПП 540601001, ОГРН 1135437453282\n"
+    )
+    assert fields["software_name"].value == ["ГеоСети (модуль «Электро»), 1 лицензия"]
+    assert fields["postal_address"].status == FieldStatus.VALID
