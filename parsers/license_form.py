@@ -33,6 +33,14 @@ _POSITION = re.compile(
     r"((?:Генеральн\w+\s+|Исполнительн\w+\s+)?[Дд]иректор\w*|Руководител\w+|Президент|"
     r"Управляющ\w+|Индивидуальн\w+\s+предпринимател\w+|Председател\w+)[^\n_]{0,80}",
 )
+# What may stand before the head's title on its line: nothing, a number, a label.
+# a label («Подписант:», «Должность и ФИО руководителя:») and a deputy's title may precede it
+_HEAD_LINE_START = re.compile(
+    r"[\s\d.)•*-]*(?:[^:\n—–]{1,60}[:—–]\s*)?"
+    r"(?P<deputy>(?:заместител\w*|зам\.|врио|и\.\s?о\.)(?:\s+[а-яё]+){0,2}\s+)?",
+    re.I,
+)
+_QUOTED = re.compile(r"[«\"][^»\"\n]*[»\"]")
 # In an e-mail signature only the head's own title counts, opening its line.
 _SIGNATURE_HEAD = re.compile(
     r"\s*(?:Генеральн\w+\s+|Исполнительн\w+\s+)?(?:директор|руководител\w*|президент"
@@ -147,9 +155,13 @@ def signatory(
                 continue
             if source in signatures and not _SIGNATURE_HEAD.match(line):
                 continue  # a deputy, «коммерческий директор», «директор по развитию»
+            lead = _HEAD_LINE_START.fullmatch(line[: match.start()])
+            if lead is None:
+                continue  # «По поручению директора направляю …»: a sentence, not the head's line
             position = _POSITION_END.split(match.group(0), maxsplit=1)[0].strip(" ,")
-            rest = _SIGN_MARKS.sub(" ", line[match.start() + len(position) :])
-            name = find_person(rest) or find_person(position)
+            # the organisation in quotes after the title is no person («директор ООО «…»»)
+            rest = _QUOTED.sub(" ", _SIGN_MARKS.sub(" ", line[match.start() + len(position) :]))
+            name = find_person(rest) or find_person(_QUOTED.sub(" ", position))
             for follow in lines[index + 1 : index + 4]:
                 if name or not follow.strip():
                     break
@@ -167,6 +179,8 @@ def signatory(
                 continue  # a position without a name in a signature signs nothing
             if name and name in position:
                 position = position.split(name, 1)[0].strip(" ,")
+            if lead.group("deputy"):  # «Заместитель генерального директора по доверенности …»
+                position = f"{lead.group('deputy')}{position}".strip()
             found = Hit("signatory", line, source.name, index + 1, line.strip())
             ctx.put("signatory", _signatory_check(position, name), found)
             return

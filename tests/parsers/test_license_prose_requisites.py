@@ -266,3 +266,24 @@ def test_r_lic_1_the_program_labelled_programma_and_one_address_for_both() -> No
     )
     assert fields["software_name"].value == ["ГеоСети (модуль «Электро»), 1 лицензия"]
     assert fields["postal_address"].status == FieldStatus.VALID
+
+
+def test_r_lic_1_a_sentence_naming_the_director_is_not_the_heads_line() -> None:
+    fields = _fields(
+        "По поручению директора направляю заявку на лицензии для собственного использования.\n\n"
+        "Наименование ПО: ГеоКлиент\nКонечный заказчик: ООО «ГеоПлан»\n\n"
+        "Реквизиты ООО «ГеоПлан»:\nИНН 5406741150   КПП 540601001\nОГРН 1135437453282\n"
+        "Р/сч 40702810123140000863\nКор/сч 30101810600000000774\nБИК 045004774\n\n"
+        "Директор П.А. Зуев\n"
+    )
+    assert fields["signatory"].value == {"position": "Директор", "name": "П.А. Зуев"}
+    assert fields["corr_account"].value == "30101810600000000774"
+
+
+def test_r_lic_1_the_signature_names_the_head_above_a_title_with_the_company_in_quotes() -> None:
+    fields = _fields(
+        _SIGNED_BY.replace("{title} ООО «ГеоПлан»", "директор ООО «Сибирские Сети»").format(
+            name="Литвинов Евгений Павлович", title=""
+        )
+    )
+    assert fields["signatory"].value["name"] == "Литвинов Евгений Павлович"
