@@ -1,7 +1,8 @@
-"""The reading of letters written apart from the reader (tests/corpus/fresh, and the second
-round in tests/corpus/blind): the scores stay at or above what the reading reached when the
-families they exposed were fixed. Before those fixes the blind letters scored: tickets fields
-81.6 %, exact sets 25 %; licenses fields 86.4 %, exact sets 33 %."""
+"""The reading of letters written apart from the reader (tests/corpus/fresh, the second round
+in tests/corpus/blind, the third in tests/corpus/blind3): the scores stay at or above what the
+reading reached when the families they exposed were fixed. Before those fixes the second
+round scored: tickets fields 81.6 %, exact sets 25 %; licenses fields 86.4 %, exact sets
+33 %; the third: see tests/corpus/blind3/README.md."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ FLOORS = {
     ("fresh", "licenses"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.85, "invalid": 1.0},
     ("blind", "tickets"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.95, "invalid": 1.0},
     ("blind", "licenses"): {"kinds": 0.95, "fields": 0.97, "exact_sets": 0.73, "invalid": 1.0},
+    ("blind3", "tickets"): {"kinds": 1.0, "fields": 0.91, "exact_sets": 0.82, "invalid": 1.0},
+    ("blind3", "licenses"): {"kinds": 1.0, "fields": 0.91, "exact_sets": 0.61, "invalid": 1.0},
+    ("blind3", "pins"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 1.0, "invalid": 1.0},
+    ("blind3", "other"): {"kinds": 0.95, "fields": 1.0, "exact_sets": 1.0, "invalid": 1.0},
 }
 
 
@@ -28,7 +33,7 @@ def test_letters_written_apart_score_above_floors(corpus: str, folder: str, tmp_
     # score_all reads <root>/<folder>/*.json: one folder at a time.
     (tmp_path / folder).symlink_to(CORPUS / corpus / folder)
     score = score_all(tmp_path, NOW)
-    assert len(score.kinds) >= 19
+    assert len(score.kinds) >= 17
     low = {
         name: round(score.rate(getattr(score, name)), 3)
         for name, floor in FLOORS[corpus, folder].items()
