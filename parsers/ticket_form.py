@@ -137,13 +137,30 @@ def _seed_numbering(entries: list[Entry]) -> bool:
     return agree >= 2
 
 
+def _numbered_values(entries: list[Entry]) -> list[Entry]:
+    """«Последовательность действий: 1. Открыть …» with «2. …», «3. …» on the lines below:
+    the numbered lines go on the labelled value instead of standing as items of their own."""
+    kept: list[Entry] = []
+    expect = 0
+    for entry in entries:
+        number = re.match(r"(\d{1,2})[.)]$", entry.marker)
+        if expect and entry.code is None and number and int(number.group(1)) == expect:
+            kept[-1].lines.extend(entry.lines)
+            expect += 1
+            continue
+        kept.append(entry)
+        first = re.match(r"\s*1[.)]\s", entry.value) if entry.code else None
+        expect = 2 if first else 0
+    return kept
+
+
 def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
     """Every labelled value per field code, in source precedence then position."""
     found: dict[str, list[Field]] = {}
     for source in sources:
         if source.name == "subject":
             continue
-        entries = read_form(source.text, match_label)
+        entries = _numbered_values(read_form(source.text, match_label))
         seed = _seed_numbering(entries)
         lines = source.text.splitlines()
         for entry in entries:

@@ -321,3 +321,24 @@ def test_software_name_the_vendors_short_form_before_a_product(
 )
 def test_software_name_goes_on_with_a_genitive_noun_but_not_whose(text: str, product: str) -> None:
     assert own_product(text, OWN_BRANDS) == product
+
+
+@pytest.mark.parametrize("label", ["Что делают", "Делали так", "Как воспроизводим"])
+def test_steps_after_labels_that_tell_what_users_do(label: str) -> None:
+    ctx = _ticket(
+        f"Тип: неисправность\n{label}: открывают реестр, жмут «Новый объект» — окно виснет.\n"
+    )
+    assert "Новый объект" in ctx.fields["steps_to_reproduce"].value
+
+
+def test_steps_numbered_on_the_label_line_go_on_with_the_numbered_lines_below() -> None:
+    ctx = _ticket(
+        "Последовательность действий: 1. Открыть карту сетей.\n"
+        "  2. Включить слой «Проект».\n  3. Развернуть «Легенду» — подписи обрезаны.\n"
+        "Скриншот: во вложении\n"
+    )
+    assert ctx.fields["steps_to_reproduce"].value == [
+        "Открыть карту сетей.",
+        "Включить слой «Проект».",
+        "Развернуть «Легенду» — подписи обрезаны.",
+    ]
