@@ -231,7 +231,12 @@ def is_boilerplate(sentence: str) -> bool:
 
 
 def problem_statement(text: str) -> str | None:
-    """The first sentences of the body that state the problem (not greetings or boilerplate)."""
+    """The first sentences of the body that state the problem (not greetings or boilerplate).
+
+    A paragraph that only identifies the case — the client and its INN, the contract, the
+    tracker and priority, the product and component — is passed over for the first that
+    tells a symptom, a need or a question; without one, the first substantive paragraph."""
+    statements = []
     for paragraph in re.split(r"\n\s*\n", text):
         flat = " ".join(paragraph.split())
         if re.match(r"^[А-ЯЁA-Za-zа-яё ()./-]{2,40}:", flat) or len(flat) < 20:
@@ -239,8 +244,23 @@ def problem_statement(text: str) -> str | None:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", flat) if not is_boilerplate(s)]
         statement = " ".join(sentences).strip()
         if len(statement) >= 20:
-            return statement[:1000]
-    return None
+            statements.append(statement[:1000])
+    telling = [s for s in statements if not _IDENTIFIES.search(s) or _TELLS.search(s)]
+    return (telling or statements or [None])[0]
+
+
+# What a case-identifying paragraph names, and what a problem's paragraph tells.
+_IDENTIFIES = re.compile(
+    r"\bИНН\b|(?:договор|соглашени|контракт)\w*\s+(?:№|N\b)|приоритет|tracker|компонент"
+    r"|консультац\w+\s+вопрос|запрос\w*\s+на\s+доработк",
+    re.I,
+)
+_TELLS = re.compile(
+    r"(?<!\w)не\s+(?:\w+(?:ся|ет|ют|ит|ят)|работа\w*|может|удается|удаётся)\b|ошибк|сбо[йи]"
+    r"|зависа|висн|пада|обреза|неверн|некорректн|пропада|меньше|больше|\bнужн|\bхоч|хотят"
+    r"|необходимо|требуется|\?",
+    re.I,
+)
 
 
 def clean_subject(subject: str) -> str:

@@ -342,3 +342,15 @@ def test_steps_numbered_on_the_label_line_go_on_with_the_numbered_lines_below() 
         "Включить слой «Проект».",
         "Развернуть «Легенду» — подписи обрезаны.",
     ]
+
+
+def test_description_passes_over_paragraphs_that_only_identify_the_case() -> None:
+    ctx = _ticket(
+        "Добрый день!\n\nОбращаемся по клиенту ООО «Север» (ИНН 7204196795), лицензионный "
+        "договор № 5-Л от 01.02.2026.\n\nОтносим к неисправностям, приоритет нормальный.\n\n"
+        "В отчёте «Ведомость» итог по каждой строке получается меньше на последнюю позицию.\n",
+        subject="Неверный итог в ведомости",
+    )
+    description = ctx.fields["description"].value
+    assert "меньше на последнюю позицию" in description
+    assert description.startswith("Неверный итог в ведомости")
