@@ -287,3 +287,11 @@ def test_r_lic_1_the_signature_names_the_head_above_a_title_with_the_company_in_
         )
     )
     assert fields["signatory"].value["name"] == "Литвинов Евгений Павлович"
+
+
+def test_r_lic_1_the_postal_address_as_the_same_on_its_own_line() -> None:
+    fields = _fields(
+        "Наши реквизиты:\nООО «ГеоПлан»\nюр. адрес 625026, г. Тюмень, ул. Республики, д. 143а\n"
+        "почтовый — тот же\nИНН 5406741150, КПП 540601001\n"
+    )
+    assert fields["postal_address"].value == "625026, г. Тюмень, ул. Республики, д. 143а"
