@@ -46,7 +46,7 @@ _TRACK = re.compile(
     r"(?:трек|трэк|track|почтов\w+\s+идентификатор\w*|ШПИ|РПО|номер\w*\s+отправлени\w*"
     # a courier's waybill: «Номер накладной СДЭК: 1487 3321 905»
     r"|(?:номер\w*\s+)?накладн\w*(?:\s+[A-ZА-ЯЁ]{2,10})?)"
-    r"[\w\-]*(?:\s*(?:номер|№|number|код))?\s*[:№#]?\s*"
+    r"[\w\-]*(?:\s*\([^)\n]{0,20}\))?(?:\s*(?:номер|№|number|код))?\s*[:№#]?\s*"
     r"([A-Z]{2}\s?\d{9}\s?[A-Z]{2}|\d[\d\s]{6,22}\d)",
     re.I,
 )
@@ -151,7 +151,7 @@ def _payment(ctx: Context, text: str, docs: list[str]) -> None:
     # The order's own date («платежное поручение № 902 от 01.12.2026») before any date near a
     # payment word; an invoice's date («оплата по счету № 1187 от 20.11.2026») is not it.
     order = rf"(?:платежн\w*\s+поручени\w*|п/п)\s*(?:№\s*[^\s,;]+\s*)?(?:от\s+)?({DATE_PATTERN})"
-    near = rf"(?:оплат\w*|платеж\w*|п/п)(?:(?!сч[её]т)[^\n]){{0,60}}?({DATE_PATTERN})"
+    near = rf"(?:оплат\w*|оплач\w*|платеж\w*|п/п)(?:(?!сч[её]т)[^\n]){{0,60}}?({DATE_PATTERN})"
     if match := re.search(order, text, re.I) or re.search(near, text, re.I):
         ctx.put_evidence(
             "payment_date", check_date(match.group(1)), "body", match.group(0), match.group(1)
