@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from parsers.contacts import find_person
 from parsers.context import Context
@@ -33,8 +34,8 @@ _POSITION = re.compile(
     r"((?:Генеральн\w+\s+|Исполнительн\w+\s+)?[Дд]иректор\w*|Руководител\w+|Президент|"
     r"Управляющ\w+|Индивидуальн\w+\s+предпринимател\w+|Председател\w+)[^\n_]{0,80}",
 )
-# What may stand before the head's title on its line: nothing, a number, a label.
-# a label («Подписант:», «Должность и ФИО руководителя:») and a deputy's title may precede it
+# What may stand before the head's title on its line: a number or bullet, a label
+# («Подписант:», «Должность и ФИО руководителя:»), a deputy's title.
 _HEAD_LINE_START = re.compile(
     r"[\s\d.)•*-]*(?:[^:\n—–]{1,60}[:—–]\s*)?"
     r"(?P<deputy>(?:заместител\w*|зам\.|врио|и\.\s?о\.)(?:\s+[а-яё]+){0,2}\s+)?",
@@ -132,7 +133,7 @@ def purpose(ctx: Context) -> None:
 
 
 def signatory(
-    ctx: Context, hit: Hit | None, regions: list[Source], signatures: list[Source] = ()
+    ctx: Context, hit: Hit | None, regions: list[Source], signatures: Sequence[Source] = ()
 ) -> None:
     """Position and name of the head who signs the form (not the sender of the e-mail).
 

@@ -215,7 +215,7 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
         elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:
             rows.append(_row(parts[0], parts[1]))
     rows.extend(_row(name, "") for name in listed)
-    if software and not listed:
+    if software is not None and not listed:
         rows.append(_row(software, ""))
     return rows
 
