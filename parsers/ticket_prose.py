@@ -233,34 +233,61 @@ def is_boilerplate(sentence: str) -> bool:
 def problem_statement(text: str) -> str | None:
     """The first sentences of the body that state the problem (not greetings or boilerplate).
 
-    A paragraph that only identifies the case — the client and its INN, the contract, the
-    tracker and priority, the product and component — is passed over for the first that
-    tells a symptom, a need or a question; without one, the first substantive paragraph."""
+    Of the substantive paragraphs, the one that tells the most of a symptom, a need or a
+    question wins over those that only identify the case (client and INN, contract, tracker
+    and priority) or speak of the attachments; without one, the first substantive paragraph."""
     statements = []
     for paragraph in re.split(r"\n\s*\n", text):
         flat = " ".join(paragraph.split())
-        if re.match(r"^[А-ЯЁA-Za-zа-яё ()./-]{2,40}:", flat) or len(flat) < 20:
+        if headed := _PROBLEM_HEADING.match(flat):  # «Что происходит: …», «Суть: …»
+            statement = flat[headed.end() :].strip()
+            if len(statement) >= 20:
+                return statement[:1000]
+        if _LABEL_OPENING.match(flat) or len(flat) < 20:
             continue
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", flat) if not is_boilerplate(s)]
         statement = " ".join(sentences).strip()
         if len(statement) >= 20:
             statements.append(statement[:1000])
-    telling = [s for s in statements if not _IDENTIFIES.search(s) or _TELLS.search(s)]
-    return (telling or statements or [None])[0]
+        if len(statements) >= _PARAGRAPHS_WEIGHED:
+            break
+    if not statements:
+        return None
+    scores = [_telling(s) for s in statements]
+    best = max(range(len(statements)), key=lambda i: (scores[i], -i))
+    return statements[best] if scores[best] > 0 else statements[0]
 
 
-# What a case-identifying paragraph names, and what a problem's paragraph tells.
+def _telling(statement: str) -> int:
+    return (
+        2 * len(_TELLS.findall(statement))
+        - 2 * len(_IDENTIFIES.findall(statement))
+        - (3 if _ATTACHED.search(statement) else 0)
+    )
+
+
+# Paragraphs weighed for the problem: it is told near the top (and a hostile letter costs
+# no more than this many, issue 19).
+_PARAGRAPHS_WEIGHED = 12
+# What a case-identifying paragraph names, what a problem's paragraph tells, and a paragraph
+# about the attachments.
 _IDENTIFIES = re.compile(
-    r"\bИНН\b|(?:договор|соглашени|контракт)\w*\s+(?:№|N\b)|приоритет|tracker|компонент"
-    r"|консультац\w+\s+вопрос|запрос\w*\s+на\s+доработк",
+    r"\bИНН\b|(?:договор|соглашени|контракт)\w*\s+(?:№|N\b)|приоритет|tracker"
+    r"|консультац\w+\s+вопрос|запрос\w*\s+на\s+доработк|относим\s+к|классифицир\w*",
     re.I,
 )
 _TELLS = re.compile(
-    r"(?<!\w)не\s+(?:\w+(?:ся|ет|ют|ит|ят)|работа\w*|может|удается|удаётся)\b|ошибк|сбо[йи]"
-    r"|зависа|висн|пада|обреза|неверн|некорректн|пропада|меньше|больше|\bнужн|\bхоч|хотят"
-    r"|необходимо|требуется|\?",
+    r"(?<!\w)не\s+(?:\w+(?:ся|ет|ют|ит|ят)|работа\w*|может|удается|удаётся)\b|сбо[йи]"
+    r"|зависа|висн|пада|обреза|неверн|некорректн|пропада|недоступ|меньше|пуст\w+"
+    r"|\bнужн|\bхоч|хотят|необходимо|требуется|\?",
     re.I,
 )
+# A form's label opens the paragraph («Тип обращения (Tracker): …»): a few words, a colon.
+_LABEL_OPENING = re.compile(r"^(?=[А-ЯЁA-Za-zа-яё ()./-]{2,40}:)(?:\S+\s+){0,4}\S+:")
+_PROBLEM_HEADING = re.compile(
+    r"^(?:что\s+происходит|суть(?:\s+проблемы)?|проблема|симптом\w*|ситуация)\s*[:—–-]\s*", re.I
+)
+_ATTACHED = re.compile(r"скриншот|\bскрин|\bлог(?:и|ов|а)?\b|во\s+вложени|приклад|приложен", re.I)
 
 
 def clean_subject(subject: str) -> str:

@@ -354,3 +354,23 @@ def test_description_passes_over_paragraphs_that_only_identify_the_case() -> Non
     description = ctx.fields["description"].value
     assert "меньше на последнюю позицию" in description
     assert description.startswith("Неверный итог в ведомости")
+
+
+def test_description_under_a_heading_of_what_happens() -> None:
+    ctx = _ticket(
+        "Регистрируем неисправность по клиенту ООО «Север» (ИНН 7204196795).\n\n"
+        "Продукт: ГеоКадастр 3.9, компонент экспорта.\n\n"
+        "Что происходит: при экспорте плана выдаётся «Ошибка проверки по XSD» и файл не "
+        "сохраняется.\n\nЛог приложения и скриншот приложены.\n",
+        subject="Ошибка экспорта",
+    )
+    assert "Ошибка проверки по XSD" in ctx.fields["description"].value
+
+
+def test_description_prefers_the_symptom_over_a_paragraph_about_the_attachments() -> None:
+    ctx = _ticket(
+        "Логи приложения и скриншот во вложении.\n\n"
+        "С утра у заказчика недоступен веб-клиент: при входе страница с ошибкой 500.\n",
+        subject="Не входит",
+    )
+    assert "недоступен веб-клиент" in ctx.fields["description"].value
