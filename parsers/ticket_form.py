@@ -23,7 +23,8 @@ _PATTERNS = tuple(
     for pattern in patterns
 )
 _PAREN = re.compile(r"\s*\([^)\n]{0,40}\)")
-_SEPARATOR = re.compile(r"\s*(?::|\||\t|—|–|-(?=\s)|$)\s*")
+# «Label: value», a table cell, a dash, or a dot leader («ПО .......... EcoMonitor»).
+_SEPARATOR = re.compile(r"\s*(?::|\||\t|—|–|-(?=\s)|\.{2,}(?=\s)|…|$)\s*")
 # «Краткое описание проблемы или вопроса:», «Бизнес-задача / ТЗ на доработку:».
 _LABEL_TAIL = re.compile(r"\s*(?:или|и|/|,)\s+[^:|\n\d«»\"]{1,50}?(?=\s*:)", re.I)
 _NUMBER_SIGN = re.compile(r"\s*(?:№|N\b|No\b|#)")

@@ -374,3 +374,26 @@ def test_description_prefers_the_symptom_over_a_paragraph_about_the_attachments(
         subject="Не входит",
     )
     assert "недоступен веб-клиент" in ctx.fields["description"].value
+
+
+def test_a_form_with_dot_leaders_and_the_contract_under_osnovanie() -> None:
+    ctx = _ticket(
+        "Заказчик .... ООО «Север», ИНН 7204196795\n"
+        "Основание ... государственный контракт № 0151200002425000112-01 от 14.04.2025\n"
+        "ПО .......... ГеоМонитор 2.3.0\n"
+        "Тип ......... неисправность\n"
+        "Приоритет ... низкий\n"
+    )
+    assert ctx.fields["tracker"].value == "bug"
+    assert ctx.fields["priority"].value == "low"
+    assert ctx.fields["software_name"].value == "ГеоМонитор 2.3.0"
+    contract = ctx.fields["license_contract"].value
+    assert (contract["number"], contract["date"]) == ("0151200002425000112-01", "2025-04-14")
+
+
+def test_r_tkt_5_screenshots_that_will_not_come_with_the_reason() -> None:
+    ctx = _ticket(
+        "Тип: неисправность\nСкриншотов не будет: АРМ в закрытом контуре, вынос снимков "
+        "экрана не разрешён.\n"
+    )
+    assert ctx.fields["screenshots"].status == FieldStatus.NOT_APPLICABLE
