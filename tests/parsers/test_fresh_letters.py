@@ -1,8 +1,8 @@
 """The reading of letters written apart from the reader (tests/corpus/fresh, the second round
-in tests/corpus/blind, the third in tests/corpus/blind3): the scores stay at or above what the
-reading reached when the families they exposed were fixed. Before those fixes the second
-round scored: tickets fields 81.6 %, exact sets 25 %; licenses fields 86.4 %, exact sets
-33 %; the third: see tests/corpus/blind3/README.md."""
+in tests/corpus/blind, the third and fourth in tests/corpus/blind3 and blind4): the scores
+stay at or above what the reading reached when the families they exposed were fixed. Before
+those fixes the second round scored: tickets fields 81.6 %, exact sets 25 %; licenses fields
+86.4 %, exact sets 33 %; the third and fourth: see their README.md."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ FLOORS = {
     ("blind3", "licenses"): {"kinds": 1.0, "fields": 0.91, "exact_sets": 0.61, "invalid": 1.0},
     ("blind3", "pins"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 1.0, "invalid": 1.0},
     ("blind3", "other"): {"kinds": 0.95, "fields": 1.0, "exact_sets": 1.0, "invalid": 1.0},
+    ("blind4", "tickets"): {"kinds": 1.0, "fields": 0.81, "exact_sets": 0.57, "invalid": 1.0},
+    ("blind4", "licenses"): {"kinds": 0.92, "fields": 0.89, "exact_sets": 0.41, "invalid": 1.0},
 }
 
 
@@ -33,7 +35,7 @@ def test_letters_written_apart_score_above_floors(corpus: str, folder: str, tmp_
     # score_all reads <root>/<folder>/*.json: one folder at a time.
     (tmp_path / folder).symlink_to(CORPUS / corpus / folder)
     score = score_all(tmp_path, NOW)
-    assert len(score.kinds) >= 17
+    assert len(score.kinds) >= 13
     low = {
         name: round(score.rate(getattr(score, name)), 3)
         for name, floor in FLOORS[corpus, folder].items()

@@ -75,7 +75,8 @@ def test_r_lic_10_receipt_of_a_dated_paper_without_a_day_is_the_letters_date() -
 
 def test_r_lic_8_the_invoice_paid_on_a_day_by_a_numbered_order() -> None:
     request = _read(
-        "Счет № 402 от 01.04.2026 оплачен 08.04.2026 платежным поручением № 2291, копия во вложении."
+        "Счет № 402 от 01.04.2026 оплачен 08.04.2026 платежным поручением № 2291, "
+        "копия во вложении."
     )
     assert request.fields["payment_date"].value == "2026-04-08"
     assert request.fields["payment_document"].value["number"] == "2291"
@@ -83,6 +84,7 @@ def test_r_lic_8_the_invoice_paid_on_a_day_by_a_numbered_order() -> None:
 
 def test_r_lic_12_a_tracking_number_labelled_with_a_bracketed_abbreviation() -> None:
     request = _read(
-        "Оригиналы отправили сегодня заказным письмом.\nПочтовый идентификатор (ШПИ): 62615212014730"
+        "Оригиналы отправили сегодня заказным письмом.\n"
+        "Почтовый идентификатор (ШПИ): 62615212014730"
     )
     assert request.fields["tracking_number"].value == "62615212014730"
