@@ -265,6 +265,25 @@ def _from_first_answer(sentence: str) -> str:
     return sentence
 
 
+_Q = re.compile(r"^\s*(?:В|Вопрос|ВОПРОС)\s*[:.)—–-]\s*")
+_A = re.compile(r"^\s*(?:О|Ответ|ОТВЕТ)\s*[:.)—–-]\s*")
+
+
+def _question_and_answer(paragraph: str) -> str:
+    """«В: Корректно ли работает базовое ПО? / О: Да, …»: each question with its answer on
+    one line (the question's words name the check), when two or more name a check."""
+    pairs: list[list[str]] = []
+    for line in paragraph.splitlines():
+        if question := _Q.match(line):
+            pairs.append([line[question.end() :].strip(), ""])
+        elif pairs and (reply := _A.match(line)):
+            pairs[-1][1] = line[reply.end() :].strip()
+        elif pairs and line.strip():
+            pairs[-1][1 if pairs[-1][1] else 0] += " " + line.strip()
+    joined = [f"{q} {a}" for q, a in pairs if a and mentions(q)]
+    return "\n".join(joined) if len(joined) >= 2 else ""
+
+
 def answers_in_prose(paragraphs: list[str]) -> str:
     """Sentences of the letter that answer §4.1 without a heading: one naming two or more
     checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
@@ -272,6 +291,8 @@ def answers_in_prose(paragraphs: list[str]) -> str:
     # The answers stand near the top; a hostile letter of thousands of paragraphs costs no
     # more than this many (issue 19).
     for paragraph in paragraphs[:MAX_PARAGRAPHS]:
+        if pairs := _question_and_answer(paragraph):
+            return pairs
         # A line a mail client wrapped goes on with a small letter: one sentence, not two.
         paragraph = unwrapped(paragraph)
         sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)

@@ -273,7 +273,9 @@ _PARAGRAPHS_WEIGHED = 12
 # about the attachments.
 _IDENTIFIES = re.compile(
     r"\bИНН\b|(?:договор|соглашени|контракт)\w*\s+(?:№|N\b)|приоритет|tracker"
-    r"|консультац\w+\s+вопрос|запрос\w*\s+на\s+доработк|относим\s+к|классифицир\w*",
+    r"|консультац\w+\s+вопрос|запрос\w*\s+на\s+доработк|относим\s+к|классифицир\w*"
+    # the self-diagnosis answers, asked and answered («В: … ? О: …»)
+    r"|самодиагност\w*|(?-i:(?:^|\s)В:\s)",
     re.I,
 )
 _TELLS = re.compile(
@@ -285,7 +287,9 @@ _TELLS = re.compile(
 # A form's label opens the paragraph («Тип обращения (Tracker): …»): a few words, a colon.
 _LABEL_OPENING = re.compile(r"^(?=[А-ЯЁA-Za-zа-яё ()./-]{2,40}:)(?:\S+\s+){0,4}\S+:")
 _PROBLEM_HEADING = re.compile(
-    r"^(?:что\s+происходит|суть(?:\s+проблемы)?|проблема|симптом\w*|ситуация)\s*[:—–-]\s*", re.I
+    r"^(?:что\s+(?:происходит|случилось)|суть(?:\s+проблемы)?|проблема|симптом\w*|ситуация)"
+    r"\s*[:.—–-]\s*",
+    re.I,
 )
 _ATTACHED = re.compile(r"скриншот|\bскрин|\bлог(?:и|ов|а)?\b|во\s+вложени|приклад|приложен", re.I)
 

@@ -21,11 +21,11 @@ FLOORS = {
     ("fresh", "licenses"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.85, "invalid": 1.0},
     ("blind", "tickets"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.95, "invalid": 1.0},
     ("blind", "licenses"): {"kinds": 0.95, "fields": 0.97, "exact_sets": 0.73, "invalid": 1.0},
-    ("blind3", "tickets"): {"kinds": 1.0, "fields": 0.91, "exact_sets": 0.82, "invalid": 1.0},
-    ("blind3", "licenses"): {"kinds": 1.0, "fields": 0.91, "exact_sets": 0.61, "invalid": 1.0},
+    ("blind3", "tickets"): {"kinds": 1.0, "fields": 0.94, "exact_sets": 0.88, "invalid": 1.0},
+    ("blind3", "licenses"): {"kinds": 1.0, "fields": 0.93, "exact_sets": 0.69, "invalid": 1.0},
     ("blind3", "pins"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 1.0, "invalid": 1.0},
     ("blind3", "other"): {"kinds": 0.95, "fields": 1.0, "exact_sets": 1.0, "invalid": 1.0},
-    ("blind4", "tickets"): {"kinds": 1.0, "fields": 0.81, "exact_sets": 0.57, "invalid": 1.0},
+    ("blind4", "tickets"): {"kinds": 1.0, "fields": 0.83, "exact_sets": 0.57, "invalid": 1.0},
     ("blind4", "licenses"): {"kinds": 0.92, "fields": 0.89, "exact_sets": 0.41, "invalid": 1.0},
 }
 

@@ -106,3 +106,20 @@ def test_a_heading_with_po_and_a_list_whose_items_look_like_form_labels() -> Non
         "network_ok": "not_checked",
         "auth_privileges_unchanged": "not_checked",
     }
+
+
+def test_questions_and_answers_each_on_their_own_lines() -> None:
+    from tests.parsers.test_ticket_request_families import _ticket
+
+    ctx = _ticket(
+        "Тип: неисправность\nПо п. 4.1 — ответы:\n\n"
+        "В: Корректно ли работает базовое ПО?\nО: Да, обновления стоят.\n"
+        "В: Корректно ли функционирует СУБД, нет ли проблем с транзакциями?\n"
+        "О: Служба запущена, проверка ошибок\n   не показала.\n"
+        "В: Доступна ли сеть?\nО: Да, пинг стабильный.\n"
+        "В: Привилегии пользователей не менялись?\nО: Не менялись.\n\n"
+        "Что случилось. После обновления отчёт не формируется.\n"
+    )
+    value = ctx.fields["self_diagnosis"].value
+    assert {code: value[code]["status"] for code in CHECKS} == dict.fromkeys(CHECKS, "passed")
+    assert "отчёт не формируется" in ctx.fields["description"].value
