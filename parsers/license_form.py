@@ -166,7 +166,7 @@ def signatory(
             for follow in lines[index + 1 : index + 4]:
                 if name or not follow.strip():
                     break
-                name = find_person(_SIGN_MARKS.sub(" ", follow))
+                name = find_person(_QUOTED.sub(" ", _SIGN_MARKS.sub(" ", follow)))
             if not name and source in signatures:
                 name = next(
                     (

@@ -295,3 +295,16 @@ def test_r_lic_1_the_postal_address_as_the_same_on_its_own_line() -> None:
         "почтовый — тот же\nИНН 5406741150, КПП 540601001\n"
     )
     assert fields["postal_address"].value == "625026, г. Тюмень, ул. Республики, д. 143а"
+
+
+def test_r_lic_1_the_company_in_quotes_below_the_heads_title_is_no_person() -> None:
+    fields = _fields(
+        "Просим 1 лицензию «ГеоКлиент» для ООО «Водоканал» (ИНН 5406117707), сублицензия.\n"
+        "Реквизиты — в подписи.\n\n--\nС уважением,\nЛитвинов Евгений Павлович\n"
+        "Генеральный директор\nООО «Сибирские Сети»\n"
+        "ИНН 5406741150  КПП 540601001  ОГРН 1135437453282\n"
+    )
+    assert fields["signatory"].value == {
+        "position": "Генеральный директор",
+        "name": "Литвинов Евгений Павлович",
+    }
