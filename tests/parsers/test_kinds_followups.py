@@ -151,12 +151,12 @@ def test_sd_account_access_to_the_service_desk_in_other_words() -> None:
         "ПДн подписано, оригинал у нас.\n\nОтправлено с iPhone",
     ],
 )
-def test_sd_account_asked_in_a_partners_short_words(body: str) -> None:
+def test_r_val_5_sd_account_asked_in_a_partners_short_words(body: str) -> None:
     # «оригинал у нас. … Отправлено с iPhone» is no originals-sent follow-up (§3.6).
     assert kind(body, "Доступ") == Kind.SD_ACCOUNT
 
 
-def test_sd_account_an_employee_named_by_initials_is_asked_for_the_full_name() -> None:
+def test_r_val_7_sd_account_an_employee_named_by_initials_is_asked_for_the_full_name() -> None:
     body = "Заведите учетку в Service Desk: Ларионов Д.С., d.larionov@partner.example\n"
     report = parse_report(raw(body), "general")
     assert report["kind"] == Kind.SD_ACCOUNT.value

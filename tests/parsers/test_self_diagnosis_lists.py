@@ -20,7 +20,7 @@ def _statuses(text: str) -> dict[str, str]:
     return {code: value[code]["status"] for code in CHECKS}
 
 
-def test_a_numbered_list_whose_answers_name_the_dbms_and_the_network() -> None:
+def test_r_tkt_4_a_numbered_list_whose_answers_name_the_dbms_and_the_network() -> None:
     text = (
         "1. Платформа — службы mssql и wildfly запущены, после рестарта поднялись.\n"
         "2. БД — зависших сессий нет, подключение из консоли проходит, дисковое место есть.\n"
@@ -30,7 +30,7 @@ def test_a_numbered_list_whose_answers_name_the_dbms_and_the_network() -> None:
     assert set(_statuses(text).values()) == {"passed"}
 
 
-def test_questions_about_problems_answered_no_are_passes() -> None:
+def test_r_tkt_4_questions_about_problems_answered_no_are_passes() -> None:
     text = (
         "- сервер приложений работает как обычно? - да\n"
         "- ошибки в СУБД, подвисшие транзакции? - нет, журнал чистый\n"
@@ -40,12 +40,12 @@ def test_questions_about_problems_answered_no_are_passes() -> None:
     assert set(_statuses(text).values()) == {"passed"}
 
 
-def test_a_question_about_problems_that_denies_them_answered_yes_is_a_pass() -> None:
+def test_r_tkt_4_a_question_about_problems_that_denies_them_answered_yes_is_a_pass() -> None:
     statuses = _statuses("СУБД без сбоев — да\nсеть стабильна, ошибок нет: да\n")
     assert statuses["dbms_ok"] == statuses["network_ok"] == "passed"
 
 
-def test_a_question_without_its_mark_answered_after_a_dash() -> None:
+def test_r_tkt_4_a_question_without_its_mark_answered_after_a_dash() -> None:
     statuses = _statuses(
         "Базовое ПО функционирует — да\n"
         "Привилегии на сервере авторизации менялись — нет\n"
@@ -61,19 +61,19 @@ def test_a_question_without_its_mark_answered_after_a_dash() -> None:
     ["службы приложения запущены", "ГИС-сервер и его сервисы работают штатно",
      "Tomcat перезапускали, работает", "ArcGIS Server отвечает"],
 )  # fmt: skip
-def test_the_platform_named_by_what_it_is(platform: str) -> None:
+def test_r_tkt_4_the_platform_named_by_what_it_is(platform: str) -> None:
     statuses = _statuses(f"Проверили: {platform}, СУБД без ошибок, сеть стабильна.")
     assert statuses["base_software_ok"] == "passed"
     assert statuses["dbms_ok"] == "passed"
 
 
-def test_sql_server_is_the_dbms_not_the_platform() -> None:
+def test_r_tkt_4_sql_server_is_the_dbms_not_the_platform() -> None:
     statuses = _statuses("Проверили: SQL Server отвечает, сеть стабильна.")
     assert statuses["dbms_ok"] == "passed"
     assert statuses["base_software_ok"] == "not_checked"
 
 
-def test_a_list_item_unanswered_stays_not_checked_and_a_failure_is_kept() -> None:
+def test_r_tkt_4_a_list_item_unanswered_stays_not_checked_and_a_failure_is_kept() -> None:
     statuses = _statuses(
         "1) Базовое ПО: работает\n2) СУБД: падает служба при нагрузке\n"
         "3) Сеть: не проверяли, нет доступа\n"
@@ -86,12 +86,12 @@ def test_a_list_item_unanswered_stays_not_checked_and_a_failure_is_kept() -> Non
     }
 
 
-def test_one_sentence_naming_the_four_checks_in_brackets_answers_all() -> None:
+def test_r_tkt_4_one_sentence_naming_the_four_checks_in_brackets_answers_all() -> None:
     text = "Диагностику прошли по всем пунктам (платформа, БД, сеть, права) — все в норме."
     assert set(_statuses(text).values()) == {"passed"}
 
 
-def test_a_heading_with_po_and_a_list_whose_items_look_like_form_labels() -> None:
+def test_r_tkt_4_a_heading_with_po_and_a_list_whose_items_look_like_form_labels() -> None:
     from tests.parsers.test_ticket_request_families import _ticket
 
     ctx = _ticket(
@@ -108,7 +108,7 @@ def test_a_heading_with_po_and_a_list_whose_items_look_like_form_labels() -> Non
     }
 
 
-def test_questions_and_answers_each_on_their_own_lines() -> None:
+def test_r_tkt_4_questions_and_answers_each_on_their_own_lines() -> None:
     from tests.parsers.test_ticket_request_families import _ticket
 
     ctx = _ticket(

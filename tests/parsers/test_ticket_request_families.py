@@ -251,7 +251,7 @@ def test_prose_answers_after_a_preposition_a_denial_and_critical_as_priority() -
         ("Лицензионный договор с заказчиком — 15-ЛС/25 от 05.06.2025.", "15-ЛС/25", "2025-06-05"),
     ],
 )
-def test_license_contract_in_running_text_in_more_wordings(
+def test_r_val_5_license_contract_in_running_text_in_more_wordings(
     sentence: str, number: str, iso: str
 ) -> None:
     contract = _ticket(f"Добрый день. {sentence}\nНе формируется отчет.").fields["license_contract"]
@@ -259,7 +259,7 @@ def test_license_contract_in_running_text_in_more_wordings(
     assert (contract.value["number"], contract.value["date"]) == (number, iso)
 
 
-def test_license_contract_dated_by_its_conclusion_after_a_label() -> None:
+def test_r_val_5_license_contract_dated_by_its_conclusion_after_a_label() -> None:
     contract = _ticket("Лицензионный договор: ЛД-5/0100, дата заключения 2025-10-01\n").fields[
         "license_contract"
     ]
@@ -305,7 +305,7 @@ def test_r_tkt_3_the_priority_told_in_more_wordings(text: str, priority: str) ->
         ("статья 81 ТК РФ тут ни при чём", None),
     ],
 )
-def test_software_name_the_vendors_short_form_before_a_product(
+def test_r_val_5_software_name_the_vendors_short_form_before_a_product(
     text: str, product: str | None
 ) -> None:
     assert own_product(text, OWN_BRANDS) == product
@@ -319,19 +319,21 @@ def test_software_name_the_vendors_short_form_before_a_product(
         ("в ТЕХНОКОМ ГИС версии 3.2 ошибка", "ТЕХНОКОМ ГИС"),
     ],
 )
-def test_software_name_goes_on_with_a_genitive_noun_but_not_whose(text: str, product: str) -> None:
+def test_r_val_5_software_name_goes_on_with_a_genitive_noun_but_not_whose(
+    text: str, product: str
+) -> None:
     assert own_product(text, OWN_BRANDS) == product
 
 
 @pytest.mark.parametrize("label", ["Что делают", "Делали так", "Как воспроизводим"])
-def test_steps_after_labels_that_tell_what_users_do(label: str) -> None:
+def test_r_val_5_steps_after_labels_that_tell_what_users_do(label: str) -> None:
     ctx = _ticket(
         f"Тип: неисправность\n{label}: открывают реестр, жмут «Новый объект» — окно виснет.\n"
     )
     assert "Новый объект" in ctx.fields["steps_to_reproduce"].value
 
 
-def test_steps_numbered_on_the_label_line_go_on_with_the_numbered_lines_below() -> None:
+def test_r_val_5_steps_numbered_on_the_label_line_go_on_with_the_numbered_lines_below() -> None:
     ctx = _ticket(
         "Последовательность действий: 1. Открыть карту сетей.\n"
         "  2. Включить слой «Проект».\n  3. Развернуть «Легенду» — подписи обрезаны.\n"
@@ -344,7 +346,7 @@ def test_steps_numbered_on_the_label_line_go_on_with_the_numbered_lines_below() 
     ]
 
 
-def test_description_passes_over_paragraphs_that_only_identify_the_case() -> None:
+def test_r_val_5_description_passes_over_paragraphs_that_only_identify_the_case() -> None:
     ctx = _ticket(
         "Добрый день!\n\nОбращаемся по клиенту ООО «Север» (ИНН 7204196795), лицензионный "
         "договор № 5-Л от 01.02.2026.\n\nОтносим к неисправностям, приоритет нормальный.\n\n"
@@ -356,7 +358,7 @@ def test_description_passes_over_paragraphs_that_only_identify_the_case() -> Non
     assert description.startswith("Неверный итог в ведомости")
 
 
-def test_description_under_a_heading_of_what_happens() -> None:
+def test_r_val_5_description_under_a_heading_of_what_happens() -> None:
     ctx = _ticket(
         "Регистрируем неисправность по клиенту ООО «Север» (ИНН 7204196795).\n\n"
         "Продукт: ГеоКадастр 3.9, компонент экспорта.\n\n"
@@ -367,7 +369,7 @@ def test_description_under_a_heading_of_what_happens() -> None:
     assert "Ошибка проверки по XSD" in ctx.fields["description"].value
 
 
-def test_description_prefers_the_symptom_over_a_paragraph_about_the_attachments() -> None:
+def test_r_val_5_description_prefers_the_symptom_over_a_paragraph_about_the_attachments() -> None:
     ctx = _ticket(
         "Логи приложения и скриншот во вложении.\n\n"
         "С утра у заказчика недоступен веб-клиент: при входе страница с ошибкой 500.\n",
@@ -376,7 +378,7 @@ def test_description_prefers_the_symptom_over_a_paragraph_about_the_attachments(
     assert "недоступен веб-клиент" in ctx.fields["description"].value
 
 
-def test_a_form_with_dot_leaders_and_the_contract_under_osnovanie() -> None:
+def test_r_val_5_a_form_with_dot_leaders_and_the_contract_under_osnovanie() -> None:
     ctx = _ticket(
         "Заказчик .... ООО «Север», ИНН 7204196795\n"
         "Основание ... государственный контракт № 0151200002425000112-01 от 14.04.2025\n"

@@ -77,7 +77,7 @@ def test_ogrn_vectors() -> None:
 
 
 @given(st.integers(min_value=3 * 10**13, max_value=4 * 10**13 - 1))
-def test_every_ogrnip_with_the_spec_key_is_valid(prefix: int) -> None:
+def test_r_val_3_every_ogrnip_with_the_spec_key_is_valid(prefix: int) -> None:
     # T-OGRN for all remainders, including the 10–12 that python-stdnum rejects.
     key = prefix % 13 % 10
     assert check_ogrn(f"{prefix}{key}").status == VALID
@@ -209,7 +209,7 @@ def test_several_contacts_on_one_line_are_split() -> None:
     ]
 
 
-def test_contract_a_municipal_or_state_contract_by_its_initials() -> None:
+def test_r_val_5_contract_a_municipal_or_state_contract_by_its_initials() -> None:
     municipal = check_contract("МК N 0190300001226000387 от 05.11.2026 (ведение реестра)")
     assert municipal.value["kind"] == "state_contract"
     assert (municipal.value["number"], municipal.value["date"]) == (
