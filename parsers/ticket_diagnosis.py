@@ -11,35 +11,11 @@ from __future__ import annotations
 
 import re
 
+from parsers.diagnosis_checks import CHECK_RES, CHECKS, mentions
+from parsers.diagnosis_lists import list_items, question_and_answer
 from parsers.unwrap import unwrapped
 from parsers.validate import MISSING, Check, ok
 
-# The four checks of 000 §4.1 and the words that name them in an answer.
-CHECKS: tuple[tuple[str, str], ...] = (
-    (
-        "base_software_ok",
-        r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
-        r"|\bос\b|платформ\w*|base\s+software"
-        # the platform by what it is or its name: «службы приложения», «NGW и его сервисы»,
-        # «Tomcat», «IIS», «QGIS Server» (not «SQL Server», a DBMS)
-        r"|(?:служб|сервис)\w*\s+приложени\w*|\b(?:его|е[её]|их)\s+(?:служб|сервис)\w*"
-        r"|\btomcat\b|\biis\b|\bnginx\b|\bapache\b|\bjboss\b|\bwildfly\b|\bweblogic\b"
-        r"|\b(?!SQL\b)[A-Z][\w-]+\s+Server\b",
-    ),
-    (
-        "dbms_ok",
-        r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*|\bdbms\b|database"
-        # the DBMS by its name: «PostgreSQL 16.2 отвечает», «SQL Server без блокировок»
-        r"|postgre\w*|\boracle\b|sql\s*server|\bms\s*sql\b|mysql|firebird|mariadb",
-    ),
-    ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*|network"),
-    (
-        "auth_privileges_unchanged",
-        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*|privilege\w*"
-        r"|permission\w*",
-    ),
-)
-_CHECK_RES = tuple((code, re.compile(pattern, re.I)) for code, pattern in CHECKS)
 _NOT_CHECKED = re.compile(
     r"не\s+(?:проверял\w*|проверен\w*|проверили|смотрел\w*|знаю|провод\w*|успел\w*)"
     r"|нет\s+(?:данных|доступа)|не\s+удалось\s+проверить|\?\s*$",
@@ -129,12 +105,6 @@ def answer(text: str) -> str:
     return "not_checked"
 
 
-def mentions(text: str) -> list[tuple[int, str]]:
-    """(position, check) of each check named in `text`, in order."""
-    found = [(m.start(), code) for code, rx in _CHECK_RES for m in rx.finditer(text)]
-    return sorted(found)
-
-
 _BOUNDARIES = (";", ". ", ", ", " / ", " - ", " – ", "[", "•")
 
 
@@ -158,46 +128,6 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     ]
 
 
-_ITEM_HEAD = re.compile(
-    r"^\s*(?:[-•*–—]|\d{1,2}[.)]|\[[^\]]{0,3}\])?\s*(?:(?:по|с|со|в|у|на)\s+)?", re.I
-)
-
-
-_ITEM_LEAD = re.compile(r"(?:[\w/]+\s+){0,3}")
-_ITEM_ANSWER = re.compile(r"[^;.]{0,60}?(?:\s[—–-]\s|:|\?)")
-
-
-def _items(text: str) -> list[tuple[str, str]]:
-    """(check, text) for a list whose lines each open with a check («1) Базовое ПО — …»,
-    «- проблемы с СУБД? — нет»): a line belongs to the check it opens with, whatever else it
-    names («службы postgrespro запущены» under base software is not the DBMS answer); a
-    line opening with none goes on the one above. Empty unless two checks open lines."""
-    pieces: list[list[str]] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        head = _ITEM_HEAD.match(line)
-        named = mentions(line)
-        lead = line[head.end() if head else 0 : named[0][0]] if named else ""
-        # the check may follow a few words: «проблемы с СУБД?», «нет ли сбоев в сети?»;
-        # an item is a heading and its answer («СУБД — …», «…?») or a question
-        opens = bool(named) and bool(_ITEM_LEAD.fullmatch(lead))
-        # a wrapped line going on about the same check («…СУБД? Проблемы / с транзакциями»)
-        wrapped = (
-            opens and bool(pieces) and pieces[-1][0] == named[0][1] and not head.group(0).strip()
-        )
-        if opens and not wrapped:
-            if not _ITEM_ANSWER.match(line, named[0][0]):
-                return []  # not a list of items: read as running text
-            pieces.append([named[0][1], line.strip()])
-        elif pieces:
-            pieces[-1][1] += " " + line.strip()
-    seen: dict[str, str] = {}
-    for code, piece in pieces:
-        seen.setdefault(code, piece)
-    return list(seen.items()) if len(seen) >= 2 else []
-
-
 def self_diagnosis(text: str) -> Check:
     """§3.4 `self_diagnosis` from the text answering §4.1; unanswered checks are `not_checked`.
 
@@ -205,7 +135,7 @@ def self_diagnosis(text: str) -> Check:
     («базовое ПО работает; СУБД без ошибок; …»), and each piece is read on its own; a piece
     without an answer of its own shares the next one's («базовое ПО и СУБД работают»).
     """
-    items = [(code, _THE_REST.sub("", " ".join(piece.split()))) for code, piece in _items(text)]
+    items = [(code, _THE_REST.sub("", " ".join(piece.split()))) for code, piece in list_items(text)]
     # «Сеть проверили — в порядке, остальное не проверяли»: the rest stays not_checked.
     text = _THE_REST.sub("", " ".join(text.split()))
     pieces = items or _pieces(text)
@@ -217,7 +147,7 @@ def self_diagnosis(text: str) -> Check:
         statuses = ["passed"] * len(statuses)
     for i in range(len(pieces) - 2, -1, -1):
         piece = pieces[i][1]
-        named = _CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1]
+        named = CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1]
         bare = named.sub("", piece)
         unanswered = statuses[i] == "not_checked" and not _NOT_CHECKED.search(piece)
         # «… по нашей диагностике базовое ПО и СУБД работают»: joined to the next check.
@@ -265,25 +195,6 @@ def _from_first_answer(sentence: str) -> str:
     return sentence
 
 
-_Q = re.compile(r"^\s*(?:В|Вопрос|ВОПРОС)\s*[:.)—–-]\s*")
-_A = re.compile(r"^\s*(?:О|Ответ|ОТВЕТ)\s*[:.)—–-]\s*")
-
-
-def _question_and_answer(paragraph: str) -> str:
-    """«В: Корректно ли работает базовое ПО? / О: Да, …»: each question with its answer on
-    one line (the question's words name the check), when two or more name a check."""
-    pairs: list[list[str]] = []
-    for line in paragraph.splitlines():
-        if question := _Q.match(line):
-            pairs.append([line[question.end() :].strip(), ""])
-        elif pairs and (reply := _A.match(line)):
-            pairs[-1][1] = line[reply.end() :].strip()
-        elif pairs and line.strip():
-            pairs[-1][1 if pairs[-1][1] else 0] += " " + line.strip()
-    joined = [f"{q} {a}" for q, a in pairs if a and mentions(q)]
-    return "\n".join(joined) if len(joined) >= 2 else ""
-
-
 def answers_in_prose(paragraphs: list[str]) -> str:
     """Sentences of the letter that answer §4.1 without a heading: one naming two or more
     checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
@@ -291,7 +202,7 @@ def answers_in_prose(paragraphs: list[str]) -> str:
     # The answers stand near the top; a hostile letter of thousands of paragraphs costs no
     # more than this many (issue 19).
     for paragraph in paragraphs[:MAX_PARAGRAPHS]:
-        if pairs := _question_and_answer(paragraph):
+        if pairs := question_and_answer(paragraph):
             return pairs
         # A line a mail client wrapped goes on with a small letter: one sentence, not two.
         paragraph = unwrapped(paragraph)

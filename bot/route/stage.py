@@ -102,6 +102,13 @@ def same_owner(case: Case, identity: Identity | None, sender: str) -> bool:
     return sender == case.requester
 
 
+def _as_in_thread(case: Case, classify: ClassifyIn) -> tuple[Classification, Kind]:
+    """A letter placed on a pin by what it names is read as in the pin's thread: «снимите
+    закрепление, перечень ПО не пришлём» is a withdrawal, not a software list (R-PIN-28)."""
+    classification = classify(case.kind)
+    return classification, classification.kind
+
+
 def route(
     session: Session,
     letter: ParsedLetter,
@@ -150,8 +157,7 @@ def route(
         matched, _ = pin_targets(session, identity.partner_id, request, by_client=True)
         if len(matched) == 1:
             case, via = matched[0], "pin-reference"
-            classification = classify(case.kind)
-            kind = classification.kind
+            classification, kind = _as_in_thread(case, classify)
     previous_case: tuple[str, str] | None = None
     if case is not None and kind in NEW_CASE_KINDS and kind.value != case.kind:
         # R-THR-8: a new request of another kind in this thread gets its own case.
@@ -166,10 +172,7 @@ def route(
         matched, candidates = pin_targets(session, identity.partner_id, request)
         if len(matched) == 1:
             case, via = matched[0], "pin-reference"
-            # read as in the pin's thread: «снимите закрепление, перечень не пришлём» is a
-            # withdrawal, not a software list (R-PIN-28)
-            classification = classify(case.kind)
-            kind = classification.kind
+            classification, kind = _as_in_thread(case, classify)
         else:
             pins = PinMatch(request, tuple(matched), tuple(candidates))
     return Route(
