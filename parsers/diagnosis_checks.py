@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.platforms import DBMS_NAMES, PLATFORM_NAMES
+
 # The four checks of 000 §4.1 and the words that name them in an answer.
 CHECKS: tuple[tuple[str, str], ...] = (
     (
@@ -11,16 +13,15 @@ CHECKS: tuple[tuple[str, str], ...] = (
         r"базов\w*\s+(?:по|программн\w*\s+обеспечени\w*)|\bбпо\b|сервер\w*\s+приложени\w*"
         r"|\bос\b|платформ\w*|base\s+software"
         # the platform by what it is or its name: «службы приложения», «NGW и его сервисы»,
-        # «Tomcat», «IIS», «QGIS Server» (not «SQL Server», a DBMS)
+        # «Astra Linux», «Tomcat», «QGIS Server» (not «SQL Server», a DBMS)
         r"|(?:служб|сервис)\w*\s+приложени\w*|\b(?:его|е[её]|их)\s+(?:служб|сервис)\w*"
-        r"|\btomcat\b|\biis\b|\bnginx\b|\bapache\b|\bjboss\b|\bwildfly\b|\bweblogic\b"
-        r"|\b(?!SQL\b)[A-Z][\w-]+\s+Server\b",
+        rf"|{PLATFORM_NAMES}|\b(?!SQL\b)[A-Z][\w-]+\s+Server\b",
     ),
     (
         "dbms_ok",
         r"\bсубд\b|\bбд\b|баз[аеуы]?\s+данных|\bбаза\b|транзакц\w*|\bdbms\b|database"
         # the DBMS by its name: «PostgreSQL 16.2 отвечает», «SQL Server без блокировок»
-        r"|postgre\w*|\boracle\b|sql\s*server|\bms\s*sql\b|mysql|firebird|mariadb",
+        rf"|postgre\w*|sql\s*server|\bms\s*sql\b|{DBMS_NAMES}",
     ),
     ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*|network"),
     (

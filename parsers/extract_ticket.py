@@ -6,11 +6,13 @@ import re
 
 from parsers.context import INN_IN_TEXT, Context, find_in_sources
 from parsers.dates import check_contract
-from parsers.extract_pin import ORG, without_signature
+from parsers.extract_pin import without_signature
 from parsers.labels import Hit, Source
+from parsers.pin_parties import ORG_RE
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_extras import LOG_WORD, NA, SCREEN_WORD, na_sentence, prose_fields
 from parsers.ticket_form import Field, first, form_fields
+from parsers.ticket_names import quoted_component, quoted_software
 from parsers.ticket_prose import (
     CONTRACT_IN_TICKET,
     LICENSE_CONTRACT_IN_TEXT,
@@ -20,11 +22,10 @@ from parsers.ticket_prose import (
     enum_value,
     is_boilerplate,
     problem_statement,
-    quoted_component,
-    quoted_software,
     stated_priority,
     stated_tracker,
 )
+from parsers.ticket_steps import steps_in_text
 from parsers.ticket_text import client_entity
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.unwrap import unwrapped
@@ -35,21 +36,12 @@ _URGENT_ASK = re.compile(r"срочно|срочное\s+решение|как\s
 _DBMS = re.compile(
     r"postgre|postgres|sql\s*server|oracle|firebird|sqlite|mysql|maria|субд|clickhouse|mongo", re.I
 )
-_STEPS_INTRO = re.compile(
-    r"(?:действи\w*|шаг\w*|воспроизв\w*)\s*:\s*\n"
-    r"((?:[ \t]*\d{1,2}[.)].*\n?(?:[ \t]+\S.*\n?)*)+)",
-    re.I,
-)
-# Steps written as a numbered list of menu paths with no label («1. Отчеты -> Налоги -> …»):
-# an arrow between two words is a way through the program's menus, which is what steps are.
-_MENU_LIST = re.compile(r"(?:^[ \t]*\d{1,2}[.)][ \t]+\S.*\n?){2,}", re.M)
-_MENU_ARROW = re.compile(r"[^\W\d_][»\"]?\s*(?:->|→|=>|>)\s*[«\"]?[^\W\d_]")
 _IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|webp|heic|tiff?)$", re.I)
 _SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 
 
 # An organisation named in a ticket's text, with its INN when it follows closely.
-_ORG_IN_TICKET = re.compile(rf"(?:{ORG})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{10,12}})?")
+_ORG_IN_TICKET = re.compile(rf"(?:{ORG_RE.pattern})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{10,12}})?")
 
 
 def _prose_paragraphs(found: dict[str, list[Field]]) -> list[str]:
@@ -148,25 +140,6 @@ def _steps(ctx: Context, field: Field) -> None:
         ctx.put("steps_to_reproduce", check_text(text, 30), _hit(field), text)
 
 
-def _steps_list(sources: list[Source]) -> Field | None:
-    """A numbered list introduced by «Порядок действий:» at the end of a sentence (R-MBX-10:
-    an attached or forwarded client letter may hold the only steps), else one of menu paths."""
-    for source in sources:
-        match = _STEPS_INTRO.search(source.text)
-        if match:
-            line = source.text.count("\n", 0, match.start()) + 1
-            return Field(
-                "steps_to_reproduce", match.group(1), source.name, line, match.group(0)[:200]
-            )
-    for source in sources:
-        for match in _MENU_LIST.finditer(source.text):
-            if _MENU_ARROW.search(match.group(0)):
-                line = source.text.count("\n", 0, match.start()) + 1
-                text = match.group(0)
-                return Field("steps_to_reproduce", text, source.name, line, text[:200])
-    return None
-
-
 def _description(ctx: Context, found: dict[str, list[Field]], sources: list[Source]) -> None:
     """The subject (the partner's short description) with the problem statement."""
     field = first(found, "description")
@@ -251,7 +224,7 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put_evidence("component", check_text(named, 3), "body", named, named)
     if "software_name" not in ctx.fields and (named := quoted_software(body)):
         ctx.put_evidence("software_name", check_text(named, 2), "body", named, named)
-    if field := first(found, "steps_to_reproduce") or _steps_list(sources):
+    if field := first(found, "steps_to_reproduce") or steps_in_text(sources):
         _steps(ctx, field)
     _description(ctx, found, sources)
     _attachments(ctx, found)

@@ -29,6 +29,8 @@ NUMBERED = re.compile(r"^\d")
 # the rule under its header «|------|:----|».
 _BORDERED = re.compile(r"^[ \t]*\|(?P<row>.*?)\|?[ \t]*$")
 _RULE = re.compile(r"^[\s|:+=-]*$")
+# A heading of the partner's own before its text («Порядок: включили сервер → …»).
+_OWN_HEADING = re.compile(r"^[А-ЯЁA-Z][^\W\d_]{1,20}(?:[ \t]+[^\W\d_]{1,20}){0,2}[ \t]*:[ \t]+\S")
 LabelMatcher = Callable[[str, str | None], tuple[str, int] | None]
 
 
@@ -119,8 +121,18 @@ def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:
             current.section = section[0] if section and number is None else None
             entries.append(current)
             continue
+        # A finished sentence followed by a heading of the partner's own: the value has ended
+        # (lines a phone wrote one under the other, with no blank line between statements).
+        ended = (
+            current is not None
+            and current.code is not None
+            and current.value[-1:] in ".!?"
+            and not marker
+            and bool(_OWN_HEADING.match(rest))
+        )
         if (
             current is not None
+            and not ended
             and (not current.closed or not current.value)
             and (not marker or _takes_items(current))
         ):

@@ -7,9 +7,10 @@ import re
 from parsers.context import Context
 from parsers.extract_pin import without_signature
 from parsers.labels import Hit
+from parsers.platforms import base_software_in_text
 from parsers.ticket_form import Field
 from parsers.ticket_product import own_product
-from parsers.ticket_text import business_task, dbms_in_text, doc_reference
+from parsers.ticket_text import business_task, doc_reference
 from parsers.validate import check_text, ok
 
 _TASK_HEADING = re.compile(r"бизнес|задач|business", re.I)
@@ -67,9 +68,11 @@ def prose_fields(ctx: Context, found: dict[str, list[Field]], body: str) -> None
         name = own_product(text, ctx.brands) or own_product(ctx.letter.subject, ctx.brands)
         if name:
             ctx.put_evidence("software_name", check_text(name, 2), "body", name, name)
-    if "base_software" not in ctx.fields and (dbms := dbms_in_text(without_signature(body))):
-        text = f"{dbms['name']} {dbms['version']}"
-        ctx.put_evidence("base_software", ok(dbms), "body", text, text)
+    if "base_software" not in ctx.fields and (
+        named := base_software_in_text(without_signature(body))
+    ):
+        value, text = named
+        ctx.put_evidence("base_software", ok(value), "body", text, text)
     _task(ctx, found)
     if "doc_reference" not in ctx.fields:
         reference = doc_reference(without_signature(body)) or doc_reference(ctx.letter.subject)

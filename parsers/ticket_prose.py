@@ -61,12 +61,6 @@ _AFTER_TRACKER = re.compile(
     rf"неисправност\w*\s*(?:\(|\||/|,)\s*{_PRIORITY_WORD}(?=\s*(?:\)|\||/|,|:|\.|;|$))",
     re.I | re.M,
 )
-# Inside quotes: one line break allowed, where a mail client wrapped a long line.
-_WRAPPED = r"(?:[^»\"”\n]|\n(?![ \t]*\n))"
-_COMPONENT = re.compile(
-    rf"(?:функциональн\w+\s+)?(?:компонент\w*|модул[ьея]\w*)\s+[«\"“](?P<value>{_WRAPPED}{{3,80}})",
-    re.I,
-)
 # A license contract mentioned in a sentence: the license words are required, so that
 # «договор аренды № 17» in a problem statement is not taken for it.
 LICENSE_CONTRACT_IN_TEXT = re.compile(
@@ -95,12 +89,25 @@ def enum_value(raw: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
+# Both parameters in two words at a sentence's start: «Срочный сбой у …», «Низкоприоритетный
+# вопрос: …», «Высокая неисправность».
+_PRIORITY_AND_TRACKER = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n))\s*{_PRIORITY_WORD}\s+"
+    r"(?P<tracker>сбо[йя]|неисправност\w*|ошибк[аи]|инцидент|вопрос|консультаци[яи]|доработк[аи])"
+    r"(?!\w)",
+    re.I,
+)
+
+
 def stated_tracker(text: str) -> tuple[str, str] | None:
     """(tracker, evidence) where the applicant states it in running text (R-TKT-3)."""
     if match := _TRACKER_LABEL.search(text):
         code = enum_value(match.group("value"), TRACKERS)
         if code:
             return code, match.group(0)
+    pair = _PRIORITY_AND_TRACKER.search(text)
+    if pair and (code := enum_value(pair.group("tracker"), TRACKERS)):
+        return code, pair.group(0).strip()
     # A request naming its kind: «прошу зарегистрировать ошибку», «запрос на доработку».
     for code, request in _REQUESTED.items():
         if match := request.search(text):
@@ -159,53 +166,12 @@ _HEADING_WORD = {
 
 def stated_priority(text: str) -> tuple[str, str] | None:
     """(priority, evidence): «приоритет высокий», «высокий приоритет», «Неисправность (Низкий)»."""
-    for pattern in (*_PRIORITY_NEAR, _AFTER_TRACKER):
+    for pattern in (*_PRIORITY_NEAR, _AFTER_TRACKER, _PRIORITY_AND_TRACKER):
         if match := pattern.search(text):
             code = enum_value(match.group("value"), PRIORITIES)
             if code:
                 return code, match.group(0)
     return None
-
-
-# §4.2 item 4 in a sentence, after the software: «…ГИС Сети, компонент — печатные формы»,
-# «Система: Обходчик, компонент синхронизации» (a dash or colon, or the word after a comma).
-_COMPONENT_STATED = re.compile(
-    r"(?:(?:функциональн\w+\s+)?компонент\w*(?:\s+системы)?\s*[—–:]\s*"
-    r"|(?<=,\s)(?:функциональн\w+\s+)?компонент\w*\s+(?!не\b|был|ест|работ))"
-    r"(?P<value>[^.,;\n«»\"]{3,60})",
-    re.I,
-)
-
-
-def quoted_component(text: str) -> str | None:
-    """«функциональный компонент «Реестр имущества»», «модуль «Расчет арендной платы»»,
-    or a component stated after the software in a sentence (_COMPONENT_STATED)."""
-    match = _COMPONENT.search(text) or _COMPONENT_STATED.search(text)
-    return " ".join(match.group("value").split()) if match else None
-
-
-# The software named in a sentence: «ПО «Инженерные сети»», «в программе «ГеоКадастр»».
-_SOFTWARE_QUOTED = re.compile(
-    r"(?<!базовое\s)(?<!базового\s)\b(?:ПО|программ\w*|продукт\w*|комплекс\w*)\s+"
-    rf"[«\"“](?P<value>{_WRAPPED}{{3,60}})[»\"”]",
-    re.I,
-)
-
-
-# §4.2 items 3–4 in one breath: «ТК-Реестр имущества 2.9.4, компонент «Начисления»», «В
-# «Реестре» v2.9.4, компонент …»: the name with its version right before the component.
-_SOFTWARE_BEFORE_COMPONENT = re.compile(
-    r"(?:^|(?<=[\s«\"(]))(?P<value>[A-ZА-ЯЁ][^\n,;:«»\"()]{1,50}?)[»\"]?\s+"
-    r"(?:v\.?\s*|вер(?:\.|сии|сия)\s*)?\d+(?:\.\d+)+\w*,?\s+(?:функциональн\w+\s+)?компонент",
-    re.I,
-)
-
-
-def quoted_software(text: str) -> str | None:
-    """The software a sentence names in quotes after «ПО», «программа», «продукт», or with
-    its version right before the component."""
-    match = _SOFTWARE_QUOTED.search(text) or _SOFTWARE_BEFORE_COMPONENT.search(text)
-    return " ".join(match.group("value").split()) if match else None
 
 
 # Sentences that only say a request is being sent («Оформляю обращение в Service Desk в

@@ -6,8 +6,6 @@
 - `doc_reference` of a consultation (§3.4, 004 §3.3): a section of the documentation («раздел
   5.2 руководства», «п. 3.4 документации», «в главе 8 руководства администратора») or a URL
   of the documentation; references to the regulations themselves («п. 4.2 Порядка») are not.
-- `base_software` named in a sentence («база — PostgreSQL 13.12 с PostGIS»): a DBMS with its
-  version, the base software §3.4 asks for first.
 - `legal_entity` named without quotes («у АО Ноябрьские городские электросети с 7:40 …»).
 """
 
@@ -42,21 +40,6 @@ _ORG_FORM = re.compile(
     r"\s+(?=[А-ЯЁ][а-яё])"
 )
 _WORD = re.compile(r"[А-ЯЁа-яё][\w-]*")
-
-_DBMS_VERSION = re.compile(
-    r"(?<![\w-])(?P<name>PostgreSQL|Postgres\s*Pro|(?:Microsoft\s+|MS\s+)?SQL\s+Server|Oracle"
-    r"(?:\s+Database)?|Firebird|MySQL|MariaDB|SQLite|ClickHouse)\s*(?:верси\w+\s*)?"
-    r"(?P<version>\d+(?:\.\d+)*[a-z]?)(?![\w.]*\d)",
-    re.I,
-)
-
-
-def dbms_in_text(text: str) -> dict[str, str] | None:
-    """{name, version} of the first DBMS named with a version in running text."""
-    match = _DBMS_VERSION.search(text)
-    if match is None:
-        return None
-    return {"name": " ".join(match.group("name").split()), "version": match.group("version")}
 
 
 def business_task(paragraphs: list[str]) -> str | None:

@@ -1,0 +1,133 @@
+"""Ticket fields a partner states in running text, by family (§3.4, 000 §4.1–4.2): the client's
+full legal form, steps after a cue inside a paragraph or as a chain of arrows, base software
+named with its version, a component after a word for a part of a program, the software after
+a dash or with its version, both parameters in two words, and self-diagnosis naming platforms.
+Wordings are this file's own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parsers.context import Context
+from parsers.extract_ticket import extract_ticket
+from parsers.form import read_form
+from parsers.labels import Source
+from parsers.letter import parse_letter
+from parsers.platforms import base_software_in_text, platforms_in_text
+from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
+from parsers.ticket_form import match_label
+from parsers.ticket_names import quoted_component, quoted_software
+from parsers.ticket_steps import steps_in_text
+from parsers.types import FieldStatus
+from tests.support.letters import letter
+
+RECEIVED = date(2026, 11, 20)
+
+
+def _ticket(body: str, subject: str = "Обращение") -> Context:
+    parsed = parse_letter(letter(subject=subject, body=body, to="support@technocom.tech"))
+    ctx = Context(parsed, [Source("body", parsed.new_text), Source("subject", subject)], RECEIVED)
+    extract_ticket(ctx)
+    return ctx
+
+
+def _steps(text: str) -> str | None:
+    field = steps_in_text([Source("body", text)])
+    return field.text if field else None
+
+
+def test_r_tkt_2_legal_entity_full_legal_form_and_sole_proprietor_in_prose() -> None:
+    ctx = _ticket(
+        "Добрый день.\n\nУ клиента — общество с ограниченной ответственностью «Северный лес» "
+        "(ИНН 7707083893) — перестал открываться журнал учёта.\n"
+    )
+    assert ctx.fields["legal_entity"].value == {
+        "name": "общество с ограниченной ответственностью «Северный лес»",
+        "inn": "7707083893",
+    }
+    ctx = _ticket("Пишем по ИП Лаптев Андрей Сергеевич, ИНН 500100732259: не печатается акт.\n")
+    assert ctx.fields["legal_entity"].value["name"] == "ИП Лаптев Андрей Сергеевич"
+    assert ctx.fields["legal_entity"].value["inn"] == "500100732259"
+
+
+def test_steps_after_a_cue_inside_a_paragraph_end_with_their_sentence() -> None:
+    text = (
+        "Карта перестаёт грузиться. Как повторить: открыть карту, включить слой «Опоры»,\n"
+        "приблизить до улиц и подвигать её минуту.\nДоговор № 12 от 01.02.2025.\n"
+    )
+    assert _steps(text) == (
+        "открыть карту, включить слой «Опоры»,\nприблизить до улиц и подвигать её минуту."
+    )
+
+
+def test_steps_a_chain_of_arrows_from_its_sentence_start() -> None:
+    text = "Окно висит. Делаем: Справочники → Контрагенты → Выгрузка в Excel, и всё.\n"
+    assert _steps(text) == "Справочники → Контрагенты → Выгрузка в Excel, и всё."
+    # one arrow and a path on disk are no steps
+    assert _steps("База лежит в D:\\Data, версия 2 -> 3 обновлена.\n") is None
+    assert _steps("Путь: D:\\Program Files\\Vendor\\Client\\bin\\client.exe\n") is None
+
+
+def test_base_software_families_named_with_their_versions() -> None:
+    value, text = base_software_in_text(
+        "Стоит на Alt Linux 10 и Tomcat 9.0.80, база — Postgres Pro Standard 15.4 (сборка 15.4.1)."
+    )
+    assert value["name"] == "Postgres Pro Standard" and value["version"] == "15.4 (сборка 15.4.1)"
+    assert text == "Alt Linux 10; Tomcat 9.0.80; Postgres Pro Standard 15.4 (сборка 15.4.1)"
+    assert platforms_in_text("Windows 2 раза перезагружали, ОС без версии") == []
+    assert base_software_in_text("Оракл мы не используем") is None
+
+
+def test_base_software_in_a_ticket_without_the_label() -> None:
+    ctx = _ticket("Сервер: Windows Server 2022, MS SQL Server 2019 (15.0.4355.3), всё обновлено.\n")
+    base = ctx.fields["base_software"]
+    assert base.value["name"] == "MS SQL Server"
+    assert "Windows Server 2022" in base.raw
+
+
+def test_component_after_a_word_for_a_part_of_the_program() -> None:
+    assert quoted_component("В разделе «Учёт договоров аренды» не считается пеня.") == (
+        "Учёт договоров аренды"
+    )
+    assert quoted_component("Версия 2.4, подсистема начисления платежей, падает.") == (
+        "начисления платежей"
+    )
+    assert quoted_component("Модуль обмена с ФНС выгружает пустой файл.") == "обмена"
+    # a section of the manual is no component
+    assert quoted_component("В руководстве (раздел «Установка») этого нет.") is None
+
+
+def test_software_after_a_dash_or_with_its_version() -> None:
+    assert quoted_software("Продукт — «ЛесУчёт», серверная часть.") == "ЛесУчёт"
+    assert quoted_software('Работают в "Кадастр-Эксперт", версия 5.2, с весны.') == (
+        "Кадастр-Эксперт"
+    )
+    assert quoted_software("Окно «Печать» закрывается.") is None
+
+
+def test_r_tkt_3_priority_and_tracker_stated_in_two_words() -> None:
+    ctx = _ticket("Здравствуйте.\nСрочный сбой у заказчика: ничего не открывается с утра.\n")
+    assert ctx.fields["tracker"].value == "bug"
+    assert ctx.fields["priority"].value == "urgent"
+    ctx = _ticket("Здравствуйте.\nОтчёт формируется долго, срочный ли это сбой — решайте.\n")
+    assert "tracker" not in ctx.fields or ctx.fields["tracker"].status == FieldStatus.MISSING
+
+
+def test_r_tkt_4_self_diagnosis_names_platforms_with_versions() -> None:
+    text = "Проверили: РЕД ОС 7.3 и PostgreSQL 14.9 поднялись, зависших транзакций нет."
+    answers = answers_in_prose([text])
+    value = self_diagnosis(answers).value
+    assert value["base_software_ok"]["status"] == "passed"
+    assert value["dbms_ok"]["status"] == "passed"
+    assert value["network_ok"]["status"] == "not_checked"
+
+
+def test_form_value_ends_at_a_heading_of_the_partners_own() -> None:
+    text = (
+        "Самодиагностика: БПО и СУБД работают, сеть в норме, права не менялись.\n"
+        "Порядок: открыть отчёт, нажать «Печать».\n"
+    )
+    entries = read_form(text, match_label)
+    assert entries[0].code == "self_diagnosis"
+    assert entries[0].value.endswith("права не менялись.")
+    assert entries[1].code is None and entries[1].value.startswith("Порядок:")
