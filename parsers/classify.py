@@ -61,6 +61,7 @@ _FOLLOWUP_FIRST = (
     Kind.ANNUAL_REPORT,
     Kind.LICENSE_DOCUMENTS,
 )
+_FORM_OWN = frozenset(p.pattern.lower() for p in FORM_MARKERS[:3] + FORM_MARKERS[-3:])
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|отв|ответ)\s*(?:\[\d+\])?\s*:", re.I)
 
 
@@ -93,6 +94,9 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     # (always for Cyrillic and Latin); otherwise the case-insensitive patterns are used.
     same_spans = len(folded) == len(text)
     haystack, signals = (folded, SIGNALS_FOLDED) if same_spans else (text, SIGNALS)
+    # Commas around words put in («Продлите, пожалуйста, закрепление») do not part the words
+    # of a signal; a blank keeps every span.
+    haystack = haystack.replace(",", " ")
     ordered = sorted(signals, key=lambda signal: signal[0] not in _FOLLOWUP_FIRST)
     for kind, weight, pattern in ordered:
         if match := pattern.search(haystack):
@@ -106,10 +110,11 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
         if pattern.search(letter.subject):
             scores[kind] = scores.get(kind, 0) + 4
             reasons.append(f"{kind.value} +4: subject marker")
-    markers = sum(
-        1 for m in (FORM_MARKERS_FOLDED if same_spans else FORM_MARKERS) if m.search(haystack)
-    )
-    if markers >= 3:
+    found = [m for m in (FORM_MARKERS_FOLDED if same_spans else FORM_MARKERS) if m.search(haystack)]
+    markers = len(found)
+    # Bank details and a registration number alone are a company card («карточка
+    # предприятия»), which partners attach to any letter; the form has its own words too.
+    if markers >= 3 and any(m.pattern.lower() in _FORM_OWN for m in found):
         scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
         reasons.append(f"license_request +6: {markers} Appendix 1 form markers")
     # §2.3–§2.4 by the letter's structure: the signed Appendix 1 sent only as a scan, and a

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parsers.brands import OWN_BRANDS
+from parsers.header_rows import header_rows_as_labels
 from parsers.labels import Hit, Source
 from parsers.signals_forward import inline_forward_text
 from parsers.types import (
@@ -104,13 +105,17 @@ def fold_lookalikes(text: str) -> str:
     return _MIXED_WORD.sub(lambda m: m.group(0).translate(_LOOKALIKE), text)
 
 
-def sources_of(letter: ParsedLetter) -> list[Source]:
+def sources_of(letter: ParsedLetter, *, one_record: bool = False) -> list[Source]:
+    """The texts to read, attachments first (R-MBX-10). `one_record`: the letter's form is
+    one record (a pin request, a ticket), so a header row over one row of values is read as
+    labels with values (parsers.header_rows); lists and tables of products stay tables."""
     sources = [
         Source(f"attachment:{a.filename}", fold_lookalikes(a.text))
         for a in letter.attachments
         if a.text.strip() and a.cls in _TEXT_CLASSES
     ]
-    sources.append(Source("body", fold_lookalikes(letter.new_text)))
+    body = fold_lookalikes(letter.new_text)
+    sources.append(Source("body", header_rows_as_labels(body) if one_record else body))
     if letter.forwarded_text:
         sources.append(Source("forwarded", fold_lookalikes(letter.forwarded_text)))
     elif inline := inline_forward_text(letter):  # R-MBX-7: «Fwd:» with the letter inline

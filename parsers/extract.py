@@ -34,6 +34,9 @@ _READERS: dict[Kind, Callable[[Context], None]] = {
     Kind.INQUIRY: extract_inquiry,
 }
 
+# Kinds whose form describes one record: one client, one ticket, one enterprise.
+_ONE_RECORD = frozenset({Kind.PIN_REQUEST, Kind.TICKET, Kind.RESOURCE})
+
 
 def _received(letter: ParsedLetter, received_at: datetime | None) -> date | None:
     when = received_at or letter.date
@@ -49,7 +52,8 @@ def extract(
 ) -> RequestData:
     """Read the fields of `kind` from the letter; `received_at` bounds contract dates (R-VAL-8);
     `brands` mark the vendor's own products in running text (parsers.brands)."""
-    ctx = Context(letter, sources_of(letter), _received(letter, received_at), brands=brands)
+    sources = sources_of(letter, one_record=kind in _ONE_RECORD)
+    ctx = Context(letter, sources, _received(letter, received_at), brands=brands)
     reader = _READERS.get(kind)
     if reader is not None:
         reader(ctx)

@@ -29,6 +29,7 @@ NUMBERED = re.compile(r"^\d")
 # the rule under its header «|------|:----|».
 _BORDERED = re.compile(r"^[ \t]*\|(?P<row>.*?)\|?[ \t]*$")
 _RULE = re.compile(r"^[\s|:+=-]*$")
+_WIKI_HEADING = re.compile(r"^[ \t]*={2,}[ \t]*(\S.*?)[ \t]*={2,}[ \t]*$")
 # A heading of the partner's own before its text («Порядок: включили сервер → …»).
 _OWN_HEADING = re.compile(r"^[А-ЯЁA-Z][^\W\d_]{1,20}(?:[ \t]+[^\W\d_]{1,20}){0,2}[ \t]*:[ \t]+\S")
 LabelMatcher = Callable[[str, str | None], tuple[str, int] | None]
@@ -67,7 +68,10 @@ def split_marker(line: str) -> tuple[str, str]:
 
 def _unbordered(line: str) -> str:
     """A bordered table row without its outer pipes, so that its first cell reads as a label
-    («| Трекер | Ошибка |» → «Трекер | Ошибка»); the rule under a header reads as blank."""
+    («| Трекер | Ошибка |» → «Трекер | Ошибка»); the rule under a header reads as blank; a
+    wiki heading «== Что проверили ==» reads as its words."""
+    if heading := _WIKI_HEADING.match(line):
+        return heading.group(1)
     bordered = _BORDERED.match(line)
     if bordered is None or ("|" not in bordered.group("row") and not line.rstrip().endswith("|")):
         return line
@@ -81,15 +85,21 @@ def _number(marker: str) -> int | None:
     return int(head.group(0)) if head else None
 
 
-def _takes_items(entry: Entry) -> bool:
+def _takes_items(entry: Entry, headed: frozenset[str]) -> bool:
     """A list item continues an entry whose label line had no value (the items are its value),
     that already holds items, or whose text ends with «:» — not «Priority: Высокий»."""
     holds_items = len(entry.lines) > 1 and bool(MARKER.match(entry.lines[-1]))
-    return not entry.lines[0] or holds_items or entry.value.endswith(":")
+    # «Самодиагностика - всё ок» over its items: a verdict the items below spell out, for
+    # the fields whose value may be a list under a short verdict (`headed`).
+    verdict = entry.code in headed and len(entry.value.split()) <= 3
+    return not entry.lines[0] or holds_items or entry.value.endswith(":") or verdict
 
 
-def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:
-    """Entries of `text` in order; see the module docstring for the layouts read."""
+def read_form(
+    text: str, match_label: LabelMatcher, headed: frozenset[str] = frozenset()
+) -> list[Entry]:
+    """Entries of `text` in order; see the module docstring for the layouts read. The codes
+    in `headed` take list items after a short value («Самодиагностика - всё ок»)."""
     entries: list[Entry] = []
     current: Entry | None = None
     # The open numbered section: its code, marker style («.» or «)») and number.
@@ -134,7 +144,7 @@ def read_form(text: str, match_label: LabelMatcher) -> list[Entry]:
             current is not None
             and not ended
             and (not current.closed or not current.value)
-            and (not marker or _takes_items(current))
+            and (not marker or _takes_items(current, headed))
         ):
             current.lines.append(f"{marker} {rest}".strip() if marker else rest)
             current.closed = False

@@ -24,10 +24,14 @@ from parsers.types import AttachmentClass, ParsedLetter
 from parsers.validate import check_text, ok, warn
 
 _WORD_NUMBERS = {"одну": 7, "две": 14, "три": 21, "четыре": 28}
+# «на 20 дней», «ещё дней 20», «ещё две недели», «месяца нам хватит» (the time asked for, in
+# the partner's words; «не более чем на 30 дней» quotes the regulation).
 _DAYS = re.compile(
     r"(?<!более\s)(?<!больше\s)(?<!чем\s)(?<!максимум\s)"
-    r"на\s+(?:(?P<days>\d{1,3})\s*(?:календарн\w+\s+|рабоч\w+\s+)?(?:дн|сут)"
-    r"|(?P<weeks>одну|две|три|четыре)\s+недел|(?:1\s+|один\s+)?(?P<month>месяц))",
+    r"(?:на|ещ[её]|дополнительно)\s+(?:(?P<days>\d{1,3})\s*(?:календарн\w+\s+|рабоч\w+\s+)?(?:дн|сут)"
+    r"|(?:дн(?:ей|я)|суток)\s+(?P<days_after>\d{1,3})(?!\d)"
+    r"|(?P<weeks>одну|две|три|четыре)\s+недел|(?:1\s+|один\s+)?(?P<month>месяц))"
+    r"|(?P<enough>месяц\w*)\s+(?:\w+\s+)?(?:хватит|достаточно)",
     re.I,
 )
 _UNTIL = re.compile(r"продл\w*[^.\n]{0,120}?\bдо\s+\d{1,2}\.\d{1,2}(?:\.\d{2,4})?", re.I)
@@ -49,8 +53,8 @@ def _sources(ctx: Context) -> list[Source]:
 def _days(ctx: Context, sources: list[Source]) -> None:
     for source in sources:
         for match in _DAYS.finditer(source.text):
-            if match.group("days"):
-                days = int(match.group("days"))
+            if number := match.group("days") or match.group("days_after"):
+                days = int(number)
             elif match.group("weeks"):
                 days = _WORD_NUMBERS[match.group("weeks").lower()]
             else:
@@ -110,7 +114,9 @@ _PLANNED = re.compile(r"((?:планиру\w+|в\s+планах|запланир
 _LISTS = frozenset({"deliveries_done", "deliveries_planned"})
 _YEAR = re.compile(
     r"(?:отч[её]т\w*|актуализац\w*|поставк\w*)[^\n]{0,80}?\bза\s+(20\d{2})\s*(?:год|г\.|г\b)"
-    r"|отч[её]тн\w+\s+(?:год|период)\w*\s*[:—–-]?\s*(20\d{2})",
+    r"|отч[её]тн\w+\s+(?:год|период)\w*\s*[:—–-]?\s*(20\d{2})"
+    # a heading of what was done that year: «Что сделали в 2026:», «Итоги 2026 года»
+    r"|(?:что\s+(?:сделали|сделано|поставили|поставлено)\s+(?:в|за)|итоги)\s+(20\d{2})\b",
     re.I,
 )
 
@@ -118,7 +124,7 @@ _YEAR = re.compile(
 def _report_year(ctx: Context, sources: list[Source]) -> None:
     for source in [*sources, Source("subject", ctx.letter.subject)]:
         if match := _YEAR.search(source.text):
-            year = match.group(1) or match.group(2)
+            year = next(group for group in match.groups() if group)
             ctx.put_evidence("report_year", ok(int(year)), source.name, match.group(0), year)
             return
 
@@ -173,7 +179,8 @@ _WITHDRAWAL = re.compile(
 
 def looks_like_extension(letter: ParsedLetter) -> bool:
     """§2.4: «просим продлить (срок) предварительного закрепления» in the letter's own text."""
-    return bool(_EXTENSION_ASK.search(f"{letter.subject}\n{letter.new_text}"))
+    text = f"{letter.subject}\n{letter.new_text}".replace(",", " ")  # «Продлите, пожалуйста, …»
+    return bool(_EXTENSION_ASK.search(text))
 
 
 def looks_like_withdrawal(letter: ParsedLetter) -> bool:

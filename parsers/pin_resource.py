@@ -19,7 +19,11 @@ from parsers.pin_text import first_hits, labelled, unflow
 from parsers.types import FieldStatus
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok
 
-_HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)", re.I)
+# «40 часов», «40 ч.», and the estimate said loosely, number after: «это часов 30».
+_HOURS = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)|(?<!\w)час(?:ов|а)\s+(\d{1,3})(?![\d:]|\.\d)",
+    re.I,
+)
 _TOTAL_HOURS = re.compile(
     r"(?:итого|всего|в\s+сумме|суммарно|общ\w+\s+(?:оценк\w+|трудо\w+|объ[её]м\w*))"
     r"[^\d\n]{0,30}?(\d+(?:[.,]\d+)?)\s*(?:час|ч\.?\b|человеко-час)",
@@ -209,7 +213,8 @@ def _hours(ctx: Context, sources: list[Source], hits: list[Hit]) -> None:
                 hit = Hit("estimated_hours", found.group(0), source.name, 0, found.group(0))
                 break
     if found and hit:
-        hours = float(found.group(1).replace(",", "."))
+        number = next(group for group in found.groups() if group)
+        hours = float(number.replace(",", "."))
         check = ok(int(hours) if hours.is_integer() else hours)
         if hours <= 0 or hours > 160:  # cfg:resource.max_single_request_hours default
             check = bad("оценка должна быть больше 0 и не больше 160 часов", "format", hours)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.form import Entry, read_form
 from parsers.label_tables import TICKET_LABELS
 from parsers.labels import Source
+from parsers.morph import analyser
 from parsers.ticket_diagnosis import reads_as_answer
 
 _PATTERNS = tuple(
@@ -26,7 +28,12 @@ _PAREN = re.compile(r"\s*\([^)\n]{0,40}\)")
 # «Label: value», a table cell, a dash, or a dot leader («ПО .......... EcoMonitor»).
 _SEPARATOR = re.compile(r"\s*(?::|\||\t|—|–|-(?=\s)|\.{2,}(?=\s)|…|$)\s*")
 # «Краткое описание проблемы или вопроса:», «Бизнес-задача / ТЗ на доработку:».
-_LABEL_TAIL = re.compile(r"\s*(?:или|и|/|,)\s+[^:|\n\d«»\"]{1,50}?(?=\s*:)", re.I)
+_LABEL_TAIL = re.compile(
+    r"\s*(?:или|и|/|,)\s+[^:|\n\d«»\"]{1,50}?(?=\s*:)"
+    # «Критичность по нашей оценке», «Приоритет (на наш взгляд)»
+    r"|\s+по\s+(?:нашей|вашей|нашему|их)\s+(?:оценке|классификации|мнению)",
+    re.I,
+)
 _NUMBER_SIGN = re.compile(r"\s*(?:№|N\b|No\b|#)")
 # «Базовое ПО: наименование и версия: …» — the seed's sub-label belongs to the label.
 _SUBLABEL = re.compile(
@@ -48,6 +55,8 @@ _INLINE = frozenset(
     {"tracker", "priority", "component", "steps_to_reproduce", "base_software", "app_logs"}
     | {"license_contract"}  # «ПО: ТехноКад 3.8, договор № 7 от 01.03.2025»
 )
+# A short verdict may head the §4.1 answers listed below it («Самодиагностика - всё ок»).
+_HEADED = frozenset({"self_diagnosis"})
 # Enumerated values take one line: the lines after «Тип - сбой, приоритет срочный.» are prose.
 _ONE_LINE = frozenset({"tracker", "priority"})
 # Headings that may end with a period, the text after it («Бизнес-задача. С 2027 года …»).
@@ -66,8 +75,29 @@ _SPLIT = frozenset(
 _INLINE_AT = re.compile(r"(?:[.,;]\s+|\s+[/—–-]\s+|\()")
 
 
+# A qualifier before a label in the partner's own row names: «Затронутый модуль»,
+# «Пострадавшая организация», «Прикладной продукт», «Используемое ПО».
+_QUALIFIER = re.compile(r"([А-ЯЁа-яё]{3,}(?:ый|ий|ой|ая|яя|ое|ее|ые|ие))\s+")
+
+
+@lru_cache(maxsize=4096)
+def _qualifies(word: str) -> bool:
+    return analyser().parse(word.lower())[0].tag.POS in ("ADJF", "PRTF")
+
+
 def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
-    """(code, value offset) when `line` starts with a ticket label; the longest label wins."""
+    """(code, value offset) when `line` starts with a ticket label, or with one after a
+    qualifier (_QUALIFIER); the longest label wins."""
+    found = _label_at(line, inside)
+    if found is None and (qualifier := _QUALIFIER.match(line)) and _qualifies(qualifier.group(1)):
+        rest = line[qualifier.end() :]
+        tail = _label_at(rest[:1].upper() + rest[1:], inside)  # the row's name, capitalised
+        if tail is not None and tail[1] > 0:
+            return tail[0], tail[1] + qualifier.end()
+    return found
+
+
+def _label_at(line: str, inside: str | None) -> tuple[str, int] | None:
     best: tuple[str, int, int] | None = None
     for code, pattern in _PATTERNS:
         match = pattern.match(line)
@@ -161,7 +191,7 @@ def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
     for source in sources:
         if source.name == "subject":
             continue
-        entries = _numbered_values(read_form(source.text, match_label))
+        entries = _numbered_values(read_form(source.text, match_label, _HEADED))
         seed = _seed_numbering(entries)
         lines = source.text.splitlines()
         for entry in entries:

@@ -1,0 +1,124 @@
+"""Letters in the partners' own words rather than the regulation's, by family: the kinds of
+§2.3–§2.4 asked for loosely, a one-record table laid out across, the extension's time, the
+hours and the yearly report's headings said loosely, the partner's own row names of a
+ticket's table, and a company card that is not the Appendix 1 form. Wordings are this file's."""
+
+from __future__ import annotations
+
+from parsers import extract
+from parsers.classify import classify
+from parsers.form import read_form
+from parsers.header_rows import header_rows_as_labels
+from parsers.letter import parse_letter
+from parsers.ticket_form import match_label
+from parsers.types import FieldValue, Kind
+from tests.support.letters import letter
+
+
+def fields_of(kind: Kind, body: str) -> dict[str, FieldValue]:
+    parsed = parse_letter(letter(subject="Письмо", body=body, to="mail@technocom.tech"))
+    return extract(parsed, kind).fields
+
+
+def _kind(body: str, subject: str = "Письмо", to: str = "mail@technocom.tech") -> Kind:
+    parsed = parse_letter(letter(subject=subject, body=body, to=to))
+    return classify(parsed, "support" if to.startswith("support") else "general").kind
+
+
+def test_r_pin_1_pin_request_asked_loosely() -> None:
+    assert _kind("Закрепите, пожалуйста, за нами ГБУ «Лесхоз», ИНН 7707083893.") == (
+        Kind.PIN_REQUEST
+    )
+    assert _kind("Хотим зафиксировать за собой работу с АО «Вектор», ИНН 7707083893.") == (
+        Kind.PIN_REQUEST
+    )
+
+
+def test_r_pin_15_extension_asked_loosely_and_its_days() -> None:
+    assert _kind("Продлите, пожалуйста, закрепление по «Вектору», не успеваем.") == (
+        Kind.PIN_EXTENSION
+    )
+    assert _kind("По заявке TCM-000123: нам бы ещё недели две к сроку, если можно.") == (
+        Kind.PIN_EXTENSION
+    )
+    days = fields_of(Kind.PIN_EXTENSION, "TCM-000123. Нам бы ещё дней 15, заказчик в отпуске.")
+    assert days["extension_days"].value == 15
+    month = fields_of(Kind.PIN_EXTENSION, "TCM-000123. Продлите, месяца нам хватит точно.")
+    assert month["extension_days"].value == 30
+
+
+def test_r_pin_20_yearly_report_in_own_words_with_its_year_and_headings() -> None:
+    body = (
+        "Отчитываемся за год по клиенту (TCM-000321).\n\n"
+        "Что поставили в 2026:\n- 8 лицензий модуля учёта\n\n"
+        "Что дальше:\n- в 2027 докупка 3 рабочих мест\n"
+    )
+    assert _kind(body) == Kind.ANNUAL_REPORT
+    report = fields_of(Kind.ANNUAL_REPORT, body)
+    assert report["report_year"].value == 2026
+    assert "8 лицензий" in report["deliveries_done"].value
+    assert "3 рабочих мест" in report["deliveries_planned"].value
+
+
+def test_r_pin_20_an_obligation_to_report_is_no_report() -> None:
+    body = "Тип обращения: доработка. Заказчик обязан отчитываться о потерях ежеквартально."
+    assert _kind(body, to="support@technocom.tech") == Kind.TICKET
+
+
+def test_sd_account_asked_as_access_to_the_support_portal() -> None:
+    body = "Прошу дать доступ к вашему порталу поддержки двум инженерам: Иванов И.И., Петров П.П."
+    assert _kind(body) == Kind.SD_ACCOUNT
+
+
+def test_r_res_hours_said_loosely_number_after() -> None:
+    body = "Нужна помощь ваших инженеров у заказчика: настроить обмен. По прикидке это часов 25."
+    assert fields_of(Kind.RESOURCE, body)["estimated_hours"].value == 25
+
+
+def test_one_record_table_laid_out_across_reads_as_labels() -> None:
+    text = "Наименование организации\tИНН\nМКУ «Горсвет»\t7707083893\nДалее текст."
+    assert header_rows_as_labels(text) == (
+        "Наименование организации: МКУ «Горсвет»\nИНН: 7707083893\nДалее текст."
+    )
+    # several records stay a table; a header of numbers is no header
+    rows = "Название\tНомер\nА\t2022610001\nБ\t2022610002\n"
+    assert header_rows_as_labels(rows) == rows
+    assert header_rows_as_labels("2025\t2026\n10\t12\n") == "2025\t2026\n10\t12\n"
+
+
+def test_r_pin_2_client_from_a_one_record_table() -> None:
+    body = (
+        "Просим предварительно закрепить организацию:\n\n"
+        "Полное наименование\tИНН\nМКУ «Горсвет»\t7707083893\n"
+    )
+    found = fields_of(Kind.PIN_REQUEST, body)
+    assert found["client_inn"].value == "7707083893"
+    assert "Горсвет" in found["client_name"].value
+
+
+def test_r_tkt_3_partners_own_row_names_and_qualified_labels() -> None:
+    assert match_label("Характер обращения", None) == ("tracker", 18)
+    assert match_label("Критичность по нашей оценке: высокая", None)[0] == "priority"
+    assert match_label("Затронутый модуль: Экспорт", None) == ("component", 19)
+    assert match_label("Пострадавшая организация", None)[0] == "legal_entity"
+    # a qualifier before an ordinary word is no label
+    assert match_label("Красивый закат над городом", None) is None
+
+
+def test_r_tkt_4_wiki_heading_and_a_verdict_over_its_items() -> None:
+    text = "== Что проверили ==\n- СУБД работает\n- сеть в порядке\n"
+    entries = read_form(text, match_label, frozenset({"self_diagnosis"}))
+    assert entries[0].code == "self_diagnosis"
+    assert "сеть в порядке" in entries[0].value
+    text = "Самодиагностика - всё ок\n- БПО работает\n- права не менялись\n"
+    entries = read_form(text, match_label, frozenset({"self_diagnosis"}))
+    assert "права не менялись" in entries[0].value
+
+
+def test_r_mbx_9_a_company_card_attached_to_a_ticket_is_no_license_form() -> None:
+    body = (
+        "Тип обращения: неисправность. Не формируется отчёт, ошибка 500.\n\n"
+        "Карточка предприятия:\nОГРН 1027700132195\nР/с 40702810900000012345\n"
+        "К/с 30101810400000000225\nБИК 044525225\n"
+    )
+    assert _kind(body, to="support@technocom.tech") == Kind.TICKET
