@@ -26,7 +26,7 @@ from parsers.ticket_prose import (
     stated_tracker,
 )
 from parsers.ticket_steps import steps_in_text
-from parsers.ticket_text import client_entity
+from parsers.ticket_text import client_entity, inn_named_with
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.unwrap import unwrapped
 from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
@@ -89,6 +89,10 @@ def _attachment_field(
 
 def _legal_entity(ctx: Context, hit: Hit) -> None:
     raw = " ".join(hit.raw.split())
+    if not INN_IN_TEXT.search(raw) and (
+        inn := inn_named_with(raw, [s.text for s in ctx.sources if s.name != "subject"])
+    ):
+        raw = f"{raw}, ИНН {inn}"  # the INN given with the name elsewhere (§3.4)
     inn_match = INN_IN_TEXT.search(raw)
     name = raw[: inn_match.start()] if inn_match else raw
     name = name.strip(" ,;()")

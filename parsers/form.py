@@ -88,11 +88,19 @@ def _number(marker: str) -> int | None:
 def _takes_items(entry: Entry, headed: frozenset[str]) -> bool:
     """A list item continues an entry whose label line had no value (the items are its value),
     that already holds items, or whose text ends with «:» — not «Priority: Высокий»."""
-    holds_items = len(entry.lines) > 1 and bool(MARKER.match(entry.lines[-1]))
+    # items already taken, the last one perhaps wrapped onto a line of its own
+    holds_items = any(MARKER.match(line) for line in entry.lines[1:])
     # «Самодиагностика - всё ок» over its items: a verdict the items below spell out, for
     # the fields whose value may be a list under a short verdict (`headed`).
-    verdict = entry.code in headed and len(entry.value.split()) <= 3
+    verdict = entry.code in headed and len(entry.lines[0].split()) <= 3
     return not entry.lines[0] or holds_items or entry.value.endswith(":") or verdict
+
+
+def _last_item(entry: Entry) -> int | None:
+    """The number of the entry's last list item, when its last line is a numbered item."""
+    if len(entry.lines) < 2:
+        return None
+    return _number(split_marker(entry.lines[-1])[0])
 
 
 def read_form(
@@ -119,6 +127,9 @@ def read_form(
             and section is not None
             and marker[-1] == section[1]
             and number == section[2] + 1
+            # a list numbered anew inside the section goes on: «2. Что проверили» over
+            # «1. … 2. … 3. …» — its «3.» is the list's, not the next section's
+            and not (current is not None and _last_item(current) == number - 1)
         )
         if found is not None or follows:
             code, offset = found if found is not None else (None, 0)

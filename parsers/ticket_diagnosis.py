@@ -28,12 +28,15 @@ _DENIED = re.compile(
     r"\w*(?:\s+[^\s;.]+){0,4}?\s+(?:не\s+(?:выявлен|обнаружен|видно|наблюда|было)\w*|нет)\b"
     r"|\bнет\s+(?:ни\s+)?(?:каких\s+)?(?:проблем|ошибок|сбоев|замечаний|потерь|блокировок)\w*"
     r"|\bбез\s+(?:\w+\s+)?(?:проблем|ошиб|замечани|потер|сбо|блокиров|зависани|изменени)\w*"
-    r"|\b0\s*%\s*потер\w*|потер\w*\s+0\s*%|не\s+(?:менял\w*|изменял\w*|трогал\w*|мен[яе]\w*)|те\s+же|без\s+изменени\w*",
+    r"|\b0\s*%\s*потер\w*|потер\w*\s+0\s*%|не\s+(?:менял\w*|изменял\w*|трогал\w*|мен[яе]\w*)|те\s+же|без\s+изменени\w*"
+    # a failure denied: «транзакции не зависают», «служба не падает»
+    r"|не\s+(?:зависа|висн|висит|пада|тормоз|отвалива|теря)\w*",
     re.I,
 )
 _FAILED = re.compile(
     r"не\s+работа\w*|падает|зависа\w*|\bвисн\w*|\bупал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
-    r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bменял(?:ись|и)\b|изменил\w*",
+    r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bтеря\w*|\bменял(?:ись|и)\b"
+    r"|изменил\w*",
     re.I,
 )
 _PASSED = re.compile(
@@ -97,10 +100,14 @@ def answer(text: str) -> str:
         return "passed" if good else "failed"
     if _NOT_CHECKED.search(reply):
         return "not_checked"
-    rest = _DENIED.sub(" ", reply)
-    denied = rest != reply
-    if _FAILED.search(rest):
+    denial = _DENIED.search(reply)
+    rest = _DENIED.sub(lambda m: " " * len(m.group(0)), reply)  # offsets kept
+    failure = _FAILED.search(rest)
+    # The first verdict answers the check: «права не менялись; под админом ошибка та же» —
+    # the error after it is the ticket's problem, not this check failing.
+    if failure and (denial is None or failure.start() < denial.start()):
         return "failed"
+    denied = denial is not None
     if denied or _PASSED.search(rest):
         return "passed"
     return "not_checked"

@@ -139,3 +139,28 @@ def client_entity(text: str, signature: str, pattern: re.Pattern[str]) -> tuple[
     found.sort()
     cued = [(at, name) for at, name in found if _CLIENT_CUE.search(text[max(0, at - 30) : at])]
     return (cued or found or [None])[0]
+
+
+_QUOTED_PART = re.compile(r"[«\"„“]([^»\"“”\n]{3,100})[»\"“”]")
+# The INN after the name: on the same line or the next ones of a requisites block (a company
+# card lists the name, then the address, then «ИНН/КПП …»).
+_INN_AFTER = re.compile(r"ИНН(?:\s*/\s*КПП)?\s*:?\s*(\d{10}(?:\d{2})?)(?!\d)", re.I)
+_INN_WINDOW = 300
+
+
+def inn_named_with(name: str, texts: list[str]) -> str | None:
+    """The INN a letter or its attached company card («карточка предприятия») gives for the
+    organisation `name` names elsewhere: «Пострадавшая организация: АО «Вектор»» in the
+    text, «АО «Вектор», г. Сургут, ИНН 8602…» further on or in the card."""
+    quoted = _QUOTED_PART.search(name)
+    key = " ".join((quoted.group(1) if quoted else name).split()).lower()
+    if len(key) < 3:
+        return None
+    for text in texts:
+        flat = " ".join(text.split())
+        at = flat.lower().find(key)
+        while at >= 0:
+            if inn := _INN_AFTER.search(flat, at + len(key), at + len(key) + _INN_WINDOW):
+                return inn.group(1)
+            at = flat.lower().find(key, at + 1)
+    return None

@@ -122,3 +122,35 @@ def test_r_mbx_9_a_company_card_attached_to_a_ticket_is_no_license_form() -> Non
         "К/с 30101810400000000225\nБИК 044525225\n"
     )
     assert _kind(body, to="support@technocom.tech") == Kind.TICKET
+
+
+def test_r_tkt_2_legal_entity_inn_given_with_the_name_elsewhere() -> None:
+    from parsers.ticket_text import inn_named_with
+
+    texts = [
+        "Пострадавшая организация: АО «Вектор-Энерго»",
+        "Карточка предприятия\nАкционерное общество «Вектор-Энерго»\n628400, г. Сургут\n"
+        "ИНН/КПП 7707083893/770701001",
+    ]
+    assert inn_named_with("АО «Вектор-Энерго»", texts) == "7707083893"
+    assert inn_named_with("АО «Другое»", texts) is None
+
+
+def test_form_a_list_numbered_anew_inside_a_section_goes_on() -> None:
+    text = (
+        "1. Что случилось\nНе строится трасса.\n\n"
+        "2. Что проверили сами\n1. БПО работает.\n2. СУБД без ошибок.\n3. Сеть в порядке.\n"
+        "4. Права не менялись.\n\n3. Как воспроизвести\nОткрыть карту.\n"
+    )
+    entries = read_form(text, match_label, frozenset({"self_diagnosis"}))
+    checks = next(e for e in entries if e.code == "self_diagnosis")
+    assert "Права не менялись" in checks.value
+    assert any(e.value.startswith("Открыть карту") for e in entries if e is not checks)
+
+
+def test_r_tkt_4_a_failure_denied_and_the_first_verdict_answers() -> None:
+    from parsers.ticket_diagnosis import answer
+
+    assert answer("СУБД: ошибок нет, транзакции не зависают") == "passed"
+    assert answer("Права не менялись; под администратором ошибка та же") == "passed"
+    assert answer("Сеть: пакеты теряются, при этом настройки не менялись") == "failed"
