@@ -61,7 +61,7 @@ _FOLLOWUP_FIRST = (
     Kind.ANNUAL_REPORT,
     Kind.LICENSE_DOCUMENTS,
 )
-_FORM_OWN = frozenset(p.pattern.lower() for p in FORM_MARKERS[:3] + FORM_MARKERS[-3:])
+_FORM_OWN = frozenset(p.pattern.lower() for p in (*FORM_MARKERS[:3], FORM_MARKERS[-1]))
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|отв|ответ)\s*(?:\[\d+\])?\s*:", re.I)
 
 

@@ -15,7 +15,7 @@ from parsers.context import Context
 from parsers.labels import Hit
 from parsers.validate import MISSING, digits_of, is_placeholder
 
-_PIECES = re.compile(r"\s*(?:[,;•]|\s+и\s+)\s*")
+_PIECES = re.compile(r"\s*(?:[,;•]|\s+и\s+|\s/\s)\s*")
 _EXTENSION = re.compile(r"^(?:доб|вн|ext)\.?\s*(\d{1,6})$", re.I)
 _AREA = re.compile(r"\((\d{3,5})\)")
 _COMBINED = re.compile(r"тел\w*\.?\s*/\s*факс|факс\s*/\s*тел", re.I)

@@ -21,7 +21,7 @@ _REQUEST = re.compile(
     r"|заявк\w*\s+(?:\w+\s+){0,2}на\s+участие\s+в\s+партн[её]рск"
     r"|приложени\w*\s*(?:№\s*)?1\b|форм\w*\s+запроса|запрос\w*\s+(?:на\s+)?лицензи"
     # «подписанная форма (скан) во вложении», «скан заявки», «форма на бланке с подписью».
-    r"|(?:подписанн|заполненн)\w*\s+(?:\w+\s+){0,2}(?:форм|заявк|бланк)"
+    r"|(?:подписанн|заполненн)\w*\s+(?:\w+\s+){0,2}(?:форм|заявк|бланк|экземпляр|письм|запрос)"
     r"|скан\w*\s+(?:\w+\s+){0,2}(?:форм|заявк|бланк)|форм\w*\s+(?:\(скан\)|на\s+бланке|с\s+подпис)",
     re.I,
 )
@@ -31,8 +31,18 @@ _ATTACHED = re.compile(
 )
 
 
+# «По нашей заявке на лицензии (исх. № 112) направляем сканы соглашения»: an earlier request
+# named to place the letter, not the request being sent.
+_EARLIER = re.compile(
+    r"(?:по|к|в\s+продолжение|в\s+дополнение\s+к)\s+(?:нашей\s+|вашей\s+|этой\s+|данной\s+)?"
+    r"(?:заявк|запрос)\w*(?:\s+на\s+(?:приобретение\s+)?лицензи\w*)?",
+    re.I,
+)
+
+
 def _cover_text(letter: ParsedLetter) -> str:
-    return f"{letter.subject}\n{letter.new_text}\n{letter.forwarded_text}"
+    text = f"{letter.new_text}\n{letter.forwarded_text}"
+    return _EARLIER.sub(" ", f"{letter.subject}\n{text}")
 
 
 def _covered(letter: ParsedLetter) -> bool:
@@ -48,13 +58,20 @@ def form_scans(letter: ParsedLetter) -> list[str]:
         for a in letter.attachments
         if a.cls in (AttachmentClass.SCAN, AttachmentClass.SIGNATURE)
     ]
-    if _covered(letter):
-        scans += [
-            a.filename
-            for a in letter.attachments
-            if a.cls == AttachmentClass.IMAGE and not a.inline
-        ]
+    covered = _covered(letter)
+    scans += [
+        a.filename
+        for a in letter.attachments
+        if a.cls == AttachmentClass.IMAGE
+        and not a.inline
+        and (covered or _SCAN_NAME.search(a.filename))
+    ]
     return scans
+
+
+# A photo named as a scan or a signed copy («1342_skan.png», «Скан_заявки.jpg»,
+# «podpisannaya_forma.jpeg») is one whatever the text says.
+_SCAN_NAME = re.compile(r"скан|scan|skan|подпис|podpis", re.I)
 
 
 def looks_like_license_form_scan(letter: ParsedLetter) -> bool:

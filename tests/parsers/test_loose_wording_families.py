@@ -154,3 +154,49 @@ def test_r_tkt_4_a_failure_denied_and_the_first_verdict_answers() -> None:
     assert answer("СУБД: ошибок нет, транзакции не зависают") == "passed"
     assert answer("Права не менялись; под администратором ошибка та же") == "passed"
     assert answer("Сеть: пакеты теряются, при этом настройки не менялись") == "failed"
+
+
+def _license(body: str, attachments: list[tuple[str, bytes, str]] | None = None) -> dict:
+    raw = letter(subject="Лицензии", body=body, to="mail@technocom.tech", attachments=attachments)
+    return extract(parse_letter(raw), Kind.LICENSE_REQUEST).fields
+
+
+def test_r_lic_2_short_labels_of_the_applicant_and_its_mail() -> None:
+    fields = _license("Участник: ООО «Сигма-Гео»\nПочта: office@sigma-geo.ru\n")
+    assert fields["applicant_name"].value == "ООО «Сигма-Гео»"
+    assert fields["email"].value == "office@sigma-geo.ru"
+
+
+def test_r_lic_2_phone_and_fax_parted_by_a_slash() -> None:
+    fields = _license("Телефон / факс: 8 (3452) 11-22-33 / 8 (3452) 11-22-34\n")
+    assert fields["phone"].value == "+73452112233"
+    assert fields["fax"].value == "+73452112234"
+
+
+def test_r_lic_2_project_lines_under_typographic_dashes() -> None:
+    fields = _license(
+        "Описание проекта:\n— программное обеспечение: ТехноПлан 3.1 — пять мест;\n"
+        "— конечный заказчик: МКУ «Горсвет», ИНН 7707083893.\n"
+    )
+    assert fields["software_name"].value[0].startswith("ТехноПлан 3.1")
+    assert "Горсвет" in str(fields["end_customer"].value)
+
+
+def test_r_lic_3_a_photo_named_as_a_scan_is_the_signed_form() -> None:
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    fields = _license("Реквизиты ниже.\n", [("118_skan.png", png, "image/png")])
+    assert fields["signed_form"].value == ["118_skan.png"]
+
+
+def test_r_mbx_9_documents_for_an_earlier_request_are_no_new_request() -> None:
+    body = (
+        "По нашей заявке на лицензии (исх. № 12 от 01.12.2026) направляем сканы подписанного "
+        "с нашей стороны соглашения и платежное поручение № 77.\n\n"
+        "ИНН/КПП 7707083893/770701001, ОГРН 1027700132195\nР/с 40702810900000012345\n"
+        "К/с 30101810400000000225, БИК 044525225\n"
+    )
+    assert _kind(body) == Kind.LICENSE_DOCUMENTS
