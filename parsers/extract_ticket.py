@@ -9,10 +9,11 @@ from parsers.dates import check_contract
 from parsers.extract_pin import without_signature
 from parsers.labels import Hit, Source
 from parsers.pin_parties import ORG_RE
+from parsers.platforms import labelled_base_software
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_extras import LOG_WORD, NA, SCREEN_WORD, na_sentence, prose_fields
 from parsers.ticket_form import Field, first, form_fields
-from parsers.ticket_names import quoted_component, quoted_software
+from parsers.ticket_names import quoted_component, quoted_software, software_and_component
 from parsers.ticket_prose import (
     CONTRACT_IN_TICKET,
     LICENSE_CONTRACT_IN_TEXT,
@@ -29,13 +30,10 @@ from parsers.ticket_steps import steps_in_text
 from parsers.ticket_text import client_entity, inn_named_with
 from parsers.types import AttachmentClass, FieldStatus
 from parsers.unwrap import unwrapped
-from parsers.validate import MISSING, Check, bad, check_inn, check_text, is_placeholder, ok, warn
+from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, warn
 
 _DEMO = re.compile(r"демо|пилот|demo", re.I)
 _URGENT_ASK = re.compile(r"срочно|срочное\s+решение|как\s+можно\s+скорее|горит", re.I)
-_DBMS = re.compile(
-    r"postgre|postgres|sql\s*server|oracle|firebird|sqlite|mysql|maria|субд|clickhouse|mongo", re.I
-)
 _IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|webp|heic|tiff?)$", re.I)
 _SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 
@@ -107,33 +105,6 @@ def _legal_entity(ctx: Context, hit: Hit) -> None:
     ctx.put("legal_entity", Check(check.status, value if check.value else None, check.reason), hit)
 
 
-def _software_item(text: str) -> dict[str, str] | None:
-    """«MS SQL Server 2019 (15.0.4312)» → name and version (from the first token with a digit)."""
-    text = re.sub(r"^(?:ОС|СУБД|сервер\s+приложений)\s+", "", text.strip(" .;"), flags=re.I)
-    match = re.match(r"^(.*?)[\s(]+(?:верси[яи]:?\s*)?(v?\d[^\s]*.*)$", text, re.I)
-    if not match or not re.search(r"[^\W\d]{2}", match.group(1)):
-        return None
-    return {"name": match.group(1).strip(" ,(:"), "version": match.group(2).strip(" ,")}
-
-
-def _base_software(raw: str) -> Check:
-    """§3.4 `base_software`: name and version; of several items the DBMS with a version."""
-    flat = " ".join(re.sub(r"(?m)^\s*[-•*–—]\s+", "", raw).split())  # list items of item 5
-    if is_placeholder(flat):
-        return MISSING
-    parts = re.split(r"\s*(?:;|,(?![^(]*\))|\s\+\s|\s/\s)\s*", flat)
-    items = [item for part in parts if (item := _software_item(part))]
-    if not items:
-        text = check_text(flat, 2)
-        if text.status != FieldStatus.VALID:
-            return text
-        return bad(
-            "укажите версию базового ПО, например «PostgreSQL 14.5»", "format", {"name": flat}
-        )
-    best = next((i for i in items if _DBMS.search(i["name"])), items[0])
-    return ok({**best, "items": items} if len(items) > 1 else best)
-
-
 def _steps(ctx: Context, field: Field) -> None:
     text = field.text
     numbered = re.split(r"(?:^|(?<=[\s;]))\d{1,2}[.)]\s+", text)
@@ -157,25 +128,40 @@ def _description(ctx: Context, found: dict[str, list[Field]], sources: list[Sour
     ctx.put("description", check_text(text[:1000], 20) if text else MISSING, hit, text)
 
 
+_CLIENT_LABEL = re.compile(r"заказчик|клиент", re.I)
+
+
+def _client_block(signature: str) -> dict[str, list[Field]]:
+    """The client's entity and contract labelled below the partner's signature («-- … Заказчик:
+    МКУ «…», ИНН …; Лиц. договор …»): the signature's own organisation is the partner's, a
+    label naming the client is not; the contract of that block goes with it."""
+    found = form_fields([Source("body", signature)]) if signature.strip() else {}
+    client = [f for f in found.get("legal_entity", []) if _CLIENT_LABEL.search(f.excerpt)]
+    if not client:
+        return {}
+    return {"legal_entity": client, "license_contract": found.get("license_contract", [])}
+
+
 def _text_fields(ctx: Context, found: dict[str, list[Field]]) -> None:
     pair = first(found, "software_and_component")
     if pair is not None:
-        software, _, component = pair.text.partition("/")
+        software, component = software_and_component(pair.text)
         ctx.put("software_name", check_text(software, 2), _hit(pair), software)
         ctx.put("component", check_text(component.strip(' «»"'), 3), _hit(pair), component)
     for code, minimum in (("software_name", 2), ("component", 3)):
         if field := first(found, code):
-            ctx.put(code, check_text(field.text, minimum), _hit(field))
+            name = field.text.strip(' «»"“”')  # «компонент «Сметы»»: the name, not its quotes
+            ctx.put(code, check_text(name, minimum), _hit(field), name)
     for field in found.get("item_name", []):
         if field.section in ("section", "software_name") and field.text.strip():
             ctx.put("software_name", check_text(field.text, 2), _hit(field))
     if field := first(found, "base_software"):
-        ctx.put("base_software", _base_software(field.text), _hit(field))
+        ctx.put("base_software", labelled_base_software(field.text), _hit(field))
     names = [f for f in found.get("item_name", []) if f.section == "base_software"]
     versions = [f for f in found.get("item_version", []) if f.section == "base_software"]
     if names and versions:  # «- Наименование: PostgreSQL» «- Версия: 15.2» under item 5
         text = f"{names[0].text} {versions[0].text}"
-        ctx.put("base_software", _base_software(text), _hit(names[0]), text)
+        ctx.put("base_software", labelled_base_software(text), _hit(names[0]), text)
 
 
 def extract_ticket(ctx: Context) -> None:
@@ -183,6 +169,8 @@ def extract_ticket(ctx: Context) -> None:
     found = form_fields(sources)
     body_text = next((s.text for s in sources if s.name == "body"), "")
     signature = ctx.source_text("body")[len(body_text) :]
+    for code, fields in _client_block(signature).items():
+        found.setdefault(code, fields)
     # Prose is read with the lines a mail client wrapped joined again; labels line by line.
     body = unwrapped("\n".join(s.text for s in sources if s.name in ("body", "forwarded")))
     body_text = unwrapped(body_text)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from parsers.types import FieldStatus
+from parsers.validate import MISSING, Check, bad, check_text, is_placeholder, ok
+
 _DBMS = (
     r"PostgreSQL|Postgres(?:\s*Pro)?(?:\s+(?:Standard|Enterprise|Certified))?|Pangolin"
     r"|(?:Microsoft\s+|MS\s+)?SQL\s+Server(?:\s+Express)?|Oracle(?:\s+Database)?(?!\s+Linux)"
@@ -46,6 +49,10 @@ _PLATFORM = re.compile(
     rf"(?<![\w.-])(?P<name>{_NAME})(?![\w-])[ \t]*(?P<version>{_VERSION})(?![\w])"
 )
 _DBMS_NAME = re.compile(rf"^(?:{_DBMS})$", re.I)
+# A DBMS in a labelled item 5 list, by any of its names or the word itself.
+_DBMS_WORD = re.compile(
+    r"postgre|postgres|sql\s*server|oracle|firebird|sqlite|mysql|maria|субд|clickhouse|mongo", re.I
+)
 # At most this many items are read: a hostile letter repeating names costs no more (issue 19).
 MAX_ITEMS = 12
 
@@ -85,3 +92,30 @@ def base_software_in_text(text: str) -> tuple[dict[str, object], str] | None:
     named = "; ".join(f"{item['name']} {item['version']}" for item in items)
     value: dict[str, object] = {**best, "items": items} if len(items) > 1 else dict(best)
     return value, named
+
+
+def _software_item(text: str) -> dict[str, str] | None:
+    """«MS SQL Server 2019 (15.0.4312)» → name and version (from the first token with a digit)."""
+    text = re.sub(r"^(?:ОС|СУБД|сервер\s+приложений)\s+", "", text.strip(" .;"), flags=re.I)
+    match = re.match(r"^(.*?)[\s(]+(?:верси[яи]:?\s*)?(v?\d[^\s]*.*)$", text, re.I)
+    if not match or not re.search(r"[^\W\d]{2}", match.group(1)):
+        return None
+    return {"name": match.group(1).strip(" ,(:"), "version": match.group(2).strip(" ,")}
+
+
+def labelled_base_software(raw: str) -> Check:
+    """§3.4 `base_software`: name and version; of several items the DBMS with a version."""
+    flat = " ".join(re.sub(r"(?m)^\s*[-•*–—]\s+", "", raw).split())  # list items of item 5
+    if is_placeholder(flat):
+        return MISSING
+    parts = re.split(r"\s*(?:;|,(?![^(]*\))|\s\+\s|\s/\s)\s*", flat)
+    items = [item for part in parts if (item := _software_item(part))]
+    if not items:
+        text = check_text(flat, 2)
+        if text.status != FieldStatus.VALID:
+            return text
+        return bad(
+            "укажите версию базового ПО, например «PostgreSQL 14.5»", "format", {"name": flat}
+        )
+    best = next((i for i in items if _DBMS_WORD.search(i["name"])), items[0])
+    return ok({**best, "items": items} if len(items) > 1 else best)

@@ -158,6 +158,22 @@ def _quoted_component(text: str) -> tuple[str, int] | None:
     return ("component", match.end()) if match else None
 
 
+_PAIR_SPLIT = re.compile(r"\s*/\s*|\s+и\s+")
+
+
+def _label_pair(code: str, label: str, value: str) -> list[tuple[str, str]] | None:
+    """«Тип / приоритет: Ошибка / Высокий», «Продукт / модуль: Земля / Аренда»: two labels
+    and two values in one row, each value its label's."""
+    labels = _PAIR_SPLIT.split(label, maxsplit=1)
+    values = re.split(r"\s+/\s+", value, maxsplit=1)
+    if len(labels) != 2 or len(values) != 2 or "\n" in value:
+        return None
+    second = match_label(f"{labels[1][:1].upper()}{labels[1][1:]}:", None)
+    if second is None or second[0] == code:
+        return None
+    return [(code, values[0]), (second[0], values[1])]
+
+
 def _seed_numbering(entries: list[Entry]) -> bool:
     """True when the numbered items follow 000 §4.2's order (two or more agree)."""
     agree = 0
@@ -213,7 +229,9 @@ def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
                 rest = "\n".join(entry.lines[1:])
                 found.setdefault("", []).append(Field("", rest, "body", entry.line + 1, ""))
                 entry.lines = entry.lines[:1]
-            parts = _inline(code, entry.value) if code in _SPLIT else [(code, entry.value)]
+            parts = _label_pair(code, entry.label, entry.value) or (
+                _inline(code, entry.value) if code in _SPLIT else [(code, entry.value)]
+            )
             for part_code, text in parts:
                 field = Field(part_code, text, source.name, entry.line, excerpt, entry.section)
                 found.setdefault(part_code, []).append(field)

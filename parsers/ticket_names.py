@@ -115,3 +115,20 @@ def quoted_software(text: str) -> str | None:
         or _SOFTWARE_BEFORE_COMPONENT.search(text)
     )
     return " ".join(match.group("value").split()) if match else None
+
+
+_COMPONENT_WORD = re.compile(
+    r"\s*[;,]?\s*(?:функциональн\w+\s+)?(?:компонент|модул[ьи])\w*\s*[:—–-]?\s*", re.I
+)
+
+
+def software_and_component(text: str) -> tuple[str, str]:
+    """«ПО / компонент: A / B», «A, версия 5.1; компонент «B»», «ПО и компонент: A, «B»»."""
+    if "/" in text:
+        software, _, component = text.partition("/")
+        return software, component
+    if named := _COMPONENT_WORD.search(text):
+        return text[: named.start()], text[named.end() :]
+    if quoted := re.search(r",\s*(?=[«\"“])", text):  # a name in quotes after the software
+        return text[: quoted.start()], text[quoted.end() :]
+    return text, ""

@@ -31,7 +31,8 @@ PRIORITIES = (
 # The §4.3 parameter values themselves, read when they stand alone as a classification.
 _PARAMETER = {
     # R-TKT-3's three values in partners' words: «Ошибка в …», «Доработка для клиента …».
-    "bug": r"(?:неисправност[ьи]|баг|ошибк[аи](?=\s+(?:в|при)\s|\s*[,.;|/)\]]))",
+    "bug": r"(?:неисправност[ьи]|баг|ошибк[аи](?=\s+(?:в|при)\s|\s*[,.;|/)\]])"
+    r"|сбой(?=\s*[,.;|/)\]]))",
     "feature": r"(?:разработк[аи]|доработк[аи])",
     "support": r"консультаци[яи]",
 }
@@ -57,9 +58,16 @@ _PRIORITY_NEAR = (
     ),
 )
 # «Неисправность (Высокий)», «Неисправность | Срочный», «Неисправность / Низкий».
-_AFTER_TRACKER = re.compile(
-    rf"неисправност\w*\s*(?:\(|\||/|,)\s*{_PRIORITY_WORD}(?=\s*(?:\)|\||/|,|:|\.|;|$))",
-    re.I | re.M,
+_TRACKER_WORD = r"(?:неисправност|ошибк|сбо[йя]|консультаци|доработк|разработк)\w*"
+_BESIDE_TRACKER = tuple(
+    re.compile(pattern, re.I | re.M)
+    for pattern in (
+        rf"{_TRACKER_WORD}\s*(?:\(|\||/|,|\.)\s*{_PRIORITY_WORD}(?=\s*(?:\)|\||/|,|:|\.|;|$))",
+        # «Срочный. Неисправность.», «Высокий / ошибка» at a line's start
+        rf"^[ \t]*{_PRIORITY_WORD}\s*(?:[.,;|/]|\s[—–-])\s*{_TRACKER_WORD}(?=\s*(?:[.,;:|)]|$))",
+        # «[Высокий] Не импортируется …» in the subject
+        rf"^[^\n\[]{{0,40}}\[\s*{_PRIORITY_WORD}\s*\]",
+    )
 )
 # A license contract mentioned in a sentence: the license words are required, so that
 # «договор аренды № 17» in a problem statement is not taken for it.
@@ -76,7 +84,8 @@ LICENSE_CONTRACT_IN_TEXT = re.compile(
 # 05.03.2024»): a ticket's contract is the license contract (§3.4); «договор аренды» has no number,
 # and «по 13 и более договорам» / «2. Печать» names many contracts, not one.
 CONTRACT_IN_TICKET = re.compile(
-    r"(?<![\w-])договор(?:а|у|ом|е)?(?!\w)\s+(?:№|N\b)?\s*(?=[^\s,;()]*\d)[^\s,;()]+"
+    r"(?<![\w-])(?:договор(?:а|у|ом|е)?(?!\w)|дог\.)(?:\s+(?:суб)?лицензионн\w+)?"
+    r"\s*(?:№|N\b)?\s*(?=[^\s,;()]*\d)[^\s,;()]+"
     rf"(?:\s*,?\s*от\s+{DATE_PATTERN})?",
     re.I,
 )
@@ -166,7 +175,7 @@ _HEADING_WORD = {
 
 def stated_priority(text: str) -> tuple[str, str] | None:
     """(priority, evidence): «приоритет высокий», «высокий приоритет», «Неисправность (Низкий)»."""
-    for pattern in (*_PRIORITY_NEAR, _AFTER_TRACKER, _PRIORITY_AND_TRACKER):
+    for pattern in (*_PRIORITY_NEAR, *_BESIDE_TRACKER, _PRIORITY_AND_TRACKER):
         if match := pattern.search(text):
             code = enum_value(match.group("value"), PRIORITIES)
             if code:

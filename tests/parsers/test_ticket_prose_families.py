@@ -131,3 +131,48 @@ def test_form_value_ends_at_a_heading_of_the_partners_own() -> None:
     assert entries[0].code == "self_diagnosis"
     assert entries[0].value.endswith("права не менялись.")
     assert entries[1].code is None and entries[1].value.startswith("Порядок:")
+
+
+def test_r_tkt_3_priority_beside_the_tracker_or_bracketed_in_the_subject() -> None:
+    ctx = _ticket("Здравствуйте.\n\nВысокий. Неисправность.\nНе считается пеня по договорам.\n")
+    assert (ctx.fields["tracker"].value, ctx.fields["priority"].value) == ("bug", "high")
+    ctx = _ticket("Тип: ошибка.\nНе считается пеня.\n", subject="[Низкий] Пеня не считается")
+    assert ctx.fields["priority"].value == "low"
+    ctx = _ticket("Пустяк, но просим поправить. Сбой, приоритет низкий.\n")
+    assert ctx.fields["tracker"].value == "bug"
+
+
+def test_r_tkt_3_two_labels_and_two_values_in_one_row() -> None:
+    ctx = _ticket(
+        "Тип / приоритет: Консультация / Нормальный\nПродукт / модуль: ТехноПлан / Сметы\n"
+    )
+    assert (ctx.fields["tracker"].value, ctx.fields["priority"].value) == ("support", "normal")
+    assert ctx.fields["software_name"].value == "ТехноПлан"
+    assert ctx.fields["component"].value == "Сметы"
+
+
+def test_r_tkt_6_contract_abbreviated_or_with_the_adjective_after() -> None:
+    ctx = _ticket("Клиент ООО «Вектор», дог. № ВК-12/2025 от 03.02.2025.\n")
+    assert ctx.fields["license_contract"].value["number"] == "ВК-12/2025"
+    ctx = _ticket("Клиент ООО «Вектор», договор лицензионный № 7-Л от 03.02.2025.\n")
+    assert ctx.fields["license_contract"].value["number"] == "7-Л"
+
+
+def test_r_tkt_2_client_block_below_the_signature() -> None:
+    ctx = _ticket(
+        "Не печатается акт, тип: ошибка.\n\n-- \nПетров Иван, ООО «Партнёр»\n"
+        "Заказчик: МКУ «Горсвет», ИНН 7707083893\nЛиц. договор ГС-1/2025 от 10.01.2025\n"
+    )
+    assert ctx.fields["legal_entity"].value == {"name": "МКУ «Горсвет»", "inn": "7707083893"}
+    assert ctx.fields["license_contract"].value["number"] == "ГС-1/2025"
+    # the partner's own organisation in the signature is no client
+    ctx = _ticket("Не печатается акт.\n\n-- \nПетров Иван\nООО «Партнёр», ИНН 7707083893\n")
+    assert ctx.fields["legal_entity"].status == FieldStatus.MISSING
+
+
+def test_software_and_component_in_one_labelled_value() -> None:
+    ctx = _ticket("ПО и компонент: ТехноПлан, «Сметы → Импорт»\n")
+    assert ctx.fields["software_name"].value == "ТехноПлан"
+    assert "Сметы" in ctx.fields["component"].value
+    ctx = _ticket("ПО / компонент: ТехноПлан, версия 2.1; компонент «Сметы»\n")
+    assert ctx.fields["component"].value == "Сметы"
