@@ -229,7 +229,11 @@ def classify(
 def _outside_thread(
     letter: ParsedLetter, scores: dict[Kind, int], reasons: list[str], mailbox_role: str | None
 ) -> Classification:
-    new_requests = [s for k, s in scores.items() if k in NEW_REQUEST_KINDS]
+    # A withdrawal names the pin it withdraws, so the pin request's own words do not count
+    # against it; a clear request of another kind does.
+    new_requests = [
+        s for k, s in scores.items() if k in NEW_REQUEST_KINDS and k != Kind.PIN_REQUEST
+    ]
     withdrawal = _event(letter.new_text) == "withdrawal" or looks_like_withdrawal(letter)
     if withdrawal and max(new_requests, default=0) < SPLIT_SCORE:
         # R-PIN-28 withdraws a case; outside its thread HQ places it (§2.5, routed as inquiry).

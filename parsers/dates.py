@@ -86,8 +86,10 @@ CONTRACT_RE = re.compile(
     r"(?P<kind>государственн\w*\s+контракт\w*|муниципальн\w*\s+контракт\w*|контракт\w*"
     # «МК N …», «ГК № …»: a municipal or state contract by its initials
     r"|(?-i:\b(?:МК|ГК))(?=\s*(?:№|N\b))"
-    r"|договор\w*|соглашени\w*|закупк\w*|извещени\w*)"
-    r"(?:\s+[а-яё\-]+){0,3}?\s*:?\s*(?:№|N|No\.?|#|номер)\s*(?P<number>[^\s,;()]+(?:\s[^\s,;()от]+)?)"
+    r"|договор\w*|дог\.|соглашени\w*|закупк\w*|извещени\w*)"
+    r"(?:\s+[а-яё\-]+){0,3}?\s*:?\s*(?:№|N|No\.?|#|номер)\s*"
+    # a number written with a space goes on with digits or a slash («12 /34»), not a word
+    r"(?P<number>[^\s,;()]+(?:\s(?=[\d/-])[^\s,;()]+)?)"
     rf"(?:\s*,?\s*(?:от|дата:?)\s*(?P<date>{DATE_PATTERN}))?",
     re.I,
 )
@@ -171,3 +173,22 @@ def check_contract(raw: str, received: date | None = None, hint: str = "") -> Ch
     if isinstance(registry_number, str) and len(registry_number) not in (11, 19):
         return warn(value, "реестровый номер контракта обычно содержит 19 цифр (или 11 по 223-ФЗ)")
     return ok(value)
+
+
+# «С клиентом 12 ноября 2026 г. подписан договор № 118-ГИС/26»: the date written before the
+# contract, with a word of signing between them.
+_DATE_BEFORE = re.compile(
+    rf"(?P<date>{DATE_PATTERN})\s*(?:г\.|года)?\s+(?:[а-яё]+\s+){{0,2}}?"
+    r"(?:подписан\w*|заключ[её]н\w*|заключили|подписали)\s+(?:[а-яё]+\s+)?$",
+    re.I,
+)
+
+
+def contract_in_text(text: str, match: re.Match[str]) -> str:
+    """A contract named in a sentence (a CONTRACT_RE match of `text`), with its date when the
+    sentence gives it before the contract rather than after."""
+    found = match.group(0)
+    if match.group("date"):
+        return found
+    before = _DATE_BEFORE.search(text[max(0, match.start() - 80) : match.start()])
+    return f"{found} от {before.group('date')}" if before else found

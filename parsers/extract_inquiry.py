@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from parsers.context import CASE_TAG, INN_IN_TEXT, Context, find_in_sources
+from parsers.context import CASE_TAG, INN_IN_TEXT, Context, find_in_sources, put_pin_ref
 from parsers.extract_pin import ORG, without_signature
+from parsers.pin_followups import looks_like_withdrawal
 from parsers.types import FieldStatus
 from parsers.validate import Check, check_inn, ok
 
@@ -41,6 +42,8 @@ def extract_inquiry(ctx: Context) -> None:
         ctx.put(
             "pin_ref", Check(FieldStatus.VALID, {"case": f"TCM-{int(match.group(1)):06d}"}), hit
         )
+    elif looks_like_withdrawal(ctx.letter):
+        put_pin_ref(ctx)  # R-PIN-28 without the tag: the pin by its client's INN
     text = without_signature(ctx.source_text("body"))
     name, inn = _client(text)
     if name:

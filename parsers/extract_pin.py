@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from parsers.context import INN_IN_TEXT, Context, find_in_sources
-from parsers.dates import CONTRACT_RE, check_contract
+from parsers.dates import CONTRACT_RE, check_contract, contract_in_text
 from parsers.label_tables import PIN_LABELS
 from parsers.labels import Hit, Source, find_labelled
 from parsers.pin_contacts import put_contacts
@@ -197,7 +197,8 @@ def _free_text(ctx: Context, scoped: list[Source], labels: dict) -> None:
         if hit := hits.get("contract_ref"):
             ctx.put("contract_ref", check_contract(hit.raw, ctx.received, hit.excerpt), hit)
         elif found := find_in_sources(Context(ctx.letter, scoped, ctx.received), CONTRACT_RE):
-            ctx.put("contract_ref", check_contract(found[0].group(0), ctx.received), found[1])
+            raw = contract_in_text(found[0].string, found[0])
+            ctx.put("contract_ref", check_contract(raw, ctx.received), found[1], raw)
     for code, minimum in (("interest_reason", 10), ("extra_info", 1)):
         if hits := labels.get(code):
             text = _one_line(hits[0].raw)

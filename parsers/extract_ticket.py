@@ -184,7 +184,11 @@ def extract_ticket(ctx: Context) -> None:
     elif stated := stated_priority(body) or stated_priority(subject):
         ctx.put_evidence("priority", ok(stated[0]), "body", stated[1], stated[1])
     if field := first(found, "self_diagnosis"):
-        ctx.put("self_diagnosis", self_diagnosis(field.text), _hit(field), field.text)
+        # a row per check («Самодиагностика: СУБД | В норме», «Самодиагностика: сеть | …»)
+        text = "\n".join(
+            f.text for f in found["self_diagnosis"] if f.source == field.source and f.text.strip()
+        )
+        ctx.put("self_diagnosis", self_diagnosis(text), _hit(field), text)
     elif answers := answers_in_prose(_prose_paragraphs(found)):
         hit = Hit("self_diagnosis", answers, "body", 0, answers[:300])
         ctx.put("self_diagnosis", self_diagnosis(answers), hit)

@@ -135,7 +135,7 @@ def stated_tracker(text: str) -> tuple[str, str] | None:
 # from the problem): to register a bug, a request for a change or for a consultation.
 _REQUESTED = {
     "bug": re.compile(
-        r"(?:(?:за)?регистр\w+|завести|заведите|оформ\w+)\s+(?:\w+\s+)?"
+        r"(?:(?:за)?регистр\w+|завести|завед\w+|завод\w+|оформ\w+)\s+(?:\w+\s+){0,2}?"
         r"(?:ошибк[уи]|неисправност[ьи]|инцидент\w*)(?!\w)"
         # the applicant's own classification: «Классифицируем как неисправность», «Ошибку
         # относим к неисправностям»

@@ -200,3 +200,43 @@ def test_r_mbx_9_documents_for_an_earlier_request_are_no_new_request() -> None:
         "К/с 30101810400000000225, БИК 044525225\n"
     )
     assert _kind(body) == Kind.LICENSE_DOCUMENTS
+
+
+def test_r_pin_15_extension_of_a_pre_pin_written_as_one_word() -> None:
+    assert _kind("TCM-000587: можно нам продлить предзакрепление по «Вектору» на месяц?") == (
+        Kind.PIN_EXTENSION
+    )
+
+
+def test_r_pin_28_withdrawal_in_the_third_person_names_its_pin_by_inn() -> None:
+    body = (
+        "Сообщаем, что ООО «Партнёр» отказывается от предварительного закрепления клиента "
+        "АО «Вектор» (ИНН 7707083893): закупку перенесли. Просим снять закрепление."
+    )
+    parsed = parse_letter(letter(subject="Об отказе", body=body, to="mail@technocom.tech"))
+    verdict = classify(parsed, "general")
+    assert (verdict.kind, verdict.event) == (Kind.INQUIRY, "withdrawal")
+    assert extract(parsed, Kind.INQUIRY).fields["pin_ref"].value == {"inn": "7707083893"}
+
+
+def test_r_pin_2_contract_dated_before_it_or_abbreviated() -> None:
+    body = (
+        "Просим закрепить ООО «Вектор», ИНН 7707083893. С клиентом 12 ноября 2026 г. "
+        "подписан договор № 118-ГИС/26 на внедрение системы.\n"
+    )
+    contract = fields_of(Kind.PIN_REQUEST, body)["contract_ref"].value
+    assert (contract["number"], contract["date"]) == ("118-ГИС/26", "2026-11-12")
+    body = "Прошу закрепить ООО «Вектор», ИНН 7707083893\nдог. N 26/ТС от 26.11.2026\n"
+    contract = fields_of(Kind.PIN_REQUEST, body)["contract_ref"].value
+    assert (contract["number"], contract["date"]) == ("26/ТС", "2026-11-26")
+
+
+def test_r_tkt_4_a_row_per_check_is_read_together() -> None:
+
+    body = (
+        "Самодиагностика: базовое ПО\tВ норме\nСамодиагностика: СУБД\tошибок нет\n"
+        "Самодиагностика: сеть\tping стабильный\nСамодиагностика: права\tне менялись\n"
+    )
+    parsed = parse_letter(letter(subject="Ошибка", body=body, to="support@technocom.tech"))
+    value = extract(parsed, Kind.TICKET).fields["self_diagnosis"].value
+    assert {check["status"] for check in value.values()} == {"passed"}
