@@ -232,7 +232,6 @@ def test_r_pin_2_contract_dated_before_it_or_abbreviated() -> None:
 
 
 def test_r_tkt_4_a_row_per_check_is_read_together() -> None:
-
     body = (
         "Самодиагностика: базовое ПО\tВ норме\nСамодиагностика: СУБД\tошибок нет\n"
         "Самодиагностика: сеть\tping стабильный\nСамодиагностика: права\tне менялись\n"
