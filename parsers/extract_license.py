@@ -19,7 +19,7 @@ from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows
 from parsers.license_prose import customer_spans, licensed_products, prose_rows
-from parsers.license_requisites import put_requisites
+from parsers.license_requisites import put_requisites, requisites_as_lines
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
 from parsers.types import FieldStatus
@@ -28,8 +28,8 @@ from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, war
 
 def extract_license(ctx: Context) -> None:
     parts = [split_form(s) for s in ctx.sources if s.name != "subject"]
-    applicant = [_without_customer(p.applicant) for p in parts if p.applicant.text.strip()]
-    rest = [_without_customer(p.rest) for p in parts]
+    applicant = [_as_lines(p.applicant) for p in parts if p.applicant.text.strip()]
+    rest = [_as_lines(p.rest) for p in parts]
     hits = find_labelled(applicant, LICENSE_LABELS)
     for code, hit in find_labelled(rest, LICENSE_LABELS).items():
         hits.setdefault(code, hit)
@@ -50,7 +50,7 @@ def extract_license(ctx: Context) -> None:
     _outgoing(ctx, parts)
     # With the requisites taken from the e-mail signature, a head who signs the letter
     # there («Сафин Руслан Рамилевич / Директор ООО …») is the one who signs the request.
-    signatory(ctx, hits.get("signatory"), applicant or rest, signatures)
+    signatory(ctx, hits.get("signatory"), applicant or rest, signatures, rest)
     scans = form_scans(ctx.letter)
     if scans:  # D-19: a scan or an e-signature satisfies signed_form; HQ may reject it
         ctx.put_evidence(
@@ -74,6 +74,12 @@ def _without_customer(source: Source) -> Source:
     for start, end in customer_spans(text):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return Source(source.name, text) if text != source.text else source
+
+
+def _as_lines(source: Source) -> Source:
+    """Without the customer's mentions, and requisites told in a sentence one a line."""
+    source = _without_customer(source)
+    return Source(source.name, requisites_as_lines(source.text))
 
 
 def _filled(rows: list[Row]) -> int:

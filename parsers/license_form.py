@@ -133,7 +133,11 @@ def purpose(ctx: Context) -> None:
 
 
 def signatory(
-    ctx: Context, hit: Hit | None, regions: list[Source], signatures: Sequence[Source] = ()
+    ctx: Context,
+    hit: Hit | None,
+    regions: list[Source],
+    signatures: Sequence[Source] = (),
+    preambles: Sequence[Source] = (),
 ) -> None:
     """Position and name of the head who signs the form (not the sender of the e-mail).
 
@@ -141,7 +145,8 @@ def signatory(
     head's line («Генеральный директор ____ /Иванов И.И./», «Директор (подпись) М.П.
     Петрова Анна Сергеевна», the name on the next line) is the first position found there.
     `signatures` are e-mail signatures that may sign the request too; there the name
-    usually stands on the line above the position.
+    usually stands on the line above the position. Without a head's line, an official
+    letter's preamble («… в лице генерального директора …») in `preambles` names the head.
     """
     if hit and (name := find_person(hit.raw)):
         before, _, after = hit.raw.partition(name)
@@ -185,7 +190,22 @@ def signatory(
             found = Hit("signatory", line, source.name, index + 1, line.strip())
             ctx.put("signatory", _signatory_check(position, name), found)
             return
+    for source in [*regions, *preambles]:  # «… в лице генерального директора Галиева Р. Ф., …»
+        flat = " ".join(source.text.split())
+        if (acting := _ACTING.search(flat)) and (name := find_person(acting.group("rest"))):
+            hit = Hit("signatory", acting.group(0), source.name, 0, acting.group(0))
+            ctx.put("signatory", _signatory_check(acting.group("position"), name), hit)
+            return
     ctx.put("signatory", MISSING)
+
+
+# The head named in the preamble of an official letter, in the genitive (§3.5 «должность
+# руководителя … расшифровка подписи»): «в лице генерального директора Галиева Рустама».
+_ACTING = re.compile(
+    r"в\s+лице\s+(?P<position>(?:[а-яё-]+\s+){0,2}?(?:директор|руководител|управляющ|председател"
+    r"|президент|начальник)\w*)(?P<rest>\s+[^,;()]{3,80})",
+    re.I,
+)
 
 
 def _signatory_check(position: str, name: str | None) -> Check:

@@ -13,15 +13,21 @@ from __future__ import annotations
 import re
 
 from parsers.license_project import Row
+from parsers.unwrap import unwrapped
 from parsers.validate import digits_of
 
-# A product after «лицензия/лицензии/лицензий (на)»: capitalised words up to a bracket, a
-# comma, «и» before the next product, or «для» before the customer.
+# A product after «лицензия/лицензии/лицензий (на)»: a name in quotes, or capitalised words up
+# to a bracket, a comma, «и» before the next product, or «для» before the customer.
 _PRODUCT = re.compile(
     r"(?:\d+\s+)?(?i:лицензи)\w*\s+(?:на\s+)?(?:(?i:программн)\w*\s+(?i:продукт|обеспечени)\w*\s+)?"
-    r"(?P<sw>[«\"]?[A-ZА-ЯЁ][\w«»\"+.\- ]{1,60}?)"
-    r"\s*(?:\([^)\n]{1,40}\))?\s*(?=,|;|\s+и\s+(?:\d+\s+)?лицензи|\s+для\s)"
+    r"(?:«(?P<quoted>[A-ZА-ЯЁ][^»\n]{1,60})»"
+    r"|(?P<sw>[«\"]?[A-ZА-ЯЁ][\w«»\"+.:\- ]{1,60}?)"
+    r"\s*(?:\([^)\n]{1,40}\))?\s*(?=,|;|\s+и\s+(?:\d+\s+)?лицензи|\s+для\s))"
 )
+
+
+def _product(match: re.Match[str]) -> str:
+    return (match.group("quoted") or match.group("sw")).strip(' «»"')
 # «для нашего заказчика — …», «для последующей передачи конечному заказчику — …».
 _CUSTOMER = re.compile(
     r"\sдля\s+(?:(?:нашего|нашей|своего|конечного|нашим)\s+)*"
@@ -29,7 +35,8 @@ _CUSTOMER = re.compile(
     r"(?P<name>[^()\n]{3,120}?)\s*[(,]\s*ИНН\s*[:№]?\s*(?P<inn>\d{10}|\d{12})\b",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
+# A sentence ends at «.», «!» or «?» before a capital — not after «г.», «ул.», «д.», «им.».
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\sг\.)(?<!\sд\.)(?<!ул\.)(?<!им\.)\s+(?=[А-ЯЁA-Z])")
 # «ПО — ТехноГИС Клиент, 5 рабочих мест;», «программа: ГеоСервер (2 шт.)».
 _SOFTWARE_PART = re.compile(
     r"(?:^|(?<=[\s;,.]))(?:ПО|(?i:программ\w*|продукт\w*))\s*[—–:-]\s*"
@@ -49,6 +56,7 @@ _CUSTOMER_INN = re.compile(
 def prose_rows(text: str) -> list[Row]:
     """Rows from the first sentence that names licensed products and their customer, else
     from a sentence's labelled software and customer parts."""
+    text = unwrapped(text)  # an official letter hard-wrapped at 72 columns
     rows = _licensed_for(text) or _labelled_parts(text)
     corrected = [m.group("inn") for m in _CUSTOMER_INN.finditer(text)]
     if rows and corrected and len({r.customer for r in rows}) == 1:
@@ -59,9 +67,9 @@ def prose_rows(text: str) -> list[Row]:
 def licensed_products(text: str) -> list[str]:
     """The products the first sentence about licenses names («лицензию на ТехноКад-Экспресс
     (1 рабочее место) для передачи …»), for rows whose customer a label gives."""
-    for sentence in _SENTENCE.split(text):
+    for sentence in _SENTENCE.split(unwrapped(text)):
         if re.search(r"лицензи", sentence, re.I):
-            found = [m.group("sw").strip(' «»"') for m in _PRODUCT.finditer(sentence)]
+            found = [_product(m) for m in _PRODUCT.finditer(sentence)]
             if found := [p for p in dict.fromkeys(found) if p]:
                 return found
     return []
@@ -101,7 +109,7 @@ def _licensed_for(text: str) -> list[Row]:
         if customer is None:
             continue
         head = sentence[: customer.start("name")]
-        products = [m.group("sw").strip(' «»"') for m in _PRODUCT.finditer(head)]
+        products = [_product(m) for m in _PRODUCT.finditer(head)]
         products = [p for p in dict.fromkeys(products) if p]
         if products:
             name = customer.group("name").strip(" ,;—–-")

@@ -128,3 +128,36 @@ def _email_beside_phone(hits: dict[str, Hit]) -> Hit | None:
         if (hit := hits.get(code)) and (found := EMAIL_RE.search(hit.raw)):
             return Hit("email", found.group(0), hit.source, hit.line, hit.excerpt)
     return None
+
+
+# A requisite named in a sentence: «юридический адрес — …», «расчетный счет …», «ИНН …».
+_REQUISITE_WORD = re.compile(
+    r"^\s*(?:юридическ\w+|почтов\w+|телефон|тел\.|факс|электронн\w+|e-?mail|инн|кпп|огрн"
+    r"|расч[её]тн\w+|корреспондентск\w+|р/с|к/с|бик)",
+    re.I,
+)
+# «АО «…» (ИНН 8601281400, КПП 860101001, ОГРН 1118614419550) в лице …»: the applicant's
+# requisites in brackets after its name.
+_BRACKETED = re.compile(r"\((ИНН\s*\d{10,12}(?:,\s*(?:КПП|ОГРН\w*)\s*\d{9,15}){1,2})\)")
+# Parts of the sentence: at «;», and at a comma before a bank requisite («… в Уральском банке
+# ПАО Сбербанк, корреспондентский счет …, БИК …»).
+_PARTS = re.compile(r";|,\s+(?=(?:корреспондентск\w+|бик|к/с|кор\.)\s)", re.I)
+_LEAD = re.compile(r"^\s*(?:наши\s+|наш\w*\s+)?(?:банковские\s+)?реквизиты\s*:\s*", re.I)
+
+
+def requisites_as_lines(text: str) -> str:
+    """An official letter's requisites told as one sentence («Наши реквизиты: юридический
+    адрес — …; почтовый адрес — …; телефон …; ИНН …, КПП …; расчетный счет … в …»), hard-wrapped
+    by the mail client, as one requisite a line, the way the form gives them. Paragraphs of
+    three or more such parts are rewritten, and a bracket of requisites after the applicant's
+    name is opened; every other paragraph stays as it is."""
+    text = _BRACKETED.sub(lambda m: "\n" + "\n".join(m.group(1).split(", ")) + "\n", text)
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)
+    for index, paragraph in enumerate(paragraphs):
+        if sum(bool(_REQUISITE_WORD.match(line)) for line in paragraph.splitlines()) >= 2:
+            continue  # already a form, a requisite a line
+        flat = " ".join(paragraph.split())
+        parts = [_LEAD.sub("", part) for part in _PARTS.split(flat)]
+        if sum(bool(_REQUISITE_WORD.match(part)) for part in parts) >= 3:
+            paragraphs[index] = "\n".join(part.strip() for part in parts)
+    return "".join(paragraphs)

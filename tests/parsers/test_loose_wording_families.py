@@ -239,3 +239,37 @@ def test_r_tkt_4_a_row_per_check_is_read_together() -> None:
     parsed = parse_letter(letter(subject="Ошибка", body=body, to="support@technocom.tech"))
     value = extract(parsed, Kind.TICKET).fields["self_diagnosis"].value
     assert {check["status"] for check in value.values()} == {"passed"}
+
+
+_OFFICIAL_LETTER = (
+    "Исх. № 77 от 01.12.2026\n\nО приобретении лицензий\n\n"
+    "ООО «Сигма-Гео» (ИНН 7707083893, КПП 770701001, ОГРН 1027700132195) в лице генерального\n"
+    "директора Зорина Павла Андреевича просит предоставить лицензии на программное обеспечение\n"
+    "«ТехноПлан: Сметы» в количестве трёх рабочих мест сроком на 1 год для конечного заказчика —\n"
+    "Комитета по управлению имуществом Администрации г. Сургута (ИНН\n8602103840).\n\n"
+    "Наши реквизиты: юридический адрес — 620014, г. Екатеринбург, ул.\nРадищева, д. 28;"
+    " почтовый адрес — 620026, г. Екатеринбург, а/я 97; телефон\n(343) 287-51-09; "
+    "расчетный счет 40702810900000012345 в ПАО Сбербанк, корреспондентский\nсчет "
+    "30101810400000000225, БИК 044525225.\n"
+)
+
+
+def test_r_lic_2_an_official_letter_in_prose_carries_the_form() -> None:
+    fields = _license(_OFFICIAL_LETTER)
+    assert fields["software_name"].value == ["ТехноПлан: Сметы"]
+    assert "Сургута" in fields["end_customer"].value[0]
+    assert fields["end_customer_inn"].value == ["8602103840"]
+    assert fields["inn"].value == "7707083893"
+    assert "Радищева" in str(fields["legal_address"].value)
+    assert fields["bank_account"].value == "40702810900000012345"
+    assert fields["corr_account"].value == "30101810400000000225"
+    signatory = fields["signatory"].value
+    assert "генерального директора" in signatory["position"]
+    assert "Зорина" in signatory["name"]
+
+
+def test_r_lic_2_requisites_one_a_line_are_left_as_they_are() -> None:
+    from parsers.license_requisites import requisites_as_lines
+
+    form = "Юр. адрес: Москва, ул. Мира, 1\nИНН 7707083893, КПП 770701001\nБИК 044525225, к/с 1\n"
+    assert requisites_as_lines(form) == form
