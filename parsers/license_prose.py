@@ -28,6 +28,8 @@ _PRODUCT = re.compile(
 
 def _product(match: re.Match[str]) -> str:
     return (match.group("quoted") or match.group("sw")).strip(' «»"')
+
+
 # «для нашего заказчика — …», «для последующей передачи конечному заказчику — …».
 _CUSTOMER = re.compile(
     r"\sдля\s+(?:(?:нашего|нашей|своего|конечного|нашим)\s+)*"
