@@ -26,7 +26,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("network_ok", r"\bсет[ьи]\b|сетев\w*|\bping\b|пинг\w*|network"),
     (
         "auth_privileges_unchanged",
-        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*|privilege\w*"
+        r"привилеги\w*|\bправа?\b|учетн\w+\s+запис\w*|учетк\w*|аутентификац\w*|privilege\w*|\bauth\b"
         r"|permission\w*",
     ),
 )

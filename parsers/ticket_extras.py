@@ -75,7 +75,12 @@ def prose_fields(ctx: Context, found: dict[str, list[Field]], body: str) -> None
         ctx.put_evidence("base_software", ok(value), "body", text, text)
     _task(ctx, found)
     if "doc_reference" not in ctx.fields:
-        reference = doc_reference(without_signature(body)) or doc_reference(ctx.letter.subject)
+        attached = (s.text for s in ctx.sources if s.name.startswith("attachment:"))
+        reference = (
+            doc_reference(without_signature(body))
+            or doc_reference(ctx.letter.subject)
+            or next(filter(None, map(doc_reference, attached)), None)  # the request as a PDF
+        )
         if reference:
             ctx.put_evidence(
                 "doc_reference", check_text(reference, 1), "body", reference, reference

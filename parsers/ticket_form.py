@@ -92,7 +92,8 @@ def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
     if found is None and (qualifier := _QUALIFIER.match(line)) and _qualifies(qualifier.group(1)):
         rest = line[qualifier.end() :]
         tail = _label_at(rest[:1].upper() + rest[1:], inside)  # the row's name, capitalised
-        if tail is not None and tail[1] > 0:
+        # «Высокий приоритет — …», «Срочная неисправность»: there the qualifier is the value
+        if tail is not None and tail[1] > 0 and tail[0] not in _ONE_LINE:
             return tail[0], tail[1] + qualifier.end()
     return found
 

@@ -18,6 +18,7 @@ from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_form import match_label
 from parsers.ticket_names import quoted_component, quoted_software
 from parsers.ticket_steps import steps_in_text
+from parsers.ticket_text import doc_reference
 from parsers.types import FieldStatus
 from tests.support.letters import letter
 
@@ -176,3 +177,29 @@ def test_software_and_component_in_one_labelled_value() -> None:
     assert "Сметы" in ctx.fields["component"].value
     ctx = _ticket("ПО / компонент: ТехноПлан, версия 2.1; компонент «Сметы»\n")
     assert ctx.fields["component"].value == "Сметы"
+
+
+def test_r_tkt_3_a_value_alone_under_a_row_name_of_the_partners_own() -> None:
+    ctx = _ticket(
+        "Что у нас\n\nНеисправность\n\nНасколько срочно\nвысокий приоритет — отчёт стоит\n"
+    )
+    assert (ctx.fields["tracker"].value, ctx.fields["priority"].value) == ("bug", "high")
+    ctx = _ticket("Классификация\nКонсультация\n\nОшибка в расчёте. Важность - низкая.\n")
+    assert (ctx.fields["tracker"].value, ctx.fields["priority"].value) == ("support", "low")
+
+
+def test_doc_reference_abbreviated_or_in_the_attached_request() -> None:
+    assert doc_reference("В руководстве администратора, разд. 6.2 «Резервное копирование»") == (
+        "разд. 6.2 «Резервное копирование»"
+    )
+
+
+def test_r_tkt_5_english_screenshot_row_and_auth_check() -> None:
+    ctx = _ticket(
+        "Self-check:\n- base software: ok\n- DBMS: ok\n- network: ok, 0% loss\n"
+        "- auth/privileges: не менялись\n\n"
+        "Screenshots: N/A - падает фоновая задача, в интерфейсе ничего не видно.\n"
+    )
+    checks = ctx.fields["self_diagnosis"].value
+    assert checks["auth_privileges_unchanged"]["status"] == "passed"
+    assert ctx.fields["screenshots"].status == FieldStatus.NOT_APPLICABLE
