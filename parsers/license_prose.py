@@ -26,6 +26,19 @@ _PRODUCT = re.compile(
 )
 
 
+# «счет на ПО "Кадастр-Навигатор"», «на программный продукт «…»»: a quoted name after «на ПО».
+_ON_SOFTWARE = re.compile(
+    r"(?i:\bна)\s+(?:ПО|(?i:программн)\w*\s+(?i:продукт|обеспечени)\w*)\s+"
+    r"[«\"](?P<quoted>[A-ZА-ЯЁ][^»\"\n]{1,60})[»\"]"
+)
+# «ТехноГИС Клиент на 4 рабочих места и ТехноКом Мобильный обходчик на 2 устройства»: names
+# with their quantities.
+_WITH_QUANTITY = re.compile(
+    r"(?:^|(?<=[:;,]\s)|(?<=\sи\s))\s*(?P<sw>[«\"]?[A-ZА-ЯЁ][\w«»\".:\- ]{1,60}?)\s+"
+    r"(?:[—–-]\s*|на\s+)?\d+\s+(?i:рабоч|мест|устройств|лицензи|шт|сервер|пользовател)"
+)
+
+
 def _product(match: re.Match[str]) -> str:
     return (match.group("quoted") or match.group("sw")).strip(' «»"')
 
@@ -105,14 +118,18 @@ def _labelled_parts(text: str) -> list[Row]:
 
 def _licensed_for(text: str) -> list[Row]:
     for sentence in _SENTENCE.split(text):
-        if not re.search(r"лицензи", sentence, re.I):
+        if not (re.search(r"лицензи", sentence, re.I) or _ON_SOFTWARE.search(sentence)):
             continue
         customer = _CUSTOMER.search(sentence)
         if customer is None:
             continue
         head = sentence[: customer.start("name")]
-        products = [_product(m) for m in _PRODUCT.finditer(head)]
-        products = [p for p in dict.fromkeys(products) if p]
+        found = [_product(m) for m in _PRODUCT.finditer(head)]
+        found += [m.group("quoted") for m in _ON_SOFTWARE.finditer(head)]
+        if not found:  # «… для ООО «…» (ИНН …): ТехноГИС Клиент на 4 рабочих места и …»
+            tail = sentence[customer.end() :]
+            found = [m.group("sw") for m in _WITH_QUANTITY.finditer(tail)]
+        products = [p.strip(' «»"') for p in dict.fromkeys(found) if p.strip(' «»"')]
         if products:
             name = customer.group("name").strip(" ,;—–-")
             return [Row(product, name, digits_of(customer.group("inn"))) for product in products]

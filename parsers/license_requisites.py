@@ -132,7 +132,7 @@ def _email_beside_phone(hits: dict[str, Hit]) -> Hit | None:
 
 # A requisite named in a sentence: «юридический адрес — …», «расчетный счет …», «ИНН …».
 _REQUISITE_WORD = re.compile(
-    r"^\s*(?:юридическ\w+|почтов\w+|телефон|тел\.|факс|электронн\w+|e-?mail|инн|кпп|огрн"
+    r"^\s*(?:юридическ\w+|юр\.|почтов\w+|почт\.|телефон|тел\.|факс|электронн\w+|e-?mail|инн|кпп|огрн"
     r"|расч[её]тн\w+|корреспондентск\w+|р/с|к/с|бик)",
     re.I,
 )
@@ -141,8 +141,13 @@ _REQUISITE_WORD = re.compile(
 _BRACKETED = re.compile(r"\((ИНН\s*\d{10,12}(?:,\s*(?:КПП|ОГРН\w*)\s*\d{9,15}){1,2})\)")
 # Parts of the sentence: at «;», and at a comma before a bank requisite («… в Уральском банке
 # ПАО Сбербанк, корреспондентский счет …, БИК …»).
-_PARTS = re.compile(r";|,\s+(?=(?:корреспондентск\w+|бик|к/с|кор\.)\s)", re.I)
-_LEAD = re.compile(r"^\s*(?:наши\s+|наш\w*\s+)?(?:банковские\s+)?реквизиты\s*:\s*", re.I)
+_PARTS = re.compile(
+    r";|,\s+(?=(?:корреспондентск\w+|бик|к/с|кор\.|инн|кпп|огрн\w*)\s)"
+    # «… ОГРН 1137261352414. Юридический и почтовый адрес один: …. Телефон …»
+    r"|(?<=\.)\s+(?=(?:юридическ|почтов|телефон|тел\.|e-?mail|почта|факс|расч[её]тн)\w*)",
+    re.I,
+)
+_LEAD = re.compile(r"^\s*(?:наши\s+|наш\w*\s+)?(?:(?:банковские\s+)?реквизиты|данные)\s*:\s*", re.I)
 
 
 def requisites_as_lines(text: str) -> str:
@@ -154,8 +159,9 @@ def requisites_as_lines(text: str) -> str:
     text = _BRACKETED.sub(lambda m: "\n" + "\n".join(m.group(1).split(", ")) + "\n", text)
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
     for index, paragraph in enumerate(paragraphs):
-        if sum(bool(_REQUISITE_WORD.match(line)) for line in paragraph.splitlines()) >= 2:
-            continue  # already a form, a requisite a line
+        lines = [line for line in paragraph.splitlines() if line.strip()]
+        if 2 * sum(bool(_REQUISITE_WORD.match(line)) for line in lines) > len(lines):
+            continue  # already a form: most lines start with a requisite
         flat = " ".join(paragraph.split())
         parts = [_LEAD.sub("", part) for part in _PARTS.split(flat)]
         if sum(bool(_REQUISITE_WORD.match(part)) for part in parts) >= 3:

@@ -273,3 +273,28 @@ def test_r_lic_2_requisites_one_a_line_are_left_as_they_are() -> None:
 
     form = "Юр. адрес: Москва, ул. Мира, 1\nИНН 7707083893, КПП 770701001\nБИК 044525225, к/с 1\n"
     assert requisites_as_lines(form) == form
+
+
+def test_r_lic_2_products_on_software_or_with_their_quantities_after_the_customer() -> None:
+    fields = _license(
+        'Просим подготовить счет на ПО "Гео-Навигатор" (5 мест) для конечного заказчика '
+        'МКУ "Горсвет" (ИНН 7707083893).\n'
+    )
+    assert fields["software_name"].value == ["Гео-Навигатор"]
+    fields = _license(
+        "Нам нужно приобрести лицензии для ООО «Вектор» (ИНН 7707083893): ТехноПлан Клиент на "
+        "4 рабочих места и ТехноПлан Сервер на 1 сервер.\n"
+    )
+    assert fields["software_name"].value == ["ТехноПлан Клиент", "ТехноПлан Сервер"]
+    assert fields["end_customer_inn"].value == ["7707083893", "7707083893"]
+
+
+def test_r_lic_2_requisites_told_in_sentences_after_the_applicant() -> None:
+    fields = _license(
+        "Лицензии нужны для ООО «Вектор» (ИНН 7707083893): ТехноПлан на 2 рабочих места.\n\n"
+        "Наши данные: ООО «Сигма», ИНН 7736207543, КПП 773601001,\nОГРН 1027700132195. "
+        "Юридический и почтовый адрес один: 620014, г. Екатеринбург,\nул. Радищева, д. 28. "
+        "Телефон (343) 287-51-09.\n"
+    )
+    assert fields["inn"].value == "7736207543"
+    assert "Радищева" in str(fields["legal_address"].value)
