@@ -30,6 +30,7 @@ _SCAN_NAME = re.compile(
     re.I,
 )
 _LOG_LINE = re.compile(r"^\s*\[?\d{2,4}[-./]\d{2}[-./]\d{2,4}[ T]\d{1,2}:\d{2}", re.M)
+_FORM_LINE = re.compile(r"^[ \t]*[А-ЯЁа-яё][^:\n\d]{1,40}:[ \t]*\S", re.M)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -88,11 +89,12 @@ def classify_attachment(
     if ext in _LOG_EXT:
         return AttachmentClass.LOG
     if ext in _TEXTISH_LOG_EXT:
-        # Named like one, timestamped lines, or a short one that opens with a timestamp.
+        # Named like one, timestamped lines, or a short one that opens with a timestamp; a
+        # file of «Поле: значение» lines is a description («Описание_ошибки.txt»), not a log.
+        stamped = len(_LOG_LINE.findall(text[:20000]))
+        form = len(_FORM_LINE.findall(text[:20000])) >= 3 and stamped < 3
         looks_like_log = (
-            _LOG_NAME.search(filename)
-            or len(_LOG_LINE.findall(text[:20000])) >= 3
-            or _LOG_LINE.match(text)
+            (_LOG_NAME.search(filename) and not form) or stamped >= 3 or _LOG_LINE.match(text)
         )
         return AttachmentClass.LOG if looks_like_log else AttachmentClass.DOCUMENT
     if ext in _ARCHIVE_EXT or ext == ".tar.gz" or content_type in ("application/zip",):

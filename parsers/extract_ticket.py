@@ -10,9 +10,10 @@ from parsers.extract_pin import without_signature
 from parsers.labels import Hit, Source
 from parsers.pin_parties import ORG_RE
 from parsers.platforms import labelled_base_software
+from parsers.quotes import inline_answers
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_extras import LOG_WORD, NA, SCREEN_WORD, na_sentence, prose_fields
-from parsers.ticket_form import Field, first, form_fields
+from parsers.ticket_form import Field, answered_fields, first, form_fields
 from parsers.ticket_names import quoted_component, quoted_software, software_and_component
 from parsers.ticket_prose import (
     CONTRACT_IN_TICKET,
@@ -171,6 +172,10 @@ def extract_ticket(ctx: Context) -> None:
     signature = ctx.source_text("body")[len(body_text) :]
     for code, fields in _client_block(signature).items():
         found.setdefault(code, fields)
+    # R-VAL-6: a reply answering a clarification between its quoted lines
+    for code, fields in answered_fields(inline_answers(ctx.letter.text)).items():
+        if code:
+            found.setdefault(code, fields)
     # Prose is read with the lines a mail client wrapped joined again; labels line by line.
     body = unwrapped("\n".join(s.text for s in sources if s.name in ("body", "forwarded")))
     body_text = unwrapped(body_text)

@@ -110,6 +110,9 @@ def labelled_base_software(raw: str) -> Check:
         return MISSING
     parts = re.split(r"\s*(?:;|,(?![^(]*\))|\s\+\s|\s/\s)\s*", flat)
     items = [item for part in parts if (item := _software_item(part))]
+    known = platforms_in_text(flat)
+    if known and len(known) >= len(items):  # known families read exactly («… 14.10 на РЕД ОС 7.3»)
+        items = known
     if not items:
         text = check_text(flat, 2)
         if text.status != FieldStatus.VALID:

@@ -54,3 +54,32 @@ def split_quoted(text: str) -> tuple[str, str]:
     fresh = [line for line in head if not line.lstrip().startswith(">")]
     quoted = [line for line in head if line.lstrip().startswith(">")] + tail
     return "\n".join(fresh).strip(), "\n".join(quoted).strip()
+
+
+def inline_answers(text: str) -> list[tuple[str, str]]:
+    """(question, answer) of a reply written between the quoted lines of the letter it
+    answers («> 1. Приоритет: не указан…» / «Высокий.» / «> 2. Базовое ПО: …» / «…»).
+
+    The answers are the partner's new text; the quoted paragraph above each says which item
+    it answers. Lines after the partner's signature marker are not answers."""
+    lines = text.splitlines()
+    cut = _history_start(lines)
+    tail = lines[cut + 1 :] if cut is not None else lines
+    pairs: list[tuple[str, str]] = []
+    question: list[str] = []
+    answer: list[str] = []
+    for line in tail:
+        if line.lstrip().startswith(">"):
+            if answer:
+                pairs.append((" ".join(question), "\n".join(answer).strip()))
+                question, answer = [], []
+            quoted = line.lstrip()[1:].strip()
+            # a blank quoted line: the question is the paragraph after it
+            question = [*question, quoted] if quoted else []
+        elif line.strip() == "--" or line.startswith("-- "):
+            break
+        elif question and (line.strip() or answer):
+            answer.append(line)
+    if question and answer:
+        pairs.append((" ".join(question), "\n".join(answer).strip()))
+    return [(q, a) for q, a in pairs if a]

@@ -80,6 +80,15 @@ _INLINE_AT = re.compile(r"(?:[.,;]\s+|\s+[/—–-]\s+|\()")
 _QUALIFIER = re.compile(r"([А-ЯЁа-яё]{3,}(?:ый|ий|ой|ая|яя|ое|ее|ые|ие))\s+")
 
 
+_WHOSE = re.compile(r"\s+([а-яё]{3,})(?=\s*:)")
+
+
+@lru_cache(maxsize=4096)
+def _genitive(word: str) -> bool:
+    best = analyser().parse(word)[0]
+    return best.tag.POS in ("NOUN", "ADJF") and best.tag.case == "gent"
+
+
 @lru_cache(maxsize=4096)
 def _qualifies(word: str) -> bool:
     return analyser().parse(word.lower())[0].tag.POS in ("ADJF", "PRTF")
@@ -109,6 +118,8 @@ def _label_at(line: str, inside: str | None) -> tuple[str, int] | None:
             end = paren.end()
         if tail := _LABEL_TAIL.match(line, end):
             end = tail.end()
+        elif (whose := _WHOSE.match(line, end)) and _genitive(whose.group(1)):
+            end = whose.end()  # «Продукт вендора:», «ИНН контрагента:», «Модуль системы:»
         if separator := _SEPARATOR.match(line, end):
             if not separator.group(0).strip() and line[:1].islower():
                 continue  # «договорам» alone: a wrapped line's last word; headings have capitals
@@ -242,3 +253,21 @@ def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
 def first(found: dict[str, list[Field]], code: str) -> Field | None:
     """The first non-empty value of `code`."""
     return next((f for f in found.get(code, []) if f.text.strip()), None)
+
+
+def answered_fields(pairs: list[tuple[str, str]]) -> dict[str, list[Field]]:
+    """Fields a reply gives inline, under the quoted clarification that asks for them
+    (parsers.quotes.inline_answers): each answer is read as the value of the first label its
+    question names («> 1. Приоритет (Priority): не указан…» / «Высокий.» → priority)."""
+    lines = []
+    for question, answer in pairs:
+        found = [
+            (m.start(), -len(m.group(0)), m.group(0))
+            for _, p in _PATTERNS
+            # short labels («по», «тип») are words of any sentence: not searched for here
+            if (m := p.search(question)) and len(m.group(0)) >= 5
+        ]
+        if found:
+            label = min(found)[2]
+            lines.append(f"{label[:1].upper()}{label[1:]}: {' '.join(answer.split())}")
+    return form_fields([Source("body", "\n".join(lines))]) if lines else {}

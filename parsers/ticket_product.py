@@ -121,8 +121,9 @@ def products(text: str, brands: tuple[str, ...]) -> list[tuple[str, bool]]:
     for line in lines:
         for match in pattern.finditer(line):
             head = line[: match.start()]
-            if re.search(r"(?:ООО|АО|ЗАО|ПАО|компани\w*|из|в\s+адрес|от)\s*[«\"]?\s*$", head, re.I):
-                continue  # the vendor as a company
+            company = r"(?:ООО|АО|ЗАО|ПАО|компани\w*|из|в\s+адрес|от|регламент\w*|порядк\w*)"
+            if re.search(rf"{company}\s*[«\"]?\s*$", head, re.I):
+                continue  # the vendor as a company, or its regulations («по регламенту ТЕХНОКОМ»)
             end = _name_after(line, match.end())
             start = match.start()
             if end == match.end() and not re.match(r"[\w-]*[a-zа-яё]", match.group(0)[1:]):

@@ -144,7 +144,9 @@ def client_entity(text: str, signature: str, pattern: re.Pattern[str]) -> tuple[
 _QUOTED_PART = re.compile(r"[«\"„“]([^»\"“”\n]{3,100})[»\"“”]")
 # The INN after the name: on the same line or the next ones of a requisites block (a company
 # card lists the name, then the address, then «ИНН/КПП …»).
-_INN_AFTER = re.compile(r"ИНН(?:\s*/\s*КПП)?\s*:?\s*(\d{10}(?:\d{2})?)(?!\d)", re.I)
+_INN_AFTER = re.compile(
+    r"ИНН(?:\s*/\s*КПП)?(?:\s+[а-яё]+){0,2}\s*:?\s*(\d{10}(?:\d{2})?)(?!\d)", re.I
+)  # «ИНН 8602…», «ИНН/КПП …», «ИНН контрагента: …»
 _INN_WINDOW = 300
 
 

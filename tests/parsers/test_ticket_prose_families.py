@@ -203,3 +203,49 @@ def test_r_tkt_5_english_screenshot_row_and_auth_check() -> None:
     checks = ctx.fields["self_diagnosis"].value
     assert checks["auth_privileges_unchanged"]["status"] == "passed"
     assert ctx.fields["screenshots"].status == FieldStatus.NOT_APPLICABLE
+
+
+def test_r_val_6_answers_written_between_the_quoted_clarification() -> None:
+    from parsers.quotes import inline_answers
+
+    reply = (
+        "Ответы ниже.\n\n18.11.2026 09:45, Service Desk пишет:\n"
+        "> 1. Приоритет (Priority): не указан. Укажите: Срочный / Высокий / Нормальный.\n\n"
+        "Высокий, стоит печать.\n\n>\n> 2. Базовое ПО: не указана версия.\n\n"
+        "PostgreSQL 14.10 на РЕД ОС 7.3\n\n> Ответьте в этой переписке.\n\n-- \nИванов\n"
+    )
+    pairs = inline_answers(reply)
+    assert [answer for _, answer in pairs] == [
+        "Высокий, стоит печать.",
+        "PostgreSQL 14.10 на РЕД ОС 7.3",
+    ]
+    ctx = _ticket(reply, subject="Re: [TCM-000412] Требуются уточнения")
+    assert ctx.fields["priority"].value == "high"
+    assert ctx.fields["base_software"].value["version"] == "14.10"
+    # a reply above the quoted letter answers nothing inline
+    assert inline_answers("Высокий.\n\nИван пишет:\n> Приоритет: не указан.\n") == []
+
+
+def test_helpdesk_card_of_the_partners_own() -> None:
+    ctx = _ticket(
+        "Карточка из нашей системы:\nВлияние / срочность по регламенту ТЕХНОКОМ: Высокий\n"
+        "Контрагент: МУП «Водоканал»\nИНН контрагента: 7707083893\n"
+        "Продукт вендора: ТехноПлан 4.2\nПроверки 1-й линии:\n- платформа в норме\n"
+        "- СУБД без ошибок\n- сеть стабильна\n- права не менялись\n"
+    )
+    assert ctx.fields["priority"].value == "high"
+    assert ctx.fields["legal_entity"].value["inn"] == "7707083893"
+    assert ctx.fields["software_name"].value.startswith("ТехноПлан")
+    assert {c["status"] for c in ctx.fields["self_diagnosis"].value.values()} == {"passed"}
+
+
+def test_r_tkt_5_a_text_file_of_fields_is_a_description_not_a_log() -> None:
+    from parsers.attachments import classify_attachment
+    from parsers.types import AttachmentClass
+
+    form = "Организация: МКУ «Горсвет»\nДоговор: № 1 от 01.02.2025\nПродукт: ТехноПлан\n"
+    assert classify_attachment("Описание_ошибки.txt", "text/plain", form) == (
+        AttachmentClass.DOCUMENT
+    )
+    log = "2026-11-12 10:15:01 ERROR x\n2026-11-12 10:15:02 ERROR y\n2026-11-12 10:15:03 z\n"
+    assert classify_attachment("ошибки.txt", "text/plain", log) == AttachmentClass.LOG
