@@ -1,5 +1,5 @@
 """The reading of letters written apart from the reader (tests/corpus/fresh, the second round
-in tests/corpus/blind, the third to sixth in tests/corpus/blind3 … blind6): the scores
+in tests/corpus/blind, the third to seventh in tests/corpus/blind3 … blind7): the scores
 stay at or above what the reading reached when the families they exposed were fixed. Before
 those fixes the second round scored: tickets fields 81.6 %, exact sets 25 %; licenses fields
 86.4 %, exact sets 33 %; the later rounds: see their README.md."""
@@ -28,11 +28,13 @@ FLOORS = {
     ("blind4", "tickets"): {"kinds": 1.0, "fields": 0.83, "exact_sets": 0.57, "invalid": 1.0},
     ("blind4", "licenses"): {"kinds": 0.92, "fields": 0.89, "exact_sets": 0.41, "invalid": 1.0},
     ("blind5", "tickets_a"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.78, "invalid": 1.0},
-    ("blind5", "tickets_b"): {"kinds": 1.0, "fields": 0.88, "exact_sets": 0.53, "invalid": 1.0},
-    ("blind5", "licenses"): {"kinds": 1.0, "fields": 0.93, "exact_sets": 0.8, "invalid": 1.0},
+    ("blind5", "tickets_b"): {"kinds": 1.0, "fields": 0.9, "exact_sets": 0.6, "invalid": 1.0},
+    ("blind5", "licenses"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.86, "invalid": 1.0},
     ("blind5", "pins"): {"kinds": 1.0, "fields": 0.95, "exact_sets": 0.9, "invalid": 1.0},
-    ("blind6", "tickets"): {"kinds": 1.0, "fields": 0.92, "exact_sets": 0.82, "invalid": 1.0},
-    ("blind6", "general"): {"kinds": 1.0, "fields": 0.92, "exact_sets": 0.76, "invalid": 1.0},
+    ("blind6", "tickets"): {"kinds": 1.0, "fields": 0.94, "exact_sets": 0.82, "invalid": 1.0},
+    ("blind6", "general"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.84, "invalid": 1.0},
+    ("blind7", "tickets"): {"kinds": 1.0, "fields": 0.92, "exact_sets": 0.57, "invalid": 0.5},
+    ("blind7", "general"): {"kinds": 1.0, "fields": 0.96, "exact_sets": 0.92, "invalid": 1.0},
 }
 
 
