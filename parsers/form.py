@@ -147,7 +147,8 @@ def read_form(
         ended = (
             current is not None
             and current.code is not None
-            and current.value[-1:] in ".!?"
+            and bool(current.lines[0])  # the value began on the label's line, as a sentence
+            and current.value.endswith((".", "!", "?"))
             and not marker
             and bool(_OWN_HEADING.match(rest))
         )

@@ -249,3 +249,10 @@ def test_r_tkt_5_a_text_file_of_fields_is_a_description_not_a_log() -> None:
     )
     log = "2026-11-12 10:15:01 ERROR x\n2026-11-12 10:15:02 ERROR y\n2026-11-12 10:15:03 z\n"
     assert classify_attachment("ошибки.txt", "text/plain", log) == AttachmentClass.LOG
+
+
+def test_form_a_label_without_value_keeps_its_lines_of_own_headings() -> None:
+    text = "Самодиагностика:\nБазовое ПО: работает.\nСУБД: без ошибок.\n"
+    entries = read_form(text, match_label, frozenset({"self_diagnosis"}))
+    assert entries[0].code == "self_diagnosis"
+    assert "СУБД: без ошибок." in entries[0].value
