@@ -19,6 +19,7 @@ from parsers.signals import (
     EVENTS,
     FORM_MARKERS,
     FORM_MARKERS_FOLDED,
+    FORM_OWN_MARKERS,
     PIN_INTENT,
     SIGNALS,
     SIGNALS_FOLDED,
@@ -61,7 +62,6 @@ _FOLLOWUP_FIRST = (
     Kind.ANNUAL_REPORT,
     Kind.LICENSE_DOCUMENTS,
 )
-_FORM_OWN = frozenset(p.pattern.lower() for p in (*FORM_MARKERS[:3], FORM_MARKERS[-1]))
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|отв|ответ)\s*(?:\[\d+\])?\s*:", re.I)
 
 
@@ -110,11 +110,14 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
         if pattern.search(letter.subject):
             scores[kind] = scores.get(kind, 0) + 4
             reasons.append(f"{kind.value} +4: subject marker")
-    found = [m for m in (FORM_MARKERS_FOLDED if same_spans else FORM_MARKERS) if m.search(haystack)]
+    found = [
+        index
+        for index, marker in enumerate(FORM_MARKERS_FOLDED if same_spans else FORM_MARKERS)
+        if marker.search(haystack)
+    ]
     markers = len(found)
-    # Bank details and a registration number alone are a company card («карточка
-    # предприятия»), which partners attach to any letter; the form has its own words too.
-    if markers >= 3 and any(m.pattern.lower() in _FORM_OWN for m in found):
+    # Three markers, one of them the form's own: a company card alone is no form.
+    if markers >= 3 and found[0] < FORM_OWN_MARKERS:
         scores[Kind.LICENSE_REQUEST] = scores.get(Kind.LICENSE_REQUEST, 0) + 6
         reasons.append(f"license_request +6: {markers} Appendix 1 form markers")
     # §2.3–§2.4 by the letter's structure: the signed Appendix 1 sent only as a scan, and a

@@ -107,21 +107,24 @@ SUBJECT_MARKERS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     )
 )
 # Appendix 1 form markers (§2.3): three or more make a letter a license request.
+# The form's own words come first: bank details, a registration number and a letterhead
+# alone are a company card («карточка предприятия»), which partners attach to any letter.
 FORM_MARKERS = tuple(
     re.compile(p, re.I)
     for p in (
         r"ЗАЯВКА НА УЧАСТИЕ В ПАРТНЕРСКОЙ ПРОГРАММЕ",
         r"Наименование программного обеспечения",
         r"Цель приобретения ПО",
+        r"расшифровк\w*\s+подписи",
         r"Р/с(?:ч[её]т)?\b|расч[её]тн\w+\s+сч[её]т",
         r"К/с(?:ч[её]т)?\b|корр?\w*\.?\s*сч[её]т",
         r"\bБИК\b",
         r"\bОГРН",
         r"Исх\.\s*№",
         r"М\.П\.",
-        r"расшифровк\w*\s+подписи",
     )
 )
+FORM_OWN_MARKERS = 4  # the first four of FORM_MARKERS
 
 # Follow-up events of §2.2 inside a case thread; the first match wins.
 EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
