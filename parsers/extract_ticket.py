@@ -40,7 +40,10 @@ _SCREENSHOT_NAME = re.compile(r"скрин|снимок|screen|shot", re.I)
 
 
 # An organisation named in a ticket's text, with its INN when it follows closely.
-_ORG_IN_TICKET = re.compile(rf"(?:{ORG_RE.pattern})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{10,12}})?")
+_ORG_IN_TICKET = re.compile(rf"(?:{ORG_RE.pattern})(?:[^\n]{{0,40}}?ИНН\s*:?\s*\d{{9,13}})?")
+# The INN as written after the entity's name, a digit short or long included: R-VAL-4 reports
+# it invalid rather than leaving the entity without one.
+_INN_WRITTEN = re.compile(r"ИНН(?:\s+[^\W\d]+){0,2}\s*[:№]?\s*(\d{9,13})(?!\d)", re.I)
 
 
 def _prose_paragraphs(found: dict[str, list[Field]]) -> list[str]:
@@ -88,11 +91,11 @@ def _attachment_field(
 
 def _legal_entity(ctx: Context, hit: Hit) -> None:
     raw = " ".join(hit.raw.split())
-    if not INN_IN_TEXT.search(raw) and (
+    if not _INN_WRITTEN.search(raw) and (
         inn := inn_named_with(raw, [s.text for s in ctx.sources if s.name != "subject"])
     ):
         raw = f"{raw}, ИНН {inn}"  # the INN given with the name elsewhere (§3.4)
-    inn_match = INN_IN_TEXT.search(raw)
+    inn_match = INN_IN_TEXT.search(raw) or _INN_WRITTEN.search(raw)
     name = raw[: inn_match.start()] if inn_match else raw
     name = name.strip(" ,;()")
     value: dict[str, str] = {"name": name}

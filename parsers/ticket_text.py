@@ -145,7 +145,7 @@ _QUOTED_PART = re.compile(r"[«\"„“]([^»\"“”\n]{3,100})[»\"“”]")
 # The INN after the name: on the same line or the next ones of a requisites block (a company
 # card lists the name, then the address, then «ИНН/КПП …»).
 _INN_AFTER = re.compile(
-    r"ИНН(?:\s*/\s*КПП)?(?:\s+[а-яё]+){0,2}\s*:?\s*(\d{10}(?:\d{2})?)(?!\d)", re.I
+    r"ИНН(?:\s*/\s*КПП)?(?:\s+[а-яё]+){0,2}\s*:?\s*(\d{9,13})(?!\d)", re.I
 )  # «ИНН 8602…», «ИНН/КПП …», «ИНН контрагента: …»
 _INN_WINDOW = 300
 
@@ -165,4 +165,18 @@ def inn_named_with(name: str, texts: list[str]) -> str | None:
             if inn := _INN_AFTER.search(flat, at + len(key), at + len(key) + _INN_WINDOW):
                 return inn.group(1)
             at = flat.lower().find(key, at + 1)
+    if quoted and re.fullmatch(r"[А-ЯЁ]{2,6}", quoted.group(1)):
+        return _inn_of_initials(quoted.group(1), texts)
+    return None
+
+
+def _inn_of_initials(abbreviation: str, texts: list[str]) -> str | None:
+    """«МУП «ИТС»» named in full further on: «… «Искитимские тепловые сети», ИНН …»."""
+    for text in texts:
+        flat = " ".join(text.split())
+        for inn in _INN_AFTER.finditer(flat):
+            names = _QUOTED_PART.findall(flat[max(0, inn.start() - 160) : inn.start()])
+            words = re.findall(r"[А-ЯЁа-яё]{3,}", names[-1]) if names else []
+            if "".join(w[0] for w in words).upper() == abbreviation:
+                return inn.group(1)
     return None

@@ -256,3 +256,17 @@ def test_form_a_label_without_value_keeps_its_lines_of_own_headings() -> None:
     entries = read_form(text, match_label, frozenset({"self_diagnosis"}))
     assert entries[0].code == "self_diagnosis"
     assert "СУБД: без ошибок." in entries[0].value
+
+
+def test_r_val_4_the_clients_inn_a_digit_short_is_invalid_not_absent() -> None:
+    ctx = _ticket("Тип: ошибка. Заказчик — МУП «Горсвет», ИНН 770708389. Не считается пеня.\n")
+    assert ctx.fields["legal_entity"].status == FieldStatus.INVALID
+
+
+def test_r_tkt_2_client_by_abbreviation_with_its_inn_under_the_full_name() -> None:
+    ctx = _ticket(
+        "Наш заказчик ГБУ «ЦИПД» публикует слои по WMS, вопрос по настройке.\n\n"
+        "Данные заказчика: учреждение «Центр информационно-пространственных данных», "
+        "ИНН 7707083893.\n"
+    )
+    assert ctx.fields["legal_entity"].value["inn"] == "7707083893"
