@@ -270,3 +270,12 @@ def test_r_tkt_2_client_by_abbreviation_with_its_inn_under_the_full_name() -> No
         "ИНН 7707083893.\n"
     )
     assert ctx.fields["legal_entity"].value["inn"] == "7707083893"
+
+
+def test_r_tkt_4_a_heading_alone_over_its_rows_and_a_check_passed_successfully() -> None:
+    ctx = _ticket(
+        "Диагностика 1 линии\n\tБазовое ПО: службы переустановлены, тестовый запуск успешный\n"
+        "\tСУБД: блокировок нет — ОК\n\tСеть: ping стабильный — ОК\n"
+        "\tПрава: не менялись — ОК\n"
+    )
+    assert {c["status"] for c in ctx.fields["self_diagnosis"].value.values()} == {"passed"}
