@@ -57,6 +57,20 @@ def has_phrase(text: str, phrase: str) -> bool:
     return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
 
 
+@lru_cache(maxsize=16384)
+def reading(word: str) -> tuple[str, str]:
+    """(part of speech, case) of the likeliest reading of `word`, "" where it has none."""
+    tag = analyser().parse(word.lower())[0].tag
+    return str(tag.POS or ""), str(tag.case or "")
+
+
+def genitive_word(word: str) -> bool:
+    """A noun or adjective whose likeliest reading is genitive («формирования», «вендора»):
+    a word that goes on the name before it."""
+    part, case = reading(word)
+    return part in ("NOUN", "ADJF") and case == "gent"
+
+
 def inflect(word: str, *grammemes: str) -> str:
     """`word` in the given grammatical form (e.g. «указан», "femn"), or unchanged."""
     parsed = analyser().parse(word)[0]

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from parsers.form import Entry, read_form
 from parsers.label_tables import TICKET_LABELS
 from parsers.labels import Source
-from parsers.morph import analyser
+from parsers.morph import genitive_word, reading
 from parsers.ticket_diagnosis import reads_as_answer
 
 _PATTERNS = tuple(
@@ -83,15 +82,8 @@ _QUALIFIER = re.compile(r"([А-ЯЁа-яё]{3,}(?:ый|ий|ой|ая|яя|ое|
 _WHOSE = re.compile(r"\s+([а-яё]{3,})(?=\s*:)")
 
 
-@lru_cache(maxsize=4096)
-def _genitive(word: str) -> bool:
-    best = analyser().parse(word)[0]
-    return best.tag.POS in ("NOUN", "ADJF") and best.tag.case == "gent"
-
-
-@lru_cache(maxsize=4096)
 def _qualifies(word: str) -> bool:
-    return analyser().parse(word.lower())[0].tag.POS in ("ADJF", "PRTF")
+    return reading(word)[0] in ("ADJF", "PRTF")
 
 
 def match_label(line: str, inside: str | None) -> tuple[str, int] | None:
@@ -118,7 +110,7 @@ def _label_at(line: str, inside: str | None) -> tuple[str, int] | None:
             end = paren.end()
         if tail := _LABEL_TAIL.match(line, end):
             end = tail.end()
-        elif (whose := _WHOSE.match(line, end)) and _genitive(whose.group(1)):
+        elif (whose := _WHOSE.match(line, end)) and genitive_word(whose.group(1)):
             end = whose.end()  # «Продукт вендора:», «ИНН контрагента:», «Модуль системы:»
         if separator := _SEPARATOR.match(line, end):
             if not separator.group(0).strip() and line[:1].islower():

@@ -17,9 +17,8 @@ running text rather than after a label.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from parsers.morph import analyser
+from parsers.morph import genitive_word
 
 # Inside quotes: one line break allowed, where a mail client wrapped a long line.
 _WRAPPED = r"(?:[^»\"”\n]|\n(?![ \t]*\n))"
@@ -45,14 +44,12 @@ _WORD = re.compile(r"[^\W_][\w-]*")
 _MAX_WORDS = 6
 
 
-@lru_cache(maxsize=4096)
 def _of_a_name(word: str) -> bool:
     """A word that goes on a part's name: Latin, an acronym, or a noun or adjective in the
     genitive («формирования», «технического», «пользователей»)."""
     if re.match(r"[A-Za-z]", word) or (len(word) > 1 and word.isupper()):
         return True
-    best = analyser().parse(word.lower())[0]
-    return best.tag.POS in ("NOUN", "ADJF") and best.tag.case == "gent"
+    return genitive_word(word)
 
 
 def _unquoted_part(text: str, start: int) -> str | None:

@@ -13,9 +13,8 @@ letter names several, one after a cue phrase («система», «ПО», «и
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from parsers.morph import analyser
+from parsers.morph import reading
 
 _CUE = re.compile(
     r"(?:систем\w*|\bПО\b|программ\w*|продукт\w*|использу\w+|работа\w+\s+(?:в|на)|верси\w+"
@@ -49,19 +48,16 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 MAX_MENTIONS = 50
 
 
-@lru_cache(maxsize=4096)
 def _pos(word: str) -> str | None:
-    return str(analyser().parse(word.lower())[0].tag.POS or "") or None
+    return reading(word)[0] or None
 
 
-@lru_cache(maxsize=4096)
 def _genitive_noun(word: str) -> bool:
     """«имущества», «объектов»: a noun in the genitive (its likeliest reading), which goes
     on a name («Реестр имущества»)."""
     if word.lower() in _NOT_OF_A_NAME:
         return False
-    best = analyser().parse(word.lower())[0]
-    return best.tag.POS == "NOUN" and best.tag.case == "gent"
+    return reading(word) == ("NOUN", "gent")
 
 
 # Whose or which build, not part of the product's name: «Реестр клиента», «ГИС версии 3».

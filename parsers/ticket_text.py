@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from parsers.morph import analyser
+from parsers.morph import reading
 
 # Words that state a need (by stem: every form of «нужно», «требуется», «хотят», «не могут»).
 _NEED = re.compile(
@@ -63,9 +62,8 @@ def doc_reference(text: str) -> str | None:
     return url.group(0).rstrip(".,;)") if url else None
 
 
-@lru_cache(maxsize=4096)
 def _pos(word: str) -> str:
-    return str(analyser().parse(word.lower())[0].tag.POS or "")
+    return reading(word)[0]
 
 
 def unquoted_org(text: str) -> str | None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from parsers.context import Context
-from parsers.extract_ticket import extract_ticket
 from parsers.form import read_form
 from parsers.labels import Source
-from parsers.letter import parse_letter
 from parsers.platforms import base_software_in_text, platforms_in_text
 from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_form import match_label
@@ -20,16 +18,13 @@ from parsers.ticket_names import quoted_component, quoted_software
 from parsers.ticket_steps import steps_in_text
 from parsers.ticket_text import doc_reference
 from parsers.types import FieldStatus
-from tests.support.letters import letter
+from tests.support.tickets import read_ticket
 
 RECEIVED = date(2026, 11, 20)
 
 
 def _ticket(body: str, subject: str = "Обращение") -> Context:
-    parsed = parse_letter(letter(subject=subject, body=body, to="support@technocom.tech"))
-    ctx = Context(parsed, [Source("body", parsed.new_text), Source("subject", subject)], RECEIVED)
-    extract_ticket(ctx)
-    return ctx
+    return read_ticket(body, subject, RECEIVED)
 
 
 def _steps(text: str) -> str | None:

@@ -8,28 +8,22 @@ from datetime import date
 
 from parsers.context import Context
 from parsers.extract_inquiry import extract_inquiry
-from parsers.extract_ticket import extract_ticket
-from parsers.labels import Source
-from parsers.letter import parse_letter
 from parsers.ticket_diagnosis import self_diagnosis
 from parsers.ticket_product import own_product, products
 from parsers.ticket_text import doc_reference, unquoted_org
 from parsers.types import FieldStatus
-from tests.support.letters import letter
+from tests.support.tickets import read_ticket, ticket_context
 
 BRANDS = ("ТЕХНОКОМ", "TECHNOCOM", "Техно…")
 RECEIVED = date(2026, 6, 1)
 
 
 def _ctx(body: str, subject: str = "Обращение") -> Context:
-    parsed = parse_letter(letter(subject=subject, body=body, to="support@technocom.tech"))
-    return Context(parsed, [Source("body", parsed.new_text), Source("subject", subject)], RECEIVED)
+    return ticket_context(body, subject, RECEIVED)
 
 
 def _ticket(body: str, subject: str = "Обращение") -> Context:
-    ctx = _ctx(body, subject)
-    extract_ticket(ctx)
-    return ctx
+    return read_ticket(body, subject, RECEIVED)
 
 
 def test_software_name_product_after_a_cue_up_to_its_version() -> None:
