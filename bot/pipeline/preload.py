@@ -1,6 +1,7 @@
 """What a batch's letters would otherwise ask the database one by one, asked once: their
-rows, their senders (R-ID-1), the replies counted per address (R-MBX-4), their reply keys
-and the Message-IDs no case has yet. Kept in the transaction's cache (`bot.store.txn_cache`)."""
+rows, their senders (R-ID-1), the replies counted per address and per author (R-MBX-4),
+their reply keys and the Message-IDs no case has yet. Kept in the transaction's cache
+(`bot.store.txn_cache`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.outbox.queue import count_recent_replies, preload_letter_keys
 from bot.partners import preload_senders
+from bot.reply_guard import preload_caused
 from bot.store.models import Letter, ThreadKey
 from bot.store.txn_cache import cache_of
 
@@ -29,4 +31,5 @@ def preload_batch(session: Session, letter_ids: Sequence[int], now: datetime) ->
     senders = {row.from_addr for row in rows if row.from_addr}
     preload_senders(session, senders)
     count_recent_replies(session, senders, now)
+    preload_caused(session, senders, now)
     preload_letter_keys(session, (row.id for row in rows))

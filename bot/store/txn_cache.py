@@ -32,6 +32,9 @@ class TransactionCache:
     # bot/reply_guard.py: author → replies their letters caused in the last hour, counted up
     # to R-MBX-4's limit and kept up to date by the partner letters' writer.
     caused: dict[str, int] = field(default_factory=dict)
+    # bot/reply_guard.py: a batch's authors → {address: replies there in the last hour that
+    # their letters caused}, read at once; turned into `caused` on the author's first reply.
+    caused_by_address: dict[str, dict[str, int]] = field(default_factory=dict)
     # bot/reply_guard.py: (HQ address, template) → notices of that kind in the last hour.
     notices: dict[tuple[str, str], int] = field(default_factory=dict)
     # bot/outbox/queue.py: address → automatic replies in the last hour, kept up to date by queue.

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from bot.app import build
+from bot.ingest import Arrival
 from bot.reply_guard import MAX_HQ_NOTICES_PER_HOUR
 from bot.rules.recipients import MAX_QUOTED_SUBJECT, reply_recipient
 from bot.settings import load_settings
@@ -107,6 +108,25 @@ def test_r_mbx_4_limit_counts_the_author_across_the_partners_addresses(service) 
     assert held.replies[0]["status"] == "held"
     [notice] = [r for r in held.replies if r["template"] == "hq_held_replies"]
     # The notice gives the count of replies this hour, not the limit (issue 19).
+    assert "получил 11 автоответов" in notice["text"]
+
+
+def test_r_mbx_4_a_batch_counts_the_author_across_addresses_as_letter_by_letter(service) -> None:
+    # A batch reads every author's last hour at once (issue 20): the replies an earlier batch
+    # sent to a colleague and those this batch queues both count, as they do one by one.
+    def batch(*raws: bytes):
+        now = service.clock.now()
+        return service.pipeline.ingest_many([Arrival(raw=r, received_at=now) for r in raws])
+
+    def to_petr() -> bytes:
+        return letter(body=COMPLETE_TICKET, headers={"Reply-To": "petr@partner.ru"})
+
+    first = batch(*[to_petr() for _ in range(6)])
+    assert [r.replies[0]["status"] for r in first] == ["queued"] * 6
+    second = batch(*[to_petr() for _ in range(4)], letter(body=COMPLETE_TICKET))
+    assert [r.replies[0]["status"] for r in second] == ["queued"] * 4 + ["held"]
+    assert second[-1].replies[0]["to"] == "ivan@partner.ru"
+    [notice] = [r for r in second[-1].replies if r["template"] == "hq_held_replies"]
     assert "получил 11 автоответов" in notice["text"]
 
 
