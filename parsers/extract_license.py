@@ -19,7 +19,11 @@ from parsers.license_form import purpose, signatory
 from parsers.license_phones import put_phones
 from parsers.license_project import Row, project_rows
 from parsers.license_prose import customer_spans, licensed_products, prose_rows
-from parsers.license_requisites import put_requisites, requisites_as_lines
+from parsers.license_requisites import (
+    labels_after_addresses,
+    put_requisites,
+    requisites_as_lines,
+)
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
 from parsers.types import FieldStatus
@@ -37,7 +41,7 @@ def extract_license(ctx: Context) -> None:
     if not _REQUISITES & hits.keys():
         # No requisites in the form: the partner's own, in its e-mail signature, are the
         # applicant's (the applicant is the partner that writes).
-        signatures = [_without_customer(p.signature) for p in parts]
+        signatures = [_as_signature_lines(p.signature) for p in parts]
         for code, hit in find_labelled(signatures, LICENSE_LABELS).items():
             hits.setdefault(code, hit)
     _project(ctx, parts)
@@ -80,6 +84,12 @@ def _as_lines(source: Source) -> Source:
     """Without the customer's mentions, and requisites told in a sentence one a line."""
     source = _without_customer(source)
     return Source(source.name, requisites_as_lines(source.text))
+
+
+def _as_signature_lines(source: Source) -> Source:
+    """A signature without the customer's mentions, its bracket-labelled addresses as lines."""
+    source = _without_customer(source)
+    return Source(source.name, labels_after_addresses(source.text))
 
 
 def _filled(rows: list[Row]) -> int:

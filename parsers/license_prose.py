@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.license_project import Row
+from parsers.pin_parties import ORG_RE
 from parsers.unwrap import unwrapped
 from parsers.validate import digits_of
 
@@ -57,6 +58,19 @@ _SOFTWARE_PART = re.compile(
     r"(?:^|(?<=[\s;,.]))(?:ПО|(?i:программ\w*|продукт\w*))\s*[—–:-]\s*"
     r"(?P<sw>[«\"]?[A-ZА-ЯЁ][^,;()\n]{1,60}?)\s*(?=[,;(\n]|$)",
 )
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` cut at sentence ends, but not within quotes («ТерраМонитор. Недра»)."""
+    out: list[str] = []
+    for piece in _SENTENCE.split(text):
+        if out and out[-1].count("«") > out[-1].count("»"):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
 # «заказчик — ООО «…», ИНН 5406117707», «конечный клиент: ИП Петров (ИНН …)».
 _CUSTOMER_PART = re.compile(
     r"(?:^|(?<=[\s;,.]))(?:конечн\w+\s+)?(?:заказчик|клиент|пользовател)\w*\s*[—–:-]\s*"
@@ -68,11 +82,29 @@ _CUSTOMER_INN = re.compile(
 )
 
 
+# An organisation with its INN: «ГБУ НСО «Центр …», ИНН 5406021191», «АО «…» (ИНН …)».
+_ORG_WITH_INN = re.compile(
+    rf"(?P<name>{ORG_RE.pattern})\s*[(,]?\s*ИНН\s*[:№]?\s*(?P<inn>\d{{10}}|\d{{12}})\b"
+)
+# A name in quotes; a product's, unless an organisation's or a document's («договор …»).
+_QUOTED_NAME = re.compile(r"[«\"](?P<name>[A-ZА-ЯЁ][^«»\"\n]{1,60})[»\"]")
+# What names a product right before its quotes: «программный комплекс «…»», «модуль «…»»,
+# «лицензии на «…»», and «тот же «…»» for one named before.
+_PRODUCT_CUE = re.compile(
+    r"(?:\bПО|комплекс\w*|модул\w*|продукт\w*|программ\w*|систем\w*|платформ\w*|лицензи\w*"
+    r"|\bт(?:от|а|о|е)\s+же)\s*(?:[«\"][^»\"]*[»\"]\s*)?$"
+    # or it opens a line or a numbered item: «1. «ГеоПлан Муниципал» 4.2 — Администрация …»
+    r"|(?:^|\n)[ \t]*(?:\d{1,2}[.)][ \t]*|[-•*][ \t]*)?$",
+    re.I,
+)
+
+
 def prose_rows(text: str) -> list[Row]:
     """Rows from the first sentence that names licensed products and their customer, else
-    from a sentence's labelled software and customer parts."""
+    from a sentence's labelled software and customer parts, else from the sentences that
+    each name products in quotes and the organisation (with its INN) they are for."""
     text = unwrapped(text)  # an official letter hard-wrapped at 72 columns
-    rows = _licensed_for(text) or _labelled_parts(text)
+    rows = _licensed_for(text) or _labelled_parts(text) or _quoted_per_customer(text)
     corrected = [m.group("inn") for m in _CUSTOMER_INN.finditer(text)]
     if rows and corrected and len({r.customer for r in rows}) == 1:
         return [Row(r.software, r.customer, corrected[-1]) for r in rows]
@@ -82,7 +114,7 @@ def prose_rows(text: str) -> list[Row]:
 def licensed_products(text: str) -> list[str]:
     """The products the first sentence about licenses names («лицензию на ТехноКад-Экспресс
     (1 рабочее место) для передачи …»), for rows whose customer a label gives."""
-    for sentence in _SENTENCE.split(unwrapped(text)):
+    for sentence in _sentences(unwrapped(text)):
         if re.search(r"лицензи", sentence, re.I):
             found = [_product(m) for m in _PRODUCT.finditer(sentence)]
             if found := [p for p in dict.fromkeys(found) if p]:
@@ -117,7 +149,7 @@ def _labelled_parts(text: str) -> list[Row]:
 
 
 def _licensed_for(text: str) -> list[Row]:
-    for sentence in _SENTENCE.split(text):
+    for sentence in _sentences(text):
         if not (re.search(r"лицензи", sentence, re.I) or _ON_SOFTWARE.search(sentence)):
             continue
         customer = _CUSTOMER.search(sentence)
@@ -134,3 +166,32 @@ def _licensed_for(text: str) -> list[Row]:
             name = customer.group("name").strip(" ,;—–-")
             return [Row(product, name, digits_of(customer.group("inn"))) for product in products]
     return []
+
+
+def _quoted_per_customer(text: str) -> list[Row]:
+    """«Первая позиция — комплекс «ТерраМонитор. Недра», конечный заказчик — ГБУ НСО «…», ИНН
+    …. Вторая — тот же «…» плюс модуль «…» для АО «…» (ИНН …)»: in each sentence, the quoted
+    names outside the organisations are the products of the customer it names with an INN
+    (of the nearest customer after them when it names several)."""
+    rows: list[Row] = []
+    for sentence in _sentences(text):
+        customers = list(_ORG_WITH_INN.finditer(sentence))
+        if not customers:
+            continue
+        spans = [m.span("name") for m in customers]
+        products = [
+            (m.start(), m.group("name").strip())
+            for m in _QUOTED_NAME.finditer(sentence)
+            if not any(start <= m.start() < end for start, end in spans)
+            and _PRODUCT_CUE.search(sentence[max(0, m.start() - 40) : m.start()])
+        ]
+        for index, customer in enumerate(customers):
+            # Products before this customer and after the previous one; the last customer
+            # also takes those that follow it.
+            low = customers[index - 1].end() if index else -1
+            high = customer.start() if index < len(customers) - 1 else len(sentence)
+            name = customer.group("name").strip()
+            inn = digits_of(customer.group("inn"))
+            mine = [p for at, p in products if low < at < high]
+            rows += [Row(product, name, inn) for product in dict.fromkeys(mine)]
+    return rows

@@ -150,12 +150,36 @@ _PARTS = re.compile(
 _LEAD = re.compile(r"^\s*(?:наши\s+|наш\w*\s+)?(?:(?:банковские\s+)?реквизиты|данные)\s*:\s*", re.I)
 
 
+# «630099, г. Новосибирск, ул. Советская, д. 37 (юридический и почтовый адрес)»: an address
+# whose label follows it in brackets, as signatures write it.
+_LABEL_AFTER = re.compile(
+    r"^(?P<value>[^\n()]*\d{6}[^\n()]*?)\s*\((?P<label>(?:юр\w*|почт\w*|факт\w*)\.?"
+    r"(?:\s*(?:и|/|,)\s*(?:юр\w*|почт\w*|факт\w*)\.?)*\s*адрес\w*)\)[ \t]*$",
+    re.I | re.M,
+)
+
+
+def labels_after_addresses(text: str) -> str:
+    """An address labelled in brackets after it, as the form's labelled lines: «… (юридический
+    и почтовый адрес)» becomes «Юридический адрес: …» and «Почтовый адрес: …»."""
+
+    def labelled(match: re.Match[str]) -> str:
+        words = match.group("label").lower()
+        value = match.group("value").strip()
+        lines = [f"Юридический адрес: {value}"] if "юр" in words else []
+        lines += [f"Почтовый адрес: {value}"] if "почт" in words else []
+        return "\n".join(lines) or match.group(0)
+
+    return _LABEL_AFTER.sub(labelled, text)
+
+
 def requisites_as_lines(text: str) -> str:
     """An official letter's requisites told as one sentence («Наши реквизиты: юридический
     адрес — …; почтовый адрес — …; телефон …; ИНН …, КПП …; расчетный счет … в …»), hard-wrapped
     by the mail client, as one requisite a line, the way the form gives them. Paragraphs of
     three or more such parts are rewritten, and a bracket of requisites after the applicant's
     name is opened; every other paragraph stays as it is."""
+    text = labels_after_addresses(text)
     text = _BRACKETED.sub(lambda m: "\n" + "\n".join(m.group(1).split(", ")) + "\n", text)
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
     for index, paragraph in enumerate(paragraphs):
