@@ -15,6 +15,7 @@ from parsers.ticket_diagnosis import answers_in_prose, self_diagnosis
 from parsers.ticket_extras import LOG_WORD, NA, SCREEN_WORD, na_sentence, prose_fields
 from parsers.ticket_form import Field, answered_fields, first, form_fields
 from parsers.ticket_names import quoted_component, quoted_software, software_and_component
+from parsers.ticket_priority import classified_by_criterion, priority_by_criterion
 from parsers.ticket_prose import (
     CONTRACT_IN_TICKET,
     LICENSE_CONTRACT_IN_TEXT,
@@ -56,6 +57,9 @@ def _prose_paragraphs(found: dict[str, list[Field]]) -> list[str]:
         for f in fields
     ]
     return [f.text for f in found.get("", [])] + [text for text in after if text.strip()]
+
+
+_PRIORITY = "приоритет (Priority)"
 
 
 def _body_only(ctx: Context, sources: list[Source]) -> Context:
@@ -188,8 +192,16 @@ def extract_ticket(ctx: Context) -> None:
     elif stated := stated_tracker(body) or stated_tracker(subject):
         ctx.put_evidence("tracker", ok(stated[0]), "body", stated[1], stated[1])
     if field := first(found, "priority"):
-        ctx.put("priority", _enum(field.text, PRIORITIES, "приоритет (Priority)"), _hit(field))
-    elif stated := stated_priority(body) or stated_priority(subject):
+        # «Приоритет: основные функции недоступны» — the level by its §4.3 criterion.
+        by_criterion = priority_by_criterion(field.text)
+        check = (
+            ok(by_criterion) if by_criterion and not enum_value(field.text, PRIORITIES) else None
+        )
+        priority = check or _enum(field.text, PRIORITIES, "приоритет (Priority)")
+        ctx.put("priority", priority, _hit(field))
+    elif stated := (
+        stated_priority(body) or stated_priority(subject) or classified_by_criterion(body)
+    ):
         ctx.put_evidence("priority", ok(stated[0]), "body", stated[1], stated[1])
     if field := first(found, "self_diagnosis"):
         # a row per check («Самодиагностика: СУБД | В норме», «Самодиагностика: сеть | …»)

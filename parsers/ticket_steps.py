@@ -7,7 +7,9 @@ steps as
 - a cue and a colon inside a paragraph («…висит. Воспроизводится так: открываем портал, …»,
   «Как повторить: …», «Порядок: …», «Путь: …»), the steps running to the paragraph's end;
 - a chain of arrows through the program («Реестр → фильтр «2026» → Печать → …»): two arrows
-  between words are a way through the menus, which is what steps are.
+  between words are a way through the menus, which is what steps are;
+- a story of what the user does («Как было. Пользователь открывает портал, вводит логин и
+  нажимает «Войти» — и страница висит»): a paragraph naming two or more of a user's actions.
 """
 
 from __future__ import annotations
@@ -39,6 +41,19 @@ _CUE_IN_TEXT = re.compile(
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|:\s+)(?=\S)")
+# What a user does in the program, in any person and tense: «открывает», «заходим», «нажал»,
+# «жмёт», «выбирает», «вводим», «отмечает», «выделяет», «фильтрует», «переходит» — not the
+# verbs a business process shares («формирует план», «загружает данные»).
+_USER_ACTION = re.compile(
+    r"(?<![^\W\d_])(?:открыва|открыл|откро|заход|зашл|зашел|зашёл|захож|нажима|нажал|нажм"
+    r"|жм[её]|выбира|выбрал|выбер|ввод|ввел|ввёл|введ|кликa|кликну|щелка|щелкну|щёлк"
+    r"|запуска|запусти|входи|вошл|вошел|вошёл|отмеча|отметил|отмет|выделя|выдели"
+    r"|фильтру|отфильтр|переход|перешл|перешел|перешёл)\w*",
+    re.I,
+)
+# A paragraph's own short heading before the story («Как получилось:», «Как было.»).
+_STORY_HEADING = re.compile(r"^[ \t]*[^\W\d_][^.:!?\n]{0,40}[.:][ \t]*", re.I)
+_MIN_ACTIONS = 2
 _MIN_STEPS = 30
 
 
@@ -85,4 +100,23 @@ def steps_in_text(sources: list[Source]) -> Field | None:
                 chain = line[starts[-1] if starts else 0 :].strip()
                 return _field(source, offset, chain, chain)
             offset += len(line)
+    return _story(sources)
+
+
+def _story(sources: list[Source]) -> Field | None:
+    """The steps told as a story of what the user does («Специалист заходит в «Начисления»,
+    выбирает период и нажимает «Рассчитать». Через две минуты …»): the first paragraph of
+    the body naming at least two of a user's actions, without its own short heading."""
+    for source in sources:
+        if source.name not in ("body", "forwarded"):
+            continue
+        offset = 0
+        for paragraph in re.split(r"(\n[ \t]*\n)", source.text):
+            actions = {m.group(0).lower()[:5] for m in _USER_ACTION.finditer(paragraph)}
+            if len(actions) >= _MIN_ACTIONS:
+                heading = _STORY_HEADING.match(paragraph)
+                story = paragraph[heading.end() :] if heading else paragraph
+                if len(story.strip()) >= _MIN_STEPS:
+                    return _field(source, offset, story.strip(), story.strip())
+            offset += len(paragraph)
     return None

@@ -1,0 +1,73 @@
+"""Tickets whose partners classify and narrate in their own words (§3.4, 000 §4.2–4.3): a
+priority given as its §4.3 criterion under a priority row, and steps told as a story of
+what the user does. Wordings are this file's own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parsers.labels import Source
+from parsers.ticket_priority import classified_by_criterion, priority_by_criterion
+from parsers.ticket_steps import steps_in_text
+from parsers.types import FieldStatus
+from tests.support.tickets import read_ticket
+
+RECEIVED = date(2026, 11, 20)
+
+
+def test_r_tkt_3_priority_row_giving_the_criterion_is_the_level() -> None:
+    cases = {
+        "Критичность: по ощущениям серьёзно, разберитесь": None,
+        "Критичность: основные функции недоступны, отдел стоит": "urgent",
+        "Критичность: главные функции программы недоступны": "urgent",
+        "Приоритет: программа виснет намертво при входе": "urgent",
+        "Приоритет: критические функции стали недоступны, прочее работает": "high",
+        "Влияние: незначительная потеря работоспособности, есть обходной путь": "normal",
+        "Срочность: косметика, на работу не влияет, не влечет потери функций": "low",
+    }
+    for row, level in cases.items():
+        ctx = read_ticket(f"Тип: неисправность\n{row}\n", received=RECEIVED)
+        priority = ctx.fields["priority"]
+        if level is None:
+            assert priority.status != FieldStatus.VALID, row
+        else:
+            assert priority.value == level, row
+
+
+def test_r_tkt_3_a_level_named_wins_over_the_criterion_beside_it() -> None:
+    ctx = read_ticket("Приоритет: высокий — обходного пути нет\n", received=RECEIVED)
+    assert ctx.fields["priority"].value == "high"
+
+
+def test_r_tkt_3_criterion_after_the_word_priority_in_prose() -> None:
+    text = "Неисправность, приоритет П2 — система зависает на неопределённое время у всех."
+    assert classified_by_criterion(text) == ("urgent", text[len("Неисправность, ") :])
+    ctx = read_ticket(text + "\n", received=RECEIVED)
+    assert ctx.fields["priority"].value == "urgent"
+
+
+def test_r_tkt_3_an_outage_told_without_classifying_sets_no_priority() -> None:
+    # The bot must not set the applicant's classification (R-TKT-3).
+    body = "С утра у всех пользователей программа зависает намертво, работа стоит.\n"
+    ctx = read_ticket(body, received=RECEIVED)
+    assert ctx.fields["priority"].status == FieldStatus.MISSING
+    assert priority_by_criterion(body) == "urgent"  # it would have been suggested, not set
+
+
+def _steps(text: str) -> str | None:
+    field = steps_in_text([Source("body", text)])
+    return field.text if field else None
+
+
+def test_r_tkt_2_steps_told_as_a_story_of_the_users_actions() -> None:
+    story = (
+        "Как было дело.\nОператор заходит в «Договоры», выбирает период «2026» и жмёт "
+        "«Пересчитать». Через минуту появляется ошибка."
+    )
+    found = _steps(f"Сломался пересчёт.\n\n{story}\n\nЛоги во вложении.\n")
+    assert found is not None and found.startswith("Оператор заходит")
+    assert "Логи" not in found
+
+
+def test_r_tkt_2_a_paragraph_with_one_action_is_no_story() -> None:
+    assert _steps("Сломался пересчёт.\n\nОператор нажал кнопку, и всё пропало.\n") is None
