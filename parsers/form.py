@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from parsers.labels import dot_leaders_as_colons
+
 # A list marker: «1.», «2)», «4.1.», bullets, check boxes «[+]», «[x]», «[нет]».
 MARKER = re.compile(
     r"^[ \t>]*(?P<m>\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|[-•*–—·▪](?=\s)|\[[^\]\n]{0,5}\])[ \t]*"
@@ -72,6 +74,7 @@ def _unbordered(line: str) -> str:
     wiki heading «== Что проверили ==» reads as its words."""
     if heading := _WIKI_HEADING.match(line):
         return heading.group(1)
+    line = dot_leaders_as_colons(line)
     bordered = _BORDERED.match(line)
     if bordered is None or ("|" not in bordered.group("row") and not line.rstrip().endswith("|")):
         return line

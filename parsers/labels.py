@@ -47,7 +47,8 @@ SECTION_CODES = frozenset(
         "signatory",
     }
 )
-_LINE_PREFIX = r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)]\s*|[-•*–—]\s*|\|\s*)?"
+# A list number, a letter of a lettered list («а)», «б)»), a bullet or a table's border.
+_LINE_PREFIX = r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)]\s*|[а-яa-z]\)\s*|[-•*–—]\s*|\|\s*)?"
 
 
 def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
@@ -64,7 +65,7 @@ def _compile(labels: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     # «Поставки за (2026): …»).
     return re.compile(
         rf"(?:{_LINE_PREFIX}|(?<=[\s/|,]))"
-        rf"(?:{label})\s*(?:\([^)\n]{{0,40}}\)\s*(?=[:|—–])|\((?!\s*\d)[^)\n]{{0,40}}\)\s*)?"
+        rf"(?:{label})\.?\s*(?:\([^)\n]{{0,40}}\)\s*(?=[:|—–])|\((?!\s*\d)[^)\n]{{0,40}}\)\s*)?"
         rf"(?::|\||—|–|-(?=\s)|\.{{2,}}(?=\s)|…|(?=\s*\+?[\d_])|(?=\s*\(\d)|(?=\s*[\w.+-]+@\w)"
         rf"|(?<=\t))[ \t]*",
         re.I | re.M,
@@ -117,3 +118,13 @@ def block_after(source_text: str, line: int, max_lines: int = 20) -> list[str]:
             break
         block.append(text.strip())
     return block
+
+
+# «ПО ............. ТехноГИС Клиент», «Заказчик …… ООО …»: a typed form's dot leader between
+# its label and the value stands for the colon.
+_DOT_LEADER = re.compile(r"^([ \t]*[^\W\d][^.…:\n]{0,60}?)[ \t]*(?:\.{3,}|…+)[ \t]*(?=\S)", re.M)
+
+
+def dot_leaders_as_colons(text: str) -> str:
+    """A label and its value joined by a dot leader, as «label: value»."""
+    return _DOT_LEADER.sub(r"\1: ", text)

@@ -12,7 +12,7 @@ from parsers.validate import MISSING, Check, bad, ok, warn
 
 PURPOSES = (
     ("own_use", r"воспроизведени\w*\s+для\s+собственн\w*|собственн\w+\s+использовани\w*"),
-    ("demo", r"демонстрац\w*|\bдемо\b"),
+    ("demo", r"демонстрац\w*|\bдемо\w*|для\s+показ\w*"),
     ("sublicensing", r"сублиценз\w*|простых\s+неисключительных"),
     (
         "extension_development",
@@ -37,7 +37,7 @@ _POSITION = re.compile(
 # What may stand before the head's title on its line: a number or bullet, a label
 # («Подписант:», «Должность и ФИО руководителя:»), a deputy's title.
 _HEAD_LINE_START = re.compile(
-    r"[\s\d.)•*-]*(?:[^:\n—–]{1,60}[:—–]\s*)?"
+    r"[\s\d.)•*-]*(?:[а-яa-z]\)\s*)?(?:[^:\n—–]{1,60}[:—–]\s*)?"
     r"(?P<deputy>(?:заместител\w*|зам\.|врио|и\.\s?о\.)(?:\s+[а-яё]+){0,2}\s+)?",
     re.I,
 )
@@ -93,7 +93,9 @@ def purposes(lines: list[str]) -> tuple[list[str], bool]:
 
 _CLAUSES = re.compile(r";|(?<=[.!?])\s+(?=[А-ЯЁA-Z])")
 # The heading of the purposes: the form's «Цель приобретения ПО», or «Цель:»/«Цели —» alone.
-_PURPOSE_HEADING = re.compile(r"цел\w*\s+приобретения|^\W*цел[ьи]\s*[:—–-]", re.I)
+_PURPOSE_HEADING = re.compile(
+    r"цел\w*\s+приобретения|^\W*(?:цел[ьи]|для\s+чего|зачем|назначение)\s*[:—–-]", re.I
+)
 
 
 def purpose(ctx: Context) -> None:
@@ -183,8 +185,8 @@ def signatory(
                 )
             if not name and source in signatures:
                 continue  # a position without a name in a signature signs nothing
-            if name and name in position:
-                position = position.split(name, 1)[0].strip(" ,")
+            if name and name in position:  # «Директор – Гусев …»: no dash in the title
+                position = position.split(name, 1)[0].strip(" ,–—-")
             if lead.group("deputy"):  # «Заместитель генерального директора по доверенности …»
                 position = f"{lead.group('deputy')}{position}".strip()
             found = Hit("signatory", line, source.name, index + 1, line.strip())

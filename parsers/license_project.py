@@ -188,6 +188,12 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
         if software == "" and (item := _LIST_ITEM.match(line)):
             listed.append(line[item.end() :].strip())
             continue
+        if (software or listed) and (more := _CONTINUED.match(line)):
+            # «Программное обеспечение | ТехноГИС Сервер» then «| ТехноГИС Клиент»: a label
+            # cell spanning rows (rowspan) gives one product a row.
+            listed += [software, more.group("value")] if software else [more.group("value")]
+            software = ""
+            continue
         if listed and (match := _label(_CUSTOMER_LABEL, line)):
             customer = match.group(1)
             after = lines[index + 1] if index + 1 < len(lines) else ""
@@ -222,6 +228,7 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
     return rows
 
 
+_CONTINUED = re.compile(r"^[ \t]*[|\t][ \t]*(?P<value>[^|\t\n]*[^|\t\n\s])[ \t|]*$")
 _WRAPPED_INN = re.compile(r"^\s*\(?\s*ИНН\b[^)\n]*\)?", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–—]|\d{1,2}[.)])\s+(?=\S)")
 

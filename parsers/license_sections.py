@@ -15,22 +15,30 @@ from dataclasses import dataclass
 
 from parsers.dates import DATE_PATTERN, check_date
 from parsers.label_tables import LICENSE_LABELS
-from parsers.labels import Hit, Source
+from parsers.labels import Hit, Source, dot_leaders_as_colons
 from parsers.validate import is_placeholder
 
 _PROJECT_START = re.compile(
     r"описани\w*\s+проекта|наименование\s+(?:программного\s+обеспечения|\w*\s*ПО)\b"
     r"|^\W*(?:инн\s+)?конечн\w+\s+(?:заказчик|пользовател)"
     # «ПО: Web-ГИС ТЕХНОКОМ — 1 лицензия + …» opening a short form
-    r"|^\W*(?-i:ПО)\s*[:—–]|^\W*программн\w+\s+(?:обеспечени|продукт)\w*\s*[:—–]"
-    r"|^\W*программ[аы]\s*[:—–]"
-    # own headings: «Проект: …», «ПО и заказчик:», a short form's «Что:» / «Кому:»
-    r"|^\W*проект\s*[:—–]|^\W*(?:ПО|программ\w+|продукт\w*)\s+и\s+(?:конечн\w+\s+)?заказчик"
+    # (or as a vertical table's first cell: «Программное обеспечение | …»)
+    r"|^\W*(?-i:ПО)\s*[:—–|\t]|^\W*программн\w+\s+(?:обеспечени|продукт)\w*\s*[:—–|\t]"
+    r"|^\W*программ[аы]\s*[:—–|\t]"
+    # «Продукт: …», «Лицензии: …», «Заказчик: …», «Получатель: …» opening a short form
+    r"|^\W*(?:продукт\w*|лицензи[яи])\s*[:—–|\t]"
+    r"|^\W*(?:конечн\w+\s+)?(?:заказчик|клиент|получател\w*)\s*[:—–|\t]"
+    # own headings: «Проект: …», «Проект» alone, «ПО и заказчик:», a short form's «Что:»
+    r"|^\W*проект\s*(?:[:—–]|$)|^\W*(?:ПО|программ\w+|продукт\w*)\s+и\s+(?:конечн\w+\s+)?заказчик"
     r"|^\W*(?:что(?:\s+(?:нужно|требуется|заказываем|покупаем|приобретаем))?|кому|для\s+кого)"
-    r"(?:\s*\([^)\n]{0,40}\))?\s*[:—–]",
+    r"(?:\s*\([^)\n]{0,40}\))?\s*[:—–]"
+    # a table's header naming the software and the customer among its cells
+    r"|^(?=[^\n]*[|\t])(?=[^\n]*(?:программ|продукт|\bПО\b|наименовани))[^\n]*заказчик",
     re.I,
 )
-_PURPOSES_START = re.compile(r"цел\w*\s+приобретения|^\W*цел[ьи]\w*\s*[:—–]", re.I)
+_PURPOSES_START = re.compile(
+    r"цел\w*\s+приобретения|^\W*(?:цел[ьи]\w*|для\s+чего|зачем|назначение)\s*[:—–|\t]", re.I
+)
 _APPLICANT_START = re.compile(
     r"^\W*(?:\d\.?\s*)?(?:данные|реквизиты|сведения)\s+(?:об?\s+)?(?:участник|заявител|организаци)"
     r"|^\W*(?:наши|мои)\s+(?:данные|реквизиты)\b",
@@ -124,8 +132,13 @@ def join_values_on_next_line(text: str) -> str:
     return "\n".join(lines)
 
 
+# «а) Продукт: …», «г) Наши данные:»: a lettered list's letters, which no label starts with.
+_LETTERED = re.compile(r"^([ \t]*)[а-яa-z]\)[ \t]+", re.M | re.I)
+
+
 def split_form(source: Source) -> FormParts:
-    lines = join_values_on_next_line(source.text).splitlines()
+    text = _LETTERED.sub(r"\1", dot_leaders_as_colons(source.text))
+    lines = join_values_on_next_line(text).splitlines()
     project = next((i for i, ln in enumerate(lines) if _PROJECT_START.search(ln)), None)
     purposes = next(
         (i for i, ln in enumerate(lines) if _PURPOSES_START.search(ln) and i > (project or -1)),
@@ -169,6 +182,7 @@ def split_form(source: Source) -> FormParts:
 
 _REQUISITE = re.compile(
     r"^\s*(?:юр(?:идическ\w+|\.)\s*(?:и\s+почт\w*\.?\s*)?адрес|почт(?:ов\w+|\.)\s*адрес"
+    r"|адрес\s+(?:регистрации|юридическ|почтов|для\s)"
     r"|тел(?:ефон|\.)|инн\s*[:/\d]|кпп|огрн|р/с|бик|e-?mail)",
     re.I,
 )
