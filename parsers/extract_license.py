@@ -31,7 +31,7 @@ from parsers.validate import MISSING, Check, bad, check_inn, check_text, ok, war
 
 
 def extract_license(ctx: Context) -> None:
-    parts = [split_form(s) for s in ctx.sources if s.name != "subject"]
+    parts = [split_form(s) for s in ctx.sources if s.name != "subject" and _own(ctx, s)]
     applicant = [_as_lines(p.applicant) for p in parts if p.applicant.text.strip()]
     rest = [_as_lines(p.rest) for p in parts]
     hits = find_labelled(applicant, LICENSE_LABELS)
@@ -69,6 +69,22 @@ def extract_license(ctx: Context) -> None:
 
 
 _REQUISITES = frozenset({"inn", "inn_kpp", "ogrn", "bank_account", "bik"})
+
+
+# The forwarded letter's author: the first address of its header lines («От кого: …
+# <a@b.ru>», «15.12.2026, 09:14, "Белов К. И." <k.belov@…>:»).
+_FORWARDED_FROM = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _own(ctx: Context, source: Source) -> bool:
+    """A forwarded letter is the applicant's form only when a colleague of the sender wrote
+    it: a client's letter forwarded as the request («Пересылаю письмо нашего заказчика»)
+    holds the customer's requisites, not the applicant's (R-MBX-11)."""
+    if source.name != "forwarded":
+        return True
+    found = _FORWARDED_FROM.search(source.text[:400])
+    sender_domain = ctx.letter.from_addr.rpartition("@")[2].lower()
+    return found is None or found.group(1).lower() == sender_domain
 
 
 def _without_customer(source: Source) -> Source:

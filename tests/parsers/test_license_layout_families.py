@@ -97,3 +97,65 @@ def test_r_lic_1_a_sheet_whose_header_names_the_columns_mid_row() -> None:
     assert "Ленина" in fields["legal_address"].value
     assert "а/я 12" in fields["postal_address"].value
     assert fields["signatory"].value["name"] == "Козлов П.И."
+
+
+def test_r_lic_1_a_state_institutions_treasury_requisites() -> None:
+    fields = _license(
+        "Продукт: Гео-Сервер\nЗаказчик: мы сами\n"
+        "Казначейский счёт: 03224643710000006709\n"
+        "Единый казначейский счёт (ЕКС): 40102810545370000101\n"
+        "БИК ТОФК: 017102101\n"
+        "Лицевой счёт: 20676Ц04130\n"
+    )
+    assert fields["bank_account"].value == "03224643710000006709"
+    assert fields["corr_account"].value == "40102810545370000101"
+    assert fields["bik"].value == "017102101"
+
+
+def test_r_lic_1_requisites_purposes_and_head_told_in_sentences() -> None:
+    fields = _license(
+        "Просим 2 лицензии Гео-Сервер для ООО «Вектор» (ИНН 7707083893). Лицензии передаём "
+        "по сублицензии, и нам нужно право вносить изменения в компоненты для сопровождения; "
+        "разработка доп. компонентов тоже планируется.\n\n"
+        "О нас: ООО «Сигма», ИНН 7736207543, КПП 773601001, ОГРН 1027700132195. Почта для "
+        "документов docs@sigma.ru. Счёт 40702810900000012345 в ПАО Сбербанк, к/с "
+        "30101810400000000225, БИК 044525225.\n\n"
+        "Подписывает директор Козлов Пётр Ильич.\n"
+    )
+    assert set(fields["purpose"].value) == {
+        "sublicensing",
+        "support_modification",
+        "extension_development",
+    }
+    assert fields["email"].value == "docs@sigma.ru"
+    assert fields["bank_account"].value == "40702810900000012345"
+    assert fields["signatory"].value == {"position": "директор", "name": "Козлов Пётр Ильич"}
+
+
+_CLIENT_LETTER = (
+    "\n\n-------- Пересылаемое сообщение --------\n"
+    "От кого: Архив <arhiv@{domain}>\nТема: лицензии\n\n"
+    "Просим поставить лицензии.\n\nМБУ «Архив»\nИНН 7707083893 КПП 770701001\n"
+    "ОГРН 1027700132195\nр/с 40702810900000012345\nБИК 044525225\n"
+)
+
+
+def _forwarded(domain: str) -> dict[str, FieldValue]:
+    parsed = parse_letter(
+        letter(
+            subject="Fwd: лицензии",
+            body="Пересылаю письмо, прошу принять как заявку."
+            + _CLIENT_LETTER.format(domain=domain),
+            sender="ivan@partner.ru",
+            to="mail@technocom.tech",
+        )
+    )
+    return extract(parsed, Kind.LICENSE_REQUEST).fields
+
+
+def test_r_mbx_11_a_clients_forwarded_letter_lends_the_applicant_no_requisites() -> None:
+    client = _forwarded("arhiv.ru")
+    assert client["inn"].status.value == "missing"
+    assert client["bank_account"].status.value == "missing"
+    colleague = _forwarded("partner.ru")  # a colleague's form forwarded is the applicant's
+    assert colleague["inn"].value == "7707083893"
