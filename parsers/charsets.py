@@ -132,6 +132,10 @@ def _looks_like_misread_cyrillic(text: str) -> bool:
     return accented >= 8 and accented > 0.5 * len(_LETTERS.findall(text))
 
 
+# Cyrillic letters a text needs before its letter case may overrule its declared charset.
+_MIN_CASE_SAMPLE = 12
+
+
 def _lowercase_ratio(text: str) -> float:
     text = text[:_SAMPLE]
     cyr = len(_CYRILLIC.findall(text))
@@ -188,8 +192,10 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             # Old Russian clients label cp1251/koi8-r text as Latin-1: «Ïðèâåò».
             return guess_cyrillic(data)
         if text is not None:
-            # A koi8-r / cp1251 label is sometimes simply wrong: trust the letter case.
-            if codec in ("koi8-r", "cp1251") and _CYRILLIC.search(text):
+            # A koi8-r / cp1251 label is sometimes simply wrong: trust the letter case — of
+            # a text long enough to say, not of an abbreviation («ЛС-2026-455.pdf»).
+            letters = len(_CYRILLIC.findall(text[:_SAMPLE]))
+            if codec in ("koi8-r", "cp1251") and letters >= _MIN_CASE_SAMPLE:
                 other = data.decode("cp1251" if codec == "koi8-r" else "koi8_r", "replace")
                 if _lowercase_ratio(text) < 0.4 and _lowercase_ratio(other) > 0.6:
                     return other

@@ -97,7 +97,10 @@ def score(letter: ParsedLetter, mailbox_role: str | None) -> tuple[dict[Kind, in
     # Commas around words put in («Продлите, пожалуйста, закрепление») do not part the words
     # of a signal; a blank keeps every span.
     haystack = haystack.replace(",", " ")
-    ordered = sorted(signals, key=lambda signal: signal[0] not in _FOLLOWUP_FIRST)
+    # Follow-up signals first, each claiming its words; the stronger first, so that a weak
+    # phrase («со своей стороны») does not take the words of a strong one («соглашение
+    # подписали со своей стороны»).
+    ordered = sorted(signals, key=lambda signal: (signal[0] not in _FOLLOWUP_FIRST, -signal[1]))
     for kind, weight, pattern in ordered:
         if match := pattern.search(haystack):
             found = text[match.start() : match.end()]

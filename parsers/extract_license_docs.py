@@ -130,7 +130,10 @@ def extract_license_documents(ctx: Context) -> None:
         when = date_in(sentence, written) or (ctx.received and ctx.received.isoformat())
         if when:
             ctx.put_evidence("received_date", ok(when), "body", sentence or when, sentence)
-    if event == "originals_returned":
+    # Scans sent along with the originals («сканы во вложении, оригиналы отправили, трек …»):
+    # the letter's event is the scans, and the originals' track and date are read as well.
+    returned = dict(_EVENTS)["originals_returned"]
+    if event == "originals_returned" or re.search(returned, body, re.I):
         if track := _TRACK.search(body):
             number = re.sub(r"\s", "", track.group(1)).upper()
             ctx.put_evidence("tracking_number", ok(number), "body", track.group(0), track.group(0))

@@ -101,3 +101,11 @@ def test_r_mbx_5_encoded_word_in_a_non_text_codec_is_guessed() -> None:
 
 def test_r_mbx_5_rot13_is_not_applied() -> None:
     assert decode_bytes(b"Uryyb", "rot13") == "Uryyb"
+
+
+def test_r_mbx_5_a_short_koi8_r_name_keeps_its_declared_charset() -> None:
+    # «ЛС-2026-455.pdf» in KOI8-R reads «му-2026-455.pdf» in cp1251: two capitals say
+    # nothing about a wrong label, so the declared charset stands.
+    from parsers.charsets import decode_header_value
+
+    assert decode_header_value("=?koi8-r?B?7PMtMjAyNi00NTUucGRm?=") == "ЛС-2026-455.pdf"

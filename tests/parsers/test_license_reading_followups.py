@@ -88,3 +88,24 @@ def test_r_lic_12_a_tracking_number_labelled_with_a_bracketed_abbreviation() -> 
         "Почтовый идентификатор (ШПИ): 62615212014730"
     )
     assert request.fields["tracking_number"].value == "62615212014730"
+
+
+def test_r_lic_12_scans_sent_with_the_originals_keep_the_track_and_date() -> None:
+    request = _read(
+        "Акт подписали, оригиналы отправили вам сегодня, 08.04.2026, Почтой России, трек-номер "
+        "62007598123456.\n\nСканы подписанных документов во вложении."
+    )
+    assert "event:signed_scans" in request.flags
+    assert request.fields["tracking_number"].value == "62007598123456"
+    assert request.fields["return_date"].value == "2026-04-08"
+
+
+def test_r_lic_6_agreement_signed_in_edo_is_a_license_follow_up() -> None:
+    from parsers.classify import classify
+
+    body = (
+        "Лицензионное соглашение N ЛС-2026/455 от 26.11.2026 (Гео-Сервер,\nАО «Вектор») "
+        "подписали со своей стороны в Диадоке. Бумажный экземпляр не отправляем."
+    )
+    raw = letter(subject="Соглашение подписано", body=body, to="mail@technocom.tech")
+    assert classify(parse_letter(raw), "general").kind == Kind.LICENSE_DOCUMENTS
