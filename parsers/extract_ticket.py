@@ -203,15 +203,21 @@ def extract_ticket(ctx: Context) -> None:
         stated_priority(body) or stated_priority(subject) or classified_by_criterion(body)
     ):
         ctx.put_evidence("priority", ok(stated[0]), "body", stated[1], stated[1])
-    if field := first(found, "self_diagnosis"):
-        # a row per check («Самодиагностика: СУБД | В норме», «Самодиагностика: сеть | …»)
-        text = "\n".join(
-            f.text for f in found["self_diagnosis"] if f.source == field.source and f.text.strip()
-        )
-        ctx.put("self_diagnosis", self_diagnosis(text), _hit(field), text)
+    labelled = first(found, "self_diagnosis")
+    text = "\n".join(
+        f.text
+        for f in found.get("self_diagnosis", [])
+        if labelled and f.source == labelled.source and f.text.strip()
+    )  # a row per check («Самодиагностика: СУБД | В норме», «Самодиагностика: сеть | …»)
+    diagnosis = self_diagnosis(text) if labelled else MISSING
+    if labelled and diagnosis.status != FieldStatus.MISSING:
+        ctx.put("self_diagnosis", diagnosis, _hit(labelled), text)
     elif answers := answers_in_prose(_prose_paragraphs(found)):
+        # no label, or one over no answer («Проверил: Хасанов Т.Р.»)
         hit = Hit("self_diagnosis", answers, "body", 0, answers[:300])
         ctx.put("self_diagnosis", self_diagnosis(answers), hit)
+    elif labelled:
+        ctx.put("self_diagnosis", diagnosis, _hit(labelled), text)
     if field := first(found, "legal_entity"):
         _legal_entity(ctx, _hit(field))
     elif named := client_entity(body_text, signature, _ORG_IN_TICKET):

@@ -106,6 +106,15 @@ def _last_item(entry: Entry) -> int | None:
     return _number(split_marker(entry.lines[-1])[0])
 
 
+def _goes_on(current: Entry | None, marker: str, rest: str) -> bool:
+    """True for a line that goes on with the sentence of the unlabelled line above it: no
+    list marker, a small letter, the line above unfinished. A label never starts there."""
+    if current is None or current.code is not None or current.closed or marker:
+        return False
+    above = current.lines[-1].rstrip() if current.lines else ""
+    return bool(above) and rest[:1].islower() and not above.endswith((".", ":", ";", "!", "?"))
+
+
 def read_form(
     text: str, match_label: LabelMatcher, headed: frozenset[str] = frozenset()
 ) -> list[Entry]:
@@ -125,6 +134,8 @@ def read_form(
         number = _number(marker)
         inside = current.code if current is not None and not current.closed else None
         found = match_label(rest, inside)
+        if found is not None and _goes_on(current, marker, rest):
+            found = None  # «… и права пользователей\nпроверили - всё в норме»: a wrapped line
         follows = (
             number is not None
             and section is not None

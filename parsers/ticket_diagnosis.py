@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 
 from parsers.diagnosis_checks import CHECK_RES, CHECKS, mentions
-from parsers.diagnosis_lists import list_items, question_and_answer
+from parsers.diagnosis_lists import (
+    answered_by_mark,
+    by_mark,
+    list_items,
+    minus_means_unchecked,
+    question_and_answer,
+    ticked_option,
+)
 from parsers.unwrap import unwrapped
 from parsers.validate import MISSING, Check, ok
 
@@ -36,13 +43,14 @@ _DENIED = re.compile(
 _FAILED = re.compile(
     r"не\s+работа\w*|падает|зависа\w*|\bвисн\w*|\bупал\w*|недоступ\w*|нестабил\w*|некорректн\w*|отвалива\w*"
     r"|\bошибк\w*|\bпроблем\w*|\bсбо[йи]\w*|\bfail\w*|\bпотер\w*|\bтеря\w*|\bменял(?:ись|и)\b"
-    r"|изменил\w*",
+    r"|изменил\w*|не\s+пройден\w*|не\s+прош(?:ла|ли|ло|ел|ёл)\b",
     re.I,
 )
 _PASSED = re.compile(
     r"\bда\b|\bok\b|\bок\b|\bокей\b|\[\s*[+xх✓v]\s*\]|корректн\w*|работа\w*|штатн\w*|в\s+порядке"
     r"|\bжив\w*|отвеча\w*|подня\w*|поднят\w*|открыва\w*|стартова\w*|успешн\w*"
-    r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|чист\w*|\bесть\b|\bpass\w*|\byes\b",
+    r"|норм\w*|исправн\w*|доступн\w*|стабил\w*|запущен\w*|проход\w*|пройден\w*|чист\w*|\bесть\b"
+    r"|\bpass\w*|\byes\b",
     re.I,
 )
 _THE_REST = re.compile(
@@ -63,7 +71,7 @@ _ALL_PASSED = re.compile(
 _YES_NO = re.compile(r"^\W*(да|нет|yes|no)\b(?:\s*/\s*(да|нет)\b)?", re.I)
 # A question whose «нет» is the good answer: «Нет ли проблем…?», «Привилегии менялись?».
 _INVERTED = re.compile(
-    r"нет\s+ли|не\s+\w+\s+ли\b|(?<!не\s)менял\w*\s*\?|(?<!не\s)изменял\w*\s*\?",
+    r"нет\s+ли|не\s+\w+\s+ли\b|(?<!не\s)(?:менял|изменял)\w*(?:\s*\?|\s+ли\b)",
     re.I,
 )
 # …and one about problems («Проблемы с СУБД? — нет»), unless it denies them itself
@@ -73,8 +81,26 @@ _PROBLEM_QUESTION = re.compile(r"(?<!без\s)\b(?:проблем|ошиб|сб�
 _DASH_ANSWER = re.compile(r"^(.*?\S)\s*(?:[—–:]|\s-)\s*((?:да|нет|yes|no)\b.*)$", re.I | re.S)
 
 
+def _status_cell(text: str) -> str | None:
+    """A table row's status column («Привилегии … не менялись | НЕ пройдено | …»): the first
+    short cell after the one naming the check that gives a verdict."""
+    cells = [cell.strip() for cell in re.split(r"\s*[|\t]\s*", text) if cell.strip()]
+    named = next((i for i, cell in enumerate(cells) if mentions(cell)), None)
+    if named is None or len(cells) < 2:
+        return None
+    for cell in cells[named + 1 :]:
+        if len(cell.split()) <= 3 and reads_as_answer(cell):
+            verdict = answer(cell)
+            if verdict != "not_checked" or _NOT_CHECKED.search(cell):
+                return verdict
+    return None
+
+
 def answer(text: str) -> str:
     """`passed`, `failed` or `not_checked` for the answer to one check."""
+    if ("|" in text or "\t" in text) and (verdict := _status_cell(text)):
+        return verdict
+    text = ticked_option(text)
     question, mark, reply = text.rpartition("?")
     if not mark:
         dashed = _DASH_ANSWER.match(text.strip())
@@ -150,14 +176,19 @@ def self_diagnosis(text: str) -> Check:
     everything = bool(_ALL_PASSED.search(text))
     if not pieces and not everything:
         return MISSING
-    statuses = [answer(piece) for _, piece in pieces]
+    unchecked_minus = minus_means_unchecked(text)
+    statuses = [by_mark(piece, answer(piece), unchecked_minus) for _, piece in pieces]
     if everything and "failed" not in statuses:
         statuses = ["passed"] * len(statuses)
     for i in range(len(pieces) - 2, -1, -1):
         piece = pieces[i][1]
         named = CHECK_RES[[c for c, _ in CHECKS].index(pieces[i][0])][1]
         bare = named.sub("", piece)
-        unanswered = statuses[i] == "not_checked" and not _NOT_CHECKED.search(piece)
+        unanswered = (
+            statuses[i] == "not_checked"
+            and not _NOT_CHECKED.search(piece)
+            and not answered_by_mark(piece, unchecked_minus)  # an empty box, a legend's «-»
+        )
         # «… по нашей диагностике базовое ПО и СУБД работают»: joined to the next check.
         mention = named.search(piece)
         joined = mention is not None and not _JOINER.sub("", piece[mention.end() :]).strip()
@@ -191,6 +222,17 @@ _LEAD = re.compile(r"с|со|по|у|на|в|для|(?:мы\s+)?(?:провер�
 _JOINER = re.compile(r"\b(?:и|а\s+также|или)\b|[,/&+]|(?<!\w)v?\d+(?:\.\d+)*\b", re.I)
 
 
+def _only_checks(text: str) -> bool:
+    """True for a list of checks and nothing else («Базовое ПО, СУБД», «Коротко: базовое
+    ПО»: a lead-in before a colon does not count)."""
+    text = text.rpartition(":")[2]
+    if not mentions(text):
+        return False
+    for _, rx in CHECK_RES:
+        text = rx.sub(" ", text)
+    return not re.findall(r"\w+", _JOINER.sub(" ", text))
+
+
 def _from_first_answer(sentence: str) -> str:
     """The sentence from its first clause that answers: «Базовое ПО у них Windows Server 2019,
     по нашей диагностике базовое ПО и СУБД работают» names the software before answering."""
@@ -199,6 +241,9 @@ def _from_first_answer(sentence: str) -> str:
     clauses = sentence.split(", ")
     for index, clause in enumerate(clauses):
         if reads_as_answer(clause):
+            named_only = _only_checks(", ".join(clauses[:index]))
+            if named_only:  # «Базовое ПО, СУБД, сеть и права … проверили — всё в норме»
+                return sentence
             rest = ", ".join(clauses[index:])
             # the check must still be named: «- базовое ПО: Tomcat перезапускали, работает»
             return rest if mentions(rest) else sentence
@@ -208,24 +253,36 @@ def _from_first_answer(sentence: str) -> str:
 def answers_in_prose(paragraphs: list[str]) -> str:
     """Sentences of the letter that answer §4.1 without a heading: one naming two or more
     checks with answers («Базовое ПО работает: да; СУБД без ошибок: да»), or one that opens
-    with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any."""
+    with a check and answers it («Сеть есть, пинг стабильный»). The first paragraph with any,
+    with the paragraphs right after it that answer too."""
     # The answers stand near the top; a hostile letter of thousands of paragraphs costs no
     # more than this many (issue 19).
+    found: list[str] = []
     for paragraph in paragraphs[:MAX_PARAGRAPHS]:
-        if pairs := question_and_answer(paragraph):
-            return pairs
-        # A line a mail client wrapped goes on with a small letter: one sentence, not two.
-        paragraph = unwrapped(paragraph)
-        sentences = re.split(r"(?<=[.!])\s+|\n", paragraph)
-        chosen = []
-        for sentence in sentences:
-            named = mentions(sentence)
-            distinct = {code for _, code in named}
-            # «С СУБД все в порядке: …»: a preposition before the check still opens with it.
-            lead = sentence[: named[0][0]].strip(" -•*0123456789.)[]+") if named else ""
-            opens = bool(named) and (not lead or bool(_LEAD.fullmatch(lead)))
-            if reads_as_answer(sentence) and (len(distinct) >= 2 or opens):
-                chosen.append(_from_first_answer(sentence.strip()))
-        if chosen:
-            return "\n".join(chosen)
-    return ""
+        # One check a paragraph («1. Базовое ПО — работает.» / «2. СУБД — …»): the answers
+        # of paragraphs that follow one another are read together.
+        answers = _answers_in_paragraph(paragraph)
+        if answers:
+            found.append(answers)
+        elif found:
+            break
+    return "\n".join(found)
+
+
+def _answers_in_paragraph(paragraph: str) -> str:
+    """The answering sentences of one paragraph (see `answers_in_prose`)."""
+    if pairs := question_and_answer(paragraph):
+        return pairs
+    # A line a mail client wrapped goes on with a small letter: one sentence, not two.
+    chosen = []
+    for sentence in re.split(r"(?<=[.!])\s+|\n", unwrapped(paragraph)):
+        named = mentions(sentence)
+        distinct = {code for _, code in named}
+        # «С СУБД все в порядке: …»: a preposition before the check still opens with it.
+        lead = sentence[: named[0][0]].strip(" -•*0123456789.)[]+") if named else ""
+        opens = bool(named) and (not lead or bool(_LEAD.fullmatch(lead)))
+        if reads_as_answer(sentence) and (len(distinct) >= 2 or opens):
+            chosen.append(_from_first_answer(sentence.strip()))
+        elif _ALL_PASSED.search(sentence):  # «(все четыре пункта пройдены)»
+            chosen.append(sentence.strip())
+    return "\n".join(chosen)

@@ -123,8 +123,12 @@ def _label_at(line: str, inside: str | None) -> tuple[str, int] | None:
     if best is None:
         return None
     code, offset, _ = best
-    if inside == "self_diagnosis" and code in _CHECK_LIKE and reads_as_answer(line[offset:]):
-        return None  # «Базовое ПО — работает корректно» answers §4.1, it names no software
+    value = line[offset:]
+    # «Базовое ПО — работает корректно» answers §4.1, it names no software: inside a
+    # self-diagnosis block, or anywhere when it gives no version either.
+    answers = code in _CHECK_LIKE and reads_as_answer(value)
+    if answers and (inside == "self_diagnosis" or not re.search(r"\d", value)):
+        return None
     if sub := _SUBLABEL.match(line, offset):
         offset = sub.end()
     return code, offset
@@ -220,8 +224,11 @@ def form_fields(sources: list[Source]) -> dict[str, list[Field]]:
             if code is None and seed and head:
                 code = _SEED_ITEMS.get(int(head.group(0)))
             if not code:
-                if source.name == "body":  # prose paragraphs, for answers given in passing
-                    found.setdefault("", []).append(Field("", entry.value, "body", entry.line, ""))
+                # prose paragraphs, for answers given in passing — in the letter or in a
+                # document it attaches («Протокол самодиагностики» in a PDF)
+                if source.name == "body" or source.name.startswith("attachment:"):
+                    paragraph = Field("", entry.value, source.name, entry.line, "")
+                    found.setdefault("", []).append(paragraph)
                 continue
             excerpt = lines[entry.line - 1].strip() if entry.line else ""
             if (
