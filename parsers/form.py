@@ -106,6 +106,18 @@ def _last_item(entry: Entry) -> int | None:
     return _number(split_marker(entry.lines[-1])[0])
 
 
+def _wrapped_at_dash(current: Entry | None, marker: str, rest: str) -> bool:
+    """A dash a mail client wrapped onto a new line inside a sentence: the value above runs
+    on unfinished and the words after the dash go on in small letters. Only a typographic
+    dash («–», «—»): a hyphen opening a line is a list's bullet («Сроки: май» / «- …»)."""
+    if marker not in ("–", "—") or current is None or current.closed:
+        return False
+    if current.code is None or not current.lines[0]:
+        return False  # only a value begun on its label's line runs on
+    above = current.lines[-1].rstrip() if current.lines else ""
+    return bool(above) and rest[:1].islower() and not above.endswith((".", ":", ";", "!", "?"))
+
+
 def _goes_on(current: Entry | None, marker: str, rest: str) -> bool:
     """True for a line that goes on with the sentence of the unlabelled line above it: no
     list marker, a small letter, the line above unfinished. A label never starts there."""
@@ -131,6 +143,8 @@ def read_form(
                 current.closed = True
             continue
         marker, rest = split_marker(raw)
+        if _wrapped_at_dash(current, marker, rest):
+            marker, rest = "", raw.strip()  # «… сеть\n– ок, пингуется»: a wrap, not an item
         number = _number(marker)
         inside = current.code if current is not None and not current.closed else None
         found = match_label(rest, inside)

@@ -71,3 +71,21 @@ def test_r_tkt_2_steps_told_as_a_story_of_the_users_actions() -> None:
 
 def test_r_tkt_2_a_paragraph_with_one_action_is_no_story() -> None:
     assert _steps("Сломался пересчёт.\n\nОператор нажал кнопку, и всё пропало.\n") is None
+
+
+def test_r_tkt_3_a_question_called_a_consultation_with_a_hyphen() -> None:
+    ctx = read_ticket("Вопрос-консультация по настройке прав на слой.\n", received=RECEIVED)
+    assert ctx.fields["tracker"].value == "support"
+
+
+def test_r_tkt_2_the_same_contract_as_before_and_a_dash_wrapped_into_a_value() -> None:
+    ctx = read_ticket(
+        "Тип – ошибка, приоритет нормальный.\n"
+        "Договор тот же: № ТС-08/2024 от 14.08.2024.\n"
+        "Самодиагностика: базовое ПО – ок; СУБД – ок; сеть\n"
+        "– ок, пингуется стабильно; права пользователей в AD не меняли.\n",
+        received=RECEIVED,
+    )
+    assert ctx.fields["license_contract"].value["number"] == "ТС-08/2024"
+    statuses = {code: item["status"] for code, item in ctx.fields["self_diagnosis"].value.items()}
+    assert set(statuses.values()) == {"passed"}
