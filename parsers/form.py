@@ -24,7 +24,8 @@ from parsers.labels import dot_leaders_as_colons
 
 # A list marker: «1.», «2)», «4.1.», bullets, check boxes «[+]», «[x]», «[нет]».
 MARKER = re.compile(
-    r"^[ \t>]*(?P<m>\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|[-•*–—·▪](?=\s)|\[[^\]\n]{0,5}\])[ \t]*"
+    r"^[ \t>]*(?P<m>\d{1,2}(?:\.\d{1,2})*[.)](?=\s)|[а-яa-z]\)(?=\s)|[-•*–—·▪](?=\s)"
+    r"|\[[^\]\n]{0,5}\])[ \t]*"
 )
 NUMBERED = re.compile(r"^\d")
 # A bordered table row «| Трекер | Ошибка |» (Markdown, pasted from wikis and mail clients) and

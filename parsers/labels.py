@@ -122,7 +122,11 @@ def block_after(source_text: str, line: int, max_lines: int = 20) -> list[str]:
 
 # «ПО ............. ТехноГИС Клиент», «Заказчик …… ООО …»: a typed form's dot leader between
 # its label and the value stands for the colon.
-_DOT_LEADER = re.compile(r"^([ \t]*[^\W\d][^.…:\n]{0,60}?)[ \t]*(?:\.{3,}|…+)[ \t]*(?=\S)", re.M)
+_DOT_LEADER = re.compile(
+    r"^([ \t]*(?:[а-яa-z]\)[ \t]*)?[^\W\d][^.…:\n]{0,60}?)[ \t]*(?:\.{3,}|…+|(?<=\s)\.\.(?=\s))"
+    r"[ \t]*(?=\S)",
+    re.M | re.I,
+)
 
 
 def dot_leaders_as_colons(text: str) -> str:

@@ -28,7 +28,7 @@ _PAREN = re.compile(r"\s*\([^)\n]{0,40}\)")
 _SEPARATOR = re.compile(r"\s*(?::|\||\t|—|–|-(?=\s)|\.{2,}(?=\s)|…|$)\s*")
 # «Краткое описание проблемы или вопроса:», «Бизнес-задача / ТЗ на доработку:».
 _LABEL_TAIL = re.compile(
-    r"\s*(?:или|и|/|,)\s+[^:|\n\d«»\"]{1,50}?(?=\s*:)"
+    r"\s*(?:(?:или|и|,)\s+|/\s*)[^:|\n\d«»\"]{1,50}?(?=\s*:)"
     # «Критичность по нашей оценке», «Приоритет (на наш взгляд)»
     r"|\s+по\s+(?:нашей|вашей|нашему|их)\s+(?:оценке|классификации|мнению)"
     # «Договор тот же: № …», «Заказчик прежний: …»
@@ -175,8 +175,16 @@ def _label_pair(code: str, label: str, value: str) -> list[tuple[str, str]] | No
     """«Тип / приоритет: Ошибка / Высокий», «Продукт / модуль: Земля / Аренда»: two labels
     and two values in one row, each value its label's."""
     labels = _PAIR_SPLIT.split(label, maxsplit=1)
+    if len(labels) != 2 or value.count("\n") > 1:
+        return None  # a list under the label, not two values
+    value = " ".join(value.split())  # a value the mail client wrapped once
+    # «Ошибка / Высокий», or with a comma: «ошибка, низкий (на работу не влияет)»
     values = re.split(r"\s+/\s+", value, maxsplit=1)
-    if len(labels) != 2 or len(values) != 2 or "\n" in value:
+    # one comma between two values; not «Базовое ПО: наименование и версия», nor a value
+    # that goes on naming its parts («ТехноПлан, версия 2.1; компонент «Сметы»»)
+    if len(values) != 2 and ":" not in label and ";" not in value and value.count(", ") == 1:
+        values = value.split(", ", 1)
+    if len(values) != 2:
         return None
     second = match_label(f"{labels[1][:1].upper()}{labels[1][1:]}:", None)
     if second is None or second[0] == code:

@@ -89,3 +89,26 @@ def test_r_tkt_2_the_same_contract_as_before_and_a_dash_wrapped_into_a_value() -
     assert ctx.fields["license_contract"].value["number"] == "ТС-08/2024"
     statuses = {code: item["status"] for code, item in ctx.fields["self_diagnosis"].value.items()}
     assert set(statuses.values()) == {"passed"}
+
+
+def test_r_tkt_2_a_lettered_card_with_dot_leaders_and_paired_labels() -> None:
+    ctx = read_ticket(
+        "а) Заказчик ......... МБУ «Архив», ИНН 7707083893\n"
+        "б) Продукт/модуль ... Гео-Кадастр 2.7, «Реестр участков» -> выгрузка\n"
+        "в) Тип / приоритет .. ошибка, низкий (на работу не влияет)\n",
+        received=RECEIVED,
+    )
+    assert ctx.fields["legal_entity"].value["inn"] == "7707083893"
+    assert "Гео-Кадастр" in ctx.fields["software_name"].value
+    assert "Реестр участков" in ctx.fields["component"].value
+    assert ctx.fields["tracker"].value == "bug"
+    assert ctx.fields["priority"].value == "low"
+
+
+def test_r_tkt_2_a_label_with_its_own_sub_labels_keeps_its_value_whole() -> None:
+    ctx = read_ticket(
+        "Базовое ПО: наименование и версия:\n   ОС Windows Server 2019, СУБД Oracle 19c\n",
+        received=RECEIVED,
+    )
+    names = {item["name"] for item in ctx.fields["base_software"].value["items"]}
+    assert names == {"Windows Server", "Oracle"}
