@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.types import ParsedLetter
+from parsers.types import AttachmentClass, ParsedLetter
 
 # Subjects an autoresponder writes in front of the original subject (Exchange «Автоматический
 # ответ:», Yandex/hosting «Автоответ:», Gmail «Out of Office», Apple «Auto reply:» …).
@@ -24,7 +24,10 @@ _OOO_SUBJECT = re.compile(
 # What an out-of-office text says; only a short letter saying it counts (a partner may
 # mention a vacation inside a real request).
 _OOO_TEXT = re.compile(
-    r"\b(?:я\s+)?(?:нахожусь\s+)?в\s+(?:ежегодном\s+|очередном\s+)?отпуске\s+(?:до|по|с)\b|"
+    # in the first person: «Я в отпуске до …», «Нахожусь в отпуске», «В отпуске до …» opening
+    # a sentence — not «Генеральный директор в отпуске до …» inside a request
+    r"(?:\bя\s+(?:нахожусь\s+)?|\bнахожусь\s+|(?:^|(?<=[.!?]\s)|(?<=\n)))"
+    r"в\s+(?:ежегодном\s+|очередном\s+)?отпуске\s+(?:до|по|с)\b|"
     r"\bбуду\s+отсутствовать\b|\bвременно\s+отсутствую\b|\bв\s+настоящее\s+время\s+отсутствую\b|"
     r"\bотсутствую\s+(?:в\s+офисе|на\s+рабочем\s+месте|до)\b|\bнахожусь\s+в\s+командировке\s+до\b|"
     r"\bэто\s+(?:письмо|сообщение)\s+(?:создано|сформировано|отправлено)\s+автоматически|"
@@ -108,7 +111,10 @@ def out_of_office(letter: ParsedLetter) -> str | None:
     if _OOO_SUBJECT.search(letter.subject):
         return f"out-of-office subject «{letter.subject[:60]}»"
     text = letter.new_text.strip()
-    if len(text) <= _OOO_MAX_CHARS and (match := _OOO_TEXT.search(text)):
+    # an autoresponder attaches no documents: a short letter with a form is a request
+    papers = (AttachmentClass.DOCUMENT, AttachmentClass.SCAN)
+    documents = any(a.cls in papers for a in letter.attachments)
+    if len(text) <= _OOO_MAX_CHARS and not documents and (match := _OOO_TEXT.search(text)):
         return f"out-of-office text «{' '.join(match.group(0).split())}»"
     return None
 

@@ -36,6 +36,16 @@ def test_r_mbx_3_out_of_office_without_headers(subject: str, body: str) -> None:
     assert is_automatic(letter(body, subject)) is not None
 
 
+def test_r_mbx_3_a_short_request_saying_someone_else_is_on_vacation_is_no_autoreply() -> None:
+    body = (
+        "Направляем заявку на лицензии для предварительного рассмотрения. Генеральный "
+        "директор в отпуске до 07.12.2026 — подписанный экземпляр пришлём после."
+    )
+    assert is_automatic(letter(body, "Заявка на лицензии")) is None
+    # and the first person still is one
+    assert is_automatic(letter("Здравствуйте. Я в отпуске до 07.12.2026.", "Re: заявка"))
+
+
 def test_r_mbx_3_a_long_request_that_mentions_a_vacation_is_written_by_a_person() -> None:
     body = (
         "Добрый день! Я в отпуске до 10 марта, поэтому прошу предварительно закрепить клиента "
@@ -145,3 +155,14 @@ def test_r_mbx_3_parse_report_reads_automatic_mail_as_ignored() -> None:
     assert report["kind"] == "ignored"
     assert report["automatic"] and "automatic" in report["flags"]
     assert report["fields"] == {} and report["missing"] == []
+
+
+def test_r_mbx_3_a_short_letter_carrying_a_document_is_no_autoreply() -> None:
+    from tests.support.letters import letter as full_letter
+
+    raw_letter = full_letter(
+        subject="Заявка",
+        body="Я в отпуске до 07.12, заявку во вложении отправляю заранее.",
+        attachments=[("Заявка.pdf", b"%PDF-1.4 stub", "application/pdf")],
+    )
+    assert is_automatic(parse_letter(raw_letter)) is None
