@@ -117,7 +117,14 @@ def _columns(cells: list[str]) -> _Columns | None:
 def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
     rows: list[list[str]] = []
     prose: set[int] = set()  # rows that are a line of text with no cell and no row number
+    # A bordered row («| … | … |») the mail client wrapped runs on until its closing «|».
+    unclosed = False
     for line in lines:
+        if unclosed and rows and rows[-1] and not line.lstrip().startswith("|"):
+            rows[-1][-1] = f"{rows[-1][-1]} {line.strip().rstrip('|').strip()}"
+            unclosed = not line.rstrip().endswith("|")
+            continue
+        unclosed = line.lstrip().startswith("|") and not line.rstrip().endswith("|")
         if _RULING.match(line):
             if not line.strip() and rows:
                 rows.append([])  # a blank line ends cell continuation
@@ -222,7 +229,9 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
             software = None
         elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:
             rows.append(_row(parts[0], parts[1]))
-    rows.extend(_row(name, "") for name in listed)
+    # «Что нужно:» / «- ГеоСервер — 1 шт. — Администрация … (ИНН …)»: the customer in the item
+    dashed = _dashed_items(listed)
+    rows.extend(dashed if len(dashed) == len(listed) else [_row(name, "") for name in listed])
     if software is not None and not listed:
         rows.append(_row(software, ""))
     return rows
@@ -281,8 +290,13 @@ def _dash_rows(lines: list[str]) -> list[Row]:
             joined[-1] += " " + line.strip()
         elif not line.strip() and joined:
             break
+    return _dashed_items(joined)
+
+
+def _dashed_items(items: list[str]) -> list[Row]:
+    """Rows of items told with dashes, the customer the first part that names one."""
     rows: list[Row] = []
-    for line in joined:
+    for line in items:
         parts = _DASH.split(line)
         start = next(
             (

@@ -159,3 +159,26 @@ def test_r_mbx_11_a_clients_forwarded_letter_lends_the_applicant_no_requisites()
     assert client["bank_account"].status.value == "missing"
     colleague = _forwarded("partner.ru")  # a colleague's form forwarded is the applicant's
     assert colleague["inn"].value == "7707083893"
+
+
+def test_r_lic_1_bulleted_items_each_naming_product_quantity_and_customer() -> None:
+    fields = _license(
+        "Что нужно:\n\n"
+        "   - Гео-Сервер — 1 шт. — Департамент архитектуры города Нижнего (ИНН 7707083893)\n"
+        "   - Гео-Клиент — 6 раб. мест — тот же заказчик\n"
+        "   - Модуль ИСОГД — 1 шт. — Администрация Верхнего района (ИНН 7736207543)\n\n"
+        "Цели приобретения ПО:\nПредоставление сублицензий — да\n"
+    )
+    assert fields["end_customer_inn"].value == ["7707083893", "7707083893", "7736207543"]
+    assert "Администрация Верхнего района" in fields["end_customer"].value[2]
+
+
+def test_r_lic_1_a_bordered_table_row_the_mail_client_wrapped() -> None:
+    fields = _license(
+        "2. Описание проекта:\n\n"
+        "| Наименование программного обеспечения | Конечный заказчик |\n"
+        "| Гео-Web, 1 лицензия | Департамент земельных отношений города \n"
+        "Нижнего, ИНН \n7707083893 |\n\nЦель приобретения ПО:\n* сублицензии\n"
+    )
+    assert fields["end_customer_inn"].value == ["7707083893"]
+    assert fields["software_name"].value == ["Гео-Web, 1 лицензия"]
