@@ -179,7 +179,8 @@ def check_contract(raw: str, received: date | None = None, hint: str = "") -> Ch
 # contract, with a word of signing between them.
 _DATE_BEFORE = re.compile(
     rf"(?P<date>{DATE_PATTERN})\s*(?:г\.|года)?\s+(?:[а-яё]+\s+){{0,2}}?"
-    r"(?:подписан\w*|заключ[её]н\w*|заключили|подписали)\s+(?:[а-яё]+\s+)?$",
+    # «… подписали с ними договор», «… заключили с заказчиком договор»
+    r"(?:подписан\w*|заключ[её]н\w*|заключили|подписали)\s+(?:[а-яё]+\s+){0,3}?$",
     re.I,
 )
 

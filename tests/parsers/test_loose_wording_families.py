@@ -226,6 +226,12 @@ def test_r_pin_2_contract_dated_before_it_or_abbreviated() -> None:
     )
     contract = fields_of(Kind.PIN_REQUEST, body)["contract_ref"].value
     assert (contract["number"], contract["date"]) == ("118-ГИС/26", "2026-11-12")
+    body = (
+        "Хотим работать с ООО «Вектор» (ИНН 7707083893).\n\n3 ноября 2026 г. мы подписали "
+        "с ними договор № 7/26 на сопровождение.\n"
+    )
+    contract = fields_of(Kind.PIN_REQUEST, body)["contract_ref"].value
+    assert (contract["number"], contract["date"]) == ("7/26", "2026-11-03")
     body = "Прошу закрепить ООО «Вектор», ИНН 7707083893\nдог. N 26/ТС от 26.11.2026\n"
     contract = fields_of(Kind.PIN_REQUEST, body)["contract_ref"].value
     assert (contract["number"], contract["date"]) == ("26/ТС", "2026-11-26")
