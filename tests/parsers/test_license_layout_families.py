@@ -5,11 +5,9 @@ labels written the other way round. Wordings are this file's."""
 
 from __future__ import annotations
 
-from parsers import extract
 from parsers.labels import dot_leaders_as_colons
-from parsers.letter import parse_letter
-from parsers.types import FieldValue, Kind
-from tests.support.letters import letter
+from parsers.types import FieldValue
+from tests.support.licenses import license_fields
 
 _REQUISITES = (
     "ИНН/КПП: 7736207543/773601001\nОГРН: 1027700132195\n"
@@ -19,8 +17,7 @@ _REQUISITES = (
 
 
 def _license(body: str) -> dict[str, FieldValue]:
-    parsed = parse_letter(letter(subject="Заявка на лицензии", body=body, to="mail@technocom.tech"))
-    return extract(parsed, Kind.LICENSE_REQUEST).fields
+    return license_fields(body)
 
 
 def test_r_lic_1_the_partners_own_row_names() -> None:
@@ -141,16 +138,8 @@ _CLIENT_LETTER = (
 
 
 def _forwarded(domain: str) -> dict[str, FieldValue]:
-    parsed = parse_letter(
-        letter(
-            subject="Fwd: лицензии",
-            body="Пересылаю письмо, прошу принять как заявку."
-            + _CLIENT_LETTER.format(domain=domain),
-            sender="ivan@partner.ru",
-            to="mail@technocom.tech",
-        )
-    )
-    return extract(parsed, Kind.LICENSE_REQUEST).fields
+    body = "Пересылаю письмо, прошу принять как заявку." + _CLIENT_LETTER.format(domain=domain)
+    return license_fields(body, subject="Fwd: лицензии", sender="ivan@partner.ru")
 
 
 def test_r_mbx_11_a_clients_forwarded_letter_lends_the_applicant_no_requisites() -> None:

@@ -5,11 +5,9 @@ signatures write it. Wordings are this file's."""
 
 from __future__ import annotations
 
-from parsers import extract
-from parsers.letter import parse_letter
 from parsers.license_requisites import labels_after_addresses
-from parsers.types import FieldStatus, FieldValue, Kind
-from tests.support.letters import letter
+from parsers.types import FieldStatus, FieldValue
+from tests.support.licenses import license_fields
 
 _SIGNATURE = (
     "\n--\nС уважением,\nКозлов Пётр Ильич\nДиректор\nООО «Сигма»\n"
@@ -21,8 +19,7 @@ _SIGNATURE = (
 
 
 def _license(body: str) -> dict[str, FieldValue]:
-    parsed = parse_letter(letter(subject="Заявка на лицензии", body=body, to="mail@technocom.tech"))
-    return extract(parsed, Kind.LICENSE_REQUEST).fields
+    return license_fields(body)
 
 
 def test_r_lic_1_each_sentence_gives_its_quoted_products_to_the_customer_it_names() -> None:
