@@ -13,17 +13,18 @@ import re
 
 from parsers.context import Context
 from parsers.dates import check_date
-from parsers.label_tables import LICENSE_LABELS
 from parsers.labels import Hit, Source, find_labelled
 from parsers.license_form import purpose, signatory
+from parsers.license_labels import LICENSE_LABELS
 from parsers.license_phones import put_phones
-from parsers.license_project import Row, project_rows
+from parsers.license_project import project_rows
 from parsers.license_prose import customer_spans, licensed_products, prose_rows
 from parsers.license_requisites import (
     labels_after_addresses,
     put_requisites,
     requisites_as_lines,
 )
+from parsers.license_rows import Row
 from parsers.license_scan import form_scans
 from parsers.license_sections import FormParts, applicant_name, outgoing_ref, split_form
 from parsers.types import FieldStatus

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.license_rows import CUSTOMER_START, ROW_NUMBER, Row, dash_rows, dashed_items, make_row
 from parsers.validate import digits_of, is_placeholder
 
 _CELL_SPLIT = re.compile(r"\s*(?:\||\t)\s*")
@@ -41,14 +42,7 @@ _CUSTOMER_LABEL = re.compile(
 _CUSTOMER_INLINE = re.compile(
     r"\s*[;,]?\s*(?:[—–-]\s*)?конечн\w+\s+(?:заказчик|пользовател)\w*\s*[:—–-]?\s*", re.I
 )
-_INN_IN_CELL = re.compile(r"[,;]?\s*\(?\s*ИНН\s*[:№]?\s*(\d[\d \u00a0]{8,13}\d)\s*\)?\.?", re.I)
-# Where a customer's name starts when a PDF lost the column break between the two cells.
-_CUSTOMER_START = re.compile(
-    r"\s(?=(?:ООО|ОАО|ЗАО|ПАО|АО|НАО|МКУ|МБУ|МАУ|МУП|ГУП|ГБУ|ГАУ|ГКУ|ФГБУ|ФГУП|БУ|КУ|ИП|"
-    r"Администраци\w*|Департамент\w*|Управлени\w+|Комитет\w*|Министерств\w*)\b)"
-)
 _PROJECT_LABEL = re.compile(r"^\W*(?:\d{1,2}[.)]\s*)?описани\w*\s+проекта\s*[:—–-]?\s*", re.I)
-_ROW_NUMBER = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\S)")
 
 
 # A table's header cell after a label («Наименование ПО | Конечный заказчик»): not a value.
@@ -67,28 +61,6 @@ def _label(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
     # «Наименование ПО | Кол-во | Конечный заказчик»: a header whose customer is any cell.
     cells = _CELL_SPLIT.split(match.group(1))
     return None if any(_HEADER_CELL.match(cell) for cell in cells) else match
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    software: str
-    customer: str
-    inn: str  # "" when the row has none
-
-
-def _customer_and_inn(cell: str) -> tuple[str, str]:
-    match = _INN_IN_CELL.search(cell)
-    if not match:
-        return cell.strip(" ,;"), ""
-    name = (cell[: match.start()] + cell[match.end() :]).strip(" ,;")
-    return name, digits_of(match.group(1))
-
-
-def _row(software: str, customer: str, inn: str = "") -> Row:
-    software = _ROW_NUMBER.sub("", software).strip(" ;,")
-    name, inner = _customer_and_inn(customer)
-    inn = "" if is_placeholder(inn) else inn.strip()
-    return Row(software, name, inn or inner)
 
 
 @dataclass
@@ -139,9 +111,9 @@ def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
         elif rows and rows[-1]:
             rows[-1][-1] = f"{rows[-1][-1]} {line.strip()}"  # a cell wrapped onto the next line
         else:
-            parts = _CUSTOMER_START.split(line.strip(), maxsplit=1)  # PDF: no column break
+            parts = CUSTOMER_START.split(line.strip(), maxsplit=1)  # PDF: no column break
             rows.append(parts if len(parts) == 2 else [line.strip()])
-            if len(parts) < 2 and not _ROW_NUMBER.match(line):
+            if len(parts) < 2 and not ROW_NUMBER.match(line):
                 prose.add(len(rows) - 1)
     shift = 1 if columns.numbered else 0  # the «№» column was dropped from the cells
     result: list[Row] = []
@@ -157,7 +129,7 @@ def _table_rows(lines: list[str], columns: _Columns) -> list[Row]:
 
         if len(cells) == 1 and (not columns.numbered or position in prose):
             continue  # a paragraph after the table, not a row
-        row = _row(cell(columns.software), cell(columns.customer), cell(columns.inn))
+        row = make_row(cell(columns.software), cell(columns.customer), cell(columns.inn))
         if not (is_placeholder(row.software) and is_placeholder(row.customer)):
             result.append(row)
     return result
@@ -206,34 +178,34 @@ def _labelled_rows(lines: list[str]) -> list[Row]:
             after = lines[index + 1] if index + 1 < len(lines) else ""
             if wrapped := _WRAPPED_INN.match(after):  # «Для кого: БУ "…"» / «(ИНН …) - …»
                 customer = f"{customer} {wrapped.group(0).strip()}"
-            rows.extend(_row(name, customer) for name in listed)
+            rows.extend(make_row(name, customer) for name in listed)
             listed, software = [], None
             continue
         if (match := _label(_INN_LABEL, line)) and not is_placeholder(match.group(1)):
             inn = digits_of(match.group(1).split(",")[0])
-            last = rows.pop() if rows else _row(software or "", "")
+            last = rows.pop() if rows else make_row(software or "", "")
             rows.append(Row(last.software, last.customer, inn))
             software = None
         elif match := _label(_SOFTWARE_LABEL, line):
             if software is not None:
-                rows.append(_row(software, ""))
+                rows.append(make_row(software, ""))
             value = match.group(1)
             inline = _CUSTOMER_INLINE.split(value, maxsplit=1)
             if len(inline) == 2:
-                rows.append(_row(inline[0], inline[1]))
+                rows.append(make_row(inline[0], inline[1]))
                 software = None
             else:
                 software = value
         elif match := _label(_CUSTOMER_LABEL, line):
-            rows.append(_row(software or "", match.group(1)))
+            rows.append(make_row(software or "", match.group(1)))
             software = None
         elif len(parts := _CUSTOMER_INLINE.split(line.strip(), maxsplit=1)) == 2 and parts[0]:
-            rows.append(_row(parts[0], parts[1]))
+            rows.append(make_row(parts[0], parts[1]))
     # «Что нужно:» / «- ГеоСервер — 1 шт. — Администрация … (ИНН …)»: the customer in the item
-    dashed = _dashed_items(listed)
-    rows.extend(dashed if len(dashed) == len(listed) else [_row(name, "") for name in listed])
+    dashed = dashed_items(listed)
+    rows.extend(dashed if len(dashed) == len(listed) else [make_row(name, "") for name in listed])
     if software is not None and not listed:
-        rows.append(_row(software, ""))
+        rows.append(make_row(software, ""))
     return rows
 
 
@@ -252,7 +224,7 @@ def _stacked_rows(lines: list[str], columns: _Columns) -> list[Row]:
         chunk = cells[start : start + width]
         if any(_CUSTOMER_HEAD.search(c) and len(c) < 40 and ":" in c for c in chunk):
             break
-        rows.append(_row(chunk[0], chunk[1], chunk[2] if width == 3 else ""))
+        rows.append(make_row(chunk[0], chunk[1], chunk[2] if width == 3 else ""))
     return [r for r in rows if not (is_placeholder(r.software) and is_placeholder(r.customer))]
 
 
@@ -271,46 +243,4 @@ def project_rows(text: str) -> list[Row]:
             rows = _stacked_rows(body, columns)
         if rows:
             return rows
-    return _labelled_rows(lines) or _dash_rows(lines)
-
-
-_ROW_START = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
-_DASH = re.compile(r"\s[—–]\s")
-_SAME = re.compile(r"^(?:он|она|оно|они|тот|та|те)\s+же\b", re.I)
-
-
-def _dash_rows(lines: list[str]) -> list[Row]:
-    """Numbered rows told with dashes: «1) ГеоКлиент — 8 шт. — ГБУ «Центр …», ИНН …», a
-    wrapped row going on below; «он же» is the customer of the row above."""
-    joined: list[str] = []
-    for line in lines:
-        if _ROW_START.match(line):
-            joined.append(line.strip())
-        elif joined and line.strip() and not joined[-1].endswith("."):
-            joined[-1] += " " + line.strip()
-        elif not line.strip() and joined:
-            break
-    return _dashed_items(joined)
-
-
-def _dashed_items(items: list[str]) -> list[Row]:
-    """Rows of items told with dashes, the customer the first part that names one."""
-    rows: list[Row] = []
-    for line in items:
-        parts = _DASH.split(line)
-        start = next(
-            (
-                i
-                for i, p in enumerate(parts[1:], 1)
-                if _CUSTOMER_START.match(" " + p) or _SAME.match(p)
-            ),
-            None,
-        )
-        if start is None:
-            continue
-        customer = " — ".join(parts[start:])
-        if _SAME.match(customer) and rows:
-            rows.append(Row(_row(parts[0], "").software, rows[-1].customer, rows[-1].inn))
-        else:
-            rows.append(_row(parts[0], customer))
-    return rows
+    return _labelled_rows(lines) or dash_rows(lines)

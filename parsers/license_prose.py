@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.license_project import Row
+from parsers.license_rows import Row
 from parsers.pin_parties import ORG_RE
 from parsers.unwrap import unwrapped
 from parsers.validate import digits_of

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from parsers.dates import DATE_PATTERN, check_date
-from parsers.label_tables import LICENSE_LABELS
 from parsers.labels import Hit, Source, dot_leaders_as_colons
+from parsers.license_labels import LICENSE_LABELS
 from parsers.validate import is_placeholder
 
 _PROJECT_START = re.compile(
