@@ -115,6 +115,11 @@ def _wrapped_at_dash(current: Entry | None, marker: str, rest: str) -> bool:
         return False
     if current.code is None or not current.lines[0]:
         return False  # only a value begun on its label's line runs on
+    return _runs_on(current, rest)
+
+
+def _runs_on(current: Entry, rest: str) -> bool:
+    """The line above is unfinished and `rest` goes on in small letters."""
     above = current.lines[-1].rstrip() if current.lines else ""
     return bool(above) and rest[:1].islower() and not above.endswith((".", ":", ";", "!", "?"))
 
@@ -124,8 +129,7 @@ def _goes_on(current: Entry | None, marker: str, rest: str) -> bool:
     list marker, a small letter, the line above unfinished. A label never starts there."""
     if current is None or current.code is not None or current.closed or marker:
         return False
-    above = current.lines[-1].rstrip() if current.lines else ""
-    return bool(above) and rest[:1].islower() and not above.endswith((".", ":", ";", "!", "?"))
+    return _runs_on(current, rest)
 
 
 def read_form(
