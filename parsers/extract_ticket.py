@@ -193,11 +193,9 @@ def extract_ticket(ctx: Context) -> None:
         ctx.put_evidence("tracker", ok(stated[0]), "body", stated[1], stated[1])
     if field := first(found, "priority"):
         # «Приоритет: основные функции недоступны» — the level by its §4.3 criterion.
-        by_criterion = priority_by_criterion(field.text)
-        check = (
-            ok(by_criterion) if by_criterion and not enum_value(field.text, PRIORITIES) else None
-        )
-        priority = check or _enum(field.text, PRIORITIES, "приоритет (Priority)")
+        named = enum_value(field.text, PRIORITIES)
+        by_criterion = None if named else priority_by_criterion(field.text)
+        priority = ok(by_criterion) if by_criterion else _enum(field.text, PRIORITIES, _PRIORITY)
         ctx.put("priority", priority, _hit(field))
     elif stated := (
         stated_priority(body) or stated_priority(subject) or classified_by_criterion(body)

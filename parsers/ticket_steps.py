@@ -46,7 +46,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|:\s+)(?=\S)")
 # verbs a business process shares («формирует план», «загружает данные»).
 _USER_ACTION = re.compile(
     r"(?<![^\W\d_])(?:открыва|открыл|откро|заход|зашл|зашел|зашёл|захож|нажима|нажал|нажм"
-    r"|жм[её]|выбира|выбрал|выбер|ввод|ввел|ввёл|введ|кликa|кликну|щелка|щелкну|щёлк"
+    r"|жм[её]|выбира|выбрал|выбер|ввод|ввел|ввёл|введ|клика|кликну|щелка|щелкну|щёлк"
     r"|запуска|запусти|входи|вошл|вошел|вошёл|отмеча|отметил|отмет|выделя|выдели"
     r"|фильтру|отфильтр|переход|перешл|перешел|перешёл)\w*",
     re.I,
@@ -115,6 +115,8 @@ def _story(sources: list[Source]) -> Field | None:
             actions = {m.group(0).lower()[:5] for m in _USER_ACTION.finditer(paragraph)}
             if len(actions) >= _MIN_ACTIONS:
                 heading = _STORY_HEADING.match(paragraph)
+                if heading and _USER_ACTION.search(heading.group(0)):
+                    heading = None  # «Оператор заходит в реестр.»: the story's first sentence
                 story = paragraph[heading.end() :] if heading else paragraph
                 if len(story.strip()) >= _MIN_STEPS:
                     return _field(source, offset, story.strip(), story.strip())

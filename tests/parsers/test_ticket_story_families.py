@@ -112,3 +112,9 @@ def test_r_tkt_2_a_label_with_its_own_sub_labels_keeps_its_value_whole() -> None
     )
     names = {item["name"] for item in ctx.fields["base_software"].value["items"]}
     assert names == {"Windows Server", "Oracle"}
+
+
+def test_r_tkt_2_a_storys_short_first_sentence_is_no_heading() -> None:
+    story = "Оператор заходит в реестр. Выбирает участок, жмёт «Печать»."
+    found = _steps(f"Сломалась печать.\n\n{story}\n")
+    assert found is not None and found.startswith("Оператор заходит в реестр.")
