@@ -86,7 +86,7 @@ _CUSTOMER_INN = re.compile(
 _ORG_WITH_INN = re.compile(
     rf"(?P<name>{ORG_RE.pattern})\s*[(,]?\s*ИНН\s*[:№]?\s*(?P<inn>\d{{10}}|\d{{12}})\b"
 )
-# A name in quotes; a product's, unless an organisation's or a document's («договор …»).
+# A name in quotes: a product's when a product word or an item's start comes right before it.
 _QUOTED_NAME = re.compile(r"[«\"](?P<name>[A-ZА-ЯЁ][^«»\"\n]{1,60})[»\"]")
 # What names a product right before its quotes: «программный комплекс «…»», «модуль «…»»,
 # «лицензии на «…»», and «тот же «…»» for one named before.
