@@ -202,6 +202,7 @@ def run_import(server: Dovecot, corpus: Corpus, root: Path, profile: str) -> Non
     # Steadier than the wall clock on a shared machine: what the letters cost the CPU.
     count = len(corpus.letters)
     print(f"  CPU: {cpu:.1f} s user+system with start-up, {cpu * 1000 / count:.1f} ms a letter")
+    print(f"  CPU by process (sampled every 20 ms): {sampler.cpu_split()}")
     print(
         f"  peak memory: {sampler.peak_rss:.0f} MB RSS, {sampler.peak_pss:.0f} MB PSS "
         f"(process and children summed), largest VmHWM {sampler.peak_hwm:.0f} MB"

@@ -36,6 +36,12 @@ def tree(pid: int) -> list[int]:
     return pids
 
 
+def _cpu_seconds(pid: int) -> float:
+    # Fields 14 and 15 of /proc/PID/stat, after the command name in brackets.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler:
     """Peak RSS and PSS summed over a process tree, sampled every 20 ms (as bench_imap.py);
     PSS counts pages a forked child shares with its parent once, RSS twice."""
@@ -44,6 +50,8 @@ class MemorySampler:
         self.pid = pid
         self.peak_rss = self.peak_pss = 0.0
         self.peak_hwm = 0.0  # the largest VmHWM of one process of the tree
+        # CPU seconds (user+system) last seen per process: the service and its reading child.
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -56,6 +64,7 @@ class MemorySampler:
                     rss += _kb(f"/proc/{pid}/status", "VmRSS")
                     pss += _kb(f"/proc/{pid}/smaps_rollup", "Pss")
                     self.peak_hwm = max(self.peak_hwm, _kb(f"/proc/{pid}/status", "VmHWM") / 1024)
+                    self.cpu[pid] = _cpu_seconds(pid)
             self.peak_rss = max(self.peak_rss, rss / 1024)
             self.peak_pss = max(self.peak_pss, pss / 1024)
             time.sleep(0.02)
@@ -63,6 +72,12 @@ class MemorySampler:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def cpu_split(self) -> str:
+        """CPU by process as last sampled: the service first, then its children."""
+        main = self.cpu.get(self.pid, 0.0)
+        children = [seconds for pid, seconds in self.cpu.items() if pid != self.pid]
+        return f"service {main:.1f} s" + "".join(f", child {s:.1f} s" for s in children)
 
 
 def append(
