@@ -8,6 +8,7 @@ bench/mixed_corpus.py in a real Dovecot on 127.0.0.1, through
 
     .venv/bin/python bench/bench_mixed.py [--letters 1000] [--seed 20] [--mode import|idle|both]
         [--profile STATS_FILE]   (import: cProfile statistics and the slowest SQL statements)
+        [--stages]               (import: wall time per pipeline stage, at full speed)
 
 Printed per mode: letters/s end to end from process start (import) or from the first
 APPEND (idle), and from the first letter stored; batches redone letter by letter (the
@@ -58,15 +59,17 @@ class Run:
     """One partnerdesk database, configuration and log in a directory of its own."""
 
     def __init__(
-        self, server: Dovecot, folder: str, workdir: Path, corpus: Corpus, profile: str = ""
+        self,
+        server: Dovecot,
+        folder: str,
+        workdir: Path,
+        corpus: Corpus,
+        runner: tuple[str, ...] = ("-m",),
     ) -> None:
         workdir.mkdir(parents=True)
         self.workdir = workdir
-        # The service as a module, or under bench/profiled.py (--profile: where the time goes).
-        self.python = [
-            sys.executable,
-            *((str(REPO / "bench" / "profiled.py"), profile) if profile else ("-m",)),
-        ]
+        # The service as a module, or under bench/profiled.py or bench/staged.py.
+        self.python = [sys.executable, *runner]
         self.outbox = workdir / "outbox"
         self.log = workdir / "partnerdesk.log"
         self.db = Database(f"sqlite:///{workdir / 'pd.sqlite3'}")
@@ -184,9 +187,9 @@ class Run:
             print(f"  stack of the first batch failure (project frames):\n    {stack}")
 
 
-def run_import(server: Dovecot, corpus: Corpus, root: Path, profile: str) -> None:
+def run_import(server: Dovecot, corpus: Corpus, root: Path, runner: tuple[str, ...]) -> None:
     append(server.host, server.port, "support", server.password, "import", corpus.letters)
-    run = Run(server, "import", root / "import", corpus, profile)
+    run = Run(server, "import", root / "import", corpus, runner)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = run.start("import", "--reply")
     sampler = MemorySampler(process.pid)
@@ -207,6 +210,10 @@ def run_import(server: Dovecot, corpus: Corpus, root: Path, profile: str) -> Non
         f"  peak memory: {sampler.peak_rss:.0f} MB RSS, {sampler.peak_pss:.0f} MB PSS "
         f"(process and children summed), largest VmHWM {sampler.peak_hwm:.0f} MB"
     )
+    # bench/staged.py's table, written to the service's log at exit.
+    for line in run.log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("stage "):
+            print(f"  {line}")
 
 
 def run_idle(server: Dovecot, corpus: Corpus, root: Path, chunk: int, rate: float) -> None:
@@ -301,6 +308,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", default="", help="import mode: write the service's cProfile stats here"
     )
+    parser.add_argument(
+        "--stages", action="store_true", help="import mode: wall time per pipeline stage"
+    )
     args = parser.parse_args()
     # Bytecode compiled as an installed service has it, even where the environment says not
     # to write it (PYTHONDONTWRITEBYTECODE): otherwise each start compiles ~250 modules.
@@ -317,7 +327,12 @@ def main() -> None:
             f"{len(corpus.letters)} letters (seed {args.seed}), {size / 2**20:.1f} MB"
         )
         if args.mode in ("import", "both"):
-            run_import(server, corpus, root, os.path.abspath(args.profile) if args.profile else "")
+            runner: tuple[str, ...] = ("-m",)
+            if args.profile:
+                runner = (str(REPO / "bench" / "profiled.py"), os.path.abspath(args.profile))
+            elif args.stages:
+                runner = (str(REPO / "bench" / "staged.py"),)
+            run_import(server, corpus, root, runner)
         if args.mode in ("idle", "both"):
             run_idle(server, corpus, root, args.chunk, args.rate)
     finally:
